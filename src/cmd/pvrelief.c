@@ -1,0 +1,6 @@
+#include <stdio.h>
+int main(void)
+{
+	puts("pvrelief " PVRELIEF_VERSION);
+	return 0;
+}
