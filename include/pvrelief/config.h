@@ -1,0 +1,196 @@
+/* Configuration: the county -> towns -> villages -> stations -> devices tree and every
+ * setting of the daemon and the CLI, loaded from one libconfig file and validated as a whole
+ * before anything starts. The structures are plain data, owned by struct config. */
+#ifndef PVRELIEF_CONFIG_H
+#define PVRELIEF_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvrelief/errlist.h"
+
+struct regmap;
+
+enum config_transport { CONFIG_TCP, CONFIG_RTU, CONFIG_RTU_OVER_TCP };
+enum config_role { CONFIG_INVERTER, CONFIG_SENSOR };
+enum config_clock_mode { CONFIG_CLOCK_REAL, CONFIG_CLOCK_SIMULATED };
+enum config_basis { CONFIG_BASIS_HORIZONTAL, CONFIG_BASIS_POA };
+enum config_transposition { CONFIG_TRANSPOSITION_ISOTROPIC, CONFIG_TRANSPOSITION_HAY_DAVIES };
+enum config_pay_mode { CONFIG_PAY_PRO_RATA, CONFIG_PAY_GRADE };
+enum config_webhook_kind { CONFIG_WEBHOOK_WECOM, CONFIG_WEBHOOK_DINGTALK, CONFIG_WEBHOOK_FEISHU,
+			   CONFIG_WEBHOOK_JSON };
+
+struct config_town {
+	char *id, *name;
+};
+
+struct config_village {
+	char *id, *name;
+	size_t town; /* index into config.towns */
+};
+
+/* Settings the simulator uses for a device; the daemon ignores them. */
+struct config_sim {
+	double health;	  /* 1.0 healthy, 0.5 badly soiled; range 0..1.2 */
+	int offline;	  /* starts not answering */
+	int delay_ms;	  /* reply delay, models a 4G link */
+	int float_model;  /* SunSpec float model 113 instead of 103 */
+};
+
+struct config_device {
+	char *id;
+	enum config_role role;
+	enum config_transport transport;
+	char *host; /* TCP and RTU over TCP */
+	int port;
+	char *serial_device; /* RTU */
+	int baud, data_bits, stop_bits;
+	char parity; /* 'N', 'E' or 'O' */
+	int unit_id;
+	char *protocol;	    /* "sunspec" or a map name under maps_dir */
+	struct regmap *map; /* resolved map, NULL for SunSpec; owned by the config */
+	double rated_power_w; /* 0: read from the device's nameplate */
+	struct config_sim sim;
+	int line; /* where it was defined, for messages */
+};
+
+struct config_share {
+	size_t village;	 /* index into config.villages */
+	uint32_t parts; /* this village's parts of the station's revenue */
+};
+
+struct config_station {
+	char *id, *name;
+	size_t village; /* the village that operates it (index) */
+	double lat_deg, lon_deg, altitude_m;
+	double capacity_kwp; /* installed DC capacity P_stc */
+	double tilt_deg;
+	double azimuth_deg; /* clockwise from north, 180 = due south */
+	double k_coeff;	    /* comprehensive efficiency coefficient K of GB 50797 */
+	double albedo;
+	int64_t tariff_mfen_per_kwh;	  /* whole tariff, thousandths of a fen per kWh */
+	int64_t coal_tariff_mfen_per_kwh; /* part the grid pays with each settlement */
+	double monthly_irradiation_kwh_m2[12]; /* typical-year horizontal irradiation; 0 = unset */
+	struct config_share *shares;
+	size_t n_shares;
+	struct config_device *devices;
+	size_t n_devices;
+	int line;
+};
+
+struct config_webhook {
+	char *name;
+	enum config_webhook_kind kind;
+	char *url;
+	char *secret_file; /* DingTalk signing secret, read at start */
+	char *secret;
+	int timeout_ms;
+};
+
+struct config {
+	char *path;	 /* the file loaded */
+	char *maps_dir;
+	char *county_id, *county_name;
+	struct config_town *towns;
+	size_t n_towns;
+	struct config_village *villages;
+	size_t n_villages;
+	struct config_station *stations;
+	size_t n_stations;
+	struct regmap **maps; /* distinct maps in use, owned */
+	char **map_names;
+	size_t n_maps;
+
+	struct {
+		enum config_clock_mode mode;
+		double start_unix; /* simulated time at the anchor */
+		double rate;	   /* simulated seconds per real second */
+	} clock;
+	struct {
+		char *level;
+		int syslog;
+	} log;
+	struct {
+		char *path;
+		int retention_days;
+	} database;
+	struct {
+		int fast_interval_s;	 /* power and state */
+		int energy_interval_s;	 /* energy counters and events */
+		int identity_interval_s; /* nameplate and identity */
+		int timeout_ms;
+		int retries;
+		int unit_gap_ms; /* quiet time between unit ids on one endpoint */
+		int workers;
+		int max_backoff_s;
+		int night_interval_s;
+		double night_elevation_deg; /* sun below this is night */
+		int max_connections;
+	} polling;
+	struct {
+		int enabled;
+		char *host;
+		int port;
+		char *client_id;
+		char *prefix;
+		int keepalive_s;
+		int tls;
+		char *ca_file, *cert_file, *key_file;
+		char *username;
+		char *password_file;
+		char *password; /* read from password_file at load */
+		int ha_discovery;
+		char *ha_prefix;
+	} mqtt;
+	struct {
+		enum config_basis basis;
+		enum config_transposition transposition;
+		double k_default;
+		double station_target;
+		double county_target;
+		double linke_turbidity;
+		char *weather_url; /* empty: no weather service */
+		int weather_timeout_ms;
+		int weather_refresh_s;
+	} efficiency;
+	struct {
+		int low_eff_days;
+		double min_irradiance_w_m2;
+		double min_irradiation_kwh_m2;
+		double pr_drop_fraction;
+		int offline_minutes;
+		int fault_minutes;
+		double anomaly_rate;
+		int raise_delay_s;
+		double clear_hysteresis;
+		int burst_cap;
+		int inspection_days;
+		double soiling_drop;
+		char *language;
+		struct config_webhook *webhooks;
+		size_t n_webhooks;
+	} alerts;
+	struct {
+		uint32_t posts_bp, public_works_bp, rewards_bp, om_reserve_bp;
+		uint32_t min_posts_bp;
+		int notice_days;
+		enum config_pay_mode pay_mode;
+		uint32_t grade_bp[4]; /* A, B, C, D */
+		double reconcile_tolerance;
+	} revenue;
+};
+
+/* Loads and validates a configuration file; on any problem returns NULL and appends every
+ * problem to errs as "file:line: sentence". The caller frees the result with config_free. */
+struct config *config_load(const char *path, struct errlist *errs);
+/* Frees a configuration and everything it owns; accepts NULL. */
+void config_free(struct config *cfg);
+/* Returns the station with this id, or NULL. */
+const struct config_station *config_station_find(const struct config *cfg, const char *id);
+/* Returns the number of devices in all stations. */
+size_t config_device_count(const struct config *cfg);
+/* Parses "YYYY-MM-DD HH:MM:SS" with an optional "+HH:MM" or "Z" offset (UTC when absent)
+ * into unix seconds; returns 0 or -1. */
+int config_parse_time(const char *text, double *unix_s);
+
+#endif
