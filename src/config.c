@@ -785,7 +785,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 					   "database", "polling",   "mqtt",    "efficiency",
 					   "alerts",  "revenue",    "towns",   "stations",
 					   NULL};
-	static const char *const ckeys[] = {"id", "name", NULL};
+	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 	config_t lc;
@@ -816,6 +816,8 @@ struct config *config_load(const char *path, struct errlist *errs)
 	cfg->county_id = get_str(&ld, county, "county", "id", NULL);
 	check_id(&ld, county, "county", cfg->county_id);
 	cfg->county_name = get_str(&ld, county, "county", "name", cfg->county_id);
+	cfg->utc_offset_s = (int)lround(
+	    get_num(&ld, county, "county", "utc_offset", 1, 8, -12, 14, "hours") * 3600.0);
 	char *maps = get_str(&ld, root, "the top level", "maps_dir", "maps");
 	cfg->maps_dir = maps[0] == '/' ? xstrdup(maps) : xasprintf("%s/%s", dir, maps);
 	free(maps);

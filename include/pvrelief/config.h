@@ -91,6 +91,7 @@ struct config {
 	char *path;	 /* the file loaded */
 	char *maps_dir;
 	char *county_id, *county_name;
+	int utc_offset_s; /* the county's local time offset, for days and months */
 	struct config_town *towns;
 	size_t n_towns;
 	struct config_village *villages;

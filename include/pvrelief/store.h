@@ -1,0 +1,80 @@
+/* The store: every table pvrelief keeps, in one SQLite file. Only the store_* files see
+ * SQLite; callers use these functions and plain structs. */
+#ifndef PVRELIEF_STORE_H
+#define PVRELIEF_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum store_flags {
+	STORE_LOCK = 1,	    /* take the daemon's exclusive lock (one pvreliefd per database) */
+	STORE_READONLY = 2, /* open read-only (reports) */
+};
+
+/* Opens (creating and migrating when needed) the database at path. On failure returns NULL
+ * and writes a sentence naming the file into err. The caller frees with store_close. */
+struct store *store_open(const char *path, int flags, char *err, size_t errlen);
+/* Closes the database and releases the lock; accepts NULL. */
+void store_close(struct store *st);
+/* Returns the schema version the database is at. */
+int store_schema_version(const struct store *st);
+/* Begins a write transaction; returns 0 or a negative code. */
+int store_begin(struct store *st);
+/* Commits the open transaction; returns 0 or a negative code (the transaction is rolled back). */
+int store_commit(struct store *st);
+/* Rolls back the open transaction, if any. */
+void store_rollback(struct store *st);
+/* Returns the last error message of the database connection. */
+const char *store_errmsg(const struct store *st);
+/* Stores a text value under key in the meta table; returns 0 or negative. */
+int store_meta_set(struct store *st, const char *key, const char *value);
+/* Reads a meta value into buf; returns 0, 1 when absent, or negative. */
+int store_meta_get(struct store *st, const char *key, char *buf, size_t len);
+/* Runs PRAGMA integrity_check; returns 0 when the database is intact. */
+int store_integrity_check(struct store *st, char *why, size_t len);
+
+#endif
+
+/* ---- Readings (store_readings.c) ---- */
+
+struct reading;
+struct energy_state;
+
+/* One judged reading and what it adds, as the poller's writer stores it. */
+struct store_reading {
+	int64_t device_id;
+	const char *station;
+	double ts;	  /* unix s */
+	int utc_offset_s; /* for the local day of the daily rollups */
+	const struct reading *r;
+	unsigned quality; /* enum energy_quality bits */
+	int rejected;	  /* counts toward the data anomaly rate */
+	double delta_wh;  /* energy since the previous trusted counter value */
+	double ghi_wh_m2, poa_wh_m2; /* irradiation since the previous sensor reading */
+	const struct energy_state *energy; /* the device's state after this reading */
+};
+
+/* Per-device diagnostics. */
+struct store_diag {
+	uint64_t requests, errors, timeouts;
+	double last_success, rtt_ms;
+	const char *last_error;
+};
+
+/* Returns (creating if needed) the id of a station's device in *id; 0 or negative. */
+int store_device_id(struct store *st, const char *station, const char *device, int64_t *id);
+/* Loads the committed energy state of a device: 0 found, 1 none yet, negative on error. */
+int store_energy_state_get(struct store *st, int64_t device_id, struct energy_state *out);
+/* Stores a reading, its rollups and the device's energy state (inside the caller's
+ * transaction, so that all of them commit or none); 0 or negative. */
+int store_reading_put(struct store *st, const struct store_reading *row);
+/* Stores a device's diagnostics; 0 or negative. */
+int store_diag_put(struct store *st, int64_t device_id, const struct store_diag *d);
+/* Deletes raw readings older than before_ts (rollups stay); returns rows deleted or negative. */
+long store_readings_prune(struct store *st, double before_ts);
+/* Returns a device's counted energy on a local day (YYYY-MM-DD), 0 when none. */
+double store_day_energy_wh(struct store *st, int64_t device_id, const char *day);
+/* Formats the local day of unix time ts at utc_offset_s as YYYY-MM-DD into buf (11 bytes). */
+void store_local_day(double ts, int utc_offset_s, char *buf);

@@ -1,0 +1,232 @@
+/* pvreliefd's lifecycle. Signals are blocked in every thread and taken synchronously by the
+ * main loop with sigtimedwait, so no code runs in signal context at all. */
+#include "pvrelief/daemon.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pvrelief/clock.h"
+#include "pvrelief/clockopt.h"
+#include "pvrelief/config.h"
+#include "pvrelief/errlist.h"
+#include "pvrelief/log.h"
+#include "pvrelief/notify.h"
+#include "pvrelief/poller.h"
+#include "pvrelief/store.h"
+#include "pvrelief/xalloc.h"
+
+struct runtime {
+	const struct daemon_options *opt;
+	struct config *cfg;
+	struct clock *clk;
+	struct store *store;
+	struct poller *poller;
+};
+
+static void print_errors(const char *what, const struct errlist *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		log_err("%s", errs->msgs[i]);
+	log_err("%s: %zu problem%s found", what, errs->n, errs->n == 1 ? "" : "s");
+}
+
+static void apply_logging(const struct daemon_options *opt, const struct config *cfg)
+{
+	const char *level = opt->log_level ? opt->log_level : cfg->log.level;
+	int lv = log_level_parse(level);
+	log_init("pvreliefd", cfg->log.syslog, lv < 0 ? LOG_LEVEL_INFO : (enum log_level)lv);
+}
+
+static struct clock *build_clock(const struct daemon_options *opt, const struct config *cfg)
+{
+	char err[256];
+	struct clock *c =
+	    clockopt_build(cfg, opt->clock_start, opt->clock_rate, opt->clock_anchor, err, sizeof err);
+	if (!c)
+		log_err("%s", err);
+	return c;
+}
+
+/* Starts what runs on a configuration: the poller (and, in order, what reads its results). */
+static int start_services(struct runtime *rt)
+{
+	rt->poller = poller_new(rt->cfg, rt->clk, rt->store);
+	if (poller_start(rt->poller) != 0) {
+		poller_free(rt->poller);
+		rt->poller = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops the services in reverse order: each finishes its current transaction or publish. */
+static void stop_services(struct runtime *rt)
+{
+	if (rt->poller) {
+		poller_stop(rt->poller);
+		poller_free(rt->poller);
+		rt->poller = NULL;
+	}
+}
+
+/* Loads the configuration again into a fresh structure and swaps it in only if it is
+ * valid; otherwise the daemon keeps running on the old one. */
+static void reload(struct runtime *rt)
+{
+	struct errlist errs = {0};
+	notify_reloading(1);
+	log_info("SIGHUP: reloading configuration %s", rt->opt->config_path);
+	struct config *fresh = config_load(rt->opt->config_path, &errs);
+	if (!fresh) {
+		print_errors(rt->opt->config_path, &errs);
+		log_err("configuration %s is not valid; still running on the previous one",
+			rt->opt->config_path);
+		errlist_clear(&errs);
+		notify_reloading(0);
+		return;
+	}
+	struct clock *clk = build_clock(rt->opt, fresh);
+	if (!clk) {
+		log_err("configuration %s: clock settings are not valid; still running on the "
+			"previous configuration",
+			rt->opt->config_path);
+		config_free(fresh);
+		notify_reloading(0);
+		return;
+	}
+	if (strcmp(fresh->database.path, rt->cfg->database.path) != 0)
+		log_warn("database.path changed to %s: that takes effect at the next restart; "
+			 "still using %s",
+			 fresh->database.path, rt->cfg->database.path);
+	stop_services(rt);
+	config_free(rt->cfg);
+	clock_free(rt->clk);
+	rt->cfg = fresh;
+	rt->clk = clk;
+	apply_logging(rt->opt, rt->cfg);
+	if (start_services(rt) != 0)
+		log_err("services did not restart after reload; retrying at the next SIGHUP");
+	log_info("configuration %s reloaded: %zu stations, %zu devices", rt->opt->config_path,
+		 rt->cfg->n_stations, config_device_count(rt->cfg));
+	notify_reloading(0);
+}
+
+static void print_live(struct runtime *rt)
+{
+	size_t n = rt->cfg->n_stations;
+	struct poller_station_live *live = xcalloc(n, sizeof *live);
+	char when[32];
+	n = poller_snapshot(rt->poller, live, n);
+	clock_format(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
+	printf("\n%s  %s (%s): %zu stations\n", when, rt->cfg->county_name, rt->cfg->county_id, n);
+	printf("%-22s %-12s %10s %12s %8s  %s\n", "station", "village", "power kW",
+	       "today kWh", "online", "state");
+	double total_w = 0, total_wh = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct poller_station_live *s = &live[i];
+		const struct config_station *cs = &rt->cfg->stations[s->station];
+		printf("%-22s %-12s %10.2f %12.1f %5zu/%-2zu  %s\n", cs->id,
+		       rt->cfg->villages[cs->village].id, s->power_w / 1000.0,
+		       s->energy_today_wh / 1000.0, s->online, s->devices,
+		       poller_state_name(s->state));
+		total_w += s->power_w;
+		total_wh += s->energy_today_wh;
+	}
+	printf("%-22s %-12s %10.2f %12.1f\n", "county", "", total_w / 1000.0, total_wh / 1000.0);
+	fflush(stdout);
+	free(live);
+}
+
+int daemon_run(const struct daemon_options *opt)
+{
+	struct runtime rt = {.opt = opt};
+	struct errlist errs = {0};
+	char err[512];
+	int status = 1;
+
+	rt.cfg = config_load(opt->config_path, &errs);
+	if (!rt.cfg) {
+		/* Configuration errors go to stderr whatever the log setting: nothing started. */
+		log_init("pvreliefd", 0, LOG_LEVEL_INFO);
+		print_errors(opt->config_path, &errs);
+		errlist_clear(&errs);
+		return 1;
+	}
+	if (opt->check_only) {
+		printf("%s: configuration OK (%zu towns, %zu villages, %zu stations, %zu devices)\n",
+		       opt->config_path, rt.cfg->n_towns, rt.cfg->n_villages, rt.cfg->n_stations,
+		       config_device_count(rt.cfg));
+		config_free(rt.cfg);
+		return 0;
+	}
+	apply_logging(opt, rt.cfg);
+	if (!(rt.clk = build_clock(opt, rt.cfg)))
+		goto out;
+
+	/* Block the signals in this thread before any other starts, so every thread inherits
+	 * the mask and only sigtimedwait below ever takes them. SIGPIPE is ignored: a peer
+	 * that closes a socket is an ordinary runtime error, reported by the write. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	rt.store = store_open(rt.cfg->database.path, STORE_LOCK, err, sizeof err);
+	if (!rt.store) {
+		log_err("%s", err);
+		goto out;
+	}
+	if (start_services(&rt) != 0) {
+		log_err("cannot start polling; stopping");
+		goto out;
+	}
+	log_info("pvreliefd %s started: county %s, %zu stations, %zu devices, database %s%s",
+		 PVRELIEF_VERSION, rt.cfg->county_id, rt.cfg->n_stations,
+		 config_device_count(rt.cfg), rt.cfg->database.path,
+		 clock_rate(rt.clk) != 1.0 ? " (simulated clock)" : "");
+	notify_ready();
+
+	double watchdog = notify_watchdog_period_s();
+	double next_live = 0, next_pet = 0;
+	for (;;) {
+		struct timespec wait = {0, 250 * 1000 * 1000};
+		int sig = sigtimedwait(&set, NULL, &wait);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			break;
+		}
+		if (sig == SIGHUP)
+			reload(&rt);
+		double now = clock_monotonic_now();
+		/* The watchdog is only petted while the poller's scheduler is alive, so a
+		 * wedged poller gets the daemon restarted. */
+		if (watchdog > 0 && now >= next_pet && rt.poller &&
+		    now - poller_heartbeat(rt.poller) < watchdog / 2) {
+			notify_watchdog();
+			next_pet = now + watchdog / 4;
+		}
+		if (opt->live && rt.poller && now >= next_live) {
+			print_live(&rt);
+			next_live = now + opt->live_interval_s;
+		}
+	}
+	notify_stopping();
+	status = 0;
+out:
+	stop_services(&rt);
+	store_close(rt.store);
+	clock_free(rt.clk);
+	config_free(rt.cfg);
+	if (status == 0)
+		log_info("stopped");
+	return status;
+}

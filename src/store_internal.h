@@ -1,0 +1,33 @@
+/* Shared by the store_*.c files only: the connection and statement helpers. */
+#ifndef PVRELIEF_STORE_INTERNAL_H
+#define PVRELIEF_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "pvrelief/store.h"
+
+enum { STORE_MAX_STMTS = 96 };
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int lock_fd;
+	int version;
+	int in_tx;
+	/* Prepared once and reused: statements are looked up by the address of their SQL text. */
+	const char *stmt_sql[STORE_MAX_STMTS];
+	sqlite3_stmt *stmt[STORE_MAX_STMTS];
+	int n_stmts;
+};
+
+/* Returns a reset prepared statement for sql (a string literal, cached by address); NULL
+ * on error (logged). */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+/* Runs SQL without results; returns 0 or -1 (logged). */
+int store_exec(struct store *st, const char *sql);
+
+/* The schema migrations, in order; migration i brings the schema to version i + 1. */
+extern const char *const store_migrations[];
+extern const int store_n_migrations;
+
+#endif

@@ -1,0 +1,44 @@
+/* The schema, as versioned migrations. Never edit a released migration: add a new one. */
+#include "store_internal.h"
+
+const char *const store_migrations[] = {
+    /* 1: meta table for small settings and markers. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 2: devices, raw readings with quality flags, energy counter state, rollups and
+     * per-device diagnostics. */
+    "CREATE TABLE device (id INTEGER PRIMARY KEY, station TEXT NOT NULL, device TEXT NOT NULL,"
+    "  UNIQUE (station, device));"
+    "CREATE TABLE reading (device_id INTEGER NOT NULL REFERENCES device(id), ts REAL NOT NULL,"
+    "  quality INTEGER NOT NULL, rejected INTEGER NOT NULL, power_w REAL,"
+    "  energy_total_wh REAL, energy_today_wh REAL, energy_delta_wh REAL NOT NULL,"
+    "  state INTEGER, vendor_state INTEGER, events INTEGER, events2 INTEGER,"
+    "  fault_code INTEGER, dc_power_w REAL, cabinet_temp_c REAL, ghi_w_m2 REAL,"
+    "  poa_w_m2 REAL, module_temp_c REAL, air_temp_c REAL, wind_m_s REAL,"
+    "  PRIMARY KEY (device_id, ts)) WITHOUT ROWID;"
+    "CREATE INDEX reading_ts ON reading (ts);"
+    "CREATE TABLE energy_state (device_id INTEGER PRIMARY KEY REFERENCES device(id),"
+    "  have INTEGER NOT NULL, total_wh REAL, total_ts REAL, ts REAL, power_w REAL,"
+    "  power_since REAL, cand_count INTEGER, cand_first_wh REAL, cand_wh REAL, cand_ts REAL);"
+    "CREATE TABLE rollup_5min (device_id INTEGER NOT NULL REFERENCES device(id),"
+    "  slot INTEGER NOT NULL, energy_wh REAL NOT NULL DEFAULT 0,"
+    "  power_sum_w REAL NOT NULL DEFAULT 0, power_n INTEGER NOT NULL DEFAULT 0,"
+    "  power_max_w REAL, ghi_wh_m2 REAL NOT NULL DEFAULT 0, poa_wh_m2 REAL NOT NULL DEFAULT 0,"
+    "  n_valid INTEGER NOT NULL DEFAULT 0, n_rejected INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (device_id, slot)) WITHOUT ROWID;"
+    "CREATE TABLE rollup_day (device_id INTEGER NOT NULL REFERENCES device(id),"
+    "  day TEXT NOT NULL, energy_wh REAL NOT NULL DEFAULT 0, power_max_w REAL,"
+    "  ghi_wh_m2 REAL NOT NULL DEFAULT 0, poa_wh_m2 REAL NOT NULL DEFAULT 0,"
+    "  n_valid INTEGER NOT NULL DEFAULT 0, n_rejected INTEGER NOT NULL DEFAULT 0,"
+    "  first_ts REAL, last_ts REAL, PRIMARY KEY (device_id, day)) WITHOUT ROWID;"
+    "CREATE TABLE station_5min (station TEXT NOT NULL, slot INTEGER NOT NULL,"
+    "  energy_wh REAL NOT NULL DEFAULT 0, n_valid INTEGER NOT NULL DEFAULT 0,"
+    "  n_rejected INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (station, slot)) WITHOUT ROWID;"
+    "CREATE TABLE station_day (station TEXT NOT NULL, day TEXT NOT NULL,"
+    "  energy_wh REAL NOT NULL DEFAULT 0, n_valid INTEGER NOT NULL DEFAULT 0,"
+    "  n_rejected INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (station, day)) WITHOUT ROWID;"
+    "CREATE TABLE device_diag (device_id INTEGER PRIMARY KEY REFERENCES device(id),"
+    "  requests INTEGER NOT NULL, errors INTEGER NOT NULL, timeouts INTEGER NOT NULL,"
+    "  last_success REAL, rtt_ms REAL, last_error TEXT, updated REAL);",
+};
+
+const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
