@@ -56,7 +56,9 @@ static struct clock *build_clock(const struct daemon_options *opt, const struct 
 /* Starts what runs on a configuration: the poller (and, in order, what reads its results). */
 static int start_services(struct runtime *rt)
 {
-	rt->poller = poller_new(rt->cfg, rt->clk, rt->store);
+	rt->poller = poller_new(rt->cfg, rt->clk);
+	if (!rt->poller)
+		return -1;
 	if (poller_start(rt->poller) != 0) {
 		poller_free(rt->poller);
 		rt->poller = NULL;

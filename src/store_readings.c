@@ -13,8 +13,8 @@ void store_local_day(double ts, int utc_offset_s, char *buf)
 	time_t t = (time_t)floor(ts) + utc_offset_s;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(buf, 11, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-		 tm.tm_mday % 100);
+	if (strftime(buf, 11, "%Y-%m-%d", &tm) == 0)
+		buf[0] = '\0';
 }
 
 int store_device_id(struct store *st, const char *station, const char *device, int64_t *id)

@@ -1,0 +1,983 @@
+/* The polling engine. One scheduler thread hands due endpoints to a bounded pool of
+ * workers; a worker owns an endpoint for the whole visit, so requests to one gateway or
+ * serial line never overlap. Results go to a writer thread that commits them in batches on
+ * the poller's own database connection. */
+#include "pvrelief/poller.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pvrelief/clock.h"
+#include "pvrelief/config.h"
+#include "pvrelief/energy.h"
+#include "pvrelief/log.h"
+#include "pvrelief/mblink.h"
+#include "pvrelief/pollqueue.h"
+#include "pvrelief/regmap.h"
+#include "pvrelief/solar.h"
+#include "pvrelief/store.h"
+#include "pvrelief/sunspec.h"
+#include "pvrelief/xalloc.h"
+
+enum { TIER_FAST, TIER_ENERGY, TIER_IDENTITY, TIER_COUNT };
+
+/* A vendor map split by how often its points are read. */
+struct tiermap {
+	struct regmap sub; /* shares the parent's tables; owns only points */
+	struct regmap_block blocks[32];
+	int n_blocks;
+};
+
+struct pdev {
+	size_t station, index;
+	const struct config_station *st;
+	const struct config_device *cfg;
+	int64_t db_id;
+	struct tiermap tiers[TIER_COUNT]; /* vendor maps only */
+	struct sunspec_map ss;
+	int ss_found;
+	double rated_w;
+	struct energy_state energy;
+	double next_due[TIER_COUNT];
+	int failures;
+	double retry_at;
+	unsigned complaints;
+	double last_sensor_ts;
+	int prefetch_refused;
+	/* Live state, guarded by poller.live_lock. */
+	struct poller_device_live live;
+	char day[11];
+};
+
+struct endpoint {
+	char *name; /* "127.0.0.1:15021" or "/dev/ttyUSB0" */
+	struct mblink *link;
+	struct pdev **devs;
+	size_t n_devs;
+	int connect_wait_ms;
+	int busy;	/* guarded by sched_lock */
+	double due;	/* clock time of the next visit; guarded by sched_lock */
+};
+
+struct poller {
+	const struct config *cfg;
+	struct clock *clk;
+	struct store *store;
+	poller_listener listener;
+	void *listener_ctx;
+	struct pdev *devs;
+	size_t n_devs;
+	struct endpoint *eps;
+	size_t n_eps;
+
+	pthread_mutex_t sched_lock;
+	pthread_cond_t sched_cond;
+	size_t *ready; /* ring of endpoint indexes handed to workers */
+	size_t ready_head, ready_len;
+	int stopping;
+	pthread_t scheduler, writer;
+	pthread_t *workers;
+	int n_workers, started;
+	_Atomic double heartbeat;
+
+	pthread_mutex_t live_lock;
+	struct pollqueue *queue; /* results waiting for the writer */
+
+	atomic_int open_connections;
+	atomic_int max_fd;
+	atomic_ullong device_polls, device_ok, device_failed, requests;
+	atomic_ullong rows_written, write_failures;
+};
+
+static double now_clock(const struct poller *p)
+{
+	return clock_now(p->clk);
+}
+
+static void sleep_real_ms(int ms)
+{
+	if (ms <= 0)
+		return;
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* ---- construction ---- */
+
+static int field_tier(enum reading_field f)
+{
+	switch (f) {
+	case RF_POWER_W:
+	case RF_STATE:
+	case RF_FAULT_CODE:
+	case RF_AC_CURRENT_A:
+	case RF_AC_VOLTAGE_V:
+	case RF_FREQUENCY_HZ:
+	case RF_DC_CURRENT_A:
+	case RF_DC_VOLTAGE_V:
+	case RF_DC_POWER_W:
+	case RF_GHI_W_M2:
+	case RF_POA_W_M2:
+	case RF_DHI_W_M2:
+	case RF_DNI_W_M2:
+	case RF_MODULE_TEMP_C:
+	case RF_AIR_TEMP_C:
+	case RF_WIND_M_S:
+		return TIER_FAST;
+	case RF_RATED_POWER_W:
+		return TIER_IDENTITY;
+	default:
+		return TIER_ENERGY; /* energy counters, alarm words, cabinet temperature */
+	}
+}
+
+static int build_tiers(struct pdev *d)
+{
+	const struct regmap *map = d->cfg->map;
+	for (int t = 0; t < TIER_COUNT; t++) {
+		struct tiermap *tm = &d->tiers[t];
+		tm->sub = *map;
+		tm->sub.points = xcalloc(map->n_points, sizeof *map->points);
+		tm->sub.n_points = 0;
+		for (size_t i = 0; i < map->n_points; i++)
+			if (field_tier(map->points[i].field) == t)
+				tm->sub.points[tm->sub.n_points++] = map->points[i];
+		tm->n_blocks = tm->sub.n_points
+				   ? regmap_blocks(&tm->sub, tm->blocks,
+						   sizeof tm->blocks / sizeof tm->blocks[0])
+				   : 0;
+		if (tm->n_blocks < 0) {
+			log_err("station %s device %s: map %s needs too many reads", d->st->id,
+				d->cfg->id, map->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static char *endpoint_name(const struct config_device *c)
+{
+	if (c->transport == CONFIG_RTU)
+		return xstrdup(c->serial_device);
+	return xasprintf("%s:%d", c->host, c->port);
+}
+
+static struct endpoint *find_or_add_endpoint(struct poller *p, const struct config_device *c)
+{
+	char *name = endpoint_name(c);
+	for (size_t i = 0; i < p->n_eps; i++)
+		if (strcmp(p->eps[i].name, name) == 0) {
+			free(name);
+			return &p->eps[i];
+		}
+	struct endpoint *ep = &p->eps[p->n_eps++];
+	ep->name = name;
+	ep->link = c->transport == CONFIG_RTU
+		       ? mblink_new_rtu(c->serial_device, c->baud, c->parity, c->data_bits,
+					c->stop_bits)
+		       : mblink_new_tcp(c->host, c->port);
+	if (ep->link)
+		mblink_set_timeout(ep->link, p->cfg->polling.timeout_ms);
+	return ep;
+}
+
+static int load_device_state(struct poller *p, struct pdev *d)
+{
+	char day[11];
+	if (store_device_id(p->store, d->st->id, d->cfg->id, &d->db_id) != 0)
+		return -1;
+	if (store_energy_state_get(p->store, d->db_id, &d->energy) < 0)
+		return -1;
+	store_local_day(now_clock(p), p->cfg->utc_offset_s, day);
+	memcpy(d->day, day, sizeof day);
+	d->live.energy_today_wh = store_day_energy_wh(p->store, d->db_id, day);
+	return 0;
+}
+
+struct poller *poller_new(const struct config *cfg, struct clock *clk)
+{
+	char err[512];
+	struct poller *p = xcalloc(1, sizeof *p);
+	p->cfg = cfg;
+	p->clk = clk;
+	pthread_mutex_init(&p->sched_lock, NULL);
+	pthread_cond_init(&p->sched_cond, NULL);
+	pthread_mutex_init(&p->live_lock, NULL);
+	p->store = store_open(cfg->database.path, 0, err, sizeof err);
+	if (!p->store) {
+		log_err("poller: %s", err);
+		goto fail;
+	}
+	p->n_devs = config_device_count(cfg);
+	p->devs = xcalloc(p->n_devs, sizeof *p->devs);
+	p->eps = xcalloc(p->n_devs, sizeof *p->eps);
+	p->ready = xcalloc(p->n_devs, sizeof *p->ready);
+	p->queue = pollqueue_new();
+	size_t k = 0;
+	if (store_begin(p->store) != 0)
+		goto fail;
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		const struct config_station *st = &cfg->stations[s];
+		for (size_t i = 0; i < st->n_devices; i++) {
+			struct pdev *d = &p->devs[k++];
+			d->station = s;
+			d->index = i;
+			d->st = st;
+			d->cfg = &st->devices[i];
+			d->live.station = s;
+			d->live.device = i;
+			d->rated_w = d->cfg->rated_power_w;
+			if (d->cfg->map && build_tiers(d) != 0)
+				goto fail_tx;
+			if (load_device_state(p, d) != 0) {
+				log_err("database %s: cannot load state of station %s device %s: %s",
+					cfg->database.path, st->id, d->cfg->id,
+					store_errmsg(p->store));
+				goto fail_tx;
+			}
+			struct endpoint *ep = find_or_add_endpoint(p, d->cfg);
+			if (!ep->link) {
+				log_err("station %s device %s: cannot set up endpoint %s", st->id,
+					d->cfg->id, ep->name);
+				goto fail_tx;
+			}
+			ep->devs = xrealloc(ep->devs, (ep->n_devs + 1) * sizeof *ep->devs);
+			ep->devs[ep->n_devs++] = d;
+			if (d->cfg->map && d->cfg->map->connect_wait_ms > ep->connect_wait_ms)
+				ep->connect_wait_ms = d->cfg->map->connect_wait_ms;
+		}
+	}
+	if (store_commit(p->store) != 0)
+		goto fail;
+	return p;
+fail_tx:
+	store_rollback(p->store);
+fail:
+	poller_free(p);
+	return NULL;
+}
+
+void poller_set_listener(struct poller *p, poller_listener fn, void *ctx)
+{
+	p->listener = fn;
+	p->listener_ctx = ctx;
+}
+
+void poller_free(struct poller *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_eps; i++) {
+		if (p->eps[i].link && mblink_connected(p->eps[i].link))
+			atomic_fetch_sub(&p->open_connections, 1);
+		mblink_free(p->eps[i].link);
+		free(p->eps[i].devs);
+		free(p->eps[i].name);
+	}
+	for (size_t i = 0; i < p->n_devs; i++)
+		for (int t = 0; t < TIER_COUNT; t++)
+			free(p->devs[i].tiers[t].sub.points);
+	free(p->eps);
+	free(p->devs);
+	free(p->ready);
+	free(p->workers);
+	pollqueue_free(p->queue);
+	store_close(p->store);
+	pthread_mutex_destroy(&p->sched_lock);
+	pthread_cond_destroy(&p->sched_cond);
+	pthread_mutex_destroy(&p->live_lock);
+	free(p);
+}
+
+/* ---- reading one device ---- */
+
+struct readctx {
+	struct poller *p;
+	struct endpoint *ep;
+	struct pdev *d;
+	int function;
+	int last_error;
+	/* SunSpec discovery asks for two registers at a time; over a 4G link each request
+	 * costs a round trip, so reads are widened to a whole Modbus frame and served from
+	 * this cache. A device that refuses the wide read gets exact reads from then on. */
+	uint16_t cache[125];
+	uint16_t cache_addr, cache_n;
+};
+
+static int raw_read(struct readctx *rc, uint16_t addr, uint16_t count, uint16_t *dest)
+{
+	struct pdev *d = rc->d;
+	int retries = rc->p->cfg->polling.retries;
+	int r = MBLINK_ETIMEOUT;
+	for (int attempt = 0; attempt <= retries; attempt++) {
+		int was_connected = mblink_connected(rc->ep->link);
+		double t0 = clock_monotonic_now();
+		atomic_fetch_add(&rc->p->requests, 1);
+		r = mblink_read(rc->ep->link, d->cfg->unit_id, rc->function, addr, count, dest);
+		double rtt = (clock_monotonic_now() - t0) * 1000.0;
+		int is_connected = mblink_connected(rc->ep->link);
+		if (!was_connected && is_connected) {
+			atomic_fetch_add(&rc->p->open_connections, 1);
+			int fd = mblink_fd(rc->ep->link);
+			if (fd > atomic_load(&rc->p->max_fd))
+				atomic_store(&rc->p->max_fd, fd);
+		} else if (was_connected && !is_connected) {
+			atomic_fetch_sub(&rc->p->open_connections, 1);
+		}
+		pthread_mutex_lock(&rc->p->live_lock);
+		d->live.requests++;
+		if (r == MBLINK_OK) {
+			d->live.rtt_ms = rtt;
+		} else {
+			d->live.errors++;
+			if (r == MBLINK_ETIMEOUT)
+				d->live.timeouts++;
+			snprintf(d->live.last_error, sizeof d->live.last_error, "%s",
+				 mblink_strerror(rc->ep->link));
+		}
+		pthread_mutex_unlock(&rc->p->live_lock);
+		/* An exception is the device's considered answer; asking again changes nothing.
+		 * A refused connection will not be accepted a moment later either. */
+		if (r == MBLINK_OK || r == MBLINK_EEXCEPTION || r == MBLINK_ECONNECT ||
+		    r == MBLINK_EFD)
+			break;
+	}
+	rc->last_error = r;
+	return r;
+}
+
+static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
+{
+	struct readctx *rc = ctx;
+	if (rc->cache_n && addr >= rc->cache_addr &&
+	    (uint32_t)addr + count <= (uint32_t)rc->cache_addr + rc->cache_n) {
+		memcpy(dest, rc->cache + (addr - rc->cache_addr), count * sizeof *dest);
+		return 0;
+	}
+	if (!rc->d->prefetch_refused && count < 125 && (uint32_t)addr + 125 <= 65536u) {
+		int r = raw_read(rc, addr, 125, rc->cache);
+		if (r == MBLINK_OK) {
+			rc->cache_addr = addr;
+			rc->cache_n = 125;
+			memcpy(dest, rc->cache, count * sizeof *dest);
+			return 0;
+		}
+		if (r != MBLINK_EEXCEPTION)
+			return -1;
+		rc->d->prefetch_refused = 1;
+	}
+	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
+}
+
+static int read_sunspec(struct readctx *rc, int identity_due, struct reading *out)
+{
+	struct pdev *d = rc->d;
+	uint16_t block[512];
+	if (!d->ss_found || identity_due) {
+		int r = sunspec_discover(cached_read, rc, &d->ss);
+		if (r != 0)
+			return r == SUNSPEC_ERR_READ ? rc->last_error : MBLINK_EGARBAGE;
+		d->ss_found = 1;
+		const struct sunspec_model *np = sunspec_find(&d->ss, 120);
+		if (np && d->cfg->rated_power_w <= 0) {
+			struct reading name = {0};
+			int n = sunspec_read_model(cached_read, rc, np, block, 512);
+			if (n > 0 && sunspec_decode_nameplate(block, (size_t)n, &name, NULL) == 0 &&
+			    reading_has(&name, RF_RATED_POWER_W))
+				d->rated_w = name.value[RF_RATED_POWER_W];
+		}
+	}
+	/* The models worth reading every poll: the inverter model (value and scale factors
+	 * in one request, since scale factors may change) or the sensor models. */
+	static const uint16_t wanted[] = {101, 102, 103, 111, 112, 113, 302, 303, 307};
+	int decoded = 0;
+	rc->cache_n = 0; /* values must be fresh, not from discovery's cache */
+	for (size_t i = 0; i < d->ss.n; i++) {
+		const struct sunspec_model *m = &d->ss.models[i];
+		int want = 0;
+		for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)
+			want |= m->id == wanted[w];
+		if (!want)
+			continue;
+		int n = sunspec_read_model(cached_read, rc, m, block, 512);
+		if (n < 0) {
+			if (n == SUNSPEC_ERR_READ)
+				d->ss_found = 0; /* rediscover: the device may have been replaced */
+			return n == SUNSPEC_ERR_READ ? rc->last_error : MBLINK_EGARBAGE;
+		}
+		if (sunspec_decode_block(block, (size_t)n, out) != 0)
+			return MBLINK_EGARBAGE;
+		decoded++;
+	}
+	return decoded ? MBLINK_OK : MBLINK_EGARBAGE;
+}
+
+static int read_map(struct readctx *rc, const int due[TIER_COUNT], struct reading *out)
+{
+	struct pdev *d = rc->d;
+	uint16_t data[32 * 125];
+	rc->function = d->cfg->map->function;
+	for (int t = 0; t < TIER_COUNT; t++) {
+		const struct tiermap *tm = &d->tiers[t];
+		if (!due[t] || tm->n_blocks == 0)
+			continue;
+		size_t off = 0;
+		for (int b = 0; b < tm->n_blocks; b++) {
+			int r = raw_read(rc, tm->blocks[b].addr, tm->blocks[b].count, data + off);
+			if (r != MBLINK_OK)
+				return r;
+			off += tm->blocks[b].count;
+		}
+		if (regmap_decode(&tm->sub, tm->blocks, (size_t)tm->n_blocks, data, out) != 0)
+			return MBLINK_EGARBAGE;
+		if (t == TIER_IDENTITY && reading_has(out, RF_RATED_POWER_W) &&
+		    d->cfg->rated_power_w <= 0)
+			d->rated_w = out->value[RF_RATED_POWER_W];
+	}
+	return MBLINK_OK;
+}
+
+/* ---- judging and recording ---- */
+
+static int station_is_night(const struct poller *p, const struct config_station *st, double t)
+{
+	struct solar_position sp;
+	if (solar_position(t, st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
+			   SOLAR_DELTA_T_DEFAULT_S, &sp) != 0)
+		return 0;
+	return sp.elevation_deg < p->cfg->polling.night_elevation_deg;
+}
+
+/* Logs repeated failures with growing gaps (1st, 2nd, 4th, 8th ...) so that a device down
+ * for a week does not flood the log, and its recovery exactly once. */
+static void complain(struct pdev *d, const struct endpoint *ep, int err, const char *detail)
+{
+	d->complaints++;
+	if ((d->complaints & (d->complaints - 1)) != 0)
+		return;
+	log_warn("station %s device %s (%s unit %d): %s: %s%s", d->st->id, d->cfg->id, ep->name,
+		 d->cfg->unit_id, mblink_error_name(err), detail,
+		 d->complaints > 1 ? " (still failing)" : "");
+}
+
+static void schedule_next(struct poller *p, struct pdev *d, double t, int night, const int due[])
+{
+	const struct config *cfg = p->cfg;
+	double fast = night ? cfg->polling.night_interval_s : cfg->polling.fast_interval_s;
+	if (due[TIER_FAST])
+		d->next_due[TIER_FAST] = t + fast;
+	if (due[TIER_ENERGY])
+		d->next_due[TIER_ENERGY] =
+		    t + (night ? fmax(fast, cfg->polling.energy_interval_s)
+			       : cfg->polling.energy_interval_s);
+	if (due[TIER_IDENTITY])
+		d->next_due[TIER_IDENTITY] = t + cfg->polling.identity_interval_s;
+}
+
+static double device_due(const struct pdev *d)
+{
+	double due = d->next_due[TIER_FAST];
+	for (int t = 1; t < TIER_COUNT; t++)
+		if (d->next_due[t] < due)
+			due = d->next_due[t];
+	return fmax(due, d->retry_at);
+}
+
+static void record_failure(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
+			   int night, int err)
+{
+	const struct config *cfg = p->cfg;
+	d->failures++;
+	/* Back off exponentially up to max_backoff; at night the heartbeat is slow anyway. */
+	double backoff = cfg->polling.fast_interval_s * pow(2.0, fmin(d->failures - 1, 16));
+	if (backoff > cfg->polling.max_backoff_s)
+		backoff = cfg->polling.max_backoff_s;
+	if (night && backoff < cfg->polling.night_interval_s)
+		backoff = cfg->polling.night_interval_s;
+	d->retry_at = t + backoff;
+	atomic_fetch_add(&p->device_failed, 1);
+	if (!night)
+		complain(d, ep, err, mblink_strerror(ep->link));
+	pthread_mutex_lock(&p->live_lock);
+	d->live.online = 0;
+	d->live.polled = 1;
+	d->live.last_ts = t;
+	pthread_mutex_unlock(&p->live_lock);
+	if (p->listener) {
+		struct poller_result res = {.station = d->station, .device = d->index, .ts = t,
+					    .error = err, .night = night};
+		p->listener(p->listener_ctx, &res);
+	}
+}
+
+static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
+			   int night, double due_at, struct reading *r)
+{
+	struct energy_limits lim = {
+	    .rated_w = d->rated_w > 0 ? d->rated_w : d->st->capacity_kwp * 1000.0,
+	    .capacity_wp = d->st->capacity_kwp * 1000.0,
+	    .resolution_wh = 1000.0,
+	};
+	double delta = 0;
+	unsigned q = energy_update(&d->energy, &lim, t, r, !night, &delta);
+	if (t - due_at > p->cfg->polling.fast_interval_s)
+		q |= ENERGY_Q_LATE;
+	int rejected = (q & ENERGY_Q_REJECTED) != 0;
+
+	/* Irradiation H = sum G dt: from this sensor reading back to the previous one, capped
+	 * so that a gap (an outage) adds nothing it did not see. */
+	double ghi_wh = 0, poa_wh = 0;
+	if (d->cfg->role == CONFIG_SENSOR && !rejected) {
+		double dt = d->last_sensor_ts > 0 ? t - d->last_sensor_ts : 0;
+		double cap = 2.0 * p->cfg->polling.fast_interval_s;
+		dt = fmin(fmax(dt, 0), cap);
+		if (reading_has(r, RF_GHI_W_M2))
+			ghi_wh = r->value[RF_GHI_W_M2] * dt / 3600.0;
+		if (reading_has(r, RF_POA_W_M2))
+			poa_wh = r->value[RF_POA_W_M2] * dt / 3600.0;
+		d->last_sensor_ts = t;
+	}
+	if (d->failures > 0)
+		log_info("station %s device %s (%s unit %d): answering again after %d failed polls",
+			 d->st->id, d->cfg->id, ep->name, d->cfg->unit_id, d->failures);
+	d->failures = 0;
+	d->complaints = 0;
+	d->retry_at = 0;
+	atomic_fetch_add(&p->device_ok, 1);
+
+	char day[11];
+	store_local_day(t, p->cfg->utc_offset_s, day);
+	pthread_mutex_lock(&p->live_lock);
+	if (strcmp(day, d->day) != 0) {
+		memcpy(d->day, day, sizeof day);
+		d->live.energy_today_wh = 0;
+	}
+	d->live.energy_today_wh += delta;
+	d->live.online = 1;
+	d->live.polled = 1;
+	d->live.last_ts = t;
+	d->live.last_ok_ts = t;
+	d->live.quality = q;
+	d->live.readings++;
+	if (rejected)
+		d->live.rejected++;
+	else
+		d->live.last = *r;
+	pthread_mutex_unlock(&p->live_lock);
+
+	struct pollqueue_row row = {.device_id = d->db_id, .station = d->st->id, .ts = t,
+				    .reading = *r, .quality = q, .rejected = rejected,
+				    .delta_wh = delta, .ghi_wh_m2 = ghi_wh, .poa_wh_m2 = poa_wh,
+				    .energy = d->energy};
+	pollqueue_push(p->queue, &row);
+	if (p->listener) {
+		struct poller_result res = {.station = d->station, .device = d->index, .ts = t,
+					    .ok = 1, .reading = r, .quality = q, .delta_wh = delta,
+					    .ghi_wh_m2 = ghi_wh, .poa_wh_m2 = poa_wh, .night = night};
+		p->listener(p->listener_ctx, &res);
+	}
+}
+
+static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
+			int night)
+{
+	int due[TIER_COUNT];
+	for (int k = 0; k < TIER_COUNT; k++)
+		due[k] = d->next_due[k] <= t;
+	due[TIER_FAST] = 1; /* every visit reads power and state */
+	double due_at = device_due(d);
+	struct readctx rc = {.p = p, .ep = ep, .d = d, .function = 3};
+	struct reading r;
+	memset(&r, 0, sizeof r);
+	atomic_fetch_add(&p->device_polls, 1);
+	int err = d->cfg->map ? read_map(&rc, due, &r) : read_sunspec(&rc, due[TIER_IDENTITY], &r);
+	double done = now_clock(p);
+	if (err != MBLINK_OK) {
+		record_failure(p, ep, d, done, night, err);
+		/* Try identity again on the next success. */
+		if (due[TIER_IDENTITY])
+			d->next_due[TIER_IDENTITY] = 0;
+		schedule_next(p, d, done, night, (int[]){1, 0, 0});
+		return;
+	}
+	schedule_next(p, d, t, night, due);
+	record_success(p, ep, d, done, night, due_at, &r);
+}
+
+/* One visit of an endpoint: every device that is due, one after another, with the quiet gap
+ * the bus needs between unit ids. A connection failure fails the whole endpoint at once
+ * rather than waiting out one timeout per device. */
+static void visit(struct poller *p, struct endpoint *ep)
+{
+	double t = now_clock(p);
+	int polled = 0;
+	if (!mblink_connected(ep->link)) {
+		int r = mblink_connect(ep->link);
+		if (r != MBLINK_OK) {
+			for (size_t i = 0; i < ep->n_devs; i++) {
+				struct pdev *d = ep->devs[i];
+				if (device_due(d) > t)
+					continue;
+				int night = station_is_night(p, d->st, t);
+				record_failure(p, ep, d, t, night, r);
+				schedule_next(p, d, t, night, (int[]){1, 0, 0});
+			}
+			return;
+		}
+		atomic_fetch_add(&p->open_connections, 1);
+		int fd = mblink_fd(ep->link);
+		if (fd > atomic_load(&p->max_fd))
+			atomic_store(&p->max_fd, fd);
+		sleep_real_ms(ep->connect_wait_ms);
+	}
+	for (size_t i = 0; i < ep->n_devs; i++) {
+		struct pdev *d = ep->devs[i];
+		t = now_clock(p);
+		if (device_due(d) > t)
+			continue;
+		if (polled++)
+			sleep_real_ms(p->cfg->polling.unit_gap_ms);
+		poll_device(p, ep, d, t, station_is_night(p, d->st, t));
+		pthread_mutex_lock(&p->sched_lock);
+		int stop = p->stopping;
+		pthread_mutex_unlock(&p->sched_lock);
+		if (stop)
+			break;
+	}
+	/* Keep the connection for the next visit unless too many are open: every open socket
+	 * must stay numbered below libmodbus's select() limit. */
+	if (mblink_connected(ep->link) &&
+	    atomic_load(&p->open_connections) > p->cfg->polling.max_connections) {
+		mblink_close(ep->link);
+		atomic_fetch_sub(&p->open_connections, 1);
+	}
+}
+
+static double endpoint_due(const struct endpoint *ep)
+{
+	double due = INFINITY;
+	for (size_t i = 0; i < ep->n_devs; i++)
+		due = fmin(due, device_due(ep->devs[i]));
+	return due;
+}
+
+static void *worker_main(void *arg)
+{
+	struct poller *p = arg;
+	pthread_mutex_lock(&p->sched_lock);
+	for (;;) {
+		while (!p->stopping && p->ready_len == 0)
+			pthread_cond_wait(&p->sched_cond, &p->sched_lock);
+		if (p->stopping)
+			break;
+		size_t idx = p->ready[p->ready_head];
+		p->ready_head = (p->ready_head + 1) % p->n_devs;
+		p->ready_len--;
+		pthread_mutex_unlock(&p->sched_lock);
+		struct endpoint *ep = &p->eps[idx];
+		visit(p, ep);
+		double due = endpoint_due(ep);
+		pthread_mutex_lock(&p->sched_lock);
+		ep->due = due;
+		ep->busy = 0;
+	}
+	pthread_mutex_unlock(&p->sched_lock);
+	return NULL;
+}
+
+/* Hands every due, idle endpoint to the workers. The scan is linear: at 1,000 endpoints and
+ * ten scans a second it costs microseconds, and it needs no heap to keep consistent. */
+static void *scheduler_main(void *arg)
+{
+	struct poller *p = arg;
+	for (;;) {
+		double t = now_clock(p);
+		p->heartbeat = clock_monotonic_now();
+		pthread_mutex_lock(&p->sched_lock);
+		if (p->stopping) {
+			pthread_mutex_unlock(&p->sched_lock);
+			break;
+		}
+		int handed = 0;
+		for (size_t i = 0; i < p->n_eps; i++) {
+			struct endpoint *ep = &p->eps[i];
+			if (ep->busy || ep->due > t)
+				continue;
+			ep->busy = 1;
+			p->ready[(p->ready_head + p->ready_len) % p->n_devs] = i;
+			p->ready_len++;
+			handed++;
+		}
+		if (handed)
+			pthread_cond_broadcast(&p->sched_cond);
+		pthread_mutex_unlock(&p->sched_lock);
+		sleep_real_ms(50);
+	}
+	return NULL;
+}
+
+/* ---- the writer ---- */
+
+static void flush_diag(struct poller *p)
+{
+	for (size_t i = 0; i < p->n_devs; i++) {
+		struct pdev *d = &p->devs[i];
+		struct store_diag diag;
+		char last_error[128];
+		pthread_mutex_lock(&p->live_lock);
+		diag.requests = d->live.requests;
+		diag.errors = d->live.errors;
+		diag.timeouts = d->live.timeouts;
+		diag.last_success = d->live.last_ok_ts;
+		diag.rtt_ms = d->live.rtt_ms;
+		memcpy(last_error, d->live.last_error, sizeof last_error);
+		pthread_mutex_unlock(&p->live_lock);
+		diag.last_error = last_error;
+		store_diag_put(p->store, d->db_id, &diag);
+	}
+}
+
+/* Commits one batch; on failure (a full disk, a locked database) the rows stay queued and
+ * are retried, so nothing polled is lost while the problem lasts. */
+static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag)
+{
+	if (store_begin(p->store) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct pollqueue_row *w = &rows[i];
+		struct store_reading sr = {.device_id = w->device_id, .station = w->station,
+					   .ts = w->ts, .utc_offset_s = p->cfg->utc_offset_s,
+					   .r = &w->reading, .quality = w->quality,
+					   .rejected = w->rejected, .delta_wh = w->delta_wh,
+					   .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
+					   .energy = &w->energy};
+		if (store_reading_put(p->store, &sr) != 0) {
+			store_rollback(p->store);
+			return -1;
+		}
+	}
+	if (with_diag)
+		flush_diag(p);
+	return store_commit(p->store);
+}
+
+static void *writer_main(void *arg)
+{
+	struct poller *p = arg;
+	double next_diag = clock_monotonic_now() + 30, next_prune = 0, backoff = 1;
+	int failing = 0;
+	for (;;) {
+		int stopping;
+		pthread_mutex_lock(&p->sched_lock);
+		stopping = p->stopping;
+		pthread_mutex_unlock(&p->sched_lock);
+		size_t n;
+		struct pollqueue_row *rows = pollqueue_peek(p->queue, 2000, stopping ? 0 : 1000, &n);
+		double mono = clock_monotonic_now();
+		int diag = mono >= next_diag;
+		if (n > 0 || diag) {
+			if (write_batch(p, rows, n, diag) == 0) {
+				pollqueue_drop(p->queue, n);
+				atomic_fetch_add(&p->rows_written, n);
+				if (failing)
+					log_info("database %s: writing again; %zu readings caught up",
+						 p->cfg->database.path, n);
+				failing = 0;
+				backoff = 1;
+				if (diag)
+					next_diag = mono + 30;
+			} else {
+				atomic_fetch_add(&p->write_failures, 1);
+				if (!failing++)
+					log_err("database %s: cannot store readings (%s); keeping %zu "
+						"in memory and retrying",
+						p->cfg->database.path, store_errmsg(p->store),
+						pollqueue_length(p->queue));
+				if (stopping)
+					break;
+				sleep_real_ms((int)(backoff * 1000));
+				backoff = fmin(backoff * 2, 30);
+				continue;
+			}
+		}
+		if (stopping && pollqueue_length(p->queue) == 0)
+			break;
+		double t = now_clock(p);
+		if (t >= next_prune) {
+			long gone = store_readings_prune(
+			    p->store, t - p->cfg->database.retention_days * 86400.0);
+			if (gone > 0)
+				log_info("database %s: removed %ld raw readings older than %d days",
+					 p->cfg->database.path, gone, p->cfg->database.retention_days);
+			next_prune = t + 3600;
+		}
+	}
+	if (pollqueue_length(p->queue) > 0)
+		log_err("database %s: %zu readings could not be stored before stopping",
+			p->cfg->database.path, pollqueue_length(p->queue));
+	return NULL;
+}
+
+/* ---- control ---- */
+
+int poller_start(struct poller *p)
+{
+	double t = now_clock(p);
+	/* Spread the first visits over a few seconds so a thousand gateways are not all
+	 * dialled in the same instant. */
+	for (size_t i = 0; i < p->n_eps; i++)
+		p->eps[i].due = t + (p->n_eps > 1 ? (double)i / (double)p->n_eps : 0) *
+					fmin(5.0 * clock_rate(p->clk), p->cfg->polling.fast_interval_s);
+	p->n_workers = p->cfg->polling.workers;
+	if ((size_t)p->n_workers > p->n_eps)
+		p->n_workers = (int)p->n_eps;
+	p->workers = xcalloc((size_t)p->n_workers, sizeof *p->workers);
+	p->heartbeat = clock_monotonic_now();
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	if (pthread_create(&p->writer, &attr, writer_main, p) != 0)
+		goto fail;
+	p->started = 1;
+	for (int i = 0; i < p->n_workers; i++)
+		if (pthread_create(&p->workers[i], &attr, worker_main, p) != 0) {
+			p->n_workers = i;
+			pthread_attr_destroy(&attr);
+			poller_stop(p);
+			return -1;
+		}
+	if (pthread_create(&p->scheduler, &attr, scheduler_main, p) != 0) {
+		pthread_attr_destroy(&attr);
+		poller_stop(p);
+		return -1;
+	}
+	p->started = 2;
+	pthread_attr_destroy(&attr);
+	log_info("polling %zu devices on %zu endpoints with %d workers", p->n_devs, p->n_eps,
+		 p->n_workers);
+	return 0;
+fail:
+	pthread_attr_destroy(&attr);
+	log_err("cannot start polling threads");
+	return -1;
+}
+
+void poller_stop(struct poller *p)
+{
+	if (!p || !p->started)
+		return;
+	pthread_mutex_lock(&p->sched_lock);
+	p->stopping = 1;
+	pthread_cond_broadcast(&p->sched_cond);
+	pthread_mutex_unlock(&p->sched_lock);
+	if (p->started == 2)
+		pthread_join(p->scheduler, NULL);
+	for (int i = 0; i < p->n_workers; i++)
+		pthread_join(p->workers[i], NULL);
+	pollqueue_wake(p->queue);
+	pthread_join(p->writer, NULL);
+	p->started = 0;
+}
+
+/* ---- views ---- */
+
+static enum poller_state station_state(size_t devices, size_t online, size_t faults,
+				       int night, double power_w)
+{
+	if (faults)
+		return POLLER_ST_FAULT;
+	if (night && power_w <= 0)
+		return POLLER_ST_NIGHT;
+	if (online == 0)
+		return POLLER_ST_OFFLINE;
+	if (online < devices)
+		return POLLER_ST_PARTIAL;
+	return power_w > 0 ? POLLER_ST_PRODUCING : POLLER_ST_IDLE;
+}
+
+size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t cap)
+{
+	size_t n = p->cfg->n_stations < cap ? p->cfg->n_stations : cap;
+	size_t *faults = xcalloc(n ? n : 1, sizeof *faults);
+	memset(out, 0, n * sizeof *out);
+	for (size_t s = 0; s < n; s++)
+		out[s].station = s;
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct pdev *d = &p->devs[i];
+		if (d->station >= n)
+			continue;
+		struct poller_station_live *s = &out[d->station];
+		const struct reading *r = &d->live.last;
+		if (d->cfg->role == CONFIG_INVERTER) {
+			s->devices++;
+			s->energy_today_wh += d->live.energy_today_wh;
+		}
+		if (d->live.last_ts > s->updated)
+			s->updated = d->live.last_ts;
+		if (!d->live.online)
+			continue;
+		if (d->cfg->role == CONFIG_INVERTER) {
+			s->online++;
+			if (reading_has(r, RF_POWER_W))
+				s->power_w += r->value[RF_POWER_W];
+			if (reading_has(r, RF_STATE) && r->state == INV_STATE_FAULT)
+				faults[d->station]++;
+		} else if (reading_has(r, RF_POA_W_M2)) {
+			s->has_irradiance = 1;
+			s->irradiance_w_m2 = r->value[RF_POA_W_M2];
+		} else if (reading_has(r, RF_GHI_W_M2)) {
+			s->has_irradiance = 1;
+			s->irradiance_w_m2 = r->value[RF_GHI_W_M2];
+		}
+	}
+	pthread_mutex_unlock(&p->live_lock);
+	double t = now_clock(p);
+	for (size_t s = 0; s < n; s++)
+		out[s].state = station_state(out[s].devices, out[s].online, faults[s],
+					     station_is_night(p, &p->cfg->stations[s], t),
+					     out[s].power_w);
+	free(faults);
+	return n;
+}
+
+size_t poller_device_snapshot(struct poller *p, struct poller_device_live *out, size_t cap)
+{
+	size_t n = p->n_devs < cap ? p->n_devs : cap;
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t i = 0; i < n; i++)
+		out[i] = p->devs[i].live;
+	pthread_mutex_unlock(&p->live_lock);
+	return n;
+}
+
+void poller_get_stats(struct poller *p, struct poller_stats *out)
+{
+	out->device_polls = atomic_load(&p->device_polls);
+	out->device_ok = atomic_load(&p->device_ok);
+	out->device_failed = atomic_load(&p->device_failed);
+	out->requests = atomic_load(&p->requests);
+	out->rows_written = atomic_load(&p->rows_written);
+	out->rows_pending = pollqueue_length(p->queue);
+	out->write_failures = atomic_load(&p->write_failures);
+	out->open_connections = atomic_load(&p->open_connections);
+	out->max_fd = atomic_load(&p->max_fd);
+}
+
+double poller_heartbeat(struct poller *p)
+{
+	return p->heartbeat;
+}
+
+const char *poller_state_name(enum poller_state s)
+{
+	static const char *const names[] = {"unknown", "producing", "idle", "night",
+					    "partial", "offline",   "fault"};
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
