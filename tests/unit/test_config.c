@@ -1,0 +1,262 @@
+/* Configuration loading: the shipped files load, and broken files give every expected
+ * "file:line: sentence", not only the first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pvrelief/config.h"
+#include "pvrelief/errlist.h"
+#include "pvrelief/regmap.h"
+
+static char dir[] = "/tmp/pvrelief-test-config-XXXXXX";
+
+static const char base[] =
+    "county = { id = \"c1\"; name = \"Test\"; };\n"			/* 1 */
+    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; }, { id = \"v2\"; } ); } );\n" /* 2 */
+    "stations = (\n"							/* 3 */
+    "  { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 100.0;\n" /* 4 */
+    "    devices = ( { id = \"inv1\"; host = \"127.0.0.1\"; port = 1502; unit = 1; } ); }\n" /* 5 */
+    ");\n";
+
+static char *write_conf(const char *name, const char *text)
+{
+	char *path = malloc(strlen(dir) + strlen(name) + 2);
+	sprintf(path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Loads text and returns all errors joined (empty when it loaded). */
+static char *load_errors(const char *text, struct config **out)
+{
+	char *path = write_conf("t.conf", text);
+	struct errlist errs = {0};
+	struct config *cfg = config_load(path, &errs);
+	char *joined = errlist_join(&errs);
+	errlist_clear(&errs);
+	if (out)
+		*out = cfg;
+	else
+		config_free(cfg);
+	free(path);
+	return joined;
+}
+
+static void test_shipped_files(void)
+{
+	const char *src = getenv("PVRELIEF_SOURCE_DIR");
+	const char *files[] = {"conf/pvrelief.conf", "conf/demo.conf"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", src ? src : ".", files[i]);
+		struct errlist errs = {0};
+		struct config *cfg = config_load(path, &errs);
+		char *joined = errlist_join(&errs);
+		CHECK_STR(joined, "");
+		CHECK(cfg != NULL);
+		if (cfg && i == 1) {
+			CHECK(cfg->n_stations >= 20);
+			for (size_t s = 0; s < cfg->n_stations; s++) {
+				CHECK(cfg->stations[s].capacity_kwp >= 60);
+				CHECK(cfg->stations[s].capacity_kwp <= 300);
+			}
+			CHECK(cfg->n_maps >= 5); /* a mix of vendor maps */
+			CHECK_INT(cfg->utc_offset_s, 8 * 3600);
+		}
+		config_free(cfg);
+		free(joined);
+		errlist_clear(&errs);
+	}
+}
+
+static void test_defaults(void)
+{
+	struct config *cfg;
+	char *e = load_errors(base, &cfg);
+	CHECK_STR(e, "");
+	if (cfg) {
+		const struct config_station *s = config_station_find(cfg, "s1");
+		CHECK(s != NULL);
+		CHECK_NEAR(s->k_coeff, 0.80, 1e-12);
+		CHECK_NEAR(s->azimuth_deg, 180, 0);
+		CHECK_INT(s->tariff_mfen_per_kwh, 85000);
+		CHECK_INT(s->coal_tariff_mfen_per_kwh, 38440);
+		CHECK_INT(s->n_shares, 1);
+		CHECK_INT(cfg->polling.fast_interval_s, 60);
+		CHECK_INT(cfg->database.retention_days, 35);
+		CHECK_INT(cfg->revenue.posts_bp, 8000);
+		CHECK_INT(cfg->revenue.notice_days, 7);
+		CHECK_STR(s->devices[0].protocol, "sunspec");
+		CHECK(s->devices[0].map == NULL);
+		CHECK_INT(cfg->clock.mode, CONFIG_CLOCK_REAL);
+	}
+	config_free(cfg);
+	free(e);
+}
+
+struct bad_case {
+	const char *what;
+	const char *text;
+	const char *want[4]; /* each must appear; "%s" is the file path */
+};
+
+static void test_bad_files(void)
+{
+	static const struct bad_case cases[] = {
+	    {"syntax error",
+	     "county = { id = \"c1\" }\nstations = (;\n",
+	     {"%s:2: syntax error: syntax error"}},
+	    {"several errors reported at once",
+	     "county = { id = \"c1\"; colour = 1; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = (\n"
+	     "  { id = \"s1\"; village = \"v9\"; lat = 31.5; lon = 115.9; capacity_kwp = 5000.0;\n"
+	     "    devices = ( { id = \"inv1\"; host = \"127.0.0.1\"; port = 70000; } ); }\n"
+	     ");\n",
+	     {"%s:1: unknown key \"colour\" in county",
+	      "%s:4: station \"s1\": village \"v9\" is not defined under towns",
+	      "%s:4: station \"s1\": capacity_kwp = 5000 is out of range 1..1000 kWp",
+	      "%s:5: station \"s1\" device \"inv1\": port = 70000 is out of range 1..65535"}},
+	    {"duplicate ids and endpoints",
+	     "county = { id = \"c1\"; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; }, { id = \"v1\"; } ); } );\n"
+	     "stations = (\n"
+	     "  { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 100.0;\n"
+	     "    devices = ( { id = \"a\"; host = \"h\"; port = 502; unit = 1; },\n"
+	     "                { id = \"a\"; host = \"h\"; port = 502; unit = 1; } ); }\n"
+	     ");\n",
+	     {"%s:2: village id \"v1\" is used twice", "%s:6: station \"s1\": device id \"a\" is used twice",
+	      "%s:6: station \"s1\" device \"a\" has the same endpoint and unit 1 as station \"s1\" "
+	      "device \"a\""}},
+	    {"missing required keys",
+	     "county = { id = \"c1\"; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lon = 115.9;\n"
+	     "  devices = ( { id = \"a\"; port = 502; } ); } );\n",
+	     {"%s:3: station \"s1\" has no \"lat\"", "%s:3: station \"s1\" has no \"capacity_kwp\"",
+	      "%s:4: station \"s1\" device \"a\" has no \"host\""}},
+	    {"unknown map and bad enum",
+	     "county = { id = \"c1\"; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "  devices = ( { id = \"a\"; host = \"h\"; protocol = \"acme\"; role = \"meter\"; } ); } );\n",
+	     {"%s:4: station \"s1\" device \"a\": \"role\" must be one of inverter, sensor",
+	      "%s:4: protocol \"acme\" is neither \"sunspec\" nor a map file"}},
+	    {"policy below the posts minimum",
+	     "county = { id = \"c1\"; };\n"
+	     "revenue = { policy = { posts = 70.0; public_works = 20.0; rewards = 5.0; om_reserve = 5.0; }; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
+	     {"%s:2: revenue.policy: posts and labour get 70.00%, below the minimum 80.00%"}},
+	    {"shares not adding up, interval order, a float where an integer belongs",
+	     "county = { id = \"c1\"; };\n"
+	     "revenue = { policy = { posts = 85.0; public_works = 10.0; rewards = 5.0; om_reserve = 5.0; }; };\n"
+	     "polling = { fast_interval = 120; energy_interval = 60; retries = 1.5; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
+	     {"%s:2: revenue.policy: the shares add up to 105.00%, not 100%",
+	      "%s:3: polling: energy_interval (60 s) is shorter than fast_interval (120 s)",
+	      "%s:3: polling: \"retries\" must be a whole number"}},
+	    {"a bad id and a bad clock",
+	     "county = { id = \"c 1\"; };\n"
+	     "clock = { mode = \"simulated\"; start = \"yesterday\"; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
+	     {"%s:1: county: id \"c 1\" may hold only ASCII letters",
+	      "%s:2: clock: start \"yesterday\" is not a time like"}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct config *cfg;
+		char *e = load_errors(cases[i].text, &cfg);
+		char path[512];
+		snprintf(path, sizeof path, "%s/t.conf", dir);
+		CHECK(cfg == NULL);
+		for (int w = 0; w < 4 && cases[i].want[w]; w++) {
+			/* Expand the one "%s" (the path) by hand: the patterns are data. */
+			char want[1024];
+			const char *pat = cases[i].want[w], *mark = strstr(pat, "%s");
+			if (mark)
+				snprintf(want, sizeof want, "%.*s%s%s", (int)(mark - pat), pat, path,
+					 mark + 2);
+			else
+				snprintf(want, sizeof want, "%s", pat);
+			if (!strstr(e, want))
+				fprintf(stderr, "case \"%s\":\n", cases[i].what);
+			CHECK_CONTAINS(e, want);
+		}
+		config_free(cfg);
+		free(e);
+	}
+}
+
+static void test_secret_permissions(void)
+{
+	char *secret = write_conf("pw", "hunter2\n");
+	chmod(secret, 0644);
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "%smqtt = { host = \"127.0.0.1\"; password_file = \"%s\"; };\n", base, secret);
+	struct config *cfg;
+	char *e = load_errors(text, &cfg);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(e, "holds a secret but is accessible to others (mode 644)");
+	CHECK(strstr(e, "hunter2") == NULL); /* the secret itself never appears */
+	free(e);
+	chmod(secret, 0600);
+	e = load_errors(text, &cfg);
+	CHECK_STR(e, "");
+	if (cfg)
+		CHECK_STR(cfg->mqtt.password, "hunter2");
+	config_free(cfg);
+	free(e);
+	unlink(secret);
+	free(secret);
+}
+
+static void test_parse_time(void)
+{
+	static const struct {
+		const char *text;
+		int ok;
+		double unix_s;
+	} cases[] = {
+	    {"2026-06-21 05:00:00+08:00", 1, 1781989200},
+	    {"2026-06-20T21:00:00Z", 1, 1781989200},
+	    {"2026-06-20 21:00:00", 1, 1781989200},
+	    {"2026-06-20 16:00:00-05:00", 1, 1781989200},
+	    {"2026-06-21", 0, 0},
+	    {"2026-06-21 05:00:00+8", 0, 0},
+	    {"2026-06-21 05:00:00 junk", 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double t = 0;
+		int rc = config_parse_time(cases[i].text, &t);
+		CHECK_INT(rc == 0, cases[i].ok);
+		if (cases[i].ok)
+			CHECK_NEAR(t, cases[i].unix_s, 0);
+	}
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	test_shipped_files();
+	test_defaults();
+	test_bad_files();
+	test_secret_permissions();
+	test_parse_time();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return check_summary();
+}
