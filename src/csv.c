@@ -26,7 +26,9 @@ struct csv_reader {
 struct csv_writer {
 	char *buf;
 	size_t len, cap;
-	int in_row; /* a cell was written on the current row, so the next needs a comma */
+	int in_row;	  /* a cell was written on the current row, so the next needs a comma */
+	size_t row_cells; /* cells on the current row */
+	size_t row_start; /* offset where the current row starts */
 };
 
 /* Values longer than this are shown shortened in messages. */
@@ -540,7 +542,10 @@ static void cell_start(struct csv_writer *w)
 {
 	if (w->in_row)
 		out_bytes(w, ",", 1);
+	else
+		w->row_start = w->len;
 	w->in_row = 1;
+	w->row_cells++;
 }
 
 void csv_put_str(struct csv_writer *w, const char *s)
@@ -603,8 +608,12 @@ void csv_put_int(struct csv_writer *w, int64_t v)
 
 void csv_end_row(struct csv_writer *w)
 {
+	/* A row of one empty cell would be an empty line, which readers skip; quoting keeps it. */
+	if (w->row_cells == 1 && w->len == w->row_start)
+		out_bytes(w, "\"\"", 2);
 	out_bytes(w, "\r\n", 2);
 	w->in_row = 0;
+	w->row_cells = 0;
 }
 
 const char *csv_writer_data(const struct csv_writer *w, size_t *len)

@@ -90,7 +90,8 @@ void csv_put_str(struct csv_writer *w, const char *s);
 void csv_put_fen(struct csv_writer *w, int64_t amount_fen);
 /* Appends an integer cell, unguarded. */
 void csv_put_int(struct csv_writer *w, int64_t v);
-/* Ends the current row with CRLF. */
+/* Ends the current row with CRLF (a row of one empty cell is written as "" so that it is not
+ * an empty line, which readers skip). */
 void csv_end_row(struct csv_writer *w);
 /* Returns the output so far, NUL-terminated, owned by the writer and valid until the next call
  * that changes the writer; sets *len to its length in bytes when len is not NULL. */
