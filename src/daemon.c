@@ -29,11 +29,20 @@ struct runtime {
 	struct poller *poller;
 };
 
-static void print_errors(const char *what, const struct errlist *errs)
+/* Configuration problems: plain "file:line: sentence" lines on stderr before anything has
+ * started (what an operator reads after -n), through the log once running. */
+static void print_errors(const char *what, const struct errlist *errs, int running)
 {
-	for (size_t i = 0; i < errs->n; i++)
-		log_err("%s", errs->msgs[i]);
-	log_err("%s: %zu problem%s found", what, errs->n, errs->n == 1 ? "" : "s");
+	for (size_t i = 0; i < errs->n; i++) {
+		if (running)
+			log_err("%s", errs->msgs[i]);
+		else
+			fprintf(stderr, "%s\n", errs->msgs[i]);
+	}
+	if (running)
+		log_err("%s: %zu problem%s found", what, errs->n, errs->n == 1 ? "" : "s");
+	else
+		fprintf(stderr, "%s: %zu problem%s found\n", what, errs->n, errs->n == 1 ? "" : "s");
 }
 
 static void apply_logging(const struct daemon_options *opt, const struct config *cfg)
@@ -86,7 +95,7 @@ static void reload(struct runtime *rt)
 	log_info("SIGHUP: reloading configuration %s", rt->opt->config_path);
 	struct config *fresh = config_load(rt->opt->config_path, &errs);
 	if (!fresh) {
-		print_errors(rt->opt->config_path, &errs);
+		print_errors(rt->opt->config_path, &errs, 1);
 		log_err("configuration %s is not valid; still running on the previous one",
 			rt->opt->config_path);
 		errlist_clear(&errs);
@@ -155,8 +164,7 @@ int daemon_run(const struct daemon_options *opt)
 	rt.cfg = config_load(opt->config_path, &errs);
 	if (!rt.cfg) {
 		/* Configuration errors go to stderr whatever the log setting: nothing started. */
-		log_init("pvreliefd", 0, LOG_LEVEL_INFO);
-		print_errors(opt->config_path, &errs);
+		print_errors(opt->config_path, &errs, 0);
 		errlist_clear(&errs);
 		return 1;
 	}

@@ -13,10 +13,14 @@ struct pollqueue {
 	pthread_cond_t cond;
 	struct pollqueue_row *ring;
 	size_t cap, head, len;
-	size_t peeked; /* rows at the head the consumer holds copies of */
+	uint64_t head_seq; /* sequence number of the row at the head */
+	size_t peeked;	   /* rows at the head the consumer holds copies of */
 	struct pollqueue_row *out;
 	size_t out_cap;
 	uint64_t merged;
+	/* Per device id: 1 + sequence number of its newest queued row (0: none). */
+	uint64_t *latest;
+	size_t n_latest;
 };
 
 struct pollqueue *pollqueue_new(void)
@@ -37,6 +41,7 @@ void pollqueue_free(struct pollqueue *q)
 	pthread_cond_destroy(&q->cond);
 	free(q->ring);
 	free(q->out);
+	free(q->latest);
 	free(q);
 }
 
@@ -57,40 +62,54 @@ static void grow(struct pollqueue *q)
 	q->head = 0;
 }
 
-/* Merges the oldest row not held by the consumer into the next row of the same device.
- * Returns 0 when a row was merged away. */
-static int merge_oldest(struct pollqueue *q)
+static uint64_t *latest_slot(struct pollqueue *q, int64_t device_id)
 {
-	for (size_t i = q->peeked; i < q->len; i++) {
-		struct pollqueue_row *old = at(q, i);
-		for (size_t j = i + 1; j < q->len; j++) {
-			struct pollqueue_row *next = at(q, j);
-			if (next->device_id != old->device_id)
-				continue;
-			next->delta_wh += old->delta_wh;
-			next->ghi_wh_m2 += old->ghi_wh_m2;
-			next->poa_wh_m2 += old->poa_wh_m2;
-			/* Close the gap by moving the later rows down; the consumer's rows at the
-			 * head keep their places, so pollqueue_drop still removes exactly them. */
-			for (size_t k = i; k + 1 < q->len; k++)
-				*at(q, k) = *at(q, k + 1);
-			q->len--;
-			q->merged++;
-			return 0;
-		}
+	if (device_id < 0)
+		return NULL;
+	if ((size_t)device_id >= q->n_latest) {
+		size_t n = (size_t)device_id + 64;
+		q->latest = xrealloc(q->latest, n * sizeof *q->latest);
+		memset(q->latest + q->n_latest, 0, (n - q->n_latest) * sizeof *q->latest);
+		q->n_latest = n;
 	}
-	return -1;
+	return &q->latest[device_id];
+}
+
+/* When full, the new row is folded into the same device's newest queued row (if the
+ * consumer does not hold it): that row takes the new reading, time and energy state and
+ * adds the increments, so the device's totals and order are kept and only the raw detail of
+ * the older reading is lost. Returns 0 when folded. */
+static int fold(struct pollqueue *q, const struct pollqueue_row *row, uint64_t *slot)
+{
+	if (!slot || *slot == 0)
+		return -1;
+	uint64_t seq = *slot - 1;
+	if (seq < q->head_seq + q->peeked)
+		return -1;
+	struct pollqueue_row *l = at(q, (size_t)(seq - q->head_seq));
+	double delta = l->delta_wh, ghi = l->ghi_wh_m2, poa = l->poa_wh_m2;
+	unsigned quality = l->quality;
+	*l = *row;
+	l->delta_wh += delta;
+	l->ghi_wh_m2 += ghi;
+	l->poa_wh_m2 += poa;
+	l->quality |= quality;
+	q->merged++;
+	return 0;
 }
 
 void pollqueue_push(struct pollqueue *q, const struct pollqueue_row *row)
 {
 	pthread_mutex_lock(&q->lock);
-	if (q->len >= POLLQUEUE_CAP)
-		merge_oldest(q);
-	if (q->len == q->cap)
-		grow(q);
-	*at(q, q->len) = *row;
-	q->len++;
+	uint64_t *slot = latest_slot(q, row->device_id);
+	if (q->len < POLLQUEUE_CAP || fold(q, row, slot) != 0) {
+		if (q->len == q->cap)
+			grow(q);
+		*at(q, q->len) = *row;
+		if (slot)
+			*slot = q->head_seq + q->len + 1;
+		q->len++;
+	}
 	pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -128,6 +147,7 @@ void pollqueue_drop(struct pollqueue *q, size_t n)
 	if (n > q->len)
 		n = q->len;
 	q->head = (q->head + n) % q->cap;
+	q->head_seq += n;
 	q->len -= n;
 	q->peeked = 0;
 	pthread_mutex_unlock(&q->lock);

@@ -1,6 +1,7 @@
 /* The queue of judged readings between the poller's workers and its writer. Bounded: when
- * the database cannot keep up (a full disk), the oldest rows are merged into the next row of
- * the same device, so energy and irradiation totals are never lost, only raw detail. */
+ * the database cannot keep up (a full disk), a new row is folded into its device's newest
+ * queued row, so energy and irradiation totals and each device's order are kept and only
+ * raw detail is lost. */
 #ifndef PVRELIEF_POLLQUEUE_H
 #define PVRELIEF_POLLQUEUE_H
 
@@ -21,7 +22,7 @@ struct pollqueue_row {
 	struct energy_state energy;
 };
 
-/* The most rows held before old ones are merged. */
+/* The most rows held before new ones are folded into older ones (plus at most one a device). */
 #define POLLQUEUE_CAP 100000
 
 struct pollqueue;
@@ -40,7 +41,7 @@ struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_m
 void pollqueue_drop(struct pollqueue *q, size_t n);
 /* Returns the number of rows queued. */
 size_t pollqueue_length(struct pollqueue *q);
-/* Returns how many rows were merged away because the queue was full. */
+/* Returns how many rows were folded into others because the queue was full. */
 uint64_t pollqueue_merged(struct pollqueue *q);
 /* Wakes a consumer waiting in pollqueue_peek. */
 void pollqueue_wake(struct pollqueue *q);
