@@ -1,0 +1,70 @@
+# Shared helpers for integration tests: a scratch directory, child processes that are
+# always cleaned up, free loopback ports, waiting with a deadline, and assertions.
+set -euo pipefail
+
+SRC=${PVRELIEF_SOURCE_DIR:?run through ctest}
+BIN=${PVRELIEF_BINARY_DIR:?run through ctest}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pvrelief-it.XXXXXX")
+CHILDREN=()
+FAILED=0
+PASSED=0
+
+cleanup() {
+	local pid
+	for pid in "${CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${CHILDREN[@]}"; do wait "$pid" 2>/dev/null || true; done
+	if [ "$FAILED" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi
+}
+trap cleanup EXIT
+
+# Starts a command in the background, remembering it for cleanup; sets LAST_PID.
+spawn() {
+	"$@" &
+	LAST_PID=$!
+	CHILDREN+=("$LAST_PID")
+}
+
+# Prints a free TCP port on 127.0.0.1 (the kernel's choice for port 0).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or time runs out.
+wait_for() {
+	local deadline=$((SECONDS + $1)) what=$2
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		if [ $SECONDS -ge $deadline ]; then
+			fail "timed out waiting for: $what"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+pass() { PASSED=$((PASSED + 1)); echo "ok: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*" >&2; }
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+# Ends the test with the summary line CTest and CI read.
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+# Starts a mosquitto broker on a free port; sets MQTT_PORT.
+start_broker() {
+	MQTT_PORT=$(free_port)
+	cat >"$WORK/mosquitto.conf" <<CONF
+listener $MQTT_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+CONF
+	spawn mosquitto -c "$WORK/mosquitto.conf"
+	BROKER_PID=$LAST_PID
+	wait_for 10 "mosquitto on $MQTT_PORT" bash -c "exec 3<>/dev/tcp/127.0.0.1/$MQTT_PORT"
+}
