@@ -1,6 +1,72 @@
+/* pvrelief: the command-line tool for operations staff and village accountants. */
+#include <getopt.h>
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+#include "pvrelief/cli.h"
+
+/* Subcommands, each implemented in src/cli_NAME.c. */
+int cli_scan(struct cli_env *env, int argc, char **argv);
+
+static const struct {
+	const char *name;
+	cli_fn fn;
+	const char *summary;
+} commands[] = {
+    {"scan", cli_scan, "discover the devices answering at HOST:PORT (SunSpec or a vendor map)"},
+};
+
+static void usage(FILE *out)
 {
-	puts("pvrelief " PVRELIEF_VERSION);
-	return 0;
+	fprintf(out, "usage: pvrelief [-c FILE] COMMAND [ARGS]\n"
+		     "  -c, --config FILE  configuration (default %s/pvrelief/pvrelief.conf)\n"
+		     "  -V, --version      print the version\n"
+		     "  -h, --help         this help; `pvrelief COMMAND --help` for a command's\n\n"
+		     "commands:\n",
+		PVRELIEF_SYSCONFDIR);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+						  {"version", no_argument, NULL, 'V'},
+						  {"help", no_argument, NULL, 'h'},
+						  {NULL, 0, NULL, 0}};
+	struct cli_env env = {.config_path = PVRELIEF_SYSCONFDIR "/pvrelief/pvrelief.conf",
+			      .progname = "pvrelief"};
+	int c;
+	/* "+" stops at the first non-option: the rest belongs to the subcommand. */
+	while ((c = getopt_long(argc, argv, "+c:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			env.config_path = optarg;
+			break;
+		case 'V':
+			printf("pvrelief %s\n", PVRELIEF_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[optind], commands[i].name) == 0) {
+			int first = optind;
+			optind = 0; /* restart getopt: the subcommand parses its own options */
+			int rc = commands[i].fn(&env, argc - first, argv + first);
+			cli_env_free(&env);
+			return rc;
+		}
+	fprintf(stderr, "pvrelief: unknown command \"%s\"\n", argv[optind]);
+	usage(stderr);
+	return 2;
 }
