@@ -26,4 +26,8 @@ void cli_env_free(struct cli_env *env);
  * 2 usage error). */
 typedef int (*cli_fn)(struct cli_env *env, int argc, char **argv);
 
+/* The subcommands (each in src/cli_NAME.c). */
+/* pvrelief scan HOST:PORT: discovers SunSpec devices or a matching vendor map. */
+int cli_scan(struct cli_env *env, int argc, char **argv);
+
 #endif

@@ -5,9 +5,6 @@
 
 #include "pvrelief/cli.h"
 
-/* Subcommands, each implemented in src/cli_NAME.c. */
-int cli_scan(struct cli_env *env, int argc, char **argv);
-
 static const struct {
 	const char *name;
 	cli_fn fn;
