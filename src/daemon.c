@@ -136,20 +136,20 @@ static void print_live(struct runtime *rt)
 	n = poller_snapshot(rt->poller, live, n);
 	clock_format(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
 	printf("\n%s  %s (%s): %zu stations\n", when, rt->cfg->county_name, rt->cfg->county_id, n);
-	printf("%-22s %-12s %10s %12s %8s  %s\n", "station", "village", "power kW",
-	       "today kWh", "online", "state");
+	printf("%-16s %-24s %10s %11s %7s  %s\n", "station", "village", "power kW", "today kWh",
+	       "online", "state");
 	double total_w = 0, total_wh = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct poller_station_live *s = &live[i];
 		const struct config_station *cs = &rt->cfg->stations[s->station];
-		printf("%-22s %-12s %10.2f %12.1f %5zu/%-2zu  %s\n", cs->id,
+		printf("%-16s %-24s %10.2f %11.1f %4zu/%-2zu  %s\n", cs->id,
 		       rt->cfg->villages[cs->village].id, s->power_w / 1000.0,
 		       s->energy_today_wh / 1000.0, s->online, s->devices,
 		       poller_state_name(s->state));
 		total_w += s->power_w;
 		total_wh += s->energy_today_wh;
 	}
-	printf("%-22s %-12s %10.2f %12.1f\n", "county", "", total_w / 1000.0, total_wh / 1000.0);
+	printf("%-16s %-24s %10.2f %11.1f\n", "county", "", total_w / 1000.0, total_wh / 1000.0);
 	fflush(stdout);
 	free(live);
 }

@@ -303,6 +303,7 @@ struct readctx {
 	struct pdev *d;
 	int function;
 	int last_error;
+	int dead; /* the device stopped answering during this visit: fail the rest fast */
 	/* SunSpec discovery asks for two registers at a time; over a 4G link each request
 	 * costs a round trip, so reads are widened to a whole Modbus frame and served from
 	 * this cache. A device that refuses the wide read gets exact reads from then on. */
@@ -315,6 +316,10 @@ static int raw_read(struct readctx *rc, uint16_t addr, uint16_t count, uint16_t 
 	struct pdev *d = rc->d;
 	int retries = rc->p->cfg->polling.retries;
 	int r = MBLINK_ETIMEOUT;
+	/* A device that timed out will not answer the next address either: trying SunSpec's
+	 * other base addresses would only wait out more timeouts. */
+	if (rc->dead)
+		return rc->last_error;
 	for (int attempt = 0; attempt <= retries; attempt++) {
 		int was_connected = mblink_connected(rc->ep->link);
 		double t0 = clock_monotonic_now();
@@ -349,6 +354,8 @@ static int raw_read(struct readctx *rc, uint16_t addr, uint16_t count, uint16_t 
 			break;
 	}
 	rc->last_error = r;
+	if (r == MBLINK_ETIMEOUT || r == MBLINK_ECLOSED || r == MBLINK_ECONNECT || r == MBLINK_EFD)
+		rc->dead = 1;
 	return r;
 }
 
