@@ -413,7 +413,7 @@ static void test_inverter_round_trip(void)
 	for (size_t i = 0; i < mppt.n; i++) {
 		struct sunspec_mppt_module *m = &mppt.mod[i];
 		m->id = (uint16_t)(i + 1);
-		snprintf(m->id_str, sizeof m->id_str, "PV%zu", i + 1);
+		snprintf(m->id_str, sizeof m->id_str, "PV%u", (unsigned)(i + 1) % 100u);
 		m->present = 1u << SUNSPEC_MPPT_DC_CURRENT_A | 1u << SUNSPEC_MPPT_DC_VOLTAGE_V |
 			     1u << SUNSPEC_MPPT_DC_POWER_W | 1u << SUNSPEC_MPPT_ENERGY_WH |
 			     1u << SUNSPEC_MPPT_STATE;
