@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "pvrelief/regmap.h"
 #include "pvrelief/xalloc.h"
 
 struct loader {
@@ -583,6 +584,12 @@ static struct regmap *resolve_map(struct loader *ld, struct config *cfg,
 	if (!map_file_exists(path)) {
 		err_at(ld, where_s, "protocol \"%s\" is neither \"sunspec\" nor a map file (%s)",
 		       name, path);
+	} else if ((map = regmap_load(path, ld->errs)) != NULL) {
+		cfg->maps = xrealloc(cfg->maps, (cfg->n_maps + 1) * sizeof *cfg->maps);
+		cfg->map_names =
+		    xrealloc(cfg->map_names, (cfg->n_maps + 1) * sizeof *cfg->map_names);
+		cfg->maps[cfg->n_maps] = map;
+		cfg->map_names[cfg->n_maps++] = xstrdup(name);
 	}
 	free(path);
 	return map;
@@ -891,6 +898,7 @@ void config_free(struct config *cfg)
 	}
 	free(cfg->villages);
 	for (size_t i = 0; i < cfg->n_maps; i++) {
+		regmap_free(cfg->maps[i]);
 		free(cfg->map_names[i]);
 	}
 	free(cfg->maps);
