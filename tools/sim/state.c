@@ -215,6 +215,9 @@ void state_choose_scales(struct sim_device *d)
 	sf->a = scale_for(max_w / (3.0 * STATE_AC_VOLTAGE_V), 65534, sf->a);
 	/* The DC voltage can sag to a third of nominal in the evening. */
 	sf->dca = scale_for(max_w / (STATE_DC_VOLTAGE_V / 3.0), 65534, sf->dca);
+	/* Model 160 splits DC between the MPPT inputs; size each for the whole, to be safe. */
+	sf->mppt_dcw = scale_for(max_w, 65534, sf->mppt_dcw);
+	sf->mppt_dca = sf->dca;
 	double max_wh = d->lifetime_wh * 1.5 + STATE_GARBAGE_JUMP_WH;
 	sf->wh = scale_for(max_wh, 4294967294.0, sf->wh);
 }
