@@ -56,7 +56,7 @@ static int sunspec_encode(const struct sim_device *d, enum image_kind kind, cons
 	for (size_t i = 0; i < mppt.n; i++) {
 		struct sunspec_mppt_module *m = &mppt.mod[i];
 		m->id = (uint16_t)(i + 1);
-		snprintf(m->id_str, sizeof m->id_str, "PV%zu", i + 1);
+		snprintf(m->id_str, sizeof m->id_str, "PV%d", (int)(i + 1));
 		if (reading_has(r, RF_DC_POWER_W)) {
 			m->value[SUNSPEC_MPPT_DC_CURRENT_A] = r->value[RF_DC_CURRENT_A] / mppt.n;
 			m->value[SUNSPEC_MPPT_DC_VOLTAGE_V] = r->value[RF_DC_VOLTAGE_V];
