@@ -586,8 +586,7 @@ static struct regmap *resolve_map(struct loader *ld, struct config *cfg,
 		       name, path);
 	} else if ((map = regmap_load(path, ld->errs)) != NULL) {
 		cfg->maps = xrealloc(cfg->maps, (cfg->n_maps + 1) * sizeof *cfg->maps);
-		cfg->map_names =
-		    xrealloc(cfg->map_names, (cfg->n_maps + 1) * sizeof *cfg->map_names);
+		cfg->map_names = xrealloc(cfg->map_names, (cfg->n_maps + 1) * sizeof(char *));
 		cfg->maps[cfg->n_maps] = map;
 		cfg->map_names[cfg->n_maps++] = xstrdup(name);
 	}
