@@ -1,0 +1,264 @@
+#include "control.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pvrelief/config.h"
+#include "pvrelief/log.h"
+#include "pvrelief/xalloc.h"
+#include "sim.h"
+
+#define CONTROL_DEFAULT_EVENTS 0x80u /* OVER_TEMP */
+#define CONTROL_MAX_DELAY_MS 60000
+
+struct control {
+	struct sim *sim;
+	char *path;
+	int seen; /* the file existed at the last look */
+	struct timespec mtime;
+	off_t size;
+	struct sim_fault *want; /* per device, scratch for one pass */
+	int *gw_down, *gw_hang;
+};
+
+static void fault_default(const struct sim_device *d, struct sim_fault *f)
+{
+	memset(f, 0, sizeof *f);
+	f->offline = d->dev->sim.offline;
+	f->delay_ms = d->dev->sim.delay_ms;
+	f->health = d->dev->sim.health;
+}
+
+/* Applies one device action to f; returns 0 or -1 with a sentence in err. */
+static int device_action(const struct sim_device *d, struct sim_fault *f, char **tok, int ntok,
+			 char *err, size_t errlen)
+{
+	const char *act = tok[0];
+	char *end;
+	if (strcmp(act, "offline") == 0 && ntok == 1) {
+		f->offline = 1;
+	} else if (strcmp(act, "fault") == 0 && ntok <= 2) {
+		f->fault = 1;
+		f->fault_events = CONTROL_DEFAULT_EVENTS;
+		if (ntok == 2) {
+			errno = 0;
+			unsigned long v = strtoul(tok[1], &end, 0);
+			if (errno || *end || v > 0xFFFFFFFFul) {
+				snprintf(err, errlen, "event bits \"%s\" are not a 32-bit number",
+					 tok[1]);
+				return -1;
+			}
+			f->fault_events = (uint32_t)v;
+		}
+	} else if (strcmp(act, "reset") == 0 && ntok == 1) {
+		f->reset = 1;
+	} else if (strcmp(act, "garbage") == 0 && ntok == 1) {
+		f->garbage = 1;
+	} else if (strcmp(act, "sentinel") == 0 && ntok == 1) {
+		f->sentinel = 1;
+	} else if (strcmp(act, "delay") == 0 && ntok == 2) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 0 || v > CONTROL_MAX_DELAY_MS) {
+			snprintf(err, errlen, "delay \"%s\" is not 0..%d ms", tok[1],
+				 CONTROL_MAX_DELAY_MS);
+			return -1;
+		}
+		f->delay_ms = (int)v;
+	} else if (strcmp(act, "health") == 0 && ntok == 2) {
+		double v = strtod(tok[1], &end);
+		if (*end || !(v >= 0 && v <= 1.2)) {
+			snprintf(err, errlen, "health \"%s\" is not 0..1.2", tok[1]);
+			return -1;
+		}
+		f->health = v;
+	} else if (strcmp(act, "ok") == 0 && ntok == 1) {
+		fault_default(d, f);
+	} else {
+		snprintf(err, errlen,
+			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
+			 "sentinel, delay MS, health X or ok",
+			 act, ntok - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static void parse_line(struct control *c, char *line, int lineno)
+{
+	struct sim *sim = c->sim;
+	char *tok[8];
+	int ntok = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (ntok == 8) {
+			log_warn("%s:%d: too many words; line ignored", c->path, lineno);
+			return;
+		}
+		tok[ntok++] = t;
+	}
+	if (ntok == 0 || tok[0][0] == '#')
+		return;
+	if (ntok < 2) {
+		log_warn("%s:%d: \"%s\" has no action; line ignored", c->path, lineno, tok[0]);
+		return;
+	}
+	if (strcmp(tok[0], "gateway") == 0) {
+		char *end;
+		long port = strtol(tok[1], &end, 10);
+		struct sim_gateway *gw = *end ? NULL : sim_gateway_find(sim, (int)port);
+		if (!gw) {
+			log_warn("%s:%d: no simulated gateway listens on port \"%s\"; line ignored",
+				 c->path, lineno, tok[1]);
+			return;
+		}
+		size_t g = (size_t)(gw - sim->gateways);
+		if (ntok == 3 && strcmp(tok[2], "down") == 0) {
+			c->gw_down[g] = 1;
+		} else if (ntok == 3 && strcmp(tok[2], "hang") == 0) {
+			c->gw_hang[g] = 1;
+		} else if (ntok == 3 && strcmp(tok[2], "ok") == 0) {
+			c->gw_down[g] = c->gw_hang[g] = 0;
+		} else {
+			log_warn("%s:%d: a gateway action is down, hang or ok; line ignored",
+				 c->path, lineno);
+		}
+		return;
+	}
+	char *slash = strchr(tok[0], '/');
+	if (!slash) {
+		log_warn("%s:%d: \"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"; "
+			 "line ignored",
+			 c->path, lineno, tok[0]);
+		return;
+	}
+	*slash = '\0';
+	const char *station = tok[0], *device = slash + 1;
+	int matched = 0;
+	for (size_t i = 0; i < sim->n_devices; i++) {
+		struct sim_device *d = &sim->devices[i];
+		if (strcmp(d->st->id, station) != 0)
+			continue;
+		if (strcmp(device, "*") != 0 && strcmp(d->dev->id, device) != 0)
+			continue;
+		char err[200];
+		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
+			log_warn("%s:%d: %s; line ignored", c->path, lineno, err);
+			return;
+		}
+		matched++;
+	}
+	if (!matched)
+		log_warn("%s:%d: no simulated device \"%s/%s\"; line ignored", c->path, lineno,
+			 station, device);
+}
+
+static void describe(const struct sim_fault *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f", f->offline ? " offline" : "",
+		 f->fault ? " fault" : "", f->reset ? " reset" : "", f->garbage ? " garbage" : "",
+		 f->sentinel ? " sentinel" : "", f->delay_ms, f->health);
+}
+
+/* Makes the devices and gateways what c->want and c->gw_* say. */
+static void apply(struct control *c)
+{
+	struct sim *sim = c->sim;
+	for (size_t i = 0; i < sim->n_devices; i++) {
+		struct sim_device *d = &sim->devices[i];
+		struct sim_fault *w = &c->want[i];
+		pthread_mutex_lock(&d->lock);
+		int changed = memcmp(&d->fault, w, sizeof *w) != 0;
+		if (w->reset && !d->fault.reset && d->dev->role == CONFIG_INVERTER) {
+			d->lifetime_wh = 0;
+			log_info("%s: lifetime counter reset to 0", d->name);
+		}
+		d->fault = *w;
+		pthread_mutex_unlock(&d->lock);
+		if (changed) {
+			char what[160];
+			describe(w, what, sizeof what);
+			log_info("%s (port %d unit %d): now%s", d->name, d->dev->port,
+				 d->dev->unit_id, what);
+		}
+	}
+	for (size_t g = 0; g < sim->n_gateways; g++) {
+		struct sim_gateway *gw = &sim->gateways[g];
+		if (atomic_exchange(&gw->hang, c->gw_hang[g]) != c->gw_hang[g])
+			log_info("gateway %s:%d: %s", gw->host, gw->port,
+				 c->gw_hang[g] ? "hangs (accepts, never answers)"
+					       : "answers again");
+		atomic_store(&gw->down, c->gw_down[g]);
+	}
+}
+
+static void reset_wanted(struct control *c)
+{
+	for (size_t i = 0; i < c->sim->n_devices; i++)
+		fault_default(&c->sim->devices[i], &c->want[i]);
+	memset(c->gw_down, 0, c->sim->n_gateways * sizeof *c->gw_down);
+	memset(c->gw_hang, 0, c->sim->n_gateways * sizeof *c->gw_hang);
+}
+
+struct control *control_new(struct sim *sim, const char *path)
+{
+	struct control *c = xcalloc(1, sizeof *c);
+	c->sim = sim;
+	c->path = path ? xstrdup(path) : NULL;
+	c->want = xcalloc(sim->n_devices ? sim->n_devices : 1, sizeof *c->want);
+	c->gw_down = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_down);
+	c->gw_hang = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_hang);
+	reset_wanted(c);
+	for (size_t i = 0; i < sim->n_devices; i++)
+		sim->devices[i].fault = c->want[i];
+	control_poll(c);
+	return c;
+}
+
+void control_poll(struct control *c)
+{
+	if (!c->path)
+		return;
+	struct stat sb;
+	int exists = stat(c->path, &sb) == 0;
+	if (exists == c->seen &&
+	    (!exists || (sb.st_mtim.tv_sec == c->mtime.tv_sec &&
+			 sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)))
+		return;
+	c->seen = exists;
+	reset_wanted(c);
+	if (exists) {
+		c->mtime = sb.st_mtim;
+		c->size = sb.st_size;
+		FILE *f = fopen(c->path, "r");
+		if (!f) {
+			log_warn("%s: cannot read the control file: %s; faults left as they were",
+				 c->path, strerror(errno));
+			return;
+		}
+		char line[512];
+		int lineno = 0;
+		while (fgets(line, sizeof line, f)) {
+			lineno++;
+			parse_line(c, line, lineno);
+		}
+		fclose(f);
+		log_info("%s: control file read (%d lines)", c->path, lineno);
+	} else {
+		log_info("%s: no control file; every fault cleared", c->path);
+	}
+	apply(c);
+}
+
+void control_free(struct control *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->want);
+	free(c->gw_down);
+	free(c->gw_hang);
+	free(c);
+}

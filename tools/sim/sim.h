@@ -1,0 +1,88 @@
+/* The simulator's shared model: the stations and devices it simulates, the gateways that serve
+ * them, and who may touch what. The physics thread writes a device's physical state, the
+ * control reader writes its faults and each gateway thread reads both to answer requests; all
+ * of that goes through the device's lock. A gateway's own flags are atomics. */
+#ifndef PVRELIEF_SIM_SIM_H
+#define PVRELIEF_SIM_SIM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "physics.h"
+#include "pvrelief/sunspec.h"
+
+struct config;
+struct config_station;
+struct config_device;
+struct clock;
+
+/* Faults of one device, as the configuration's sim group and the control file set them. */
+struct sim_fault {
+	int offline;	       /* reads get no answer; the connection stays open */
+	int fault;	       /* state FAULT, no power */
+	uint32_t fault_events; /* SunSpec Evt1 bits (vendor alarm bits) while in fault */
+	int garbage;	       /* absurd values: huge power, a jump of the lifetime counter */
+	int sentinel;	       /* "not implemented" markers instead of measurements */
+	int delay_ms;	       /* delay before each reply */
+	double health;	       /* multiplies DC power */
+	int reset; /* a reset line is present (the counter drops once when it appears) */
+};
+
+struct sim_device {
+	const struct config_station *st;
+	const struct config_device *dev;
+	size_t station_index;
+	char *name; /* "STATION/DEVICE" */
+	/* Constant after start. */
+	double share_w, rated_w;
+	struct sunspec_scales scales;
+
+	pthread_mutex_t lock;
+	/* Guarded by lock. */
+	struct sim_fault fault;
+	struct physics_env env; /* the station's environment at the last tick */
+	double dc_w, ac_w;
+	double lifetime_wh, today_wh;
+	int64_t day; /* local day of today_wh */
+};
+
+struct sim_gateway {
+	struct sim *sim;
+	int port;
+	const char *host;	       /* the configured host, for messages */
+	struct sim_device *units[256]; /* by unit id; NULL: no such unit */
+	size_t n_units;
+	int listen_fd;	 /* owned by the gateway's thread once it runs */
+	atomic_int down; /* refuse connections and drop the current one */
+	atomic_int hang; /* accept and read, never answer */
+	pthread_t thread;
+	int thread_started;
+};
+
+struct sim {
+	struct config *cfg;
+	struct clock *clock;
+	const char *bind_addr;
+	struct sim_device *devices;
+	size_t n_devices;
+	struct sim_gateway *gateways;
+	size_t n_gateways;
+	double tick_t; /* clock time of the last physics tick; physics thread only */
+	atomic_int stop;
+	int stop_pipe[2]; /* written once at shutdown; every poll() watches the read end */
+};
+
+/* Returns the model of every Modbus TCP device of cfg (others are skipped with a warning),
+ * with one gateway per distinct port; cfg and clock stay owned by the caller. Free with
+ * sim_free. */
+struct sim *sim_new(struct config *cfg, struct clock *clock, const char *bind_addr);
+/* Frees the model; the gateway threads must have ended. Accepts NULL. */
+void sim_free(struct sim *sim);
+/* Returns the device called "STATION/DEVICE", or NULL. */
+struct sim_device *sim_device_find(struct sim *sim, const char *station, const char *device);
+/* Returns the gateway listening on port, or NULL. */
+struct sim_gateway *sim_gateway_find(struct sim *sim, int port);
+
+#endif
