@@ -332,8 +332,10 @@ static void test_faults(void)
 	close_unit(ctx);
 	pthread_join(th, NULL);
 	CHECK_INT(d.reads_ok, 4);
-	CHECK(d.min_ms >= 290 && d.max_ms < 700);
-	CHECK(fast_max < 100);
+	/* Only bounds that load cannot break: a delayed reply is never early, and the other
+	 * gateway answers while the delayed one waits (it is not queued behind it). */
+	CHECK(d.min_ms >= 290);
+	CHECK(fast_max < 290);
 
 	/* reset: the lifetime counter drops to about 0 and climbs from there. */
 	CHECK_INT(read_sunspec(port_a, 1, &r), 0);
