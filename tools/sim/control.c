@@ -74,12 +74,19 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->health = v;
+	} else if (strcmp(act, "wsf") == 0 && ntok == 2) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 0 || v > 3) {
+			snprintf(err, errlen, "wsf \"%s\" is not 0..3", tok[1]);
+			return -1;
+		}
+		f->w_sf_extra = (int)v;
 	} else if (strcmp(act, "ok") == 0 && ntok == 1) {
 		fault_default(d, f);
 	} else {
 		snprintf(err, errlen,
 			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
-			 "sentinel, delay MS, health X or ok",
+			 "sentinel, delay MS, health X, wsf N or ok",
 			 act, ntok - 1);
 		return -1;
 	}

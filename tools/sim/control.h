@@ -9,6 +9,8 @@
  *   STATION/DEVICE sentinel         "not implemented" markers instead of measurements
  *   STATION/DEVICE delay MS         replies delayed by MS ms (0..60000)
  *   STATION/DEVICE health X         DC power multiplied by X (0..1.2)
+ *   STATION/DEVICE wsf N            SunSpec power scale factors N steps coarser (0..3): the
+ *                                   same power served with another W_SF while running
  *   STATION/DEVICE ok               back to the configuration's state (clears earlier lines)
  *   gateway PORT down               listening socket closed, connection dropped
  *   gateway PORT hang               accepts and reads, never answers

@@ -10,14 +10,7 @@
 #include "sim.h"
 #include "state.h"
 
-/* Vendor maps come from the register map module, which is developed on another branch; until
- * it is merged the simulator serves SunSpec devices only and says so for the others. */
-#if defined(__has_include)
-#if __has_include("pvrelief/regmap.h")
 #include "pvrelief/regmap.h"
-#define IMAGE_HAVE_REGMAP 1
-#endif
-#endif
 
 #define IMAGE_SUNSPEC_CAP 1024
 #define IMAGE_MPPT_INPUTS 2
@@ -66,11 +59,13 @@ static int sunspec_encode(const struct sim_device *d, enum image_kind kind, cons
 				     1u << SUNSPEC_MPPT_DC_POWER_W;
 		}
 	}
-	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &d->scales,
+	struct sunspec_scales sf = d->scales;
+	sf.w = (int8_t)(sf.w + d->fault.w_sf_extra);
+	sf.dcw = (int8_t)(sf.dcw + d->fault.w_sf_extra);
+	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &sf,
 				       d->dev->sim.float_model ? SUNSPEC_ENC_FLOAT : 0, dest, cap);
 }
 
-#ifdef IMAGE_HAVE_REGMAP
 static size_t point_regs(const struct regmap_point *p)
 {
 	return p->type == REGMAP_U32 || p->type == REGMAP_I32 ? 2 : 1;
@@ -106,7 +101,6 @@ static int regmap_image(const struct sim_device *d, struct reading *r, struct im
 	}
 	return regmap_encode(map, r, im->regs, im->len, im->base);
 }
-#endif
 
 struct image *image_new(struct sim_device *d)
 {
@@ -130,7 +124,6 @@ struct image *image_new(struct sim_device *d)
 		}
 		im->len = (size_t)n;
 	} else {
-#ifdef IMAGE_HAVE_REGMAP
 		const struct regmap *map = dev->map;
 		if (!map) {
 			log_err(
@@ -154,12 +147,6 @@ struct image *image_new(struct sim_device *d)
 		im->input = map->function == 4;
 		im->base = (uint16_t)lo;
 		im->len = hi - lo;
-#else
-		log_err("%s (port %d unit %d): vendor register maps (\"%s\") are not built into "
-			"this simulator yet; the unit will not answer",
-			d->name, dev->port, dev->unit_id, dev->protocol);
-		goto fail;
-#endif
 	}
 	if (im->input)
 		im->mapping =
@@ -192,11 +179,7 @@ modbus_mapping_t *image_refresh(struct image *im, struct sim_device *d)
 	pthread_mutex_unlock(&d->lock);
 	int rc;
 	if (im->kind == IMAGE_REGMAP) {
-#ifdef IMAGE_HAVE_REGMAP
 		rc = regmap_image(d, &r, im);
-#else
-		rc = -1;
-#endif
 	} else {
 		rc = sunspec_encode(d, im->kind, &r, im->regs, im->len);
 		if (rc >= 0 && (size_t)rc != im->len)

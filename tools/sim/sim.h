@@ -27,6 +27,7 @@ struct sim_fault {
 	int sentinel;	       /* "not implemented" markers instead of measurements */
 	int delay_ms;	       /* delay before each reply */
 	double health;	       /* multiplies DC power */
+	int w_sf_extra;	       /* added to the SunSpec power scale factors (0..3) */
 	int reset; /* a reset line is present (the counter drops once when it appears) */
 };
 
