@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "check.h"
+#include "pvrelief/config.h"
 #include "pvrelief/efficiency.h"
 
 #define T0 1717207200.0 /* 2024-06-01 10:00 +08:00 */
@@ -423,8 +424,58 @@ static void test_month_to_date(void)
 	}
 }
 
+static void test_from_config(void)
+{
+	/* The county's settings and a station's own K and geometry reach the parameters. */
+	struct config cfg;
+	struct config_station st;
+	memset(&cfg, 0, sizeof cfg);
+	memset(&st, 0, sizeof st);
+	cfg.utc_offset_s = 8 * 3600;
+	cfg.efficiency.basis = CONFIG_BASIS_HORIZONTAL;
+	cfg.efficiency.transposition = CONFIG_TRANSPOSITION_ISOTROPIC;
+	cfg.efficiency.k_default = 0.8;
+	cfg.efficiency.linke_turbidity = 4.5;
+	cfg.alerts.min_irradiance_w_m2 = 250;
+	cfg.alerts.min_irradiation_kwh_m2 = 2.0;
+	st.capacity_kwp = 120;
+	st.k_coeff = 0.78;
+	st.tilt_deg = 22;
+	st.azimuth_deg = 170;
+	st.albedo = 0.25;
+	st.monthly_irradiation_kwh_m2[5] = 130;
+
+	struct efficiency_params p;
+	efficiency_params_from_config(&cfg, &st, &p);
+	CHECK_NEAR(p.capacity_kwp, 120, 0);
+	CHECK_NEAR(p.k_coeff, 0.78, 0);
+	CHECK_INT(p.basis, EFFICIENCY_BASIS_HORIZONTAL);
+	CHECK_NEAR(p.judge_min_irradiance_w_m2, 250, 0);
+	CHECK_NEAR(p.judge_min_irradiation_kwh_m2, 2.0, 0);
+	CHECK_NEAR(p.gamma_per_c, -0.004, 0);
+	cfg.efficiency.basis = CONFIG_BASIS_POA;
+	st.k_coeff = 0; /* unset: the county default */
+	efficiency_params_from_config(&cfg, &st, &p);
+	CHECK_INT(p.basis, EFFICIENCY_BASIS_POA);
+	CHECK_NEAR(p.k_coeff, 0.8, 0);
+
+	struct irradiance_site site;
+	irradiance_site_from_config(&cfg, &st, &site);
+	CHECK_INT(site.transposition, SOLAR_ISOTROPIC);
+	CHECK_NEAR(site.linke_turbidity, 4.5, 0);
+	CHECK_NEAR(site.tilt_deg, 22, 0);
+	CHECK_NEAR(site.azimuth_deg, 170, 0);
+	CHECK_NEAR(site.albedo, 0.25, 0);
+	CHECK_NEAR(site.monthly_irradiation_kwh_m2[5], 130, 0);
+	CHECK_INT(site.utc_offset_s, 8 * 3600);
+	cfg.efficiency.transposition = CONFIG_TRANSPOSITION_HAY_DAVIES;
+	irradiance_site_from_config(&cfg, &st, &site);
+	CHECK_INT(site.transposition, SOLAR_HAY_DAVIES);
+}
+
 int main(void)
 {
+	test_from_config();
 	test_theoretical();
 	test_window_basis();
 	test_pr_stc();
