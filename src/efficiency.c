@@ -1,0 +1,289 @@
+/* Efficiency figures for a window and their village and county aggregates.
+ *
+ * Choices where the references leave room:
+ * - eta, PR and PR_stc are ratios of sums over the intervals that have both the energy and the
+ *   irradiance they need ("paired"). A station whose logger missed an hour of energy would
+ *   otherwise look an hour's worth less efficient; a missing sensor hour would flatter it.
+ * - Aggregates are ratios of sums (sum E_act / sum E_th), not means of ratios: a 300 kWp station
+ *   weighs three times a 100 kWp one, as the county's own energy balance does.
+ * - A sensor's small negative readings at night are taken as zero rather than as negative
+ *   light, as IEC 61724-1 does for night-time irradiance.
+ * - Generation capability (发电能力) is the same energy-weighted ratio as a percentage. A county
+ *   that reports against a more conservative theoretical figure gets it by passing station
+ *   figures computed with its own K. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "pvrelief/config.h"
+#include "pvrelief/efficiency.h"
+
+/* Ratios this close to a target count as meeting it: 0.6 computed as 216/360 must not fail. */
+#define TARGET_TOLERANCE 1e-9
+
+void efficiency_params_default(struct efficiency_params *p, double capacity_kwp)
+{
+	memset(p, 0, sizeof *p);
+	p->capacity_kwp = capacity_kwp;
+	p->k_coeff = EFFICIENCY_K_DEFAULT;
+	p->basis = EFFICIENCY_BASIS_POA;
+	p->gamma_per_c = EFFICIENCY_GAMMA_DEFAULT_PER_C;
+	p->sandia_a = SOLAR_SANDIA_OPEN_RACK_A;
+	p->sandia_b = SOLAR_SANDIA_OPEN_RACK_B;
+	p->source = IRRADIANCE_SENSOR;
+	p->grade = IRRADIANCE_GRADE_SENSOR;
+	p->daylight_s = NAN;
+	p->judge_day_window_s = EFFICIENCY_JUDGE_DAY_WINDOW_S;
+	p->judge_min_irradiance_w_m2 = EFFICIENCY_JUDGE_MIN_IRRADIANCE_W_M2;
+	p->judge_min_irradiation_kwh_m2 = EFFICIENCY_JUDGE_MIN_IRRADIATION_KWH_M2_DAY;
+	p->judge_min_coverage = EFFICIENCY_JUDGE_MIN_COVERAGE;
+}
+
+void efficiency_params_from_config(const struct config *cfg, const struct config_station *st,
+				   struct efficiency_params *p)
+{
+	efficiency_params_default(p, st->capacity_kwp);
+	p->k_coeff = st->k_coeff > 0 ? st->k_coeff : cfg->efficiency.k_default;
+	p->basis = cfg->efficiency.basis == CONFIG_BASIS_HORIZONTAL ? EFFICIENCY_BASIS_HORIZONTAL
+								    : EFFICIENCY_BASIS_POA;
+	p->judge_min_irradiance_w_m2 = cfg->alerts.min_irradiance_w_m2;
+	p->judge_min_irradiation_kwh_m2 = cfg->alerts.min_irradiation_kwh_m2;
+}
+
+double efficiency_theoretical_kwh(double irradiation_kwh_m2, double capacity_kwp, double k_coeff)
+{
+	if (!(irradiation_kwh_m2 >= 0) || !(capacity_kwp >= 0) || !(k_coeff >= 0))
+		return NAN;
+	/* H in kWh/m2 divided by the STC irradiance of 1 kW/m2 gives hours at full power. */
+	return irradiation_kwh_m2 / 1.0 * capacity_kwp * k_coeff;
+}
+
+/* Returns a sample value if it is flagged and finite, else NAN. */
+static double value(const struct efficiency_sample *s, unsigned flag, double v)
+{
+	return (s->have & flag) && isfinite(v) ? v : NAN;
+}
+
+/* Irradiance with night-time sensor offsets taken as dark. */
+static double irradiance(const struct efficiency_sample *s, unsigned flag, double v)
+{
+	double g = value(s, flag, v);
+	return g < 0 ? 0 : g;
+}
+
+static void window_nan(struct efficiency_window *w)
+{
+	w->energy_kwh = w->h_horizontal_kwh_m2 = w->h_poa_kwh_m2 = NAN;
+	w->e_act_kwh = w->e_th_kwh = w->eta = NAN;
+	w->yr_h = w->yf_h = w->equivalent_hours = w->pr = w->pr_stc = NAN;
+	w->coverage = w->mean_irradiance_w_m2 = w->irradiation_kwh_m2_day = NAN;
+}
+
+/* Running sums over a window; energies in Wh, irradiation in Wh/m2, times in s. */
+struct sums {
+	double energy_wh, ghi_wh_m2, poa_wh_m2;
+	int any_energy, any_ghi, any_poa;
+	double pair_energy_wh, pair_h_wh_m2, pair_s, pair_day_s;
+	int any_pair;
+	double poa_pair_energy_wh, poa_pair_h_wh_m2;
+	double temp_energy_wh, temp_ref_wh; /* PR_stc numerator and denominator */
+	double day_g_wh_m2, day_s;
+};
+
+static void add_sample(const struct efficiency_params *p, const struct efficiency_sample *s,
+		       double t0, double t1, struct sums *a)
+{
+	double dur = s->t_end_s - s->t_start_s;
+	if (!(dur > 0))
+		return;
+	double overlap = fmin(s->t_end_s, t1) - fmax(s->t_start_s, t0);
+	if (!(overlap > 0))
+		return;
+	double share = overlap / dur, dt_h = overlap / 3600.0;
+	double e = value(s, EFFICIENCY_HAVE_ENERGY, s->energy_wh);
+	if (e < 0)
+		e = NAN; /* the energy accounting never yields a decrease */
+	e *= share;
+	double ghi = irradiance(s, EFFICIENCY_HAVE_GHI, s->ghi_w_m2);
+	double poa = irradiance(s, EFFICIENCY_HAVE_POA, s->poa_w_m2);
+	double g = p->basis == EFFICIENCY_BASIS_POA ? poa : ghi;
+	double t_mod = value(s, EFFICIENCY_HAVE_MODULE_TEMP, s->module_temp_c);
+	double t_air = value(s, EFFICIENCY_HAVE_AIR_TEMP, s->air_temp_c);
+	if (isnan(t_mod) && !isnan(t_air) && !isnan(poa)) {
+		double wind = value(s, EFFICIENCY_HAVE_WIND, s->wind_m_s);
+		t_mod = solar_module_temp_c(poa, t_air, isnan(wind) ? 0 : wind, p->sandia_a,
+					    p->sandia_b);
+	}
+
+	if (!isnan(e)) {
+		a->energy_wh += e;
+		a->any_energy = 1;
+	}
+	if (!isnan(ghi)) {
+		a->ghi_wh_m2 += ghi * dt_h;
+		a->any_ghi = 1;
+	}
+	if (!isnan(poa)) {
+		a->poa_wh_m2 += poa * dt_h;
+		a->any_poa = 1;
+	}
+	if (!isnan(g) && g > 0) {
+		a->day_g_wh_m2 += g * dt_h;
+		a->day_s += overlap;
+	}
+	if (isnan(e))
+		return;
+	if (!isnan(g)) {
+		a->any_pair = 1;
+		a->pair_energy_wh += e;
+		a->pair_h_wh_m2 += g * dt_h;
+		a->pair_s += overlap;
+		if (g > 0)
+			a->pair_day_s += overlap;
+	}
+	if (!isnan(poa)) {
+		a->poa_pair_energy_wh += e;
+		a->poa_pair_h_wh_m2 += poa * dt_h;
+		if (!isnan(t_mod)) {
+			a->temp_energy_wh += e;
+			a->temp_ref_wh += p->capacity_kwp * 1000.0 * (poa / 1000.0) * dt_h *
+					  (1.0 + p->gamma_per_c * (t_mod - 25.0));
+		}
+	}
+}
+
+/* Returns num / den, or NAN when den is not positive. */
+static double ratio(double num, double den)
+{
+	return den > 0 && isfinite(num) ? num / den : NAN;
+}
+
+int efficiency_window(const struct efficiency_params *p, double t_start_s, double t_end_s,
+		      const struct efficiency_sample *samples, size_t n,
+		      struct efficiency_window *out)
+{
+	memset(out, 0, sizeof *out);
+	window_nan(out);
+	out->basis = p->basis;
+	out->source = p->source;
+	out->grade = p->grade;
+	out->window_s = t_end_s - t_start_s;
+	if (!(out->window_s > 0) || !(p->capacity_kwp > 0))
+		return -EINVAL;
+
+	struct sums a;
+	memset(&a, 0, sizeof a);
+	for (size_t i = 0; i < n; i++)
+		add_sample(p, &samples[i], t_start_s, t_end_s, &a);
+
+	double cap = p->capacity_kwp;
+	if (a.any_energy)
+		out->energy_kwh = a.energy_wh / 1000.0;
+	if (a.any_ghi)
+		out->h_horizontal_kwh_m2 = a.ghi_wh_m2 / 1000.0;
+	if (a.any_poa)
+		out->h_poa_kwh_m2 = a.poa_wh_m2 / 1000.0;
+	if (a.any_pair) {
+		out->e_act_kwh = a.pair_energy_wh / 1000.0;
+		out->e_th_kwh =
+		    efficiency_theoretical_kwh(a.pair_h_wh_m2 / 1000.0, cap, p->k_coeff);
+		out->eta = ratio(out->e_act_kwh, out->e_th_kwh);
+	}
+	out->yr_h = out->h_poa_kwh_m2 / 1.0;
+	out->yf_h = out->energy_kwh / cap;
+	out->equivalent_hours = out->yf_h;
+	out->pr = ratio(a.poa_pair_energy_wh / cap, a.poa_pair_h_wh_m2);
+	out->pr_stc = ratio(a.temp_energy_wh, a.temp_ref_wh);
+
+	if (p->daylight_s > 0)
+		out->coverage = a.pair_day_s / p->daylight_s;
+	else
+		out->coverage = a.pair_s / out->window_s;
+	if (out->coverage > 1)
+		out->coverage = 1;
+
+	double h_basis =
+	    p->basis == EFFICIENCY_BASIS_POA ? out->h_poa_kwh_m2 : out->h_horizontal_kwh_m2;
+	out->irradiation_kwh_m2_day = h_basis / (out->window_s / 86400.0);
+	out->mean_irradiance_w_m2 = ratio(a.day_g_wh_m2, a.day_s / 3600.0);
+	if (out->window_s >= p->judge_day_window_s)
+		out->irradiance_enough =
+		    out->irradiation_kwh_m2_day > p->judge_min_irradiation_kwh_m2;
+	else
+		out->irradiance_enough = out->mean_irradiance_w_m2 > p->judge_min_irradiance_w_m2;
+	out->judgeable = isfinite(out->eta) && out->irradiance_enough &&
+			 out->coverage >= p->judge_min_coverage && p->grade >= 1 && p->grade <= 2;
+	return 0;
+}
+
+void efficiency_station_figure_from(const struct efficiency_params *p,
+				    const struct efficiency_window *w,
+				    struct efficiency_station_figure *fig)
+{
+	fig->capacity_kwp = p->capacity_kwp;
+	fig->energy_kwh = w->energy_kwh;
+	fig->e_act_kwh = w->e_act_kwh;
+	fig->e_th_kwh = w->e_th_kwh;
+	fig->grade = w->grade;
+}
+
+void efficiency_aggregate(const struct efficiency_station_figure *st, size_t n,
+			  double station_target, double group_target,
+			  struct efficiency_aggregate *out)
+{
+	memset(out, 0, sizeof *out);
+	out->n_stations = n;
+	double e_all = 0, cap_all = 0, e12 = 0, th12 = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct efficiency_station_figure *s = &st[i];
+		if (isfinite(s->energy_kwh) && s->energy_kwh >= 0 && s->capacity_kwp > 0) {
+			e_all += s->energy_kwh;
+			cap_all += s->capacity_kwp;
+		}
+		if (!isfinite(s->e_act_kwh) || !(s->e_th_kwh > 0) || !isfinite(s->e_th_kwh))
+			continue;
+		out->n_with_value++;
+		out->e_act_kwh += s->e_act_kwh;
+		out->e_th_kwh += s->e_th_kwh;
+		if (s->e_act_kwh / s->e_th_kwh >= station_target - TARGET_TOLERANCE)
+			out->n_meeting_target++;
+		/* An unset grade is treated as the worst. */
+		int grade = s->grade >= 1 && s->grade <= 4 ? s->grade : 4;
+		if (grade > out->worst_grade)
+			out->worst_grade = grade;
+		if (grade <= 2) {
+			e12 += s->e_act_kwh;
+			th12 += s->e_th_kwh;
+		}
+	}
+	out->eta = ratio(out->e_act_kwh, out->e_th_kwh);
+	out->capability_pct = 100.0 * out->eta;
+	out->eta_grade12 = ratio(e12, th12);
+	out->equivalent_hours = ratio(e_all, cap_all);
+	out->share_meeting_target =
+	    out->n_with_value ? (double)out->n_meeting_target / (double)out->n_with_value : NAN;
+	out->meets_group_target = out->eta >= group_target - TARGET_TOLERANCE;
+	if (out->n_with_value == 0) {
+		out->e_act_kwh = out->e_th_kwh = NAN;
+	}
+}
+
+double efficiency_month_start_s(double now_s, int utc_offset_s)
+{
+	int y, m;
+	double start, end;
+	irradiance_local_month(now_s, utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, utc_offset_s, &start, &end);
+	return start;
+}
+
+void efficiency_county_risk(const struct efficiency_aggregate *mtd, double county_target,
+			    struct efficiency_risk *out)
+{
+	out->eta = mtd->eta;
+	out->known = isfinite(mtd->eta);
+	out->at_risk = out->known && mtd->eta < county_target - TARGET_TOLERANCE;
+	/* Grade 3-4 figures alone raise no alert: the grade 1-2 stations must say so too. */
+	out->alertable = out->at_risk && isfinite(mtd->eta_grade12) &&
+			 mtd->eta_grade12 < county_target - TARGET_TOLERANCE;
+}
