@@ -692,7 +692,14 @@ static void *worker_main(void *arg)
 		double due = endpoint_due(ep);
 		pthread_mutex_lock(&p->sched_lock);
 		ep->due = due;
-		ep->busy = 0;
+		if (due <= now_clock(p) && !p->stopping) {
+			/* Due again already (a short interval on a fast clock): back in line at
+			 * once rather than at the scheduler's next scan. */
+			p->ready[(p->ready_head + p->ready_len) % p->n_devs] = idx;
+			p->ready_len++;
+		} else {
+			ep->busy = 0;
+		}
 	}
 	pthread_mutex_unlock(&p->sched_lock);
 	return NULL;

@@ -107,6 +107,19 @@ static int run_poller(const struct config *cfg, struct clock *clk, int cycles, d
 		       t.complete[k], t.n_devs, isfinite(hi) ? hi - lo : 0.0,
 		       k == 0 ? " (includes SunSpec discovery)" : "");
 	}
+	/* The 60 s question: the longest and the mean gap between two polls of one device. */
+	double gap_max = 0, gap_sum = 0;
+	unsigned long gaps = 0;
+	for (size_t i = 0; i < t.n_devs; i++)
+		for (int k = 1; k < cycles && k < t.polls[i]; k++) {
+			double g = t.at[i][k] - t.at[i][k - 1];
+			gap_max = fmax(gap_max, g);
+			gap_sum += g;
+			gaps++;
+		}
+	printf("gap between polls:   longest %.2f s, mean %.2f s (real time; interval %d s of "
+	       "clock at %gx)\n",
+	       gap_max, gaps ? gap_sum / gaps : 0.0, cfg->polling.fast_interval_s, clock_rate(clk));
 	/* Steady throughput: polls after the first cycle over the time they took. */
 	double first_end = -INFINITY, last = -INFINITY;
 	unsigned long later = 0;
@@ -126,7 +139,7 @@ static int run_poller(const struct config *cfg, struct clock *clk, int cycles, d
 	       (unsigned long long)st.rows_written, (unsigned long long)st.rows_pending,
 	       (unsigned long long)st.write_failures);
 	print_usage_figures(wall);
-	printf("RESULT poller_rate=%.1f\n", rate);
+	printf("RESULT poller_rate=%.1f gap_max=%.2f\n", rate, gap_max);
 	poller_free(p);
 	free(t.polls);
 	free(t.at);
