@@ -151,7 +151,7 @@ char *webhook_format_text(const struct webhook_event *ev, const char *language, 
 	int en = lang_en(language);
 	struct sbuf b = {0};
 	const char *tag =
-	    ev->cleared ? (en ? "[CLEARED]" : "【恢复】") : (en ? "[ALERT]" : "【告警】");
+	    ev->cleared ? (en ? "[CLEARED] " : "【恢复】") : (en ? "[ALERT] " : "【告警】");
 	const char *sep = en ? ": " : "：";
 	const char *li = markdown ? "- " : "";
 	char when[32], v[32];
