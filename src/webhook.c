@@ -142,7 +142,10 @@ static void format_value(double v, char *buf, size_t len)
 		return;
 	}
 	double a = v < 0 ? -v : v;
-	snprintf(buf, len, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
+	if (a < 1e15 && v == floor(v))
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, a >= 1000 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
 }
 
 char *webhook_format_text(const struct webhook_event *ev, const char *language, int utc_offset_s,
@@ -180,9 +183,11 @@ char *webhook_format_text(const struct webhook_event *ev, const char *language, 
 	sb_printf(&b, "%s%s%s%s\n", li,
 		  ev->cleared ? (en ? "Cleared at" : "恢复时间") : (en ? "Since" : "开始时间"), sep,
 		  when);
-	if (ev->detail[0])
-		sb_printf(&b, "%s\n", ev->detail);
 	sb_printf(&b, "%s%s%s%lld", li, en ? "Alert no." : "告警编号", sep, (long long)ev->id);
+	/* The free text comes last, after a blank line in markdown, so that it is not taken
+	 * for a continuation of the list above. */
+	if (ev->detail[0])
+		sb_printf(&b, "%s%s", markdown ? "\n\n" : "\n", ev->detail);
 	char *clean = utf8_clean(b.s, WEBHOOK_MAX_TEXT_BYTES);
 	free(b.s);
 	return clean;
@@ -232,7 +237,7 @@ static json_t *jstr(const char *s)
 
 static char *dump(json_t *root)
 {
-	char *s = json_dumps(root, JSON_COMPACT);
+	char *s = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (!s) {
 		fprintf(stderr, "out of memory\n");

@@ -29,7 +29,13 @@ static struct webhook_event sample(int cleared)
 	snprintf(ev.figures[2].name, sizeof ev.figures[2].name, "E_act");
 	snprintf(ev.figures[2].unit, sizeof ev.figures[2].unit, "kWh");
 	ev.figures[2].value = 1234.4;
-	ev.n_figures = 3;
+	snprintf(ev.figures[3].name, sizeof ev.figures[3].name, "离线");
+	snprintf(ev.figures[3].unit, sizeof ev.figures[3].unit, "min");
+	ev.figures[3].value = 45;
+	snprintf(ev.figures[4].name, sizeof ev.figures[4].name, "H");
+	snprintf(ev.figures[4].unit, sizeof ev.figures[4].unit, "kWh/m²");
+	ev.figures[4].value = 5.126;
+	ev.n_figures = 5;
 	ev.time_unix = T_EVENT;
 	return ev;
 }
@@ -77,13 +83,12 @@ static void test_text(void)
 	CHECK(strncmp(zh, "【告警】谭家河村光伏帮扶电站 发电效率偏低\n",
 		      strlen("【告警】谭家河村光伏帮扶电站 发电效率偏低\n")) == 0);
 	CHECK_CONTAINS(zh, "\nη=0.48（目标0.60），连续3个有效日偏低\n");
-	CHECK_CONTAINS(zh, "数据：η=0.48，目标=0.60，E_act=1234 kWh\n");
+	CHECK_CONTAINS(zh, "数据：η=0.48，目标=0.60，E_act=1234 kWh，离线=45 min，H=5.13 kWh/m²\n");
 	CHECK_CONTAINS(zh, "级别：警告\n");
 	CHECK_CONTAINS(zh, "村：谭家河村\n");
 	CHECK_CONTAINS(zh, "电站：tjh-01，设备 inv2\n");
 	CHECK_CONTAINS(zh, "开始时间：2026-06-21 14:00:00\n");
-	CHECK_CONTAINS(zh, "请安排看管员清洗组件并检查组串。\n");
-	CHECK_CONTAINS(zh, "告警编号：42");
+	CHECK_CONTAINS(zh, "告警编号：42\n请安排看管员清洗组件并检查组串。");
 	free(zh);
 
 	ev = sample(1);
@@ -101,7 +106,8 @@ static void test_text(void)
 	    strncmp(en, "[ALERT] Tanjiahe village PV station - Low generation efficiency\n",
 		    strlen("[ALERT] Tanjiahe village PV station - Low generation efficiency\n")) ==
 	    0);
-	CHECK_CONTAINS(en, "Figures: η=0.48, 目标=0.60, E_act=1234 kWh\n");
+	CHECK_CONTAINS(en,
+		       "Figures: η=0.48, 目标=0.60, E_act=1234 kWh, 离线=45 min, H=5.13 kWh/m²\n");
 	CHECK_CONTAINS(en, "Severity: warning\n");
 	CHECK_CONTAINS(en, "Station: tjh-01, device inv2\n");
 	CHECK_CONTAINS(en, "Since: 2026-06-21 06:00:00\n");
@@ -117,6 +123,7 @@ static void test_text(void)
 	CHECK(strncmp(md, "### 【告警】", strlen("### 【告警】")) == 0);
 	CHECK_CONTAINS(md, "\n**η=0.48（目标0.60），连续3个有效日偏低**\n");
 	CHECK_CONTAINS(md, "\n- 级别：警告\n");
+	CHECK_CONTAINS(md, "\n- 告警编号：42\n\n请安排看管员清洗组件并检查组串。");
 	free(md);
 
 	CHECK_STR(webhook_kind_label("offline", "zh"), "设备离线");
@@ -196,9 +203,10 @@ static void test_bodies(void)
 	CHECK_INT(json_integer_value(json_object_get(j, "time")), T_EVENT);
 	CHECK_STR(sget(j, "time_local", NULL), "2026-06-21T14:00:00+08:00");
 	json_t *figs = json_object_get(j, "figures");
-	CHECK_INT(json_array_size(figs), 3);
+	CHECK_INT(json_array_size(figs), 5);
 	CHECK_STR(json_string_value(json_object_get(json_array_get(figs, 0), "name")), "η");
 	CHECK_NEAR(json_real_value(json_object_get(json_array_get(figs, 0), "value")), 0.48, 1e-12);
+	CHECK_CONTAINS(body, "\"value\":0.48,"); /* not 0.47999999999999998 */
 	CHECK(json_is_null(json_object_get(json_array_get(figs, 1), "value")));
 	CHECK_STR(json_string_value(json_object_get(json_array_get(figs, 2), "unit")), "kWh");
 	CHECK_CONTAINS(sget(j, "text", NULL), "目标=n/a");
