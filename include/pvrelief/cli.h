@@ -29,5 +29,9 @@ typedef int (*cli_fn)(struct cli_env *env, int argc, char **argv);
 /* The subcommands (each in src/cli_NAME.c). */
 /* pvrelief scan HOST:PORT: discovers SunSpec devices or a matching vendor map. */
 int cli_scan(struct cli_env *env, int argc, char **argv);
+/* pvrelief webhook-test: sends a test alert to the configured chat groups and endpoints. */
+int cli_webhook_test(struct cli_env *env, int argc, char **argv);
+/* pvrelief weather STATION: shows the weather service's irradiance for a station. */
+int cli_weather(struct cli_env *env, int argc, char **argv);
 
 #endif

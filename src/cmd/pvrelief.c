@@ -11,6 +11,8 @@ static const struct {
 	const char *summary;
 } commands[] = {
     {"scan", cli_scan, "discover the devices answering at HOST:PORT (SunSpec or a vendor map)"},
+    {"webhook-test", cli_webhook_test, "send a test alert to the configured chat groups"},
+    {"weather", cli_weather, "show the weather service's irradiance for a station"},
 };
 
 static void usage(FILE *out)
