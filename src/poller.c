@@ -533,7 +533,9 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 	};
 	double delta = 0;
 	unsigned q = energy_update(&d->energy, &lim, t, r, !night, &delta);
-	if (t - due_at > p->cfg->polling.fast_interval_s)
+	/* Late: read more than an interval after it was due (never the first read, which was
+	 * not due at any particular time). */
+	if (due_at > 0 && t - due_at > p->cfg->polling.fast_interval_s)
 		q |= ENERGY_Q_LATE;
 	int rejected = (q & ENERGY_Q_REJECTED) != 0;
 

@@ -1,0 +1,36 @@
+# pvrelief scan against the simulator: SunSpec models and values, a vendor map recognised.
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/sim.sh"
+
+pa=$(free_port) pb=$(free_port)
+cat >"$WORK/s.conf" <<CONF
+county = { id = "it"; };
+maps_dir = "$SRC/conf/maps";
+database = { path = "$WORK/s.db"; };
+towns = ( { id = "t"; villages = ( { id = "v"; } ); } );
+stations = (
+  { id = "ss"; village = "v"; lat = 31.6; lon = 115.9; capacity_kwp = 100.0;
+    devices = ( { id = "int"; host = "127.0.0.1"; port = $pa; unit = 1; rated_power_w = 45000.0; },
+                { id = "met"; role = "sensor"; host = "127.0.0.1"; port = $pa; unit = 2; } ); },
+  { id = "hw"; village = "v"; lat = 31.6; lon = 115.9; capacity_kwp = 50.0;
+    devices = ( { id = "inv"; host = "127.0.0.1"; port = $pb; unit = 1; protocol = "huawei-sun2000"; rated_power_w = 45000.0; } ); } );
+CONF
+use_clock "2026-06-21 11:00:00+08:00" 1
+start_sim "$WORK/s.conf"
+out=$("$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pa" --unit 1)
+echo "$out"
+check "SunSpec models are listed" grep -q "SunSpec at 40000: 1 103 120 160" <<<"$out"
+check "the live power is shown" grep -Eq "power_w +[1-9][0-9]{3,}" <<<"$out"
+out=$("$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pa" --unit 2)
+check "the sensor's models are listed" grep -q "SunSpec at 40000: 1 302 303 307" <<<"$out"
+check "irradiance is shown" grep -Eq "ghi_w_m2 +[1-9][0-9]+" <<<"$out"
+out=$("$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pb" --unit 1)
+echo "$out"
+check "the Huawei map is recognised" grep -q "matches map huawei-sun2000" <<<"$out"
+set +e
+"$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pb" --unit 7 >"$WORK/none.txt"
+rc=$?
+set -e
+check "an empty unit is reported and the exit status says so" test "$rc" -eq 1
+check "... with a count of zero" grep -q "0 devices found" "$WORK/none.txt"
+finish
