@@ -390,7 +390,7 @@ static void load_efficiency(struct loader *ld, struct config *cfg, const config_
 	static const char *const keys[] = {"basis",	    "transposition",   "k_default",
 					   "station_target", "county_target",   "linke_turbidity",
 					   "weather_url",   "weather_timeout_ms", "weather_refresh",
-					   NULL};
+					   "interval",	    NULL};
 	static const char *const bases[] = {"horizontal", "poa", NULL};
 	static const char *const models[] = {"isotropic", "hay-davies", NULL};
 	config_setting_t *g = group(ld, root, "efficiency");
@@ -408,6 +408,7 @@ static void load_efficiency(struct loader *ld, struct config *cfg, const config_
 	    get_int(ld, g, w, "weather_timeout_ms", 1, 10000, 100, 60000, "ms");
 	cfg->efficiency.weather_refresh_s =
 	    get_int(ld, g, w, "weather_refresh", 1, 900, 60, 86400, "s");
+	cfg->efficiency.interval_s = get_int(ld, g, w, "interval", 1, 300, 10, 3600, "s");
 }
 
 static void load_webhooks(struct loader *ld, struct config *cfg, const config_setting_t *alerts)

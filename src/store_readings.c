@@ -161,11 +161,14 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (station, slot) DO UPDATE SET"
 	    " energy_wh = energy_wh + excluded.energy_wh, n_valid = n_valid + excluded.n_valid,"
 	    " n_rejected = n_rejected + excluded.n_rejected";
+	/* updated is wall time: the efficiency engine compares it with when it last computed
+	 * the day, whatever clock the readings are stamped with. */
 	static const char stday[] =
-	    "INSERT INTO station_day (station, day, energy_wh, n_valid, n_rejected) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (station, day) DO UPDATE SET"
+	    "INSERT INTO station_day (station, day, energy_wh, n_valid, n_rejected, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, (julianday('now') - 2440587.5) * 86400.0) "
+	    "ON CONFLICT (station, day) DO UPDATE SET"
 	    " energy_wh = energy_wh + excluded.energy_wh, n_valid = n_valid + excluded.n_valid,"
-	    " n_rejected = n_rejected + excluded.n_rejected";
+	    " n_rejected = n_rejected + excluded.n_rejected, updated = excluded.updated";
 	const struct reading *r = row->r;
 	int64_t slot = (int64_t)floor(row->ts / 300.0) * 300;
 	int has_power = !row->rejected && reading_has(r, RF_POWER_W);

@@ -39,6 +39,19 @@ const char *const store_migrations[] = {
     "CREATE TABLE device_diag (device_id INTEGER PRIMARY KEY REFERENCES device(id),"
     "  requests INTEGER NOT NULL, errors INTEGER NOT NULL, timeouts INTEGER NOT NULL,"
     "  last_success REAL, rtt_ms REAL, last_error TEXT, updated REAL);",
+    /* 3: generation efficiency per station and day and month, with the basis, irradiance
+     * source and confidence grade of every figure; station_day learns when it last changed
+     * so that late data makes its day be computed again. */
+    "ALTER TABLE station_day ADD COLUMN updated REAL;"
+    "CREATE TABLE station_eff_day (station TEXT NOT NULL, day TEXT NOT NULL,"
+    "  energy_wh REAL, e_act_wh REAL, eth_wh REAL, h_ghi_kwh_m2 REAL, h_poa_kwh_m2 REAL,"
+    "  eta REAL, pr REAL, pr_stc REAL, yf_h REAL, coverage REAL, basis TEXT NOT NULL,"
+    "  source TEXT NOT NULL, grade INTEGER NOT NULL, judgeable INTEGER NOT NULL,"
+    "  online_rate REAL, anomaly_rate REAL, computed REAL NOT NULL,"
+    "  PRIMARY KEY (station, day)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS station_month (station TEXT NOT NULL, month TEXT NOT NULL,"
+    "  energy_wh REAL, eth_wh REAL, eta REAL, basis TEXT, source TEXT, grade INTEGER,"
+    "  PRIMARY KEY (station, month));",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

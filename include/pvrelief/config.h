@@ -153,6 +153,7 @@ struct config {
 		char *weather_url; /* empty: no weather service */
 		int weather_timeout_ms;
 		int weather_refresh_s;
+		int interval_s; /* seconds between passes of the efficiency engine */
 	} efficiency;
 	struct {
 		int low_eff_days;

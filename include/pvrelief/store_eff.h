@@ -1,0 +1,61 @@
+/* The store's efficiency tables: the 5-minute slots the efficiency engine reads, and the
+ * daily and monthly figures it writes. */
+#ifndef PVRELIEF_STORE_EFF_H
+#define PVRELIEF_STORE_EFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* One 5-minute slot of a station. */
+struct store_slot {
+	int64_t slot;	    /* unix s of its start */
+	double energy_wh;   /* energy counted by the inverters */
+	int energy_n;	    /* valid inverter readings in it */
+	double ghi_wh_m2;   /* sensor irradiation in it */
+	double poa_wh_m2;
+	int sensor_n;	    /* valid sensor readings in it */
+};
+
+/* A station's figures for one local day, as stored. */
+struct store_eff_day {
+	const char *station;
+	char day[11];
+	double energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2;
+	double eta, pr, pr_stc, yf_h, coverage; /* NAN when there is no value */
+	char basis[16], source[24];
+	int grade, judgeable;
+	double online_rate, anomaly_rate;
+};
+
+/* Fills out (cap) with the slots of station in [t0, t1): energy from station_5min, irradiation
+ * from the rollups of the devices in sensor_ids (n); returns the count or negative. */
+int store_station_slots(struct store *st, const char *station, const int64_t *sensor_ids,
+			size_t n_sensors, double t0, double t1, struct store_slot *out, size_t cap);
+/* Stores a station's day (replacing it) and refreshes its month in station_month; 0 or
+ * negative. */
+int store_eff_day_put(struct store *st, const struct store_eff_day *d);
+/* Reads a station's day; 0 found, 1 none, negative on error. The station pointer is the
+ * caller's. */
+int store_eff_day_get(struct store *st, const char *station, const char *day,
+		      struct store_eff_day *out);
+/* Fills days (cap entries of 11 bytes) with the station's days since first_day (inclusive)
+ * whose rollups changed after their figures were computed, or were never computed; returns
+ * the count or negative. */
+int store_eff_stale_days(struct store *st, const char *station, const char *first_day,
+			 char (*days)[11], size_t cap);
+/* Returns a device's valid and rejected reading counts on a day into *valid and *rejected;
+ * 0 or negative. */
+int store_device_day_counts(struct store *st, int64_t device_id, const char *day, long *valid,
+			    long *rejected);
+/* Returns how many 15-minute slots of [t0, t1) hold a valid reading of the device; negative
+ * on error. */
+long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, double t1);
+
+/* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
+ * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */
+int store_eff_month_get(struct store *st, const char *station, const char *month,
+			double *energy_wh, double *eth_wh, double *eta, int *grade);
+
+#endif

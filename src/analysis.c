@@ -1,0 +1,441 @@
+/* The efficiency engine: turns stored slots into efficiency figures, station by station. */
+#include "pvrelief/analysis.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pvrelief/clock.h"
+#include "pvrelief/config.h"
+#include "pvrelief/irradiance.h"
+#include "pvrelief/log.h"
+#include "pvrelief/solar.h"
+#include "pvrelief/store.h"
+#include "pvrelief/weather.h"
+#include "pvrelief/xalloc.h"
+
+enum { MAX_SLOTS = 290, STALE_DAYS = 40, SCALES = 2 };
+
+struct astation {
+	const struct config_station *cfg;
+	struct irradiance_site site;
+	int64_t *sensor_ids, *inverter_ids;
+	size_t n_sensors, n_inverters;
+	struct irradiance_month_scale scales[SCALES]; /* cached months (year 0 = empty) */
+};
+
+struct analysis {
+	const struct config *cfg;
+	struct clock *clk;
+	struct weather *weather;
+	struct store *store;
+	struct astation *st;
+	analysis_listener listener;
+	void *listener_ctx;
+
+	pthread_mutex_t lock; /* guards snap, county, stopping */
+	pthread_cond_t cond;
+	struct analysis_station *snap;
+	struct analysis_county county;
+	int stopping, running;
+	pthread_t thread;
+};
+
+static void local_day_bounds(const char *day, int utc_offset_s, double *t0, double *t1)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	sscanf(day, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t0 = (double)timegm(&tm) - utc_offset_s;
+	*t1 = *t0 + 86400.0;
+}
+
+struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struct weather *w)
+{
+	char err[512];
+	struct analysis *a = xcalloc(1, sizeof *a);
+	a->cfg = cfg;
+	a->clk = clk;
+	a->weather = w;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	a->snap = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->snap);
+	a->st = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->st);
+	if (!(a->store = store_open(cfg->database.path, 0, err, sizeof err))) {
+		log_err("efficiency: %s", err);
+		analysis_free(a);
+		return NULL;
+	}
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		struct astation *as = &a->st[s];
+		as->cfg = &cfg->stations[s];
+		irradiance_site_from_config(cfg, as->cfg, &as->site);
+		as->sensor_ids = xcalloc(as->cfg->n_devices, sizeof(int64_t));
+		as->inverter_ids = xcalloc(as->cfg->n_devices, sizeof(int64_t));
+		for (size_t d = 0; d < as->cfg->n_devices; d++) {
+			int64_t id;
+			if (store_device_id(a->store, as->cfg->id, as->cfg->devices[d].id, &id) != 0) {
+				log_err("efficiency: database %s: %s", cfg->database.path,
+					store_errmsg(a->store));
+				analysis_free(a);
+				return NULL;
+			}
+			if (as->cfg->devices[d].role == CONFIG_SENSOR)
+				as->sensor_ids[as->n_sensors++] = id;
+			else
+				as->inverter_ids[as->n_inverters++] = id;
+		}
+		a->snap[s].station = s;
+		a->snap[s].online_rate = a->snap[s].anomaly_rate = NAN;
+	}
+	return a;
+}
+
+void analysis_set_listener(struct analysis *a, analysis_listener fn, void *ctx)
+{
+	a->listener = fn;
+	a->listener_ctx = ctx;
+}
+
+void analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	for (size_t s = 0; s < a->cfg->n_stations; s++) {
+		free(a->st[s].sensor_ids);
+		free(a->st[s].inverter_ids);
+	}
+	free(a->st);
+	free(a->snap);
+	store_close(a->store);
+	pthread_mutex_destroy(&a->lock);
+	pthread_cond_destroy(&a->cond);
+	free(a);
+}
+
+/* The month scales of the scaled clear sky: a month's clear-sky total takes thousands of sun
+ * positions, so each station keeps the months it is using. */
+static const struct irradiance_month_scale *month_scale(struct astation *as, double t)
+{
+	int y, m;
+	irradiance_local_month(t, as->site.utc_offset_s, &y, &m);
+	for (int i = 0; i < SCALES; i++)
+		if (as->scales[i].year == y && as->scales[i].month == m)
+			return &as->scales[i];
+	struct irradiance_month_scale *slot = &as->scales[0];
+	for (int i = 1; i < SCALES; i++)
+		if (as->scales[i].year < slot->year ||
+		    (as->scales[i].year == slot->year && as->scales[i].month < slot->month))
+			slot = &as->scales[i];
+	if (irradiance_month_scale(&as->site, y, m, IRRADIANCE_STEP_DEFAULT_S, slot) != 0)
+		memset(slot, 0, sizeof *slot);
+	return slot;
+}
+
+static int sun_up(const struct astation *as, double t)
+{
+	struct solar_position sp;
+	return solar_position(t, as->site.lat_deg, as->site.lon_deg, as->site.altitude_m, 1013.25,
+			      15.0, SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
+	       sp.elevation_deg > 0;
+}
+
+/* Computes one station's window [t0, t1) from the store's slots; fills *w and the choice. */
+static int window(struct analysis *a, struct astation *as, double t0, double t1,
+		  struct efficiency_window *w, struct irradiance_choice *choice)
+{
+	struct store_slot slots[MAX_SLOTS];
+	struct efficiency_sample samples[MAX_SLOTS];
+	int n = store_station_slots(a->store, as->cfg->id, as->sensor_ids, as->n_sensors, t0, t1,
+				    slots, MAX_SLOTS);
+	if (n < 0)
+		return -1;
+	int day_slots = 0, sensor_slots = 0, weather_slots = 0;
+	int daylight[MAX_SLOTS];
+	struct weather_point wp[MAX_SLOTS];
+	int have_wp[MAX_SLOTS];
+	for (int i = 0; i < n; i++) {
+		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
+		daylight[i] = sun_up(as, (s0 + s1) / 2);
+		have_wp[i] = a->weather &&
+			     weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2, &wp[i]) == 0;
+		if (!daylight[i])
+			continue;
+		day_slots++;
+		sensor_slots += slots[i].sensor_n > 0;
+		weather_slots += have_wp[i];
+	}
+	struct irradiance_availability av = {
+	    .sensor_coverage = day_slots ? (double)sensor_slots / day_slots : 0,
+	    .weather_coverage = day_slots ? (double)weather_slots / day_slots : 0,
+	    .min_coverage = IRRADIANCE_MIN_COVERAGE_DEFAULT,
+	    .min_peers = IRRADIANCE_MIN_PEERS_DEFAULT,
+	};
+	if (as->n_sensors == 0)
+		av.sensor_coverage = 0;
+	const struct irradiance_month_scale *ms = month_scale(as, (t0 + t1) / 2);
+	av.table_month_set = isfinite(ms->scale);
+	irradiance_choose(&av, choice);
+
+	for (int i = 0; i < n; i++) {
+		struct efficiency_sample *sm = &samples[i];
+		memset(sm, 0, sizeof *sm);
+		sm->t_start_s = fmax((double)slots[i].slot, t0);
+		sm->t_end_s = fmin(slots[i].slot + 300.0, t1);
+		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
+		if (slots[i].energy_n > 0) {
+			sm->energy_wh = slots[i].energy_wh;
+			sm->have |= EFFICIENCY_HAVE_ENERGY;
+		}
+		if (hours <= 0)
+			continue;
+		switch (choice->source) {
+		case IRRADIANCE_SENSOR:
+			if (slots[i].sensor_n > 0) {
+				/* Irradiation is stored per whole slot; a partial slot at the
+				 * window's edge is rare and short, so its mean is taken over 5 min. */
+				sm->ghi_w_m2 = slots[i].ghi_wh_m2 * 12.0;
+				sm->poa_w_m2 = slots[i].poa_wh_m2 * 12.0;
+				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA;
+			}
+			break;
+		case IRRADIANCE_WEATHER:
+			if (have_wp[i]) {
+				sm->ghi_w_m2 = wp[i].ghi_w_m2;
+				sm->poa_w_m2 = wp[i].poa_w_m2;
+				sm->air_temp_c = wp[i].temp_air_c;
+				sm->wind_m_s = wp[i].wind_m_s;
+				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA |
+					    (isfinite(wp[i].temp_air_c) ? EFFICIENCY_HAVE_AIR_TEMP : 0) |
+					    (isfinite(wp[i].wind_m_s) ? EFFICIENCY_HAVE_WIND : 0);
+			}
+			break;
+		default: {
+			struct irradiance_estimate est;
+			if (irradiance_clearsky_scaled(&as->site, ms, isfinite(ms->scale) ? 1 : 0,
+						       sm->t_start_s, sm->t_end_s, 300.0, &est) == 0) {
+				sm->ghi_w_m2 = est.ghi_w_m2;
+				sm->poa_w_m2 = est.poa_w_m2;
+				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA;
+			}
+			break;
+		}
+		}
+	}
+	struct efficiency_params p;
+	efficiency_params_from_config(a->cfg, as->cfg, &p);
+	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
+	p.grade = choice->grade;
+	p.daylight_s = day_slots * 300.0;
+	return efficiency_window(&p, t0, t1, samples, (size_t)n, w);
+}
+
+/* Today's KPIs of a station: the slot-based online rate of its inverters over the daylight
+ * quarter-hours so far, and its share of rejected readings. */
+static void day_kpis(struct analysis *a, struct astation *as, const char *day, double t0,
+		     double t1, double *online, double *anomaly)
+{
+	long expected = 0, valid = 0, readings = 0, rejected = 0;
+	for (double q = t0; q + 900 <= t1; q += 900)
+		expected += sun_up(as, q + 450);
+	for (size_t i = 0; i < as->n_inverters; i++) {
+		long v, r;
+		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, t1);
+		valid += got > 0 ? (got > expected ? expected : got) : 0;
+		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
+			readings += v + r;
+			rejected += r;
+		}
+	}
+	long all = expected * (long)as->n_inverters;
+	*online = all > 0 ? (double)valid / (double)all : NAN;
+	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;
+}
+
+int analysis_day(struct analysis *a, size_t station, const char *day, double now,
+		 struct store_eff_day *out)
+{
+	struct astation *as = &a->st[station];
+	double t0, t1;
+	struct efficiency_window w;
+	struct irradiance_choice choice;
+	local_day_bounds(day, a->cfg->utc_offset_s, &t0, &t1);
+	if (now < t1)
+		t1 = now;
+	if (t1 <= t0 || window(a, as, t0, t1, &w, &choice) != 0)
+		return -1;
+	struct store_eff_day d = {.station = as->cfg->id};
+	snprintf(d.day, sizeof d.day, "%s", day);
+	d.energy_wh = w.energy_kwh * 1000.0;
+	d.e_act_wh = w.e_act_kwh * 1000.0;
+	d.eth_wh = w.e_th_kwh * 1000.0;
+	d.h_ghi_kwh_m2 = w.h_horizontal_kwh_m2;
+	d.h_poa_kwh_m2 = w.h_poa_kwh_m2;
+	d.eta = w.eta;
+	d.pr = w.pr;
+	d.pr_stc = w.pr_stc;
+	d.yf_h = w.yf_h;
+	d.coverage = w.coverage;
+	snprintf(d.basis, sizeof d.basis, "%s",
+		 w.basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
+	snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w.source));
+	d.grade = w.grade;
+	d.judgeable = w.judgeable;
+	day_kpis(a, as, day, t0, t1, &d.online_rate, &d.anomaly_rate);
+	if (store_begin(a->store) != 0)
+		return -1;
+	if (store_eff_day_put(a->store, &d) != 0) {
+		store_rollback(a->store);
+		return -1;
+	}
+	if (store_commit(a->store) != 0)
+		return -1;
+	if (out)
+		*out = d;
+	return 0;
+}
+
+static void county_figures(struct analysis *a, double now, struct analysis_county *c)
+{
+	size_t n = a->cfg->n_stations;
+	struct efficiency_station_figure *day = xcalloc(n ? n : 1, sizeof *day);
+	struct efficiency_station_figure *mtd = xcalloc(n ? n : 1, sizeof *mtd);
+	char month[8], today[11];
+	store_local_day(now, a->cfg->utc_offset_s, today);
+	snprintf(month, sizeof month, "%.7s", today);
+	for (size_t s = 0; s < n; s++) {
+		struct efficiency_params p;
+		efficiency_params_from_config(a->cfg, a->st[s].cfg, &p);
+		p.grade = a->snap[s].day.grade;
+		efficiency_station_figure_from(&p, &a->snap[s].day, &day[s]);
+		double energy, eth, eta;
+		int grade;
+		mtd[s].capacity_kwp = a->st[s].cfg->capacity_kwp;
+		mtd[s].energy_kwh = mtd[s].e_act_kwh = mtd[s].e_th_kwh = NAN;
+		if (store_eff_month_get(a->store, a->st[s].cfg->id, month, &energy, &eth, &eta,
+					&grade) == 0) {
+			mtd[s].energy_kwh = energy / 1000.0;
+			mtd[s].e_th_kwh = eth / 1000.0;
+			mtd[s].e_act_kwh = eta * eth / 1000.0;
+			mtd[s].grade = grade;
+		}
+	}
+	efficiency_aggregate(day, n, a->cfg->efficiency.station_target,
+			     a->cfg->efficiency.county_target, &c->day);
+	efficiency_aggregate(mtd, n, a->cfg->efficiency.station_target,
+			     a->cfg->efficiency.county_target, &c->mtd);
+	efficiency_county_risk(&c->mtd, a->cfg->efficiency.county_target, &c->risk);
+	free(day);
+	free(mtd);
+}
+
+int analysis_pass(struct analysis *a, double now)
+{
+	const struct config *cfg = a->cfg;
+	char today[11], first[11];
+	store_local_day(now, cfg->utc_offset_s, today);
+	store_local_day(now - STALE_DAYS * 86400.0, cfg->utc_offset_s, first);
+	int failures = 0;
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		struct astation *as = &a->st[s];
+		struct analysis_station fresh = {.station = s, .valid = 1, .computed_at = now};
+		struct irradiance_choice choice;
+		double d0, d1;
+		local_day_bounds(today, cfg->utc_offset_s, &d0, &d1);
+		if (window(a, as, fmax(now - 3600.0, d0 - 0.0), now, &fresh.hour, &choice) != 0 ||
+		    window(a, as, d0, now, &fresh.day, &choice) != 0) {
+			failures++;
+			continue;
+		}
+		snprintf(fresh.reason, sizeof fresh.reason, "%s", choice.reason);
+		/* Store today, and every earlier day whose data changed since it was computed:
+		 * late readings and backfills correct the figures they belong to. */
+		struct store_eff_day d;
+		if (analysis_day(a, s, today, now, &d) == 0) {
+			fresh.online_rate = d.online_rate;
+			fresh.anomaly_rate = d.anomaly_rate;
+		} else {
+			failures++;
+		}
+		char stale[STALE_DAYS + 1][11];
+		int ns = store_eff_stale_days(a->store, as->cfg->id, first, stale, STALE_DAYS + 1);
+		for (int i = 0; i < ns; i++)
+			if (strcmp(stale[i], today) != 0 && analysis_day(a, s, stale[i], now, NULL) != 0)
+				failures++;
+		pthread_mutex_lock(&a->lock);
+		a->snap[s] = fresh;
+		pthread_mutex_unlock(&a->lock);
+	}
+	struct analysis_county county;
+	county_figures(a, now, &county);
+	pthread_mutex_lock(&a->lock);
+	a->county = county;
+	pthread_mutex_unlock(&a->lock);
+	if (failures)
+		log_warn("efficiency: %d station figures could not be computed or stored: %s",
+			 failures, store_errmsg(a->store));
+	if (a->listener)
+		a->listener(a->listener_ctx, a->snap, cfg->n_stations, &county, now);
+	return failures ? -1 : 0;
+}
+
+size_t analysis_snapshot(struct analysis *a, struct analysis_station *out, size_t cap,
+			 struct analysis_county *county)
+{
+	size_t n = a->cfg->n_stations < cap ? a->cfg->n_stations : cap;
+	pthread_mutex_lock(&a->lock);
+	memcpy(out, a->snap, n * sizeof *out);
+	if (county)
+		*county = a->county;
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
+static void *pass_thread(void *arg)
+{
+	struct analysis *a = arg;
+	pthread_mutex_lock(&a->lock);
+	while (!a->stopping) {
+		pthread_mutex_unlock(&a->lock);
+		analysis_pass(a, clock_now(a->clk));
+		double wait_s = clock_to_real_s(a->clk, a->cfg->efficiency.interval_s);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		double end = until.tv_sec + until.tv_nsec / 1e9 + wait_s;
+		until.tv_sec = (time_t)end;
+		until.tv_nsec = (long)((end - floor(end)) * 1e9);
+		pthread_mutex_lock(&a->lock);
+		while (!a->stopping &&
+		       pthread_cond_timedwait(&a->cond, &a->lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return NULL;
+}
+
+int analysis_start(struct analysis *a)
+{
+	if (pthread_create(&a->thread, NULL, pass_thread, a) != 0) {
+		log_err("efficiency: cannot start its thread");
+		return -1;
+	}
+	a->running = 1;
+	return 0;
+}
+
+void analysis_stop(struct analysis *a)
+{
+	if (!a || !a->running)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stopping = 1;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->thread, NULL);
+	a->running = 0;
+}

@@ -1,0 +1,229 @@
+/* Efficiency slots and figures. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pvrelief/store_eff.h"
+#include "store_internal.h"
+
+int store_station_slots(struct store *st, const char *station, const int64_t *sensor_ids,
+			size_t n_sensors, double t0, double t1, struct store_slot *out, size_t cap)
+{
+	static const char energy_sql[] =
+	    "SELECT slot, energy_wh, n_valid FROM station_5min WHERE station = ?1 AND slot >= ?2 "
+	    "AND slot < ?3 ORDER BY slot";
+	static const char sensor_sql[] =
+	    "SELECT slot, ghi_wh_m2, poa_wh_m2, n_valid FROM rollup_5min WHERE device_id = ?1 "
+	    "AND slot >= ?2 AND slot < ?3 AND n_valid > 0 ORDER BY slot";
+	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	size_t n = 0;
+	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].slot = s;
+	}
+	sqlite3_stmt *q = store_stmt(st, energy_sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, t1);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+		if (i < n) {
+			out[i].energy_wh = sqlite3_column_double(q, 1);
+			out[i].energy_n = sqlite3_column_int(q, 2);
+		}
+	}
+	/* Several sensors at one station: the slot keeps the largest reading of each kind,
+	 * since a second sensor is a spare or differently oriented, not more sunshine. */
+	for (size_t k = 0; k < n_sensors; k++) {
+		if (!(q = store_stmt(st, sensor_sql)))
+			return -1;
+		sqlite3_bind_int64(q, 1, sensor_ids[k]);
+		sqlite3_bind_int64(q, 2, first);
+		sqlite3_bind_double(q, 3, t1);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+			if (i >= n)
+				continue;
+			out[i].ghi_wh_m2 = fmax(out[i].ghi_wh_m2, sqlite3_column_double(q, 1));
+			out[i].poa_wh_m2 = fmax(out[i].poa_wh_m2, sqlite3_column_double(q, 2));
+			out[i].sensor_n += sqlite3_column_int(q, 3);
+		}
+	}
+	return (int)n;
+}
+
+static void bind_num(sqlite3_stmt *q, int col, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(q, col, v);
+	else
+		sqlite3_bind_null(q, col);
+}
+
+static double col_num(sqlite3_stmt *q, int col)
+{
+	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
+}
+
+int store_eff_day_put(struct store *st, const struct store_eff_day *d)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, "
+	    "h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, "
+	    "judgeable, online_rate, anomaly_rate, computed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "(julianday('now') - 2440587.5) * 86400.0)";
+	/* The month: eta as the ratio of sums over the days that have one; the grade is the
+	 * worst of those days, the source the one most days used. */
+	static const char month_sql[] =
+	    "INSERT OR REPLACE INTO station_month (station, month, energy_wh, eth_wh, eta, basis, "
+	    "source, grade) SELECT ?1, substr(?2, 1, 7), sum(energy_wh), "
+	    "sum(CASE WHEN eta IS NOT NULL THEN eth_wh END), "
+	    "sum(CASE WHEN eta IS NOT NULL THEN e_act_wh END) / "
+	    "nullif(sum(CASE WHEN eta IS NOT NULL THEN eth_wh END), 0), max(basis), "
+	    "(SELECT source FROM station_eff_day WHERE station = ?1 AND day LIKE substr(?2, 1, 7) "
+	    "|| '-%' GROUP BY source ORDER BY count(*) DESC LIMIT 1), "
+	    "max(CASE WHEN eta IS NOT NULL THEN grade END) FROM station_eff_day "
+	    "WHERE station = ?1 AND day LIKE substr(?2, 1, 7) || '-%'";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, d->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, d->day, -1, SQLITE_STATIC);
+	bind_num(q, 3, d->energy_wh);
+	bind_num(q, 4, d->e_act_wh);
+	bind_num(q, 5, d->eth_wh);
+	bind_num(q, 6, d->h_ghi_kwh_m2);
+	bind_num(q, 7, d->h_poa_kwh_m2);
+	bind_num(q, 8, d->eta);
+	bind_num(q, 9, d->pr);
+	bind_num(q, 10, d->pr_stc);
+	bind_num(q, 11, d->yf_h);
+	bind_num(q, 12, d->coverage);
+	sqlite3_bind_text(q, 13, d->basis, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 14, d->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 15, d->grade);
+	sqlite3_bind_int(q, 16, d->judgeable);
+	bind_num(q, 17, d->online_rate);
+	bind_num(q, 18, d->anomaly_rate);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return -1;
+	if (!(q = store_stmt(st, month_sql)))
+		return -1;
+	sqlite3_bind_text(q, 1, d->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, d->day, -1, SQLITE_STATIC);
+	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
+
+int store_eff_day_get(struct store *st, const char *station, const char *day,
+		      struct store_eff_day *out)
+{
+	static const char sql[] =
+	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
+	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate "
+	    "FROM station_eff_day WHERE station = ?1 AND day = ?2";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->station = station;
+	snprintf(out->day, sizeof out->day, "%s", day);
+	out->energy_wh = col_num(q, 0);
+	out->e_act_wh = col_num(q, 1);
+	out->eth_wh = col_num(q, 2);
+	out->h_ghi_kwh_m2 = col_num(q, 3);
+	out->h_poa_kwh_m2 = col_num(q, 4);
+	out->eta = col_num(q, 5);
+	out->pr = col_num(q, 6);
+	out->pr_stc = col_num(q, 7);
+	out->yf_h = col_num(q, 8);
+	out->coverage = col_num(q, 9);
+	snprintf(out->basis, sizeof out->basis, "%s", (const char *)sqlite3_column_text(q, 10));
+	snprintf(out->source, sizeof out->source, "%s", (const char *)sqlite3_column_text(q, 11));
+	out->grade = sqlite3_column_int(q, 12);
+	out->judgeable = sqlite3_column_int(q, 13);
+	out->online_rate = col_num(q, 14);
+	out->anomaly_rate = col_num(q, 15);
+	return 0;
+}
+
+int store_eff_stale_days(struct store *st, const char *station, const char *first_day,
+			 char (*days)[11], size_t cap)
+{
+	static const char sql[] =
+	    "SELECT d.day FROM station_day d LEFT JOIN station_eff_day e "
+	    "ON e.station = d.station AND e.day = d.day WHERE d.station = ?1 AND d.day >= ?2 "
+	    "AND (e.computed IS NULL OR d.updated > e.computed) ORDER BY d.day";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
+	size_t n = 0;
+	while (n < cap && sqlite3_step(q) == SQLITE_ROW)
+		snprintf(days[n++], 11, "%s", (const char *)sqlite3_column_text(q, 0));
+	return (int)n;
+}
+
+int store_device_day_counts(struct store *st, int64_t device_id, const char *day, long *valid,
+			    long *rejected)
+{
+	static const char sql[] =
+	    "SELECT n_valid, n_rejected FROM rollup_day WHERE device_id = ?1 AND day = ?2";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
+	*valid = *rejected = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*valid = sqlite3_column_int64(q, 0);
+		*rejected = sqlite3_column_int64(q, 1);
+	}
+	return 0;
+}
+
+long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, double t1)
+{
+	static const char sql[] =
+	    "SELECT count(DISTINCT slot / 900) FROM rollup_5min WHERE device_id = ?1 "
+	    "AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_double(q, 2, t0);
+	sqlite3_bind_double(q, 3, t1);
+	return sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+}
+
+int store_eff_month_get(struct store *st, const char *station, const char *month,
+			double *energy_wh, double *eth_wh, double *eta, int *grade)
+{
+	static const char sql[] =
+	    "SELECT energy_wh, eth_wh, eta, grade FROM station_month WHERE station = ?1 AND month = ?2";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	*energy_wh = col_num(q, 0);
+	*eth_wh = col_num(q, 1);
+	*eta = col_num(q, 2);
+	*grade = sqlite3_column_int(q, 3);
+	return 0;
+}
