@@ -39,6 +39,11 @@ const char *const store_migrations[] = {
     "CREATE TABLE device_diag (device_id INTEGER PRIMARY KEY REFERENCES device(id),"
     "  requests INTEGER NOT NULL, errors INTEGER NOT NULL, timeouts INTEGER NOT NULL,"
     "  last_success REAL, rtt_ms REAL, last_error TEXT, updated REAL);",
+    /* 3: the MQTT outbox. Alert events wait here until the broker acknowledges them, so
+     * that neither a broker outage nor a daemon restart loses one; AUTOINCREMENT keeps ids
+     * rising even after the newest row is deleted, which is the delivery order. */
+    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, qos INTEGER NOT NULL DEFAULT 1, created_ts REAL NOT NULL);",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
