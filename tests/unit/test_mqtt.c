@@ -56,15 +56,20 @@ static int free_port(void)
 	return ntohs(a.sin_port);
 }
 
-static int port_open(void)
+static int port_open_at(int p)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons((uint16_t)port),
+				.sin_port = htons((uint16_t)p),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
 	close(fd);
 	return ok;
+}
+
+static int port_open(void)
+{
+	return port_open_at(port);
 }
 
 /* Starts argv with stdout and stderr appended to out; returns the pid. */
@@ -377,6 +382,82 @@ static void test_outbox_store(void)
 	store_close(st);
 }
 
+/* (h) TLS: with the right CA the client connects and delivers; with another CA the server
+ * certificate is refused and nothing is delivered. Certificates are made with openssl. */
+static void test_tls(void)
+{
+	char cmd[4096], conf[600], log[600], db[600];
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s/broker' && exec >tls-gen.log 2>&1 && "
+		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+		 "-subj /CN=pvrelief-test-ca && "
+		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem "
+		 "-days 2 -subj /CN=other-ca && "
+		 "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
+		 "-subj /CN=localhost && "
+		 "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' >ext && "
+		 "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+		 "-out server.pem -days 2 -extfile ext && chmod 644 server.key",
+		 dir);
+	if (system(cmd) != 0) {
+		CHECK_REPORT_(0, "(h) openssl makes the test certificates (see %s/broker)", dir);
+		return;
+	}
+	int tls_port = free_port();
+	snprintf(conf, sizeof conf, "%s/mosquitto-tls.conf", dir);
+	snprintf(log, sizeof log, "%s/mosquitto-tls.log", dir);
+	FILE *f = fopen(conf, "w");
+	fprintf(f,
+		"listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
+		"cafile %s/broker/ca.pem\ncertfile %s/broker/server.pem\n"
+		"keyfile %s/broker/server.key\n",
+		tls_port, dir, dir, dir);
+	fclose(f);
+	char *argv[] = {"mosquitto", "-c", conf, NULL};
+	pid_t broker = spawn(argv, log);
+	double end = clock_monotonic_now() + 20;
+	while (!port_open_at(tls_port) && clock_monotonic_now() < end)
+		sleep_ms(50);
+
+	char ca[600], other[600];
+	snprintf(ca, sizeof ca, "%s/broker/ca.pem", dir);
+	snprintf(other, sizeof other, "%s/broker/other.pem", dir);
+	snprintf(db, sizeof db, "%s/tls.db", dir);
+	struct config c = make_config("it-tls");
+	c.mqtt.port = tls_port;
+	c.mqtt.tls = 1;
+	c.mqtt.ca_file = ca;
+	c.mqtt.ha_discovery = 0;
+	struct mqtt *m = mqtt_new(&c, db);
+	CHECK_INT(mqtt_start(m), 0);
+	CHECK_INT(mqtt_enqueue(m, "alert/dangshan-03", event_json("h", 0), 1700000000), 0);
+	CHECK_REPORT_(wait_connected(m, 1), "(h) connects over TLS with the broker's CA");
+	end = clock_monotonic_now() + 30;
+	while (stats(m).delivered < 1 && clock_monotonic_now() < end)
+		sleep_ms(50);
+	CHECK_INT(stats(m).delivered, 1);
+	CHECK_INT(mqtt_stop(m, 5000), 0);
+	mqtt_free(m);
+
+	/* Another CA: the broker's certificate must be refused, so nothing is delivered. */
+	c.mqtt.ca_file = other;
+	m = mqtt_new(&c, db);
+	CHECK_INT(mqtt_start(m), 0);
+	CHECK_INT(mqtt_enqueue(m, "alert/dangshan-03", event_json("h", 1), 1700000001), 0);
+	end = clock_monotonic_now() + 30;
+	while (stats(m).connect_failures < 2 && clock_monotonic_now() < end)
+		sleep_ms(50);
+	struct mqtt_stats s = stats(m);
+	CHECK_REPORT_(s.connect_failures >= 2 && s.connects == 0,
+		      "(h) a broker certificate from another CA is refused (%llu failures, %llu "
+		      "connects)",
+		      (unsigned long long)s.connect_failures, (unsigned long long)s.connects);
+	CHECK_INT(s.delivered, 0);
+	CHECK_INT(s.outbox_len, 1);
+	mqtt_free(m);
+	reap(broker, SIGTERM);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "--child") == 0)
@@ -648,6 +729,8 @@ int main(int argc, char **argv)
 	CHECK_REPORT_(offline, "(b) the will says offline after the child is killed");
 	retained(status, buf, sizeof buf);
 	CHECK_STR(buf, "{\"state\":\"offline\"}");
+
+	test_tls();
 
 	sub_stop(&ev);
 	sub_stop(&stsub);
