@@ -11,7 +11,6 @@
  * dies, its client is destroyed with whatever paho still had queued, and the next session
  * starts again from the lowest id left in the outbox. Paho's automatic reconnect is not used
  * because it would replay the old session's queue after our resends and break the order. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
