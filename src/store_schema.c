@@ -52,6 +52,11 @@ const char *const store_migrations[] = {
     "CREATE TABLE IF NOT EXISTS station_month (station TEXT NOT NULL, month TEXT NOT NULL,"
     "  energy_wh REAL, eth_wh REAL, eta REAL, basis TEXT, source TEXT, grade INTEGER,"
     "  PRIMARY KEY (station, month));",
+    /* 4: the MQTT outbox. Alert events wait here until the broker acknowledges them, so
+     * that neither a broker outage nor a daemon restart loses one; AUTOINCREMENT keeps ids
+     * rising even after the newest row is deleted, which is the delivery order. */
+    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, qos INTEGER NOT NULL DEFAULT 1, created_ts REAL NOT NULL);",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
