@@ -151,8 +151,8 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 {
 	struct store_slot slots[MAX_SLOTS];
 	struct efficiency_sample samples[MAX_SLOTS];
-	int n = store_station_slots(a->store, as->cfg->id, as->sensor_ids, as->n_sensors, t0, t1,
-				    slots, MAX_SLOTS);
+	int n = store_station_slots(a->store, as->inverter_ids, as->n_inverters, as->sensor_ids,
+				    as->n_sensors, t0, t1, slots, MAX_SLOTS);
 	if (n < 0)
 		return -1;
 	int day_slots = 0, sensor_slots = 0, weather_slots = 0;

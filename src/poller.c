@@ -65,8 +65,16 @@ struct endpoint {
 	double due;	/* clock time of the next visit; guarded by sched_lock */
 };
 
+/* Whether the sun is down at a station: a full sun position per device poll would cost more
+ * than the poll, so it is kept for a minute of clock. Guarded by the endpoint's worker. */
+struct night_cache {
+	double at;
+	int night;
+};
+
 struct poller {
 	const struct config *cfg;
+	struct night_cache *night; /* per station */
 	struct clock *clk;
 	struct store *store;
 	poller_listener listener;
@@ -216,6 +224,7 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 	}
 	p->n_devs = config_device_count(cfg);
 	p->devs = xcalloc(p->n_devs, sizeof *p->devs);
+	p->night = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *p->night);
 	p->eps = xcalloc(p->n_devs, sizeof *p->eps);
 	p->ready = xcalloc(p->n_devs, sizeof *p->ready);
 	p->queue = pollqueue_new();
@@ -285,6 +294,7 @@ void poller_free(struct poller *p)
 			free(p->devs[i].tiers[t].sub.points);
 	free(p->eps);
 	free(p->devs);
+	free(p->night);
 	free(p->ready);
 	free(p->workers);
 	pollqueue_free(p->queue);
@@ -452,13 +462,23 @@ static int read_map(struct readctx *rc, const int due[TIER_COUNT], struct readin
 
 /* ---- judging and recording ---- */
 
-static int station_is_night(const struct poller *p, const struct config_station *st, double t)
+static int sun_below(const struct poller *p, const struct config_station *st, double t)
 {
 	struct solar_position sp;
 	if (solar_position(t, st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
 			   SOLAR_DELTA_T_DEFAULT_S, &sp) != 0)
 		return 0;
 	return sp.elevation_deg < p->cfg->polling.night_elevation_deg;
+}
+
+static int station_is_night(struct poller *p, size_t station, double t)
+{
+	struct night_cache *c = &p->night[station];
+	if (c->at <= 0 || fabs(t - c->at) > 60.0) {
+		c->night = sun_below(p, &p->cfg->stations[station], t);
+		c->at = t;
+	}
+	return c->night;
 }
 
 /* Logs repeated failures with growing gaps (1st, 2nd, 4th, 8th ...) so that a device down
@@ -633,7 +653,7 @@ static void visit(struct poller *p, struct endpoint *ep)
 				struct pdev *d = ep->devs[i];
 				if (device_due(d) > t)
 					continue;
-				int night = station_is_night(p, d->st, t);
+				int night = station_is_night(p, d->station, t);
 				record_failure(p, ep, d, t, night, r);
 				schedule_next(p, d, t, night, (int[]){1, 0, 0});
 			}
@@ -652,7 +672,7 @@ static void visit(struct poller *p, struct endpoint *ep)
 			continue;
 		if (polled++)
 			sleep_real_ms(p->cfg->polling.unit_gap_ms);
-		poll_device(p, ep, d, t, station_is_night(p, d->st, t));
+		poll_device(p, ep, d, t, station_is_night(p, d->station, t));
 		pthread_mutex_lock(&p->sched_lock);
 		int stop = p->stopping;
 		pthread_mutex_unlock(&p->sched_lock);
@@ -957,7 +977,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 	double t = now_clock(p);
 	for (size_t s = 0; s < n; s++)
 		out[s].state = station_state(out[s].devices, out[s].online, faults[s],
-					     station_is_night(p, &p->cfg->stations[s], t),
+					     sun_below(p, &p->cfg->stations[s], t),
 					     out[s].power_w);
 	free(faults);
 	return n;

@@ -6,49 +6,42 @@
 #include "pvrelief/store_eff.h"
 #include "store_internal.h"
 
-int store_station_slots(struct store *st, const char *station, const int64_t *sensor_ids,
-			size_t n_sensors, double t0, double t1, struct store_slot *out, size_t cap)
+int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
+			const int64_t *sensor_ids, size_t n_sensors, double t0, double t1,
+			struct store_slot *out, size_t cap)
 {
-	static const char energy_sql[] =
-	    "SELECT slot, energy_wh, n_valid FROM station_5min WHERE station = ?1 AND slot >= ?2 "
-	    "AND slot < ?3 ORDER BY slot";
-	static const char sensor_sql[] =
-	    "SELECT slot, ghi_wh_m2, poa_wh_m2, n_valid FROM rollup_5min WHERE device_id = ?1 "
-	    "AND slot >= ?2 AND slot < ?3 AND n_valid > 0 ORDER BY slot";
+	static const char sql[] =
+	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid FROM rollup_5min "
+	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
 	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
 	size_t n = 0;
 	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
 	}
-	sqlite3_stmt *q = store_stmt(st, energy_sql);
-	if (!q)
-		return -1;
-	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, first);
-	sqlite3_bind_double(q, 3, t1);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
-		if (i < n) {
-			out[i].energy_wh = sqlite3_column_double(q, 1);
-			out[i].energy_n = sqlite3_column_int(q, 2);
-		}
-	}
-	/* Several sensors at one station: the slot keeps the largest reading of each kind,
-	 * since a second sensor is a spare or differently oriented, not more sunshine. */
-	for (size_t k = 0; k < n_sensors; k++) {
-		if (!(q = store_stmt(st, sensor_sql)))
+	for (size_t k = 0; k < n_inverters + n_sensors; k++) {
+		int sensor = k >= n_inverters;
+		sqlite3_stmt *q = store_stmt(st, sql);
+		if (!q)
 			return -1;
-		sqlite3_bind_int64(q, 1, sensor_ids[k]);
+		sqlite3_bind_int64(q, 1, sensor ? sensor_ids[k - n_inverters] : inverter_ids[k]);
 		sqlite3_bind_int64(q, 2, first);
 		sqlite3_bind_double(q, 3, t1);
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
 			if (i >= n)
 				continue;
-			out[i].ghi_wh_m2 = fmax(out[i].ghi_wh_m2, sqlite3_column_double(q, 1));
-			out[i].poa_wh_m2 = fmax(out[i].poa_wh_m2, sqlite3_column_double(q, 2));
-			out[i].sensor_n += sqlite3_column_int(q, 3);
+			if (!sensor) {
+				out[i].energy_wh += sqlite3_column_double(q, 1);
+				out[i].energy_n += sqlite3_column_int(q, 4);
+				continue;
+			}
+			/* Several sensors at one station: the slot keeps the largest reading of
+			 * each kind, since a second sensor is a spare or differently oriented, not
+			 * more sunshine. */
+			out[i].ghi_wh_m2 = fmax(out[i].ghi_wh_m2, sqlite3_column_double(q, 2));
+			out[i].poa_wh_m2 = fmax(out[i].poa_wh_m2, sqlite3_column_double(q, 3));
+			out[i].sensor_n += sqlite3_column_int(q, 4);
 		}
 	}
 	return (int)n;

@@ -146,29 +146,19 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	    "coalesce(excluded.power_max_w, power_max_w)),"
 	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + excluded.poa_wh_m2,"
 	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected";
+	/* updated is wall time: the efficiency engine compares it with when it last computed
+	 * the day, whatever clock the readings are stamped with. Station rollups are views. */
 	static const char devday[] =
 	    "INSERT INTO rollup_day (device_id, day, energy_wh, power_max_w, ghi_wh_m2, poa_wh_m2,"
-	    " n_valid, n_rejected, first_ts, last_ts) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) "
+	    " n_valid, n_rejected, first_ts, last_ts, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, (julianday('now') - 2440587.5) * 86400.0) "
 	    "ON CONFLICT (device_id, day) DO UPDATE SET energy_wh = energy_wh + excluded.energy_wh,"
 	    " power_max_w = max(coalesce(power_max_w, excluded.power_max_w), "
 	    "coalesce(excluded.power_max_w, power_max_w)),"
 	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + excluded.poa_wh_m2,"
 	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected,"
-	    " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)";
-	static const char st5[] =
-	    "INSERT INTO station_5min (station, slot, energy_wh, n_valid, n_rejected) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (station, slot) DO UPDATE SET"
-	    " energy_wh = energy_wh + excluded.energy_wh, n_valid = n_valid + excluded.n_valid,"
-	    " n_rejected = n_rejected + excluded.n_rejected";
-	/* updated is wall time: the efficiency engine compares it with when it last computed
-	 * the day, whatever clock the readings are stamped with. */
-	static const char stday[] =
-	    "INSERT INTO station_day (station, day, energy_wh, n_valid, n_rejected, updated) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, (julianday('now') - 2440587.5) * 86400.0) "
-	    "ON CONFLICT (station, day) DO UPDATE SET"
-	    " energy_wh = energy_wh + excluded.energy_wh, n_valid = n_valid + excluded.n_valid,"
-	    " n_rejected = n_rejected + excluded.n_rejected, updated = excluded.updated";
+	    " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
+	    " updated = excluded.updated";
 	const struct reading *r = row->r;
 	int64_t slot = (int64_t)floor(row->ts / 300.0) * 300;
 	int has_power = !row->rejected && reading_has(r, RF_POWER_W);
@@ -207,20 +197,6 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
 
-	for (int daily = 0; daily < 2; daily++) {
-		if (!(s = store_stmt(st, daily ? stday : st5)))
-			return -1;
-		sqlite3_bind_text(s, 1, row->station, -1, SQLITE_STATIC);
-		if (daily)
-			sqlite3_bind_text(s, 2, day, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_int64(s, 2, slot);
-		sqlite3_bind_double(s, 3, row->delta_wh);
-		sqlite3_bind_int(s, 4, !row->rejected);
-		sqlite3_bind_int(s, 5, row->rejected);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
 	return 0;
 }
 

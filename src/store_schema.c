@@ -57,6 +57,22 @@ const char *const store_migrations[] = {
      * rising even after the newest row is deleted, which is the delivery order. */
     "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
     "  payload TEXT NOT NULL, qos INTEGER NOT NULL DEFAULT 1, created_ts REAL NOT NULL);",
+    /* 5: station rollups become views over the device rollups: one fewer upsert pair per
+     * reading on the poller's hot path, and they can never disagree with their devices. The
+     * day's change time moves to the device rollup. */
+    "ALTER TABLE rollup_day ADD COLUMN updated REAL;"
+    "UPDATE rollup_day SET updated = (SELECT s.updated FROM station_day s, device d"
+    "  WHERE d.id = rollup_day.device_id AND s.station = d.station AND s.day = rollup_day.day);"
+    "DROP TABLE station_5min;"
+    "DROP TABLE station_day;"
+    "CREATE VIEW station_5min AS SELECT d.station AS station, r.slot AS slot,"
+    "  sum(r.energy_wh) AS energy_wh, sum(r.n_valid) AS n_valid,"
+    "  sum(r.n_rejected) AS n_rejected FROM rollup_5min r JOIN device d ON d.id = r.device_id"
+    "  GROUP BY d.station, r.slot;"
+    "CREATE VIEW station_day AS SELECT d.station AS station, r.day AS day,"
+    "  sum(r.energy_wh) AS energy_wh, sum(r.n_valid) AS n_valid,"
+    "  sum(r.n_rejected) AS n_rejected, max(r.updated) AS updated"
+    "  FROM rollup_day r JOIN device d ON d.id = r.device_id GROUP BY d.station, r.day;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -29,10 +29,12 @@ struct store_eff_day {
 	double online_rate, anomaly_rate;
 };
 
-/* Fills out (cap) with the slots of station in [t0, t1): energy from station_5min, irradiation
- * from the rollups of the devices in sensor_ids (n); returns the count or negative. */
-int store_station_slots(struct store *st, const char *station, const int64_t *sensor_ids,
-			size_t n_sensors, double t0, double t1, struct store_slot *out, size_t cap);
+/* Fills out (cap) with the 5-minute slots in [t0, t1): energy from the rollups of the devices
+ * in inverter_ids (n_inverters), irradiation from those in sensor_ids (n_sensors); returns
+ * the count or negative. */
+int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
+			const int64_t *sensor_ids, size_t n_sensors, double t0, double t1,
+			struct store_slot *out, size_t cap);
 /* Stores a station's day (replacing it) and refreshes its month in station_month; 0 or
  * negative. */
 int store_eff_day_put(struct store *st, const struct store_eff_day *d);
