@@ -3,8 +3,12 @@
 #ifndef PVRELIEF_CLI_H
 #define PVRELIEF_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct config;
 struct store;
+struct revenue_policy;
 
 struct cli_env {
 	const char *config_path;
@@ -19,6 +23,21 @@ const struct config *cli_config(struct cli_env *env);
 /* Returns the database of the configuration, opening (and migrating) it on first use;
  * prints why and returns NULL on failure. */
 struct store *cli_store(struct cli_env *env);
+/* Returns the time a command acts at: text ("YYYY-MM-DD HH:MM:SS+08:00"), else the
+ * PVRELIEF_NOW environment variable, else the clock; -1 when the text does not parse. */
+int64_t cli_now(const char *text);
+/* Returns who acts: by when given, else $USER, else "unknown" (static or borrowed). */
+const char *cli_by(const char *by);
+/* Fills an allocation policy from the configuration's revenue section. */
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p);
+/* Writes the month before month ("YYYY-MM") into out. */
+void cli_prev_month(const char *month, char out[8]);
+/* Sums village vi's share of its stations' cash received in month and of the subsidy still
+ * receivable, split by the stations' parts; 0 or -1. */
+int cli_village_cash(struct store *st, const struct config *cfg, size_t vi, const char *month,
+		     int64_t *cash_fen, int64_t *receivable_fen);
+/* Returns the index of the village with this id, or -1. */
+long cli_village_index(const struct config *cfg, const char *id);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 
@@ -29,5 +48,19 @@ typedef int (*cli_fn)(struct cli_env *env, int argc, char **argv);
 /* The subcommands (each in src/cli_NAME.c). */
 /* pvrelief scan HOST:PORT: discovers SunSpec devices or a matching vendor map. */
 int cli_scan(struct cli_env *env, int argc, char **argv);
+/* pvrelief import KIND FILE: imports a CSV file all or nothing. */
+int cli_import(struct cli_env *env, int argc, char **argv);
+/* pvrelief set KIND COLUMN=VALUE...: adds or changes one row, with history. */
+int cli_set(struct cli_env *env, int argc, char **argv);
+/* pvrelief history [TABLE [KEY]]: who changed what, when. */
+int cli_history(struct cli_env *env, int argc, char **argv);
+/* pvrelief allocate --month M [--village V]: allocates a month into draft plans. */
+int cli_allocate(struct cli_env *env, int argc, char **argv);
+/* pvrelief plan STEP --month M [--village V]: moves plans through the approval workflow. */
+int cli_plan(struct cli_env *env, int argc, char **argv);
+/* pvrelief ledger verify|list|export: checks and exports the money ledger. */
+int cli_ledger(struct cli_env *env, int argc, char **argv);
+/* pvrelief report --month M --format F --out FILE: renders the distribution report. */
+int cli_report(struct cli_env *env, int argc, char **argv);
 
 #endif
