@@ -9,6 +9,7 @@
 struct config;
 struct store;
 struct revenue_policy;
+struct report;
 
 struct cli_env {
 	const char *config_path;
@@ -38,6 +39,11 @@ int cli_village_cash(struct store *st, const struct config *cfg, size_t vi, cons
 		     int64_t *cash_fen, int64_t *receivable_fen);
 /* Returns the index of the village with this id, or -1. */
 long cli_village_index(const struct config *cfg, const char *id);
+/* Gathers a month's report from the store: all villages, or only village index
+ * only_village (>= 0) with the stations it owns a share of; NULL on a database error
+ * (printed). The caller frees with report_free. */
+struct report *cli_report_load(struct store *st, const struct config *cfg, const char *month,
+			       long only_village, int public_notice, int64_t now);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 
