@@ -123,6 +123,26 @@ static int allocate_village(struct store *st, const struct config *cfg, size_t v
 	}
 	if (rc == 0 && store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0)
 		goto dberr;
+	if (rc == 1) {
+		/* The first plan of a village must start where its money starts, or the cash of
+		 * the months before would never be distributed. */
+		const char *ids[256];
+		size_t nids = 0;
+		char first[8];
+		for (size_t s = 0; s < cfg->n_stations && nids < 256; s++)
+			for (size_t k = 0; k < cfg->stations[s].n_shares; k++)
+				if (cfg->stations[s].shares[k].village == vi && nids < 256)
+					ids[nids++] = cfg->stations[s].id;
+		if (store_rev_first_month(st, vid, ids, nids, first) != 0)
+			goto dberr;
+		if (first[0] && strcmp(first, month) < 0) {
+			fprintf(stderr,
+				"%s %s: money of the village moved in %s and no month is allocated "
+				"yet; allocate from %s so that none of it is skipped\n",
+				vid, month, first, first);
+			goto fail;
+		}
+	}
 
 	for (size_t s = 0; s < cfg->n_stations; s++) {
 		const struct config_station *sta = &cfg->stations[s];

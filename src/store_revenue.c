@@ -667,6 +667,32 @@ int store_rev_plan_later(struct store *st, const char *village, const char *mont
 	return exists2(st, sql, village, month);
 }
 
+int store_rev_first_month(struct store *st, const char *village, const char *const *ids, size_t n,
+			  char out[8])
+{
+	static const char sql_station[] =
+	    "SELECT MIN(m) FROM (SELECT substr(received_day, 1, 7) AS m FROM settlement "
+	    "WHERE station = ?1 UNION ALL SELECT substr(received_day, 1, 7) FROM subsidy_receipt "
+	    "WHERE station = ?1)";
+	static const char sql_village[] =
+	    "SELECT MIN(m) FROM (SELECT month AS m FROM cost WHERE village = ?1 UNION ALL "
+	    "SELECT month FROM spending WHERE village = ?1 UNION ALL SELECT month FROM work_record "
+	    "WHERE village = ?1)";
+	out[0] = '\0';
+	for (size_t i = 0; i <= n; i++) {
+		sqlite3_stmt *s = store_stmt(st, i < n ? sql_station : sql_village);
+		if (!s)
+			return -1;
+		sqlite3_bind_text(s, 1, i < n ? ids[i] : village, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_ROW)
+			return -1;
+		const char *m = (const char *)sqlite3_column_text(s, 0);
+		if (m && (!out[0] || strcmp(m, out) < 0))
+			snprintf(out, 8, "%.7s", m);
+	}
+	return 0;
+}
+
 int store_rev_plan_carry(struct store *st, const char *village, const char *month,
 			 struct revenue_carry *out)
 {

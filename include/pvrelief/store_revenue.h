@@ -130,6 +130,11 @@ int store_rev_plan_before(struct store *st, const char *village, const char *mon
 /* Returns 1 when the village has a plan for a month after month, 0 when not, negative on
  * error. */
 int store_rev_plan_later(struct store *st, const char *village, const char *month);
+/* Finds the earliest month in which money of the village moved: cash received for one of
+ * its stations (ids[0..n)), or a cost, spending or labour record of the village; writes it to
+ * out[8] ("" when none). 0 or negative. */
+int store_rev_first_month(struct store *st, const char *village, const char *const *ids, size_t n,
+			  char out[8]);
 /* Loads the balances a plan carries out of its month; 0, 1 when there is no plan, or
  * negative. */
 int store_rev_plan_carry(struct store *st, const char *village, const char *month,
