@@ -44,39 +44,44 @@ void cli_prev_month(const char *month, char out[8])
 	out[7] = '\0';
 }
 
-/* Sums a village's share of its stations' cash and receivables for the month with the
- * allocation's own split rule. Returns 0 or -1. */
-int cli_village_cash(struct store *st, const struct config *cfg, size_t vi, const char *month,
-		     int64_t *cash_fen, int64_t *receivable_fen)
+void cli_holdings_build(const struct config *cfg, struct cli_holdings *h)
 {
-	*cash_fen = *receivable_fen = 0;
-	for (size_t s = 0; s < cfg->n_stations; s++) {
-		const struct config_station *sta = &cfg->stations[s];
-		for (size_t k = 0; k < sta->n_shares; k++) {
-			if (sta->shares[k].village != vi)
-				continue;
-			struct store_rev_station_month sm;
-			uint32_t parts[64];
-			int64_t out[64];
-			size_t n = sta->n_shares < 64 ? sta->n_shares : 64;
-			if (store_rev_station_month(st, sta->id, month, &sm) != 0)
-				return -1;
-			for (size_t i = 0; i < n; i++)
-				parts[i] = sta->shares[i].parts;
-			if (revenue_split(sm.cash_fen, parts, n, out) != 0)
-				return -1;
-			*cash_fen += out[k];
-			if (revenue_split(sm.receivable_fen, parts, n, out) != 0)
-				return -1;
-			*receivable_fen += out[k];
+	h->nvillages = cfg->n_villages;
+	h->of = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->of);
+	h->n = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->n);
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		for (size_t k = 0; k < cfg->stations[s].n_shares; k++) {
+			size_t v = cfg->stations[s].shares[k].village;
+			h->of[v] = xrealloc(h->of[v], (h->n[v] + 1) * sizeof *h->of[v]);
+			h->of[v][h->n[v]++] = (struct cli_holding){s, k};
 		}
-	}
-	return 0;
+}
+
+void cli_holdings_free(struct cli_holdings *h)
+{
+	for (size_t v = 0; v < h->nvillages; v++)
+		free(h->of[v]);
+	free(h->of);
+	free(h->n);
+	memset(h, 0, sizeof *h);
+}
+
+int64_t cli_share(const struct config_station *s, size_t k, int64_t amount_fen)
+{
+	uint32_t parts[64];
+	int64_t out[64];
+	size_t n = s->n_shares < 64 ? s->n_shares : 64;
+	if (n == 1)
+		return amount_fen;
+	for (size_t i = 0; i < n; i++)
+		parts[i] = s->shares[i].parts;
+	return k < n && revenue_split(amount_fen, parts, n, out) == 0 ? out[k] : 0;
 }
 
 /* Allocates one village's month; returns 0, or 1 with the reasons printed. */
-static int allocate_village(struct store *st, const struct config *cfg, size_t vi,
-			    const char *month, const char *by, int64_t now, int quiet)
+static int allocate_village(struct store *st, const struct config *cfg,
+			    const struct cli_holdings *h, size_t vi, const char *month,
+			    const char *by, int64_t now, int quiet)
 {
 	const char *vid = cfg->villages[vi].id;
 	struct store_rev_plan prev, plan;
@@ -129,10 +134,8 @@ static int allocate_village(struct store *st, const struct config *cfg, size_t v
 		const char *ids[256];
 		size_t nids = 0;
 		char first[8];
-		for (size_t s = 0; s < cfg->n_stations && nids < 256; s++)
-			for (size_t k = 0; k < cfg->stations[s].n_shares; k++)
-				if (cfg->stations[s].shares[k].village == vi && nids < 256)
-					ids[nids++] = cfg->stations[s].id;
+		for (size_t i = 0; i < h->n[vi] && nids < 256; i++)
+			ids[nids++] = cfg->stations[h->of[vi][i].station].id;
 		if (store_rev_first_month(st, vid, ids, nids, first) != 0)
 			goto dberr;
 		if (first[0] && strcmp(first, month) < 0) {
@@ -144,23 +147,22 @@ static int allocate_village(struct store *st, const struct config *cfg, size_t v
 		}
 	}
 
-	for (size_t s = 0; s < cfg->n_stations; s++) {
-		const struct config_station *sta = &cfg->stations[s];
-		for (size_t k = 0; k < sta->n_shares; k++) {
-			if (sta->shares[k].village != vi)
-				continue;
-			struct store_rev_station_month sm;
-			if (store_rev_station_month(st, sta->id, month, &sm) != 0)
-				goto dberr;
-			cash = xrealloc(cash, (ncash + 1) * sizeof *cash);
-			/* revenue_distributable takes the parts as a plain array; the
-			 * configuration keeps them inside its share structs. */
-			uint32_t *parts = xmalloc(sta->n_shares * sizeof *parts);
-			for (size_t i = 0; i < sta->n_shares; i++)
-				parts[i] = sta->shares[i].parts;
-			cash[ncash++] =
-			    (struct revenue_station_cash){sm.cash_fen, parts, sta->n_shares, k};
-		}
+	int64_t received = 0;
+	for (size_t i = 0; i < h->n[vi]; i++) {
+		const struct config_station *sta = &cfg->stations[h->of[vi][i].station];
+		size_t k = h->of[vi][i].share;
+		int64_t station_cash;
+		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0)
+			goto dberr;
+		cash = xrealloc(cash, (ncash + 1) * sizeof *cash);
+		/* revenue_distributable takes the parts as a plain array; the configuration
+		 * keeps them inside its share structs. */
+		uint32_t *parts = xmalloc(sta->n_shares * sizeof *parts);
+		for (size_t p = 0; p < sta->n_shares; p++)
+			parts[p] = sta->shares[p].parts;
+		cash[ncash++] =
+		    (struct revenue_station_cash){station_cash, parts, sta->n_shares, k};
+		received += cli_share(sta, k, station_cash);
 	}
 	if (store_rev_costs(st, vid, month, costs) != 0 ||
 	    store_rev_spending(st, vid, month, in.spend_fen) != 0 ||
@@ -199,9 +201,7 @@ static int allocate_village(struct store *st, const struct config *cfg, size_t v
 	snprintf(plan.village, sizeof plan.village, "%s", vid);
 	snprintf(plan.month, sizeof plan.month, "%s", month);
 	plan.notice_days = cfg->revenue.notice_days;
-	int64_t receivable = 0;
-	if (cli_village_cash(st, cfg, vi, month, &plan.received_fen, &receivable) != 0)
-		goto dberr;
+	plan.received_fen = received;
 	plan.costs_fen = costs[0] + costs[1] + costs[2] + costs[3];
 	if (store_rev_plan_save(st, &plan, &in, &res, by, now, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: %s\n", vid, month, why);
@@ -312,8 +312,11 @@ int cli_allocate(struct cli_env *env, int argc, char **argv)
 		return 2;
 	}
 	int failed = 0;
+	struct cli_holdings h;
+	cli_holdings_build(cfg, &h);
 	for (size_t v = 0; v < cfg->n_villages; v++)
 		if (only < 0 || (size_t)only == v)
-			failed += allocate_village(st, cfg, v, month, cli_by(by), now, quiet);
+			failed += allocate_village(st, cfg, &h, v, month, cli_by(by), now, quiet);
+	cli_holdings_free(&h);
 	return failed ? 1 : 0;
 }

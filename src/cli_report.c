@@ -36,6 +36,7 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 	size_t *vmap = xmalloc((cfg->n_villages ? cfg->n_villages : 1) * sizeof *vmap);
 	size_t *smap = xmalloc((cfg->n_stations ? cfg->n_stations : 1) * sizeof *smap);
 	size_t ns = 0;
+	struct cli_holdings h = {0};
 	/* Stations in the report: all, or those the chosen village owns a share of. */
 	for (size_t s = 0; s < cfg->n_stations; s++) {
 		uint32_t p, t;
@@ -77,6 +78,7 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 		}
 	}
 	size_t v = 0;
+	cli_holdings_build(cfg, &h);
 	for (size_t vi = 0; vi < cfg->n_villages; vi++) {
 		if (only_village >= 0 && (size_t)only_village != vi)
 			continue;
@@ -90,22 +92,26 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 		rv->town = report_str(r, cfg->towns[cv->town].name);
 		rv->min_posts_bp = (int32_t)cfg->revenue.min_posts_bp;
 		rv->policy_posts_bp = (int32_t)cfg->revenue.posts_bp;
-		rv->stations = xmalloc((ns ? ns : 1) * sizeof *rv->stations);
-		for (size_t s = 0; s < cfg->n_stations; s++) {
-			uint32_t parts, total;
-			if (smap[s] == (size_t)-1 || !owns(&cfg->stations[s], vi, &parts, &total))
+		rv->stations = xmalloc((h.n[vi] ? h.n[vi] : 1) * sizeof *rv->stations);
+		for (size_t i = 0; i < h.n[vi]; i++) {
+			size_t s = h.of[vi][i].station, k = h.of[vi][i].share;
+			const struct config_station *cs = &cfg->stations[s];
+			if (smap[s] == (size_t)-1)
 				continue;
 			const struct report_station *rs = &r->stations[smap[s]];
+			uint32_t total = 0;
+			for (size_t j = 0; j < cs->n_shares; j++)
+				total += cs->shares[j].parts;
 			rv->stations[rv->nstations++] = smap[s];
 			/* Generation is shown in proportion to the village's parts of a joint
-			 * station, like its money. */
-			double f = total ? (double)parts / (double)total : 0;
+			 * station; money is split to the fen with the allocation's rule. */
+			double f = total ? (double)cs->shares[k].parts / (double)total : 0;
 			rv->measured_kwh += rs->measured_kwh * f;
 			rv->metered_kwh += rs->metered_kwh * f;
+			rv->received_fen += cli_share(cs, k, rs->received_fen);
+			rv->receivable_fen += cli_share(cs, k, rs->receivable_fen);
 		}
-		if (cli_village_cash(st, cfg, vi, month, &rv->received_fen, &rv->receivable_fen) !=
-			0 ||
-		    store_rev_costs(st, cv->id, month, rv->cost_fen) != 0)
+		if (store_rev_costs(st, cv->id, month, rv->cost_fen) != 0)
 			goto fail;
 		for (int c = 0; c < REPORT_NCOSTS; c++)
 			rv->costs_fen += rv->cost_fen[c];
@@ -145,10 +151,13 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 		}
 		v++;
 	}
+	cli_holdings_free(&h);
 	free(vmap);
 	free(smap);
 	return r;
 fail:
+	if (h.n)
+		cli_holdings_free(&h);
 	fprintf(stderr, "pvrelief report: database error: %s\n", store_errmsg(st));
 	free(vmap);
 	free(smap);

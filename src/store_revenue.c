@@ -405,13 +405,25 @@ static int64_t query_i64(struct store *st, const char *sql, const char *a, const
 	return 0;
 }
 
+static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlement "
+			       "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
+static const char sql_sub[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
+			      "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
+
+int store_rev_station_cash(struct store *st, const char *station, const char *month,
+			   int64_t *cash_fen)
+{
+	char first[11], last[11];
+	int err = 0;
+	month_bounds(month, first, last);
+	*cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
+		    query_i64(st, sql_sub, station, first, last, &err);
+	return err ? -1 : 0;
+}
+
 int store_rev_station_month(struct store *st, const char *station, const char *month,
 			    struct store_rev_station_month *out)
 {
-	static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlement "
-				       "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
-	static const char sql_sub[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
-				      "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
 	static const char sql_due[] = "SELECT COALESCE(SUM(subsidy_fen), 0) FROM settlement "
 				      "WHERE station = ?1 AND period <= ?2";
 	static const char sql_paid[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct config;
+struct config_station;
 struct store;
 struct revenue_policy;
 struct report;
@@ -33,10 +34,24 @@ const char *cli_by(const char *by);
 void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p);
 /* Writes the month before month ("YYYY-MM") into out. */
 void cli_prev_month(const char *month, char out[8]);
-/* Sums village vi's share of its stations' cash received in month and of the subsidy still
- * receivable, split by the stations' parts; 0 or -1. */
-int cli_village_cash(struct store *st, const struct config *cfg, size_t vi, const char *month,
-		     int64_t *cash_fen, int64_t *receivable_fen);
+/* A village's share in a station: the station's index and the share's index in it. */
+struct cli_holding {
+	size_t station, share;
+};
+/* For each village, the stations it owns a share of, built once so that a county of
+ * thousands of stations is not scanned once per village. */
+struct cli_holdings {
+	struct cli_holding **of; /* of[village][0..n[village]) */
+	size_t *n;
+	size_t nvillages;
+};
+/* Builds the holdings of every village of cfg into h; free with cli_holdings_free. */
+void cli_holdings_build(const struct config *cfg, struct cli_holdings *h);
+/* Frees what cli_holdings_build made. */
+void cli_holdings_free(struct cli_holdings *h);
+/* Returns share k's part of a station's amount, split by the station's parts with the
+ * allocation's largest-remainder rule (so the shares of all owners add up to the amount). */
+int64_t cli_share(const struct config_station *s, size_t k, int64_t amount_fen);
 /* Returns the index of the village with this id, or -1. */
 long cli_village_index(const struct config *cfg, const char *id);
 /* Gathers a month's report from the store: all villages, or only village index

@@ -85,6 +85,10 @@ struct store_rev_station_month {
 /* Loads a station's month; 0 or negative. */
 int store_rev_station_month(struct store *st, const char *station, const char *month,
 			    struct store_rev_station_month *out);
+/* Sets *cash_fen to a station's cash received in month (coal part and subsidy receipts by
+ * date received); 0 or negative. */
+int store_rev_station_cash(struct store *st, const char *station, const char *month,
+			   int64_t *cash_fen);
 /* Sums the costs charged to a village in a month by kind (om, insurance, land_rent, other)
  * into costs_fen[4]; 0 or negative. */
 int store_rev_costs(struct store *st, const char *village, const char *month, int64_t costs_fen[4]);
