@@ -6,7 +6,7 @@
 
 #include "pvrelief/store.h"
 
-enum { STORE_MAX_STMTS = 96 };
+enum { STORE_MAX_STMTS = 192 };
 
 struct store {
 	sqlite3 *db;

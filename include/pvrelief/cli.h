@@ -3,8 +3,14 @@
 #ifndef PVRELIEF_CLI_H
 #define PVRELIEF_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct config;
+struct config_station;
 struct store;
+struct revenue_policy;
+struct report;
 
 struct cli_env {
 	const char *config_path;
@@ -19,6 +25,40 @@ const struct config *cli_config(struct cli_env *env);
 /* Returns the database of the configuration, opening (and migrating) it on first use;
  * prints why and returns NULL on failure. */
 struct store *cli_store(struct cli_env *env);
+/* Returns the time a command acts at: text ("YYYY-MM-DD HH:MM:SS+08:00"), else the
+ * PVRELIEF_NOW environment variable, else the clock; -1 when the text does not parse. */
+int64_t cli_now(const char *text);
+/* Returns who acts: by when given, else $USER, else "unknown" (static or borrowed). */
+const char *cli_by(const char *by);
+/* Fills an allocation policy from the configuration's revenue section. */
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p);
+/* Writes the month before month ("YYYY-MM") into out. */
+void cli_prev_month(const char *month, char out[8]);
+/* A village's share in a station: the station's index and the share's index in it. */
+struct cli_holding {
+	size_t station, share;
+};
+/* For each village, the stations it owns a share of, built once so that a county of
+ * thousands of stations is not scanned once per village. */
+struct cli_holdings {
+	struct cli_holding **of; /* of[village][0..n[village]) */
+	size_t *n;
+	size_t nvillages;
+};
+/* Builds the holdings of every village of cfg into h; free with cli_holdings_free. */
+void cli_holdings_build(const struct config *cfg, struct cli_holdings *h);
+/* Frees what cli_holdings_build made. */
+void cli_holdings_free(struct cli_holdings *h);
+/* Returns share k's part of a station's amount, split by the station's parts with the
+ * allocation's largest-remainder rule (so the shares of all owners add up to the amount). */
+int64_t cli_share(const struct config_station *s, size_t k, int64_t amount_fen);
+/* Returns the index of the village with this id, or -1. */
+long cli_village_index(const struct config *cfg, const char *id);
+/* Gathers a month's report from the store: all villages, or only village index
+ * only_village (>= 0) with the stations it owns a share of; NULL on a database error
+ * (printed). The caller frees with report_free. */
+struct report *cli_report_load(struct store *st, const struct config *cfg, const char *month,
+			       long only_village, int public_notice, int64_t now);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 
@@ -33,5 +73,19 @@ int cli_scan(struct cli_env *env, int argc, char **argv);
 int cli_webhook_test(struct cli_env *env, int argc, char **argv);
 /* pvrelief weather STATION: shows the weather service's irradiance for a station. */
 int cli_weather(struct cli_env *env, int argc, char **argv);
+/* pvrelief import KIND FILE: imports a CSV file all or nothing. */
+int cli_import(struct cli_env *env, int argc, char **argv);
+/* pvrelief set KIND COLUMN=VALUE...: adds or changes one row, with history. */
+int cli_set(struct cli_env *env, int argc, char **argv);
+/* pvrelief history [TABLE [KEY]]: who changed what, when. */
+int cli_history(struct cli_env *env, int argc, char **argv);
+/* pvrelief allocate --month M [--village V]: allocates a month into draft plans. */
+int cli_allocate(struct cli_env *env, int argc, char **argv);
+/* pvrelief plan STEP --month M [--village V]: moves plans through the approval workflow. */
+int cli_plan(struct cli_env *env, int argc, char **argv);
+/* pvrelief ledger verify|list|export: checks and exports the money ledger. */
+int cli_ledger(struct cli_env *env, int argc, char **argv);
+/* pvrelief report --month M --format F --out FILE: renders the distribution report. */
+int cli_report(struct cli_env *env, int argc, char **argv);
 
 #endif

@@ -13,15 +13,23 @@ static const struct {
     {"scan", cli_scan, "discover the devices answering at HOST:PORT (SunSpec or a vendor map)"},
     {"webhook-test", cli_webhook_test, "send a test alert to the configured chat groups"},
     {"weather", cli_weather, "show the weather service's irradiance for a station"},
+    {"import", cli_import, "import a CSV file (people, posts, settlements, ...) all or nothing"},
+    {"set", cli_set, "add or change one person, post, agreement, attendance, ... row"},
+    {"history", cli_history, "list who changed what and when"},
+    {"allocate", cli_allocate, "allocate a month's revenue into draft distribution plans"},
+    {"plan", cli_plan, "approve, review, file, publicise and pay distribution plans"},
+    {"ledger", cli_ledger, "verify, list or export the hash-chained money ledger"},
+    {"report", cli_report, "render the monthly distribution report (html, csv, xlsx, json)"},
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: pvrelief [-c FILE] COMMAND [ARGS]\n"
-		     "  -c, --config FILE  configuration (default %s/pvrelief/pvrelief.conf)\n"
-		     "  -V, --version      print the version\n"
-		     "  -h, --help         this help; `pvrelief COMMAND --help` for a command's\n\n"
-		     "commands:\n",
+	fprintf(out,
+		"usage: pvrelief [-c FILE] COMMAND [ARGS]\n"
+		"  -c, --config FILE  configuration (default %s/pvrelief/pvrelief.conf)\n"
+		"  -V, --version      print the version\n"
+		"  -h, --help         this help; `pvrelief COMMAND --help` for a command's\n\n"
+		"commands:\n",
 		PVRELIEF_SYSCONFDIR);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
@@ -30,9 +38,9 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-						  {"version", no_argument, NULL, 'V'},
-						  {"help", no_argument, NULL, 'h'},
-						  {NULL, 0, NULL, 0}};
+						 {"version", no_argument, NULL, 'V'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
 	struct cli_env env = {.config_path = PVRELIEF_SYSCONFDIR "/pvrelief/pvrelief.conf",
 			      .progname = "pvrelief"};
 	int c;

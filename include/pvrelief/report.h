@@ -1,0 +1,126 @@
+/* The monthly distribution report: plain data assembled from the store, and renderers to JSON,
+ * CSV and HTML text that do no I/O (XLSX is in report_xlsx.c, the one user of libxlsxwriter).
+ * The report owns every string in it; report_str copies one in.
+ *
+ * The public-notice variant (public = 1) leaves out what is private: no ID numbers at all and
+ * no household category; names, posts, days and amounts stay, as the rules require. */
+#ifndef PVRELIEF_REPORT_H
+#define PVRELIEF_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pvrelief/revenue.h"
+
+/* Kinds of costs charged to a village's revenue. */
+enum report_cost {
+	REPORT_COST_OM,
+	REPORT_COST_INSURANCE,
+	REPORT_COST_LAND_RENT,
+	REPORT_COST_OTHER,
+	REPORT_NCOSTS
+};
+
+struct report_payee {
+	const char *kind; /* "wage" or "labour" */
+	const char *person_id, *name, *id_masked, *category;
+	const char *post_id, *post_kind; /* for labour: the public work and "以工代赈" */
+	int days_worked, required_days;
+	const char *grade; /* "", "A".."D" */
+	int64_t standard_fen, due_fen, paid_fen;
+	const char *reason; /* "ok", "no_agreement", "no_record", "no_work" */
+};
+
+struct report_station {
+	const char *id, *name, *village_id; /* the operating village */
+	double capacity_kwp;
+	double measured_kwh, metered_kwh;
+	int has_measured, has_metered;
+	int reconcile_flag;   /* |metered - measured| / metered above the tolerance */
+	double diff_fraction; /* (metered - measured) / metered, when both are known */
+	int64_t received_fen, receivable_fen;
+	double eta;
+	int has_eta;
+};
+
+struct report_village {
+	const char *id, *name, *town;
+	int has_plan;
+	const char *state; /* plan_state_name, "" without a plan */
+	int64_t received_fen, receivable_fen;
+	int64_t cost_fen[REPORT_NCOSTS];
+	int64_t costs_fen, distributable_fen, deficit_in_fen, deficit_out_fen;
+	int32_t share_bp[REVENUE_NBUCKETS];
+	int64_t carry_in_fen[REVENUE_NBUCKETS], alloc_fen[REVENUE_NBUCKETS];
+	int64_t spent_fen[REVENUE_NBUCKETS], unmet_fen[REVENUE_NBUCKETS];
+	int64_t carry_out_fen[REVENUE_NBUCKETS];
+	int32_t policy_posts_bp, min_posts_bp;
+	int32_t posts_share_bp; /* posts and labour paid / all paid; -1 when nothing was paid */
+	double measured_kwh, metered_kwh;
+	size_t *stations; /* indexes into report.stations of the stations it owns a share of */
+	size_t nstations;
+	struct report_payee *payees;
+	size_t npayees, cappayees;
+	const char *note;
+};
+
+struct report {
+	const char *county_id, *county_name, *month;
+	int public_notice;
+	int64_t generated_unix;
+	int utc_offset_s;
+	double eta_station_target, eta_county_target, reconcile_tolerance;
+	struct report_village *villages;
+	size_t nvillages;
+	struct report_station *stations;
+	size_t nstations;
+	char **strs;
+	size_t nstrs, capstrs;
+};
+
+/* The county's totals, summed from the villages and stations. */
+struct report_totals {
+	int64_t received_fen, receivable_fen, costs_fen, distributable_fen;
+	int64_t cost_fen[REPORT_NCOSTS];
+	int64_t alloc_fen[REVENUE_NBUCKETS], spent_fen[REVENUE_NBUCKETS];
+	int64_t carry_in_fen[REVENUE_NBUCKETS], carry_out_fen[REVENUE_NBUCKETS];
+	int64_t wages_paid_fen, labour_paid_fen;
+	double measured_kwh, metered_kwh;
+	size_t payees_paid, villages_with_plan, stations_flagged;
+	int32_t posts_share_bp; /* -1 when nothing was paid */
+};
+
+/* Creates an empty report for county and month with nvillages villages and nstations stations
+ * (zeroed); strings are copied. Never returns NULL; free with report_free. */
+struct report *report_new(const char *county_id, const char *county_name, const char *month,
+			  size_t nvillages, size_t nstations);
+/* Frees a report and everything it owns; NULL is allowed. */
+void report_free(struct report *r);
+/* Returns a copy of s (NULL gives "") owned by the report. */
+const char *report_str(struct report *r, const char *s);
+/* Appends an empty payee to village v and returns it (valid until the next append there). */
+struct report_payee *report_add_payee(struct report *r, size_t v);
+/* Sums the county's totals. */
+void report_totals(const struct report *r, struct report_totals *t);
+
+/* Renders the report as JSON (docs/report-json.md) into a new NUL-terminated string the caller
+ * frees. */
+char *report_json(const struct report *r);
+/* Renders the report as CSV for Excel (BOM, CRLF, formula guard) into a new buffer the caller
+ * frees, with its length in *len. */
+char *report_csv(const struct report *r, size_t *len);
+/* Renders the report as one A4 HTML document with inline SVG charts into a new string the
+ * caller frees. */
+char *report_html(const struct report *r);
+/* Writes the report as an XLSX workbook at path; 0, or -1 with a sentence in why. */
+int report_xlsx(const struct report *r, const char *path, char *why, size_t whylen);
+
+/* Returns the Chinese name of a bucket (岗位及劳务, 小型公益事业, 奖励补助, 运维储备). */
+const char *report_bucket_zh(enum revenue_bucket b);
+/* Returns the Chinese sentence for a payment reason code ("ok" ... "no_work"). */
+const char *report_reason_zh(const char *reason);
+/* Formats fen as yuan with two decimals ("-1234.05") into buf (at least 32 bytes); returns
+ * buf. */
+char *report_yuan(int64_t fen, char *buf);
+
+#endif

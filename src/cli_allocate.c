@@ -1,0 +1,322 @@
+/* pvrelief allocate --month YYYY-MM [--village V]: turns a village's cash received in the month
+ * into a draft distribution plan. Months are allocated in order because each carries its
+ * unspent balances and any deficit into the next; a decided plan is never replaced. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvrelief/cli.h"
+#include "pvrelief/config.h"
+#include "pvrelief/csv.h"
+#include "pvrelief/report.h"
+#include "pvrelief/revenue.h"
+#include "pvrelief/store.h"
+#include "pvrelief/store_revenue.h"
+#include "pvrelief/xalloc.h"
+
+/* Fills the allocation policy from the configuration. */
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
+{
+	revenue_policy_default(p);
+	p->share_bp[REVENUE_POSTS] = (int32_t)cfg->revenue.posts_bp;
+	p->share_bp[REVENUE_PUBLIC_WORKS] = (int32_t)cfg->revenue.public_works_bp;
+	p->share_bp[REVENUE_REWARDS] = (int32_t)cfg->revenue.rewards_bp;
+	p->share_bp[REVENUE_OM_RESERVE] = (int32_t)cfg->revenue.om_reserve_bp;
+	p->min_posts_bp = (int32_t)cfg->revenue.min_posts_bp;
+	p->pay_mode = cfg->revenue.pay_mode == CONFIG_PAY_GRADE ? REVENUE_GRADE : REVENUE_PRO_RATA;
+	for (int g = 0; g < 4; g++)
+		p->grade_bp[REVENUE_GRADE_A + g] = (int32_t)cfg->revenue.grade_bp[g];
+}
+
+/* The month before "YYYY-MM" into out[8]. */
+void cli_prev_month(const char *month, char out[8])
+{
+	int y = atoi(month), m = atoi(month + 5) - 1;
+	if (m == 0) {
+		m = 12;
+		y--;
+	}
+	char buf[32];
+	snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+	memcpy(out, buf, 7);
+	out[7] = '\0';
+}
+
+void cli_holdings_build(const struct config *cfg, struct cli_holdings *h)
+{
+	h->nvillages = cfg->n_villages;
+	h->of = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->of);
+	h->n = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->n);
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		for (size_t k = 0; k < cfg->stations[s].n_shares; k++) {
+			size_t v = cfg->stations[s].shares[k].village;
+			h->of[v] = xrealloc(h->of[v], (h->n[v] + 1) * sizeof *h->of[v]);
+			h->of[v][h->n[v]++] = (struct cli_holding){s, k};
+		}
+}
+
+void cli_holdings_free(struct cli_holdings *h)
+{
+	for (size_t v = 0; v < h->nvillages; v++)
+		free(h->of[v]);
+	free(h->of);
+	free(h->n);
+	memset(h, 0, sizeof *h);
+}
+
+int64_t cli_share(const struct config_station *s, size_t k, int64_t amount_fen)
+{
+	uint32_t parts[64];
+	int64_t out[64];
+	size_t n = s->n_shares < 64 ? s->n_shares : 64;
+	if (n == 1)
+		return amount_fen;
+	for (size_t i = 0; i < n; i++)
+		parts[i] = s->shares[i].parts;
+	return k < n && revenue_split(amount_fen, parts, n, out) == 0 ? out[k] : 0;
+}
+
+/* Allocates one village's month; returns 0, or 1 with the reasons printed. */
+static int allocate_village(struct store *st, const struct config *cfg,
+			    const struct cli_holdings *h, size_t vi, const char *month,
+			    const char *by, int64_t now, int quiet)
+{
+	const char *vid = cfg->villages[vi].id;
+	struct store_rev_plan prev, plan;
+	struct revenue_month_input in;
+	struct revenue_month_result res = {0};
+	struct revenue_policy pol;
+	struct store_rev_labour_set ls = {0};
+	struct revenue_station_cash *cash = NULL;
+	struct errlist e = {0};
+	char why[512], prevm[8], y1[32], y2[32], y3[32];
+	int64_t costs[4];
+	int status = 1;
+	size_t ncash = 0;
+	memset(&in, 0, sizeof in);
+
+	if (store_begin(st) != 0) {
+		fprintf(stderr, "%s %s: cannot start a transaction: %s\n", vid, month,
+			store_errmsg(st));
+		return 1;
+	}
+	int rc = store_rev_plan_get(st, vid, month, &plan);
+	if (rc == 0 && strcmp(plan.state, "draft") != 0) {
+		fprintf(stderr, "%s %s: the plan is already %s; a decided plan is not replaced\n",
+			vid, month, plan.state);
+		goto fail;
+	}
+	if (store_rev_plan_later(st, vid, month) != 0) {
+		fprintf(stderr,
+			"%s %s: a later month is already allocated; re-allocating this one would "
+			"change the balances it carried forward\n",
+			vid, month);
+		goto fail;
+	}
+	cli_prev_month(month, prevm);
+	rc = store_rev_plan_before(st, vid, month, &prev);
+	if (rc < 0)
+		goto dberr;
+	if (rc == 0 && strcmp(prev.month, prevm) != 0) {
+		fprintf(stderr,
+			"%s %s: the last plan is for %s; allocate %s first so that no month's "
+			"cash or balance is skipped\n",
+			vid, month, prev.month, prevm);
+		goto fail;
+	}
+	if (rc == 0 && store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0)
+		goto dberr;
+	if (rc == 1) {
+		/* The first plan of a village must start where its money starts, or the cash of
+		 * the months before would never be distributed. */
+		const char *ids[256];
+		size_t nids = 0;
+		char first[8];
+		for (size_t i = 0; i < h->n[vi] && nids < 256; i++)
+			ids[nids++] = cfg->stations[h->of[vi][i].station].id;
+		if (store_rev_first_month(st, vid, ids, nids, first) != 0)
+			goto dberr;
+		if (first[0] && strcmp(first, month) < 0) {
+			fprintf(stderr,
+				"%s %s: money of the village moved in %s and no month is allocated "
+				"yet; allocate from %s so that none of it is skipped\n",
+				vid, month, first, first);
+			goto fail;
+		}
+	}
+
+	int64_t received = 0;
+	for (size_t i = 0; i < h->n[vi]; i++) {
+		const struct config_station *sta = &cfg->stations[h->of[vi][i].station];
+		size_t k = h->of[vi][i].share;
+		int64_t station_cash;
+		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0)
+			goto dberr;
+		cash = xrealloc(cash, (ncash + 1) * sizeof *cash);
+		/* revenue_distributable takes the parts as a plain array; the configuration
+		 * keeps them inside its share structs. */
+		uint32_t *parts = xmalloc(sta->n_shares * sizeof *parts);
+		for (size_t p = 0; p < sta->n_shares; p++)
+			parts[p] = sta->shares[p].parts;
+		cash[ncash++] =
+		    (struct revenue_station_cash){station_cash, parts, sta->n_shares, k};
+		received += cli_share(sta, k, station_cash);
+	}
+	if (store_rev_costs(st, vid, month, costs) != 0 ||
+	    store_rev_spending(st, vid, month, in.spend_fen) != 0 ||
+	    store_rev_labour_load(st, vid, month, &ls) != 0)
+		goto dberr;
+	if (revenue_distributable(cash, ncash, costs, 4, &in.distributable_fen, &e) != 0)
+		goto errs;
+	cli_revenue_policy(cfg, &pol);
+	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
+		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);
+		goto fail;
+	}
+	in.month = month;
+	in.policy = &pol;
+	in.payees = ls.payees;
+	in.npayees = ls.npayees;
+	in.labour = ls.labour;
+	in.nlabour = ls.nlabour;
+	if (revenue_allocate_month(&in, &res, &e) != 0)
+		goto errs;
+	if (res.posts_share_bp >= 0 && res.posts_share_bp < pol.min_posts_bp) {
+		fprintf(stderr,
+			"%s %s: plan rejected: posts and labour would get %d.%02d%% of the %s yuan "
+			"paid (wages and labour %s yuan, other uses %s yuan), below the minimum "
+			"%d.%02d%%\n",
+			vid, month, res.posts_share_bp / 100, res.posts_share_bp % 100,
+			report_yuan(res.spent_fen[0] + res.spent_fen[1] + res.spent_fen[2] +
+					res.spent_fen[3],
+				    y1),
+			report_yuan(res.spent_fen[REVENUE_POSTS], y2),
+			report_yuan(res.spent_fen[1] + res.spent_fen[2] + res.spent_fen[3], y3),
+			pol.min_posts_bp / 100, pol.min_posts_bp % 100);
+		goto fail;
+	}
+	memset(&plan, 0, sizeof plan);
+	snprintf(plan.village, sizeof plan.village, "%s", vid);
+	snprintf(plan.month, sizeof plan.month, "%s", month);
+	plan.notice_days = cfg->revenue.notice_days;
+	plan.received_fen = received;
+	plan.costs_fen = costs[0] + costs[1] + costs[2] + costs[3];
+	if (store_rev_plan_save(st, &plan, &in, &res, by, now, why, sizeof why) != 0) {
+		fprintf(stderr, "%s %s: %s\n", vid, month, why);
+		goto fail;
+	}
+	if (store_commit(st) != 0)
+		goto dberr;
+	if (!quiet) {
+		int64_t carried = 0;
+		for (int b = 0; b < REVENUE_NBUCKETS; b++)
+			carried += res.carry_out.bucket_fen[b];
+		printf("%s %s: received %s, costs %s, distributable %s; paid %s to posts and "
+		       "labour",
+		       vid, month, report_yuan(plan.received_fen, y1),
+		       report_yuan(plan.costs_fen, y2), report_yuan(in.distributable_fen, y3),
+		       report_yuan(res.spent_fen[REVENUE_POSTS], why));
+		printf(", carried forward %s", report_yuan(carried, y1));
+		if (res.carry_out.deficit_fen)
+			printf(", deficit %s", report_yuan(res.carry_out.deficit_fen, y2));
+		printf(" (draft)\n");
+		if (res.note[0])
+			printf("  %s\n", res.note);
+	}
+	status = 0;
+	goto out;
+errs:
+	for (size_t i = 0; i < e.n; i++)
+		fprintf(stderr, "%s %s: %s\n", vid, month, e.msgs[i]);
+	goto fail;
+dberr:
+	fprintf(stderr, "%s %s: database error: %s\n", vid, month, store_errmsg(st));
+fail:
+	store_rollback(st);
+out:
+	for (size_t i = 0; i < ncash; i++)
+		free((void *)(uintptr_t)cash[i].parts);
+	free(cash);
+	errlist_clear(&e);
+	revenue_month_result_free(&res);
+	store_rev_labour_set_free(&ls);
+	return status;
+}
+
+/* Finds a village index by id; -1 when unknown. */
+long cli_village_index(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->n_villages; i++)
+		if (strcmp(cfg->villages[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+int cli_allocate(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option longopts[] = {{"month", required_argument, NULL, 'm'},
+						 {"village", required_argument, NULL, 'v'},
+						 {"by", required_argument, NULL, 'b'},
+						 {"now", required_argument, NULL, 'n'},
+						 {"quiet", no_argument, NULL, 'q'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	const char *month = NULL, *village = NULL, *by = NULL, *now_text = NULL;
+	int c, quiet = 0, y, m;
+	while ((c = getopt_long(argc, argv, "m:v:b:n:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			month = optarg;
+			break;
+		case 'v':
+			village = optarg;
+			break;
+		case 'b':
+			by = optarg;
+			break;
+		case 'n':
+			now_text = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			printf("usage: pvrelief allocate --month YYYY-MM [--village V] [--by NAME] "
+			       "[--now TIME] [--quiet]\n"
+			       "Allocates the cash received in the month (minus costs) by the "
+			       "configured policy into a draft plan per village; all villages "
+			       "without --village.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (!month || csv_parse_month(month, &y, &m) != 0 || strlen(month) != 7 || optind != argc) {
+		fprintf(stderr, "usage: pvrelief allocate --month YYYY-MM [--village V]\n");
+		return 2;
+	}
+	int64_t now = cli_now(now_text);
+	if (now < 0) {
+		fprintf(stderr, "pvrelief allocate: --now is not a time\n");
+		return 2;
+	}
+	struct store *st = cli_store(env);
+	if (!st)
+		return 1;
+	const struct config *cfg = env->cfg;
+	long only = -1;
+	if (village && (only = cli_village_index(cfg, village)) < 0) {
+		fprintf(stderr, "pvrelief allocate: unknown village \"%s\"\n", village);
+		return 2;
+	}
+	int failed = 0;
+	struct cli_holdings h;
+	cli_holdings_build(cfg, &h);
+	for (size_t v = 0; v < cfg->n_villages; v++)
+		if (only < 0 || (size_t)only == v)
+			failed += allocate_village(st, cfg, &h, v, month, cli_by(by), now, quiet);
+	cli_holdings_free(&h);
+	return failed ? 1 : 0;
+}

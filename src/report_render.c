@@ -1,0 +1,774 @@
+/* Renders the monthly distribution report as JSON, CSV and HTML text; no I/O. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pvrelief/csv.h"
+#include "pvrelief/plan.h"
+#include "pvrelief/report.h"
+#include "pvrelief/xalloc.h"
+
+static const char *const cost_names[REPORT_NCOSTS] = {"om", "insurance", "land_rent", "other"};
+static const char *const cost_zh[REPORT_NCOSTS] = {"运维费", "保险费", "土地租金", "其他费用"};
+
+static const char *state_zh(const char *state)
+{
+	int s = plan_state_parse(state);
+	return s < 0 ? "未分配" : plan_state_name_zh((enum plan_state)s);
+}
+
+static void iso_time(int64_t t, int offset_s, char *buf, size_t len)
+{
+	time_t tt = (time_t)(t + offset_s);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int oh = offset_s / 3600, om = (offset_s % 3600) / 60;
+	char base[24];
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%.19s%c%02d:%02d", base, offset_s < 0 ? '-' : '+',
+		 (oh < 0 ? -oh : oh) % 100, (om < 0 ? -om : om) % 100);
+}
+
+/* Whether the village meets the minimum share of posts and labour: the policy's share, and
+ * the share of what was actually paid when anything was. */
+static int posts_ok(const struct report_village *v)
+{
+	return v->policy_posts_bp >= v->min_posts_bp &&
+	       (v->posts_share_bp < 0 || v->posts_share_bp >= v->min_posts_bp);
+}
+
+/* ---- JSON ---- */
+
+static json_t *opt_real(int has, double v)
+{
+	return has ? json_real(v) : json_null();
+}
+
+char *report_json(const struct report *r)
+{
+	struct report_totals t;
+	char when[40];
+	report_totals(r, &t);
+	iso_time(r->generated_unix, r->utc_offset_s, when, sizeof when);
+	json_t *root = json_object();
+	json_object_set_new(root, "schema", json_string("pvrelief-report-1"));
+	json_object_set_new(root, "county",
+			    json_pack("{s:s, s:s}", "id", r->county_id, "name", r->county_name));
+	json_object_set_new(root, "month", json_string(r->month));
+	json_object_set_new(root, "public_notice", json_boolean(r->public_notice));
+	json_object_set_new(root, "generated_at", json_string(when));
+	json_object_set_new(root, "targets",
+			    json_pack("{s:f, s:f, s:f}", "eta_station", r->eta_station_target,
+				      "eta_county", r->eta_county_target, "reconcile_tolerance",
+				      r->reconcile_tolerance));
+	json_t *tot = json_object();
+	json_object_set_new(tot, "measured_kwh", json_real(t.measured_kwh));
+	json_object_set_new(tot, "metered_kwh", json_real(t.metered_kwh));
+	json_object_set_new(tot, "received_fen", json_integer(t.received_fen));
+	json_object_set_new(tot, "receivable_fen", json_integer(t.receivable_fen));
+	json_object_set_new(tot, "costs_fen", json_integer(t.costs_fen));
+	json_object_set_new(tot, "distributable_fen", json_integer(t.distributable_fen));
+	json_t *tb = json_object();
+	for (int b = 0; b < REVENUE_NBUCKETS; b++)
+		json_object_set_new(tb, revenue_bucket_name((enum revenue_bucket)b),
+				    json_pack("{s:I, s:I, s:I, s:I}", "carry_in_fen",
+					      (json_int_t)t.carry_in_fen[b], "alloc_fen",
+					      (json_int_t)t.alloc_fen[b], "spent_fen",
+					      (json_int_t)t.spent_fen[b], "carry_out_fen",
+					      (json_int_t)t.carry_out_fen[b]));
+	json_object_set_new(tot, "buckets", tb);
+	json_object_set_new(tot, "wages_paid_fen", json_integer(t.wages_paid_fen));
+	json_object_set_new(tot, "labour_paid_fen", json_integer(t.labour_paid_fen));
+	json_object_set_new(tot, "payees_paid", json_integer((json_int_t)t.payees_paid));
+	json_object_set_new(tot, "posts_share_bp",
+			    t.posts_share_bp < 0 ? json_null() : json_integer(t.posts_share_bp));
+	json_object_set_new(tot, "stations_flagged", json_integer((json_int_t)t.stations_flagged));
+	json_object_set_new(root, "totals", tot);
+
+	json_t *stations = json_array();
+	for (size_t i = 0; i < r->nstations; i++) {
+		const struct report_station *s = &r->stations[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(s->id));
+		json_object_set_new(o, "name", json_string(s->name));
+		json_object_set_new(o, "village", json_string(s->village_id));
+		json_object_set_new(o, "capacity_kwp", json_real(s->capacity_kwp));
+		json_object_set_new(o, "measured_kwh", opt_real(s->has_measured, s->measured_kwh));
+		json_object_set_new(o, "metered_kwh", opt_real(s->has_metered, s->metered_kwh));
+		json_object_set_new(
+		    o, "diff_fraction",
+		    opt_real(s->has_measured && s->has_metered && s->metered_kwh > 0,
+			     s->diff_fraction));
+		json_object_set_new(o, "reconcile_flag", json_boolean(s->reconcile_flag));
+		json_object_set_new(o, "received_fen", json_integer(s->received_fen));
+		json_object_set_new(o, "receivable_fen", json_integer(s->receivable_fen));
+		json_object_set_new(o, "eta", opt_real(s->has_eta, s->eta));
+		json_array_append_new(stations, o);
+	}
+	json_object_set_new(root, "stations", stations);
+
+	json_t *villages = json_array();
+	for (size_t i = 0; i < r->nvillages; i++) {
+		const struct report_village *v = &r->villages[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(v->id));
+		json_object_set_new(o, "name", json_string(v->name));
+		json_object_set_new(o, "town", json_string(v->town));
+		json_object_set_new(o, "plan_state",
+				    v->has_plan ? json_string(v->state) : json_null());
+		json_object_set_new(o, "measured_kwh", json_real(v->measured_kwh));
+		json_object_set_new(o, "metered_kwh", json_real(v->metered_kwh));
+		json_object_set_new(o, "received_fen", json_integer(v->received_fen));
+		json_object_set_new(o, "receivable_fen", json_integer(v->receivable_fen));
+		json_t *costs = json_object();
+		for (int c = 0; c < REPORT_NCOSTS; c++)
+			json_object_set_new(costs, cost_names[c], json_integer(v->cost_fen[c]));
+		json_object_set_new(costs, "total", json_integer(v->costs_fen));
+		json_object_set_new(o, "costs_fen", costs);
+		json_object_set_new(o, "distributable_fen", json_integer(v->distributable_fen));
+		json_object_set_new(o, "deficit_in_fen", json_integer(v->deficit_in_fen));
+		json_object_set_new(o, "deficit_out_fen", json_integer(v->deficit_out_fen));
+		json_t *buckets = json_array();
+		for (int b = 0; b < REVENUE_NBUCKETS; b++)
+			json_array_append_new(
+			    buckets, json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I}", "bucket",
+					       revenue_bucket_name((enum revenue_bucket)b),
+					       "name_zh", report_bucket_zh((enum revenue_bucket)b),
+					       "share_bp", (int)v->share_bp[b], "carry_in_fen",
+					       (json_int_t)v->carry_in_fen[b], "alloc_fen",
+					       (json_int_t)v->alloc_fen[b], "spent_fen",
+					       (json_int_t)v->spent_fen[b], "unmet_fen",
+					       (json_int_t)v->unmet_fen[b], "carry_out_fen",
+					       (json_int_t)v->carry_out_fen[b]));
+		json_object_set_new(o, "buckets", buckets);
+		json_object_set_new(
+		    o, "posts_check",
+		    json_pack("{s:i, s:i, s:o, s:b}", "policy_posts_bp", (int)v->policy_posts_bp,
+			      "min_posts_bp", (int)v->min_posts_bp, "paid_share_bp",
+			      v->posts_share_bp < 0 ? json_null() : json_integer(v->posts_share_bp),
+			      "ok", posts_ok(v)));
+		json_t *sts = json_array();
+		for (size_t k = 0; k < v->nstations; k++)
+			json_array_append_new(sts, json_string(r->stations[v->stations[k]].id));
+		json_object_set_new(o, "stations", sts);
+		json_t *payees = json_array();
+		for (size_t k = 0; k < v->npayees; k++) {
+			const struct report_payee *p = &v->payees[k];
+			json_t *po = json_object();
+			json_object_set_new(po, "kind", json_string(p->kind));
+			json_object_set_new(po, "person_id", json_string(p->person_id));
+			json_object_set_new(po, "name", json_string(p->name));
+			if (!r->public_notice) {
+				json_object_set_new(po, "id_masked", json_string(p->id_masked));
+				json_object_set_new(po, "category", json_string(p->category));
+			}
+			json_object_set_new(po, "post_id", json_string(p->post_id));
+			json_object_set_new(po, "post_kind", json_string(p->post_kind));
+			json_object_set_new(po, "days_worked", json_integer(p->days_worked));
+			json_object_set_new(po, "required_days", json_integer(p->required_days));
+			json_object_set_new(po, "grade", json_string(p->grade));
+			json_object_set_new(po, "standard_fen", json_integer(p->standard_fen));
+			json_object_set_new(po, "due_fen", json_integer(p->due_fen));
+			json_object_set_new(po, "paid_fen", json_integer(p->paid_fen));
+			json_object_set_new(po, "reason", json_string(p->reason));
+			json_array_append_new(payees, po);
+		}
+		json_object_set_new(o, "payees", payees);
+		json_object_set_new(o, "note", json_string(v->note));
+		json_array_append_new(villages, o);
+	}
+	json_object_set_new(root, "villages", villages);
+	char *text =
+	    json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(root);
+	/* jansson allocates with malloc; hand the caller a copy from our own wrapper so that
+	 * every string this module returns is freed the same way. */
+	char *out = xstrdup(text);
+	free(text);
+	return out;
+}
+
+/* ---- CSV ---- */
+
+static void put_kwh(struct csv_writer *w, int has, double kwh)
+{
+	char buf[48];
+	if (!has) {
+		csv_put_str(w, "");
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.1f", kwh);
+	csv_put_str(w, buf);
+}
+
+static void put_bp(struct csv_writer *w, int32_t bp)
+{
+	char buf[32];
+	if (bp < 0) {
+		csv_put_str(w, "");
+		return;
+	}
+	snprintf(buf, sizeof buf, "%d.%02d%%", bp / 100, bp % 100);
+	csv_put_str(w, buf);
+}
+
+static void put_row(struct csv_writer *w, const char *const *cells)
+{
+	for (; *cells; cells++)
+		csv_put_str(w, *cells);
+	csv_end_row(w);
+}
+
+char *report_csv(const struct report *r, size_t *len)
+{
+	struct csv_writer *w = csv_writer_new(1);
+	char buf[64];
+	put_row(w, (const char *const[]){"光伏扶贫电站收益分配月报", r->county_name, r->month,
+					 r->public_notice ? "公示版" : "内部版", NULL});
+	csv_end_row(w);
+	put_row(w, (const char *const[]){"村级汇总 villages", NULL});
+	put_row(w, (const char *const[]){"village_id",	"村",		"乡镇",		"方案状态",
+					 "实测电量kWh", "结算电量kWh",	"到账收入",	"应收补贴",
+					 "运维费",	"保险费",	"土地租金",	"其他费用",
+					 "可分配",	"岗位及劳务",	"小型公益事业", "奖励补助",
+					 "运维储备",	"岗位实发占比", "不低于80%",	"结转余额",
+					 NULL});
+	for (size_t i = 0; i < r->nvillages; i++) {
+		const struct report_village *v = &r->villages[i];
+		int64_t carried = 0;
+		csv_put_str(w, v->id);
+		csv_put_str(w, v->name);
+		csv_put_str(w, v->town);
+		csv_put_str(w, state_zh(v->state));
+		put_kwh(w, 1, v->measured_kwh);
+		put_kwh(w, 1, v->metered_kwh);
+		csv_put_fen(w, v->received_fen);
+		csv_put_fen(w, v->receivable_fen);
+		for (int c = 0; c < REPORT_NCOSTS; c++)
+			csv_put_fen(w, v->cost_fen[c]);
+		csv_put_fen(w, v->distributable_fen);
+		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+			csv_put_fen(w, v->alloc_fen[b]);
+			carried += v->carry_out_fen[b];
+		}
+		put_bp(w, v->posts_share_bp);
+		csv_put_str(w, posts_ok(v) ? "是" : "否");
+		csv_put_fen(w, carried);
+		csv_end_row(w);
+	}
+	csv_end_row(w);
+	put_row(w, (const char *const[]){"电站 stations", NULL});
+	put_row(w, (const char *const[]){"station_id", "电站", "村", "装机kWp", "实测电量kWh",
+					 "结算电量kWh", "差异", "需核对", "到账收入", "应收补贴",
+					 "η", "η目标", NULL});
+	for (size_t i = 0; i < r->nstations; i++) {
+		const struct report_station *s = &r->stations[i];
+		csv_put_str(w, s->id);
+		csv_put_str(w, s->name);
+		csv_put_str(w, s->village_id);
+		snprintf(buf, sizeof buf, "%.1f", s->capacity_kwp);
+		csv_put_str(w, buf);
+		put_kwh(w, s->has_measured, s->measured_kwh);
+		put_kwh(w, s->has_metered, s->metered_kwh);
+		if (s->has_measured && s->has_metered && s->metered_kwh > 0) {
+			snprintf(buf, sizeof buf, "%.1f%%", s->diff_fraction * 100.0);
+			csv_put_str(w, buf);
+		} else {
+			csv_put_str(w, "—");
+		}
+		csv_put_str(w, s->reconcile_flag ? "是" : "否");
+		csv_put_fen(w, s->received_fen);
+		csv_put_fen(w, s->receivable_fen);
+		if (s->has_eta)
+			snprintf(buf, sizeof buf, "%.3f", s->eta);
+		else
+			snprintf(buf, sizeof buf, "—");
+		csv_put_str(w, buf);
+		snprintf(buf, sizeof buf, "%.1f / %.1f", r->eta_station_target,
+			 r->eta_county_target);
+		csv_put_str(w, buf);
+		csv_end_row(w);
+	}
+	csv_end_row(w);
+	put_row(w, (const char *const[]){"收益分配 buckets", NULL});
+	put_row(w, (const char *const[]){"village_id", "用途", "bucket", "比例", "上月结转",
+					 "本月分配", "本月支出", "未满足", "结转下月", NULL});
+	for (size_t i = 0; i < r->nvillages; i++) {
+		const struct report_village *v = &r->villages[i];
+		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+			csv_put_str(w, v->id);
+			csv_put_str(w, report_bucket_zh((enum revenue_bucket)b));
+			csv_put_str(w, revenue_bucket_name((enum revenue_bucket)b));
+			put_bp(w, v->share_bp[b]);
+			csv_put_fen(w, v->carry_in_fen[b]);
+			csv_put_fen(w, v->alloc_fen[b]);
+			csv_put_fen(w, v->spent_fen[b]);
+			csv_put_fen(w, v->unmet_fen[b]);
+			csv_put_fen(w, v->carry_out_fen[b]);
+			csv_end_row(w);
+		}
+	}
+	csv_end_row(w);
+	put_row(w, (const char *const[]){"发放明细 payees", NULL});
+	if (r->public_notice)
+		put_row(w, (const char *const[]){"village_id", "姓名", "岗位", "岗位类型",
+						 "出勤天数", "应出勤天数", "考核等级", "工资标准",
+						 "应发", "实发", "说明", NULL});
+	else
+		put_row(w, (const char *const[]){"village_id", "姓名", "身份证号", "户类别", "岗位",
+						 "岗位类型", "出勤天数", "应出勤天数", "考核等级",
+						 "工资标准", "应发", "实发", "说明", NULL});
+	for (size_t i = 0; i < r->nvillages; i++) {
+		const struct report_village *v = &r->villages[i];
+		for (size_t k = 0; k < v->npayees; k++) {
+			const struct report_payee *p = &v->payees[k];
+			csv_put_str(w, v->id);
+			csv_put_str(w, p->name);
+			if (!r->public_notice) {
+				csv_put_str(w, p->id_masked);
+				csv_put_str(w, p->category);
+			}
+			csv_put_str(w, p->post_id);
+			csv_put_str(w, p->post_kind);
+			csv_put_int(w, p->days_worked);
+			csv_put_int(w, p->required_days);
+			csv_put_str(w, p->grade);
+			csv_put_fen(w, p->standard_fen);
+			csv_put_fen(w, p->due_fen);
+			csv_put_fen(w, p->paid_fen);
+			csv_put_str(w, report_reason_zh(p->reason));
+			csv_end_row(w);
+		}
+	}
+	size_t n;
+	const char *data = csv_writer_data(w, &n);
+	char *out = xmalloc(n + 1);
+	memcpy(out, data, n + 1);
+	if (len)
+		*len = n;
+	csv_writer_free(w);
+	return out;
+}
+
+/* ---- HTML ---- */
+
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sb *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		sb_add(b, small, (size_t)n);
+		return;
+	}
+	char *big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb_add(b, big, (size_t)n);
+	free(big);
+}
+
+/* Appends text with the five HTML special characters escaped. */
+static void sb_esc(struct sb *b, const char *s)
+{
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep = *s == '&'    ? "&amp;"
+				  : *s == '<'  ? "&lt;"
+				  : *s == '>'  ? "&gt;"
+				  : *s == '"'  ? "&quot;"
+				  : *s == '\'' ? "&#39;"
+					       : NULL;
+		if (!rep)
+			continue;
+		sb_add(b, run, (size_t)(s - run));
+		sb_add(b, rep, strlen(rep));
+		run = s + 1;
+	}
+	sb_add(b, run, (size_t)(s - run));
+}
+
+static void sb_yuan(struct sb *b, int64_t fen)
+{
+	char y[32];
+	report_yuan(fen, y);
+	sb_add(b, y, strlen(y));
+}
+
+static void td_yuan(struct sb *b, int64_t fen)
+{
+	sb_add(b, "<td class=n>", 12);
+	sb_yuan(b, fen);
+	sb_add(b, "</td>", 5);
+}
+
+static void td_text(struct sb *b, const char *s)
+{
+	sb_add(b, "<td>", 4);
+	sb_esc(b, s);
+	sb_add(b, "</td>", 5);
+}
+
+static const char *const bucket_colour[REVENUE_NBUCKETS] = {"#2f6f4f", "#4a7fb5", "#d9a441",
+							    "#8a6fb0"};
+
+/* A horizontal bar per use of revenue, labelled with the amount and its share. */
+static void svg_buckets(struct sb *b, const int64_t *alloc)
+{
+	int64_t total = 0, max = 1;
+	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
+		total += alloc[i];
+		if (alloc[i] > max)
+			max = alloc[i];
+	}
+	sb_printf(b, "<svg class=chart viewBox=\"0 0 640 150\" width=\"640\" height=\"150\" "
+		     "role=\"img\" aria-label=\"收益用途\">");
+	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
+		double wdt = alloc[i] > 0 ? 380.0 * (double)alloc[i] / (double)max : 0;
+		int y = 10 + i * 34;
+		char yv[32];
+		sb_printf(b,
+			  "<text x=\"110\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>"
+			  "<rect x=\"120\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"%s\"/>"
+			  "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s 元 (%.1f%%)</text>",
+			  y + 16, report_bucket_zh((enum revenue_bucket)i), y, wdt,
+			  bucket_colour[i], 126 + wdt, y + 16, report_yuan(alloc[i], yv),
+			  total > 0 ? 100.0 * (double)alloc[i] / (double)total : 0.0);
+	}
+	sb_add(b, "</svg>", 6);
+}
+
+/* A bar per station for its η with the station and county targets as dashed lines; stations
+ * without a recorded η get a "—" instead of a bar. */
+static void svg_eta(struct sb *b, const struct report *r, const size_t *idx, size_t n)
+{
+	double slot = n ? 600.0 / (double)n : 600.0;
+	if (slot > 60)
+		slot = 60;
+	double width = 40 + slot * (double)n + 20;
+	double ymax = 1.2, h = 160;
+	sb_printf(b,
+		  "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
+		  "role=\"img\" aria-label=\"电站效率\">",
+		  width, width < 680 ? width : 680);
+	for (int k = 0; k < 2; k++) {
+		double target = k ? r->eta_county_target : r->eta_station_target;
+		double y = 10 + h - h * target / ymax;
+		sb_printf(b,
+			  "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			  "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
+			  "%.1f</text>",
+			  width - 10, y, y, k ? "#2f6f4f" : "#c0392b", y + 4, target);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct report_station *s = &r->stations[idx[i]];
+		double x = 40 + slot * (double)i + slot * 0.15;
+		if (s->has_eta) {
+			double e = s->eta < 0 ? 0 : s->eta > ymax ? ymax : s->eta;
+			double bh = h * e / ymax;
+			sb_printf(b,
+				  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				  "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+				  "text-anchor=\"middle\">%.2f</text>",
+				  x, 10 + h - bh, slot * 0.7, bh,
+				  s->eta >= r->eta_county_target    ? "#2f6f4f"
+				  : s->eta >= r->eta_station_target ? "#d9a441"
+								    : "#c0392b",
+				  x + slot * 0.35, 10 + h - bh - 2, s->eta);
+		} else {
+			sb_printf(b,
+				  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+				  "text-anchor=\"middle\">—</text>",
+				  x + slot * 0.35, 10 + h - 4);
+		}
+		sb_printf(b, "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
+			  x + slot * 0.35);
+		sb_esc(b, s->id);
+		sb_add(b, "</text>", 7);
+	}
+	sb_add(b, "</svg>", 6);
+}
+
+static void html_kwh(struct sb *b, int has, double kwh)
+{
+	if (has)
+		sb_printf(b, "<td class=n>%.1f</td>", kwh);
+	else
+		sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+}
+
+static void html_stations(struct sb *b, const struct report *r, const size_t *idx, size_t n)
+{
+	sb_printf(b,
+		  "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
+		  "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
+		  "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
+		  r->eta_station_target, r->eta_county_target);
+	for (size_t i = 0; i < n; i++) {
+		const struct report_station *s = &r->stations[idx[i]];
+		sb_add(b, "<tr>", 4);
+		sb_add(b, "<td>", 4);
+		sb_esc(b, s->name);
+		sb_add(b, "<br><small>", 11);
+		sb_esc(b, s->id);
+		sb_add(b, "</small></td>", 13);
+		sb_printf(b, "<td class=n>%.1f</td>", s->capacity_kwp);
+		html_kwh(b, s->has_measured, s->measured_kwh);
+		html_kwh(b, s->has_metered, s->metered_kwh);
+		if (s->has_measured && s->has_metered && s->metered_kwh > 0)
+			sb_printf(b, "<td class=\"n%s\">%+.1f%%%s</td>",
+				  s->reconcile_flag ? " flag" : "", s->diff_fraction * 100.0,
+				  s->reconcile_flag ? " 需核对" : "");
+		else
+			sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+		td_yuan(b, s->received_fen);
+		td_yuan(b, s->receivable_fen);
+		if (s->has_eta)
+			sb_printf(b, "<td class=\"n%s\">%.3f</td>",
+				  s->eta < r->eta_station_target ? " flag" : "", s->eta);
+		else
+			sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+		sb_add(b, "</tr>", 5);
+	}
+	sb_add(b, "</tbody></table>", 16);
+}
+
+static void html_village(struct sb *b, const struct report *r, const struct report_village *v)
+{
+	int64_t carried = 0, paid = 0;
+	for (int i = 0; i < REVENUE_NBUCKETS; i++)
+		carried += v->carry_out_fen[i];
+	sb_add(b, "<section class=village><h2>", strlen("<section class=village><h2>"));
+	sb_esc(b, v->town);
+	sb_add(b, " ", 1);
+	sb_esc(b, v->name);
+	sb_printf(b, " %s 光伏扶贫收益分配%s</h2>", r->month, r->public_notice ? "公示" : "");
+	sb_printf(b, "<p class=state>方案状态：%s</p>", state_zh(v->state));
+	sb_add(b, "<table class=sum><tbody>", strlen("<table class=sum><tbody>"));
+	sb_printf(b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
+		  v->measured_kwh, v->metered_kwh);
+	sb_add(b, "<tr><th>本月到账收入</th>", strlen("<tr><th>本月到账收入</th>"));
+	td_yuan(b, v->received_fen);
+	sb_add(b, "</tr><tr><th>应收未到账补贴（不分配）</th>",
+	       strlen("</tr><tr><th>应收未到账补贴（不分配）</th>"));
+	td_yuan(b, v->receivable_fen);
+	sb_add(b, "</tr>", 5);
+	for (int c = 0; c < REPORT_NCOSTS; c++) {
+		sb_printf(b, "<tr><th>减：%s</th>", cost_zh[c]);
+		td_yuan(b, v->cost_fen[c]);
+		sb_add(b, "</tr>", 5);
+	}
+	sb_add(b, "<tr><th>可分配收益</th>", strlen("<tr><th>可分配收益</th>"));
+	td_yuan(b, v->distributable_fen);
+	sb_add(b, "</tr>", 5);
+	if (v->deficit_in_fen || v->deficit_out_fen) {
+		sb_add(b, "<tr><th>上月亏空 / 结转亏空</th><td class=n>",
+		       strlen("<tr><th>上月亏空 / 结转亏空</th><td class=n>"));
+		sb_yuan(b, v->deficit_in_fen);
+		sb_add(b, " / ", 3);
+		sb_yuan(b, v->deficit_out_fen);
+		sb_add(b, "</td></tr>", 10);
+	}
+	sb_add(b, "</tbody></table>", 16);
+	svg_buckets(b, v->alloc_fen);
+	sb_add(b,
+	       "<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配</th>"
+	       "<th>本月支出</th><th>结转下月</th></tr></thead><tbody>",
+	       strlen("<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配"
+		      "</th><th>本月支出</th><th>结转下月</th></tr></thead><tbody>"));
+	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
+		sb_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
+			  report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
+			  v->share_bp[i] % 100);
+		td_yuan(b, v->carry_in_fen[i]);
+		td_yuan(b, v->alloc_fen[i]);
+		td_yuan(b, v->spent_fen[i]);
+		td_yuan(b, v->carry_out_fen[i]);
+		sb_add(b, "</tr>", 5);
+	}
+	sb_add(b, "<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>",
+	       strlen("<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>"));
+	td_yuan(b, carried);
+	sb_add(b, "</tr></tbody></table>", strlen("</tr></tbody></table>"));
+	int ok = posts_ok(v);
+	sb_printf(b, "<p class=\"check%s\">岗位及劳务占比：方案 %d.%02d%%", ok ? "" : " flag",
+		  v->policy_posts_bp / 100, v->policy_posts_bp % 100);
+	if (v->posts_share_bp >= 0)
+		sb_printf(b, "，实发 %d.%02d%%", v->posts_share_bp / 100, v->posts_share_bp % 100);
+	sb_printf(b, "（不低于 %d.%02d%%）%s</p>", v->min_posts_bp / 100, v->min_posts_bp % 100,
+		  ok ? " ✓ 符合" : " ✗ 不符合");
+	if (v->note[0]) {
+		sb_add(b, "<p class=note>", 14);
+		sb_esc(b, v->note);
+		sb_add(b, "</p>", 4);
+	}
+	sb_add(b, "<h3>发放明细</h3><table><thead><tr><th>姓名</th>",
+	       strlen("<h3>发放明细</h3><table><thead><tr><th>姓名</th>"));
+	if (!r->public_notice)
+		sb_add(b, "<th>身份证号</th><th>户类别</th>",
+		       strlen("<th>身份证号</th><th>户类别</th>"));
+	sb_add(b,
+	       "<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th><th>说明</th>"
+	       "</tr></thead><tbody>",
+	       strlen("<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th>"
+		      "<th>说明</th></tr></thead><tbody>"));
+	for (size_t k = 0; k < v->npayees; k++) {
+		const struct report_payee *p = &v->payees[k];
+		sb_add(b, "<tr>", 4);
+		td_text(b, p->name);
+		if (!r->public_notice) {
+			td_text(b, p->id_masked);
+			td_text(b, p->category);
+		}
+		sb_add(b, "<td>", 4);
+		sb_esc(b, p->post_kind);
+		sb_add(b, "<br><small>", 11);
+		sb_esc(b, p->post_id);
+		sb_add(b, "</small></td>", 13);
+		if (p->required_days)
+			sb_printf(b, "<td class=n>%d / %d</td>", p->days_worked, p->required_days);
+		else
+			sb_printf(b, "<td class=n>%d</td>", p->days_worked);
+		td_yuan(b, p->standard_fen);
+		td_yuan(b, p->paid_fen);
+		td_text(b, report_reason_zh(p->reason));
+		sb_add(b, "</tr>", 5);
+		paid += p->paid_fen;
+	}
+	sb_printf(b, "<tr class=total><td colspan=%d>合计</td>", r->public_notice ? 4 : 6);
+	td_yuan(b, paid);
+	sb_add(b, "<td></td></tr></tbody></table>", strlen("<td></td></tr></tbody></table>"));
+	sb_add(b, "<h3>电站</h3>", strlen("<h3>电站</h3>"));
+	html_stations(b, r, v->stations, v->nstations);
+	if (r->public_notice) {
+		sb_add(b, "<p class=notice>", 16);
+		sb_printf(b, "公示期内如有异议，请向村务监督委员会或乡镇反映。</p>");
+	}
+	sb_add(b, "</section>", 10);
+}
+
+static const char html_style[] =
+    "<style>@page{size:A4;margin:14mm 12mm}"
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
+    "\"SimSun\",sans-serif;font-size:10.5pt;color:#111;max-width:186mm;margin:auto}"
+    "h1{font-size:16pt;text-align:center;margin:0 0 4mm}h2{font-size:13pt;margin:0 0 2mm}"
+    "h3{font-size:11pt;margin:4mm 0 1mm}"
+    "table{border-collapse:collapse;width:100%;margin:2mm 0;page-break-inside:auto}"
+    "tr{page-break-inside:avoid}th,td{border:0.3mm solid #777;padding:1mm 1.5mm;"
+    "vertical-align:top}th{background:#eef2ee;text-align:left}td.n{text-align:right;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}table.sum{width:60%}"
+    ".flag{color:#b00020;font-weight:bold}.total td{font-weight:bold}small{color:#555}"
+    "section.village{page-break-before:always}svg.chart{display:block;margin:2mm 0;"
+    "max-width:100%;height:auto}.notice{margin-top:4mm}"
+    "@media print{body{max-width:none}}</style>";
+
+char *report_html(const struct report *r)
+{
+	struct sb b = {0};
+	struct report_totals t;
+	char when[40];
+	report_totals(r, &t);
+	iso_time(r->generated_unix, r->utc_offset_s, when, sizeof when);
+	sb_add(
+	    &b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>",
+	    strlen("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"));
+	sb_esc(&b, r->county_name);
+	sb_printf(&b, " %s 光伏扶贫电站收益分配%s</title>", r->month,
+		  r->public_notice ? "公示" : "月报");
+	sb_add(&b, html_style, strlen(html_style));
+	sb_add(&b, "</head><body><h1>", strlen("</head><body><h1>"));
+	sb_esc(&b, r->county_name);
+	sb_printf(&b, " %s 村级光伏扶贫电站收益分配%s</h1>", r->month,
+		  r->public_notice ? "公示" : "月报");
+	sb_printf(&b, "<p>生成时间 %s。只分配已到账收入，应收补贴到账后再分配。</p>", when);
+	sb_add(&b, "<h2>全县汇总</h2><table class=sum><tbody>",
+	       strlen("<h2>全县汇总</h2><table class=sum><tbody>"));
+	sb_printf(&b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
+		  t.measured_kwh, t.metered_kwh);
+	sb_add(&b, "<tr><th>到账收入</th>", strlen("<tr><th>到账收入</th>"));
+	td_yuan(&b, t.received_fen);
+	sb_add(&b, "</tr><tr><th>应收未到账补贴</th>", strlen("</tr><tr><th>应收未到账补贴</th>"));
+	td_yuan(&b, t.receivable_fen);
+	sb_add(&b, "</tr><tr><th>费用合计</th>", strlen("</tr><tr><th>费用合计</th>"));
+	td_yuan(&b, t.costs_fen);
+	sb_add(&b, "</tr><tr><th>可分配收益</th>", strlen("</tr><tr><th>可分配收益</th>"));
+	td_yuan(&b, t.distributable_fen);
+	sb_add(&b, "</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>",
+	       strlen("</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>"));
+	sb_yuan(&b, t.wages_paid_fen);
+	sb_add(&b, " / ", 3);
+	sb_yuan(&b, t.labour_paid_fen);
+	sb_printf(&b, "</td></tr><tr><th>领取人数</th><td class=n>%zu</td></tr>", t.payees_paid);
+	if (t.posts_share_bp >= 0)
+		sb_printf(&b, "<tr><th>岗位及劳务实发占比</th><td class=n>%d.%02d%%</td></tr>",
+			  t.posts_share_bp / 100, t.posts_share_bp % 100);
+	sb_printf(&b, "<tr><th>结算电量需核对的电站</th><td class=n>%zu</td></tr>",
+		  t.stations_flagged);
+	sb_add(&b, "</tbody></table><h3>收益用途（本月分配）</h3>",
+	       strlen("</tbody></table><h3>收益用途（本月分配）</h3>"));
+	svg_buckets(&b, t.alloc_fen);
+	sb_add(&b, "<h3>电站效率 η</h3>", strlen("<h3>电站效率 η</h3>"));
+	size_t *all = xmalloc((r->nstations ? r->nstations : 1) * sizeof *all);
+	for (size_t i = 0; i < r->nstations; i++)
+		all[i] = i;
+	/* A county of thousands of stations gets the table only: one bar each would be
+	 * unreadable on A4. */
+	if (r->nstations <= 60)
+		svg_eta(&b, r, all, r->nstations);
+	html_stations(&b, r, all, r->nstations);
+	free(all);
+	if (r->nvillages > 1) {
+		sb_add(&b,
+		       "<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入</th>"
+		       "<th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%</th>"
+		       "</tr></thead><tbody>",
+		       strlen("<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入"
+			      "</th><th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%"
+			      "</th></tr></thead><tbody>"));
+		for (size_t i = 0; i < r->nvillages; i++) {
+			const struct report_village *v = &r->villages[i];
+			int64_t carried = 0;
+			for (int k = 0; k < REVENUE_NBUCKETS; k++)
+				carried += v->carry_out_fen[k];
+			sb_add(&b, "<tr>", 4);
+			td_text(&b, v->name);
+			td_text(&b, state_zh(v->state));
+			td_yuan(&b, v->received_fen);
+			td_yuan(&b, v->distributable_fen);
+			td_yuan(&b, v->spent_fen[REVENUE_POSTS]);
+			td_yuan(&b, carried);
+			sb_printf(&b, "<td>%s</td></tr>", posts_ok(v) ? "✓" : "✗");
+		}
+		sb_add(&b, "</tbody></table>", 16);
+	}
+	for (size_t i = 0; i < r->nvillages; i++)
+		html_village(&b, r, &r->villages[i]);
+	sb_add(&b, "</body></html>\n", 15);
+	return b.s;
+}

@@ -1,0 +1,173 @@
+/* Tests for the report renderers on a hand-built report: amounts in every format, the public
+ * variant without ID numbers or categories, HTML escaping, the CSV formula guard, and the
+ * dash for a station without a recorded efficiency. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "pvrelief/report.h"
+
+static struct report *make(int public_notice)
+{
+	struct report *r = report_new("c", "测试县", "2025-06", 1, 2);
+	r->public_notice = public_notice;
+	r->generated_unix = 1750000000;
+	r->utc_offset_s = 8 * 3600;
+	r->stations[0] = (struct report_station){.id = "s1",
+						 .name = "一号站",
+						 .village_id = "v1",
+						 .capacity_kwp = 100,
+						 .has_metered = 1,
+						 .metered_kwh = 12000,
+						 .has_measured = 1,
+						 .measured_kwh = 9000,
+						 .reconcile_flag = 1,
+						 .diff_fraction = 0.25,
+						 .received_fen = 461280,
+						 .has_eta = 1,
+						 .eta = 0.712};
+	r->stations[1] = (struct report_station){.id = "s2", .name = "二号站", .village_id = "v1"};
+	struct report_village *v = &r->villages[0];
+	v->id = "v1";
+	v->name = "<红旗村>";
+	v->town = "梅山镇";
+	v->has_plan = 1;
+	v->state = "paid";
+	v->received_fen = 461280;
+	v->cost_fen[REPORT_COST_LAND_RENT] = 80000;
+	v->costs_fen = 80000;
+	v->distributable_fen = 381280;
+	int32_t share[] = {8000, 1000, 500, 500};
+	int64_t alloc[] = {305024, 38128, 19064, 19064};
+	for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+		v->share_bp[b] = share[b];
+		v->alloc_fen[b] = alloc[b];
+		v->carry_out_fen[b] = alloc[b];
+	}
+	v->spent_fen[0] = 95045;
+	v->carry_out_fen[0] = alloc[0] - 95045;
+	v->policy_posts_bp = 8000;
+	v->min_posts_bp = 8000;
+	v->posts_share_bp = 10000;
+	v->stations = malloc(2 * sizeof *v->stations);
+	v->stations[0] = 0;
+	v->stations[1] = 1;
+	v->nstations = 2;
+	struct report_payee *p = report_add_payee(r, 0);
+	p->kind = "wage";
+	p->person_id = "p1";
+	p->name = "=HYPERLINK(\"x\")";
+	p->id_masked = "3415**********1234";
+	p->category = "边缘易致贫户";
+	p->post_id = "q1";
+	p->post_kind = "保洁";
+	p->days_worked = 20;
+	p->required_days = 22;
+	p->standard_fen = 45050;
+	p->due_fen = 40954;
+	p->paid_fen = 40954;
+	p->reason = "ok";
+	p = report_add_payee(r, 0);
+	p->kind = "wage";
+	p->person_id = "p2";
+	p->name = "李四";
+	p->id_masked = "3415**********555X";
+	p->category = "脱贫户";
+	p->post_id = "q2";
+	p->post_kind = "护路";
+	p->standard_fen = 50000;
+	p->reason = "no_agreement";
+	return r;
+}
+
+static void test_json(void)
+{
+	struct report *r = make(0);
+	char *text = report_json(r);
+	json_error_t err;
+	json_t *root = json_loads(text, 0, &err);
+	CHECK(root != NULL);
+	json_t *v = json_array_get(json_object_get(root, "villages"), 0);
+	CHECK_INT(json_integer_value(json_object_get(v, "distributable_fen")), 381280);
+	json_t *b0 = json_array_get(json_object_get(v, "buckets"), 0);
+	CHECK_INT(json_integer_value(json_object_get(b0, "carry_out_fen")), 305024 - 95045);
+	json_t *p0 = json_array_get(json_object_get(v, "payees"), 0);
+	CHECK_STR(json_string_value(json_object_get(p0, "id_masked")), "3415**********1234");
+	CHECK_INT(json_integer_value(json_object_get(p0, "paid_fen")), 40954);
+	json_t *s1 = json_array_get(json_object_get(root, "stations"), 1);
+	CHECK(json_is_null(json_object_get(s1, "eta")));
+	json_t *t = json_object_get(root, "totals");
+	CHECK_INT(json_integer_value(json_object_get(t, "wages_paid_fen")), 40954);
+	CHECK_INT(json_integer_value(json_object_get(t, "stations_flagged")), 1);
+	json_decref(root);
+	free(text);
+	report_free(r);
+
+	r = make(1);
+	text = report_json(r);
+	CHECK(strstr(text, "id_masked") == NULL);
+	CHECK(strstr(text, "category") == NULL);
+	CHECK(strstr(text, "****") == NULL);
+	free(text);
+	report_free(r);
+}
+
+static void test_csv(void)
+{
+	struct report *r = make(0);
+	size_t len;
+	char *text = report_csv(r, &len);
+	CHECK(len > 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0);
+	/* A name that Excel would run as a formula is written as text. */
+	CHECK_CONTAINS(text, "\"'=HYPERLINK(\"\"x\"\")\"");
+	CHECK_CONTAINS(text, "3812.80");
+	CHECK_CONTAINS(text, "409.54");
+	CHECK_CONTAINS(text, "\r\n");
+	free(text);
+	report_free(r);
+	r = make(1);
+	text = report_csv(r, &len);
+	CHECK(strstr(text, "****") == NULL);
+	CHECK(strstr(text, "边缘易致贫户") == NULL);
+	CHECK(strstr(text, "户类别") == NULL);
+	free(text);
+	report_free(r);
+}
+
+static void test_html(void)
+{
+	struct report *r = make(1);
+	char *text = report_html(r);
+	CHECK_CONTAINS(text, "&lt;红旗村&gt;");
+	CHECK(strstr(text, "<红旗村>") == NULL);
+	CHECK_CONTAINS(text, "size:A4");
+	CHECK_CONTAINS(text, "<svg");
+	CHECK_CONTAINS(text, "0.712");
+	CHECK_CONTAINS(text, "<td class=n>—</td>");
+	CHECK_CONTAINS(text, "+25.0% 需核对");
+	CHECK_CONTAINS(text, "409.54");
+	CHECK_CONTAINS(text, "无劳动协议，不予发放");
+	CHECK_CONTAINS(text, "✓ 符合");
+	CHECK(strstr(text, "****") == NULL);
+	CHECK(strstr(text, "边缘易致贫户") == NULL);
+	free(text);
+	report_free(r);
+	r = make(0);
+	text = report_html(r);
+	CHECK_CONTAINS(text, "3415**********1234");
+	CHECK_CONTAINS(text, "边缘易致贫户");
+	free(text);
+	report_free(r);
+}
+
+int main(void)
+{
+	char y[32];
+	CHECK_STR(report_yuan(-5, y), "-0.05");
+	CHECK_STR(report_yuan(123456, y), "1234.56");
+	test_json();
+	test_csv();
+	test_html();
+	return check_summary();
+}
