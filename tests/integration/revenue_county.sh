@@ -178,9 +178,15 @@ import sqlite3, sys, json
 db = sqlite3.connect(sys.argv[1])
 m1 = db.execute("select metered_kwh from settlement where station='s01' and period='2025-06'").fetchone()[0]
 m2 = db.execute("select metered_kwh from settlement where station='s02' and period='2025-06'").fetchone()[0]
+# What the daemon would have measured: each station's inverter's daily rollups (the
+# station's daily figure is the sum of its devices').
+ids = {}
+for st in ('s01', 's02'):
+    db.execute("insert into device (station, device) values (?, 'inv1')", (st,))
+    ids[st] = db.execute("select id from device where station = ?", (st,)).fetchone()[0]
 for d in range(1, 31):
-    db.execute("insert into station_day values ('s01', '2025-06-%02d', ?, 1, 0)" % d, (m1 * 1000 * 0.80 / 30,))
-    db.execute("insert into station_day values ('s02', '2025-06-%02d', ?, 1, 0)" % d, (m2 * 1000 * 0.99 / 30,))
+    db.execute("insert into rollup_day (device_id, day, energy_wh, n_valid) values (?, '2025-06-%02d', ?, 1)" % d, (ids['s01'], m1 * 1000 * 0.80 / 30))
+    db.execute("insert into rollup_day (device_id, day, energy_wh, n_valid) values (?, '2025-06-%02d', ?, 1)" % d, (ids['s02'], m2 * 1000 * 0.99 / 30))
 db.execute("insert into station_month (station, month, eta) values ('s01', '2025-06', 0.712)")
 db.commit()
 PY
