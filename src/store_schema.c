@@ -151,6 +151,16 @@ const char *const store_migrations[] = {
     "CREATE INDEX post_village ON post (village);"
     "CREATE INDEX agreement_post ON agreement (post);"
     "CREATE INDEX attendance_post ON attendance (post, month);",
+    /* 7: alerts and their history. */
+    "CREATE TABLE alert (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, severity TEXT NOT NULL,"
+    "  station TEXT NOT NULL, device TEXT NOT NULL, raised_at REAL NOT NULL, cleared_at REAL,"
+    "  title TEXT NOT NULL, detail TEXT NOT NULL, figures TEXT NOT NULL, ack_by TEXT,"
+    "  ack_at REAL, suppressed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX alert_open ON alert (cleared_at, station);"
+    "CREATE TABLE alert_event (id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL"
+    "  REFERENCES alert(id), type TEXT NOT NULL CHECK (type IN ('raised', 'cleared',"
+    "  'acknowledged')), at REAL NOT NULL, by TEXT, figures TEXT);"
+    "CREATE INDEX maintenance_station ON maintenance_log (station, kind, at);",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
