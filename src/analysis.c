@@ -155,7 +155,11 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 				    as->n_sensors, t0, t1, slots, MAX_SLOTS);
 	if (n < 0)
 		return -1;
+	/* Coverage is judged over the daylight slots that have energy, since eta pairs energy
+	 * with irradiance: a daemon started mid-morning still uses its sensor for the hours it
+	 * saw. With no energy at all, every daylight slot counts. */
 	int day_slots = 0, sensor_slots = 0, weather_slots = 0;
+	int paired_slots = 0, paired_sensor = 0, paired_weather = 0, daylight_slots = 0;
 	int daylight[MAX_SLOTS];
 	struct weather_point wp[MAX_SLOTS];
 	int have_wp[MAX_SLOTS];
@@ -167,8 +171,19 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 		if (!daylight[i])
 			continue;
 		day_slots++;
+		daylight_slots++;
 		sensor_slots += slots[i].sensor_n > 0;
 		weather_slots += have_wp[i];
+		if (slots[i].energy_n > 0) {
+			paired_slots++;
+			paired_sensor += slots[i].sensor_n > 0;
+			paired_weather += have_wp[i];
+		}
+	}
+	if (paired_slots > 0) {
+		day_slots = paired_slots;
+		sensor_slots = paired_sensor;
+		weather_slots = paired_weather;
 	}
 	struct irradiance_availability av = {
 	    .sensor_coverage = day_slots ? (double)sensor_slots / day_slots : 0,
@@ -231,7 +246,7 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	efficiency_params_from_config(a->cfg, as->cfg, &p);
 	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
 	p.grade = choice->grade;
-	p.daylight_s = day_slots * 300.0;
+	p.daylight_s = daylight_slots * 300.0;
 	return efficiency_window(&p, t0, t1, samples, (size_t)n, w);
 }
 

@@ -385,12 +385,36 @@ static void load_mqtt(struct loader *ld, struct config *cfg, const config_settin
 		err_at(ld, g, "mqtt: cert_file is set but key_file is not");
 }
 
+/* Reads an optional array of 12 monthly irradiation figures (kWh/m2, January first). */
+static void get_monthly(struct loader *ld, const config_setting_t *grp, const char *what,
+			double out[12])
+{
+	config_setting_t *mi = grp ? config_setting_get_member(grp, "monthly_irradiation") : NULL;
+	if (!mi)
+		return;
+	if (!config_setting_is_array(mi) || config_setting_length(mi) != 12) {
+		err_at(ld, mi, "%s: monthly_irradiation must be an array of 12 numbers "
+			       "(kWh/m2, January first)",
+		       what);
+		return;
+	}
+	for (unsigned m = 0; m < 12; m++) {
+		const config_setting_t *e = config_setting_get_elem(mi, m);
+		double v = config_setting_type(e) == CONFIG_TYPE_INT ? config_setting_get_int(e)
+								      : config_setting_get_float(e);
+		if (!(v > 0 && v <= 400))
+			err_at(ld, mi, "%s: monthly_irradiation[%u] = %g is out of range 0..400 kWh/m2",
+			       what, m, v);
+		out[m] = v;
+	}
+}
+
 static void load_efficiency(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
 	static const char *const keys[] = {"basis",	    "transposition",   "k_default",
 					   "station_target", "county_target",   "linke_turbidity",
 					   "weather_url",   "weather_timeout_ms", "weather_refresh",
-					   "interval",	    NULL};
+					   "interval",	    "monthly_irradiation", NULL};
 	static const char *const bases[] = {"horizontal", "poa", NULL};
 	static const char *const models[] = {"isotropic", "hay-davies", NULL};
 	config_setting_t *g = group(ld, root, "efficiency");
@@ -409,6 +433,7 @@ static void load_efficiency(struct loader *ld, struct config *cfg, const config_
 	cfg->efficiency.weather_refresh_s =
 	    get_int(ld, g, w, "weather_refresh", 1, 900, 60, 86400, "s");
 	cfg->efficiency.interval_s = get_int(ld, g, w, "interval", 1, 300, 10, 3600, "s");
+	get_monthly(ld, g, w, cfg->efficiency.monthly_irradiation_kwh_m2);
 }
 
 static void load_webhooks(struct loader *ld, struct config *cfg, const config_setting_t *alerts)
@@ -682,27 +707,9 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	if (st->coal_tariff_mfen_per_kwh > st->tariff_mfen_per_kwh)
 		err_at(ld, s, "%s: coal_tariff is larger than the whole tariff", what);
 
-	config_setting_t *mi = config_setting_get_member(s, "monthly_irradiation");
-	if (mi) {
-		if (!config_setting_is_array(mi) || config_setting_length(mi) != 12) {
-			err_at(ld, mi, "%s: monthly_irradiation must be an array of 12 numbers "
-				       "(kWh/m2, January first)",
-			       what);
-		} else {
-			for (unsigned m = 0; m < 12; m++) {
-				double v = config_setting_get_float_elem(mi, m);
-				if (config_setting_type(config_setting_get_elem(mi, m)) ==
-				    CONFIG_TYPE_INT)
-					v = config_setting_get_int_elem(mi, m);
-				if (!(v > 0 && v <= 400))
-					err_at(ld, mi,
-					       "%s: monthly_irradiation[%u] = %g is out of range "
-					       "0..400 kWh/m2",
-					       what, m, v);
-				st->monthly_irradiation_kwh_m2[m] = v;
-			}
-		}
-	}
+	memcpy(st->monthly_irradiation_kwh_m2, cfg->efficiency.monthly_irradiation_kwh_m2,
+	       sizeof st->monthly_irradiation_kwh_m2);
+	get_monthly(ld, s, what, st->monthly_irradiation_kwh_m2);
 
 	config_setting_t *owners = config_setting_get_member(s, "owners");
 	if (owners) {

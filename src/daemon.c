@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pvrelief/analysis.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
 #include "pvrelief/config.h"
@@ -19,6 +20,7 @@
 #include "pvrelief/notify.h"
 #include "pvrelief/poller.h"
 #include "pvrelief/store.h"
+#include "pvrelief/weather.h"
 #include "pvrelief/xalloc.h"
 
 struct runtime {
@@ -26,7 +28,9 @@ struct runtime {
 	struct config *cfg;
 	struct clock *clk;
 	struct store *store;
+	struct weather *weather;   /* NULL without a weather service */
 	struct poller *poller;
+	struct analysis *analysis;
 };
 
 /* Configuration problems: plain "file:line: sentence" lines on stderr before anything has
@@ -62,28 +66,31 @@ static struct clock *build_clock(const struct daemon_options *opt, const struct 
 	return c;
 }
 
-/* Starts what runs on a configuration: the poller (and, in order, what reads its results). */
+/* Starts what runs on a configuration, in order: the weather client, the poller, the
+ * efficiency engine. Each opens its own database connection. */
 static int start_services(struct runtime *rt)
 {
+	rt->weather = weather_new(rt->cfg);
 	rt->poller = poller_new(rt->cfg, rt->clk);
-	if (!rt->poller)
+	if (!rt->poller || poller_start(rt->poller) != 0)
 		return -1;
-	if (poller_start(rt->poller) != 0) {
-		poller_free(rt->poller);
-		rt->poller = NULL;
+	rt->analysis = analysis_new(rt->cfg, rt->clk, rt->weather);
+	if (!rt->analysis || analysis_start(rt->analysis) != 0)
 		return -1;
-	}
 	return 0;
 }
 
 /* Stops the services in reverse order: each finishes its current transaction or publish. */
 static void stop_services(struct runtime *rt)
 {
-	if (rt->poller) {
-		poller_stop(rt->poller);
-		poller_free(rt->poller);
-		rt->poller = NULL;
-	}
+	analysis_stop(rt->analysis);
+	analysis_free(rt->analysis);
+	rt->analysis = NULL;
+	poller_stop(rt->poller);
+	poller_free(rt->poller);
+	rt->poller = NULL;
+	weather_free(rt->weather);
+	rt->weather = NULL;
 }
 
 /* Loads the configuration again into a fresh structure and swaps it in only if it is
@@ -121,37 +128,64 @@ static void reload(struct runtime *rt)
 	rt->cfg = fresh;
 	rt->clk = clk;
 	apply_logging(rt->opt, rt->cfg);
-	if (start_services(rt) != 0)
+	if (start_services(rt) != 0) {
+		stop_services(rt);
 		log_err("services did not restart after reload; retrying at the next SIGHUP");
+	}
 	log_info("configuration %s reloaded: %zu stations, %zu devices", rt->opt->config_path,
 		 rt->cfg->n_stations, config_device_count(rt->cfg));
 	notify_reloading(0);
+}
+
+static void print_eta(double eta)
+{
+	if (isfinite(eta))
+		printf(" %6.2f", eta);
+	else
+		printf(" %6s", "-");
 }
 
 static void print_live(struct runtime *rt)
 {
 	size_t n = rt->cfg->n_stations;
 	struct poller_station_live *live = xcalloc(n, sizeof *live);
+	struct analysis_station *eff = xcalloc(n, sizeof *eff);
+	struct analysis_county county;
 	char when[32];
 	n = poller_snapshot(rt->poller, live, n);
+	analysis_snapshot(rt->analysis, eff, n, &county);
 	clock_format(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
-	printf("\n%s  %s (%s): %zu stations\n", when, rt->cfg->county_name, rt->cfg->county_id, n);
-	printf("%-16s %-24s %10s %11s %7s  %s\n", "station", "village", "power kW", "today kWh",
-	       "online", "state");
+	printf("\n%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
+	       when, rt->cfg->county_name, rt->cfg->county_id, n,
+	       rt->cfg->efficiency.station_target);
+	printf("%-16s %-24s %10s %11s %7s %6s  %s\n", "station", "village", "power kW", "today kWh",
+	       "online", "eta", "state");
 	double total_w = 0, total_wh = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct poller_station_live *s = &live[i];
 		const struct config_station *cs = &rt->cfg->stations[s->station];
-		printf("%-16s %-24s %10.2f %11.1f %4zu/%-2zu  %s\n", cs->id,
+		printf("%-16s %-24s %10.2f %11.1f %4zu/%-2zu", cs->id,
 		       rt->cfg->villages[cs->village].id, s->power_w / 1000.0,
-		       s->energy_today_wh / 1000.0, s->online, s->devices,
-		       poller_state_name(s->state));
+		       s->energy_today_wh / 1000.0, s->online, s->devices);
+		print_eta(eff[i].valid ? eff[i].day.eta : NAN);
+		int low = eff[i].valid && isfinite(eff[i].day.eta) &&
+			  eff[i].day.eta < rt->cfg->efficiency.station_target;
+		printf("  %s%s\n", poller_state_name(s->state), low ? ", below target" : "");
 		total_w += s->power_w;
 		total_wh += s->energy_today_wh;
 	}
-	printf("%-16s %-24s %10.2f %11.1f\n", "county", "", total_w / 1000.0, total_wh / 1000.0);
+	printf("%-16s %-24s %10.2f %11.1f %7s", "county", "", total_w / 1000.0, total_wh / 1000.0,
+	       "");
+	print_eta(county.day.eta);
+	if (isfinite(county.mtd.eta))
+		printf("  month to date %.2f (target %.2f)%s\n", county.mtd.eta,
+		       rt->cfg->efficiency.county_target,
+		       county.risk.at_risk ? ": county target at risk" : "");
+	else
+		printf("  month to date -\n");
 	fflush(stdout);
 	free(live);
+	free(eff);
 }
 
 int daemon_run(const struct daemon_options *opt)

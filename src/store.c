@@ -171,8 +171,23 @@ int store_schema_version(const struct store *st)
 	return st->version;
 }
 
+/* A cached SELECT left after its first row keeps a read snapshot open on the connection;
+ * a write transaction begun on top of a stale snapshot fails at once with SQLITE_BUSY (the
+ * busy handler is not consulted for that). Every statement is reset before beginning. */
+static void reset_all(struct store *st)
+{
+	for (int i = 0; i < st->n_stmts; i++)
+		sqlite3_reset(st->stmt[i]);
+}
+
+void store_stmt_release(struct store *st)
+{
+	reset_all(st);
+}
+
 int store_begin(struct store *st)
 {
+	reset_all(st);
 	if (store_exec(st, "BEGIN IMMEDIATE") != 0)
 		return -1;
 	st->in_tx = 1;
@@ -226,6 +241,7 @@ int store_meta_get(struct store *st, const char *key, char *buf, size_t len)
 	if (rc != SQLITE_ROW)
 		return -1;
 	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
 	return 0;
 }
 

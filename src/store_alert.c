@@ -85,6 +85,7 @@ int store_alert_max_id(struct store *st, uint64_t *id)
 	if (!q || sqlite3_step(q) != SQLITE_ROW)
 		return -1;
 	*id = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
 	return 0;
 }
 
@@ -129,6 +130,7 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f,
 		a->ack_at = sqlite3_column_double(q, 11);
 		a->suppressed = sqlite3_column_int(q, 12);
 	}
+	sqlite3_reset(q);
 	return (int)n;
 }
 
@@ -160,5 +162,6 @@ int store_maintenance_last(struct store *st, const char *station, const char *ki
 	if (sqlite3_step(q) != SQLITE_ROW)
 		return -1;
 	*at = sqlite3_column_double(q, 0);
+	sqlite3_reset(q);
 	return 0;
 }

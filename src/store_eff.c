@@ -146,6 +146,7 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->judgeable = sqlite3_column_int(q, 13);
 	out->online_rate = col_num(q, 14);
 	out->anomaly_rate = col_num(q, 15);
+	sqlite3_reset(q);
 	return 0;
 }
 
@@ -164,6 +165,7 @@ int store_eff_stale_days(struct store *st, const char *station, const char *firs
 	size_t n = 0;
 	while (n < cap && sqlite3_step(q) == SQLITE_ROW)
 		snprintf(days[n++], 11, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
 	return (int)n;
 }
 
@@ -182,6 +184,7 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 		*valid = sqlite3_column_int64(q, 0);
 		*rejected = sqlite3_column_int64(q, 1);
 	}
+	sqlite3_reset(q);
 	return 0;
 }
 
@@ -196,7 +199,9 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_double(q, 2, t0);
 	sqlite3_bind_double(q, 3, t1);
-	return sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+	sqlite3_reset(q);
+	return n;
 }
 
 int store_eff_month_get(struct store *st, const char *station, const char *month,
@@ -218,5 +223,6 @@ int store_eff_month_get(struct store *st, const char *station, const char *month
 	*eth_wh = col_num(q, 1);
 	*eta = col_num(q, 2);
 	*grade = sqlite3_column_int(q, 3);
+	sqlite3_reset(q);
 	return 0;
 }

@@ -23,6 +23,8 @@ struct store {
 /* Returns a reset prepared statement for sql (a string literal, cached by address); NULL
  * on error (logged). */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+/* Resets every cached statement, ending the read snapshot an unfinished SELECT holds. */
+void store_stmt_release(struct store *st);
 /* Runs SQL without results; returns 0 or -1 (logged). */
 int store_exec(struct store *st, const char *sql);
 

@@ -36,6 +36,7 @@ int store_device_id(struct store *st, const char *station, const char *device, i
 	if (sqlite3_step(s) != SQLITE_ROW)
 		return -1;
 	*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
 	return 0;
 }
 
@@ -64,6 +65,7 @@ int store_energy_state_get(struct store *st, int64_t device_id, struct energy_st
 	out->cand_first_wh = sqlite3_column_double(s, 7);
 	out->cand_wh = sqlite3_column_double(s, 8);
 	out->cand_ts = sqlite3_column_double(s, 9);
+	sqlite3_reset(s);
 	return 0;
 }
 
@@ -250,5 +252,7 @@ double store_day_energy_wh(struct store *st, int64_t device_id, const char *day)
 		return 0;
 	sqlite3_bind_int64(s, 1, device_id);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_double(s, 0) : 0;
+	double wh = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_double(s, 0) : 0;
+	sqlite3_reset(s);
+	return wh;
 }

@@ -154,6 +154,7 @@ struct config {
 		int weather_timeout_ms;
 		int weather_refresh_s;
 		int interval_s; /* seconds between passes of the efficiency engine */
+		double monthly_irradiation_kwh_m2[12]; /* county default; 0 = unset */
 	} efficiency;
 	struct {
 		int low_eff_days;
