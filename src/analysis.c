@@ -163,9 +163,15 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	int daylight[MAX_SLOTS];
 	struct weather_point wp[MAX_SLOTS];
 	int have_wp[MAX_SLOTS];
+	/* The window's data begins at its first slot with any reading: a daemon started at
+	 * ten o'clock judges the day from ten, not from a dawn it never saw. */
+	int first_data = n;
+	for (int i = 0; i < n && first_data == n; i++)
+		if (slots[i].energy_n > 0 || slots[i].sensor_n > 0)
+			first_data = i;
 	for (int i = 0; i < n; i++) {
 		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
-		daylight[i] = sun_up(as, (s0 + s1) / 2);
+		daylight[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
 		have_wp[i] = a->weather &&
 			     weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2, &wp[i]) == 0;
 		if (!daylight[i])

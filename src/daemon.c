@@ -11,16 +11,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "pvrelief/alerts.h"
 #include "pvrelief/analysis.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
+#include "pvrelief/mqtt.h"
 #include "pvrelief/notify.h"
 #include "pvrelief/poller.h"
 #include "pvrelief/store.h"
 #include "pvrelief/weather.h"
+#include "pvrelief/webhook.h"
 #include "pvrelief/xalloc.h"
 
 struct runtime {
@@ -31,6 +34,9 @@ struct runtime {
 	struct weather *weather;   /* NULL without a weather service */
 	struct poller *poller;
 	struct analysis *analysis;
+	struct mqtt *mqtt;	   /* NULL without MQTT */
+	struct webhook *webhook;   /* NULL without webhooks */
+	struct alerts *alerts;
 };
 
 /* Configuration problems: plain "file:line: sentence" lines on stderr before anything has
@@ -67,28 +73,50 @@ static struct clock *build_clock(const struct daemon_options *opt, const struct 
 }
 
 /* Starts what runs on a configuration, in order: the weather client, the poller, the
- * efficiency engine. Each opens its own database connection. */
+ * efficiency engine, MQTT and the webhooks, then the alert engine that reads the first two
+ * and speaks through the last two. Each opens its own database connection. */
 static int start_services(struct runtime *rt)
 {
-	rt->weather = weather_new(rt->cfg);
-	rt->poller = poller_new(rt->cfg, rt->clk);
-	if (!rt->poller || poller_start(rt->poller) != 0)
+	const struct config *cfg = rt->cfg;
+	rt->weather = weather_new(cfg);
+	if (!(rt->poller = poller_new(cfg, rt->clk)))
 		return -1;
-	rt->analysis = analysis_new(rt->cfg, rt->clk, rt->weather);
-	if (!rt->analysis || analysis_start(rt->analysis) != 0)
+	if (!(rt->analysis = analysis_new(cfg, rt->clk, rt->weather)))
 		return -1;
-	return 0;
+	if (cfg->mqtt.enabled && !(rt->mqtt = mqtt_new(cfg, cfg->database.path)))
+		return -1;
+	if (cfg->alerts.n_webhooks > 0)
+		rt->webhook = webhook_new(cfg);
+	rt->alerts = alerts_new(cfg, rt->clk, rt->poller, rt->analysis, rt->mqtt, rt->webhook);
+	if (!rt->alerts)
+		return -1;
+	poller_set_listener(rt->poller, alerts_on_result, rt->alerts);
+	if (poller_start(rt->poller) != 0 || analysis_start(rt->analysis) != 0)
+		return -1;
+	if (rt->mqtt && mqtt_start(rt->mqtt) != 0)
+		return -1;
+	return alerts_start(rt->alerts);
 }
 
-/* Stops the services in reverse order: each finishes its current transaction or publish. */
+/* Stops the services in reverse order: each finishes its round, transaction or publish;
+ * MQTT gets a bounded time to deliver what is queued (the rest stays in the outbox). */
 static void stop_services(struct runtime *rt)
 {
+	alerts_stop(rt->alerts);
 	analysis_stop(rt->analysis);
+	poller_stop(rt->poller);
+	if (rt->mqtt)
+		mqtt_stop(rt->mqtt, 5000);
+	alerts_free(rt->alerts);
+	rt->alerts = NULL;
 	analysis_free(rt->analysis);
 	rt->analysis = NULL;
-	poller_stop(rt->poller);
 	poller_free(rt->poller);
 	rt->poller = NULL;
+	mqtt_free(rt->mqtt);
+	rt->mqtt = NULL;
+	webhook_free(rt->webhook);
+	rt->webhook = NULL;
 	weather_free(rt->weather);
 	rt->weather = NULL;
 }

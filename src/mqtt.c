@@ -295,6 +295,8 @@ static void on_published(void *ctx, MQTTAsync_successData *resp)
 	case REC_STATE:
 		if (r->version > r->state->acked_version)
 			r->state->acked_version = r->version;
+		if (r->session == m->session)
+			m->inflight--;
 		break;
 	case REC_OFFLINE:
 		m->offline_acked = 1;
@@ -319,7 +321,7 @@ static void on_publish_failed(void *ctx, MQTTAsync_failureData *resp)
 		m->disconnected = 1;
 	} else {
 		m->failures++;
-		if (r->session == m->session && r->kind == REC_EVENT)
+		if (r->session == m->session && (r->kind == REC_EVENT || r->kind == REC_STATE))
 			m->inflight--;
 		/* A failed publish on a live session would leave a hole in the order; start a
 		 * new session, which resends from the lowest id still in the outbox. */
@@ -369,7 +371,7 @@ static int send_one(struct mqtt *m, const char *topic, const char *payload, int 
  * new session, since the order can only be kept by resending from the lowest id. Under mu. */
 static void send_refused(struct mqtt *m, struct rec *r, int rc, const char *topic)
 {
-	if (r->kind == REC_EVENT && r->session == m->session)
+	if ((r->kind == REC_EVENT || r->kind == REC_STATE) && r->session == m->session)
 		m->inflight--;
 	rec_free(m, r);
 	m->failures++;
@@ -408,10 +410,13 @@ static int send_due(struct mqtt *m)
 		free(payload);
 		return 1;
 	}
-	for (struct state_msg *s = m->states; s; s = s->next) {
+	/* States and events share one window of unacknowledged messages, so that a burst of
+	 * retained states (a county's worth each round) never overflows paho's buffer. */
+	for (struct state_msg *s = m->states; s && m->inflight < MQTT_WINDOW; s = s->next) {
 		if (s->version == s->sent_version || s->version == s->acked_version)
 			continue;
 		s->sent_version = s->version;
+		m->inflight++;
 		char *topic = xstrdup(s->topic), *payload = xstrdup(s->payload);
 		int retain = s->retain;
 		struct rec *r = rec_new(m, REC_STATE);
@@ -775,6 +780,13 @@ int mqtt_publish_state(struct mqtt *m, const char *topic_suffix, const char *jso
 	}
 	state_put(m, topic, json_text, retain);
 	return 0;
+}
+
+void mqtt_notify(struct mqtt *m)
+{
+	pthread_mutex_lock(&m->mu);
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
 }
 
 int mqtt_enqueue(struct mqtt *m, const char *topic_suffix, const char *json_text, double created_ts)

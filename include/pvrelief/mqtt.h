@@ -43,6 +43,9 @@ int mqtt_topic(const struct mqtt *m, const char *suffix, char *buf, size_t len);
 int mqtt_publish_state(struct mqtt *m, const char *topic_suffix, const char *json_text, int retain);
 /* Writes an alert event to the outbox for delivery at QoS 1 on <prefix>/<county>/<suffix>;
  * the payload is sent exactly as given. Returns 0 once it is in the database, or negative. */
+/* Wakes the sender to look at the outbox: rows may have been added by another database
+ * connection (the alert engine writes an alert and its outbox row in one transaction). */
+void mqtt_notify(struct mqtt *m);
 int mqtt_enqueue(struct mqtt *m, const char *topic_suffix, const char *json_text,
 		 double created_ts);
 /* When cfg->mqtt.ha_discovery is on, publishes retained Home Assistant discovery configs
