@@ -1,8 +1,10 @@
 /* pvrelief scan HOST:PORT: what a field technician runs on site to see what answers behind a
- * gateway: SunSpec devices with their models and live values, or the vendor map whose
- * registers decode to plausible values. */
+ * gateway (Modbus TCP, or with --rtu-over-tcp a data logger forwarding RTU frames): SunSpec
+ * devices with their models and live values, or the vendor map whose registers decode to
+ * plausible values. */
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,12 +143,11 @@ static int scan_maps(struct scan_ctx *sc, const char *dir)
 
 int cli_scan(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"unit", required_argument, NULL, 'u'},
-						  {"maps", required_argument, NULL, 'm'},
-						  {"timeout", required_argument, NULL, 't'},
-						  {"help", no_argument, NULL, 'h'},
-						  {NULL, 0, NULL, 0}};
-	int first = 1, last = 10, timeout_ms = 1000, c;
+	static const struct option longopts[] = {
+	    {"unit", required_argument, NULL, 'u'},    {"maps", required_argument, NULL, 'm'},
+	    {"timeout", required_argument, NULL, 't'}, {"rtu-over-tcp", no_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0}};
+	int first = 1, last = 10, timeout_ms = 1000, rtu = 0, c;
 	const char *maps = NULL;
 	while ((c = getopt_long(argc, argv, "u:m:t:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -162,18 +163,30 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 			break;
 		case 't':
 			timeout_ms = atoi(optarg);
+			if (timeout_ms < 1 || timeout_ms > 60000) {
+				fprintf(stderr, "pvrelief scan: --timeout must be 1..60000 ms\n");
+				return 2;
+			}
+			break;
+		case 'r':
+			rtu = 1;
 			break;
 		case 'h':
-			printf("usage: pvrelief scan HOST:PORT [--unit N] [--maps DIR] [--timeout MS]\n"
-			       "Reads units 1-10 (or --unit N) at a Modbus TCP gateway: SunSpec first,\n"
-			       "then every vendor map in DIR (default: the configuration's maps_dir).\n");
+			printf(
+			    "usage: pvrelief scan HOST:PORT [--unit N] [--maps DIR]\n"
+			    "                          [--timeout MS] [--rtu-over-tcp]\n"
+			    "Reads units 1-10 (or --unit N) at a Modbus TCP gateway, or with\n"
+			    "--rtu-over-tcp at a data logger that forwards Modbus RTU over TCP:\n"
+			    "SunSpec first, then every vendor map in DIR (default: the\n"
+			    "configuration's maps_dir).\n");
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: pvrelief scan HOST:PORT [--unit N] [--maps DIR]\n");
+		fprintf(stderr, "usage: pvrelief scan HOST:PORT [--unit N] [--maps DIR] "
+				"[--rtu-over-tcp]\n");
 		return 2;
 	}
 	char host[256];
@@ -191,14 +204,23 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 		const struct config *cfg = cli_config(env);
 		maps = cfg ? cfg->maps_dir : PVRELIEF_SYSCONFDIR "/pvrelief/maps";
 	}
-	struct scan_ctx sc = {.link = mblink_new_tcp(host, port)};
+	if (rtu && (first < 1 || last > 247)) {
+		fprintf(stderr, "pvrelief scan: units on a serial bus are 1..247\n");
+		return 2;
+	}
+	/* An RTU-over-TCP link writes with write(): a logger that hangs up must give an error,
+	 * not kill the program. */
+	signal(SIGPIPE, SIG_IGN);
+	struct scan_ctx sc = {.link = rtu ? mblink_new_rtu_over_tcp(host, port)
+					  : mblink_new_tcp(host, port)};
+	if (sc.link)
+		mblink_set_timeout(sc.link, timeout_ms);
 	if (!sc.link || mblink_connect(sc.link) != MBLINK_OK) {
 		fprintf(stderr, "pvrelief scan: %s:%d: %s\n", host, port,
 			sc.link ? mblink_strerror(sc.link) : "bad address");
 		mblink_free(sc.link);
 		return 1;
 	}
-	mblink_set_timeout(sc.link, timeout_ms);
 	int found = 0;
 	for (int unit = first; unit <= last; unit++) {
 		sc.unit = unit;

@@ -761,7 +761,13 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	}
 }
 
-/* Two devices may share an endpoint only with different unit ids. */
+static const char *transport_name(enum config_transport t)
+{
+	return t == CONFIG_RTU ? "rtu" : t == CONFIG_RTU_OVER_TCP ? "rtu-over-tcp" : "tcp";
+}
+
+/* Two devices may share an endpoint only with different unit ids, and a host:port only with
+ * the same transport. */
 static void check_endpoints(struct loader *ld, struct config *cfg,
 			    const config_setting_t *stations)
 {
@@ -772,6 +778,23 @@ static void check_endpoints(struct loader *ld, struct config *cfg,
 				for (size_t j = (b == a ? i + 1 : 0); j < cfg->stations[b].n_devices;
 				     j++) {
 					const struct config_device *y = &cfg->stations[b].devices[j];
+					if (x->transport != y->transport &&
+					    x->transport != CONFIG_RTU &&
+					    y->transport != CONFIG_RTU && x->port == y->port &&
+					    strcmp(x->host, y->host) == 0) {
+						/* One gateway port speaks one framing; the poller
+						 * opens one link per host:port. */
+						errlist_add(
+						    ld->errs, file_of(ld, stations), y->line,
+						    "station \"%s\" device \"%s\" uses %s:%d over "
+						    "%s but station \"%s\" device \"%s\" uses it "
+						    "over %s; one port speaks one transport",
+						    cfg->stations[b].id, y->id, y->host, y->port,
+						    transport_name(y->transport),
+						    cfg->stations[a].id, x->id,
+						    transport_name(x->transport));
+						continue;
+					}
 					if (x->transport != y->transport || x->unit_id != y->unit_id)
 						continue;
 					if (x->transport == CONFIG_RTU

@@ -3,18 +3,36 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <modbus.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "pvrelief/xalloc.h"
 
+/* RTU over TCP has no libmodbus backend: a 4G data logger forwards the serial bytes of the
+ * RS-485 bus unchanged over a TCP connection. libmodbus's RTU backend does all its I/O with
+ * plain read() and write() on ctx->s and waits with select() on it (modbus-rtu.c: send, recv,
+ * select), so an RTU context given a connected TCP socket with modbus_set_socket speaks RTU
+ * framing, CRC and byte timeouts over TCP as it would over a tty. The link therefore connects
+ * the socket itself (non-blocking, waiting with poll()) and never calls modbus_connect or
+ * modbus_close on that context, whose tty calls (tcsetattr, tcflush) make no sense on a
+ * socket. One descriptor per link, no thread, no pseudo-terminal. */
+enum mblink_kind { MBLINK_LIBMODBUS, MBLINK_RTU_OVER_TCP };
+
 struct mblink {
 	modbus_t *ctx;
+	enum mblink_kind kind;
 	int connected;
 	int timeout_ms;
+	char *host, *service; /* RTU over TCP only */
+	int sock;	      /* RTU over TCP only: the connected socket, or -1 */
 	char err[160];
 };
 
@@ -23,6 +41,7 @@ static struct mblink *wrap(modbus_t *ctx)
 	struct mblink *l = xcalloc(1, sizeof *l);
 	l->ctx = ctx;
 	l->timeout_ms = 1000;
+	l->sock = -1;
 	/* Recovery is the poller's job (close and retry on its schedule), not libmodbus's. */
 	modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
 	return l;
@@ -43,12 +62,32 @@ struct mblink *mblink_new_rtu(const char *device, int baud, char parity, int dat
 	return ctx ? wrap(ctx) : NULL;
 }
 
+struct mblink *mblink_new_rtu_over_tcp(const char *host, int port)
+{
+	char service[16];
+	snprintf(service, sizeof service, "%d", port);
+	/* The device name is never opened; it only names the context in libmodbus's debug
+	 * output. 9600 8N1 are placeholders: nothing here has a baud rate. */
+	char *name = xasprintf("%s:%s", host, service);
+	modbus_t *ctx = modbus_new_rtu(name, 9600, 'N', 8, 1);
+	free(name);
+	if (!ctx)
+		return NULL;
+	struct mblink *l = wrap(ctx);
+	l->kind = MBLINK_RTU_OVER_TCP;
+	l->host = xstrdup(host);
+	l->service = xstrdup(service);
+	return l;
+}
+
 void mblink_free(struct mblink *l)
 {
 	if (!l)
 		return;
 	mblink_close(l);
 	modbus_free(l->ctx);
+	free(l->host);
+	free(l->service);
 	free(l);
 }
 
@@ -61,6 +100,68 @@ void mblink_set_timeout(struct mblink *l, int timeout_ms)
 				(uint32_t)(timeout_ms % 1000) * 1000);
 }
 
+/* Waits up to timeout_ms for a non-blocking connect on fd to finish; returns 0 or an errno. */
+static int finish_connect(int fd, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int rc;
+	do
+		rc = poll(&p, 1, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return errno;
+	if (rc == 0)
+		return ETIMEDOUT;
+	int so_error = 0;
+	socklen_t len = sizeof so_error;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) != 0)
+		return errno;
+	return so_error;
+}
+
+/* Connects the socket of an RTU-over-TCP link; returns MBLINK_OK or MBLINK_ECONNECT. */
+static int connect_rtu_over_tcp(struct mblink *l)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG};
+	struct addrinfo *res = NULL;
+	int gai = getaddrinfo(l->host, l->service, &hints, &res);
+	if (gai != 0) {
+		snprintf(l->err, sizeof l->err, "cannot resolve %s: %s", l->host,
+			 gai_strerror(gai));
+		return MBLINK_ECONNECT;
+	}
+	int e = ECONNREFUSED;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				ai->ai_protocol);
+		if (fd < 0) {
+			e = errno;
+			continue;
+		}
+		/* Stays non-blocking: libmodbus reads only after select() says there is data,
+		 * and a write that cannot go out at once is an error rather than a hang. */
+		e = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : errno;
+		if (e == EINPROGRESS)
+			e = finish_connect(fd, l->timeout_ms);
+		if (e == 0) {
+			int one = 1;
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+			l->sock = fd;
+			break;
+		}
+		close(fd);
+	}
+	freeaddrinfo(res);
+	if (l->sock < 0) {
+		snprintf(l->err, sizeof l->err, "cannot connect: %s", strerror(e));
+		return MBLINK_ECONNECT;
+	}
+	modbus_set_socket(l->ctx, l->sock);
+	return MBLINK_OK;
+}
+
 int mblink_connect(struct mblink *l)
 {
 	if (l->connected)
@@ -68,7 +169,9 @@ int mblink_connect(struct mblink *l)
 	/* libmodbus 3.1.6 waits with select(), even inside modbus_connect: a descriptor at or
 	 * above FD_SETSIZE would overflow its fd_set and abort the process. The poller bounds
 	 * its open connections so this cannot happen; this probe of the lowest free number
-	 * (with a margin for other threads) refuses to connect rather than crash if it does. */
+	 * (with a margin for other threads) refuses to connect rather than crash if it does.
+	 * Every kind of link holds exactly one descriptor while connected, so the probe
+	 * predicts the number the connection will get. */
 	int probe = fcntl(0, F_DUPFD_CLOEXEC, 0);
 	if (probe >= 0)
 		close(probe);
@@ -77,6 +180,21 @@ int mblink_connect(struct mblink *l)
 			 "refusing to connect: descriptor %d is too close to libmodbus's limit %d",
 			 probe, FD_SETSIZE);
 		return MBLINK_EFD;
+	}
+	if (l->kind == MBLINK_RTU_OVER_TCP) {
+		int rc = connect_rtu_over_tcp(l);
+		if (rc != MBLINK_OK)
+			return rc;
+		if (l->sock >= FD_SETSIZE) {
+			snprintf(l->err, sizeof l->err,
+				 "socket number %d is too high for libmodbus", l->sock);
+			close(l->sock);
+			l->sock = -1;
+			modbus_set_socket(l->ctx, -1);
+			return MBLINK_EFD;
+		}
+		l->connected = 1;
+		return MBLINK_OK;
 	}
 	if (modbus_connect(l->ctx) != 0) {
 		snprintf(l->err, sizeof l->err, "cannot connect: %s", modbus_strerror(errno));
@@ -99,10 +217,16 @@ int mblink_connected(const struct mblink *l)
 
 void mblink_close(struct mblink *l)
 {
-	if (l->connected) {
+	if (!l->connected)
+		return;
+	if (l->kind == MBLINK_RTU_OVER_TCP) {
+		modbus_set_socket(l->ctx, -1);
+		close(l->sock);
+		l->sock = -1;
+	} else {
 		modbus_close(l->ctx);
-		l->connected = 0;
 	}
+	l->connected = 0;
 }
 
 static int classify(int e)
@@ -128,6 +252,7 @@ static int classify(int e)
 	case EMBBADSLAVE:
 		return MBLINK_EGARBAGE;
 	case ECONNRESET:
+	case ECONNABORTED:
 	case EPIPE:
 	case ECONNREFUSED:
 	case ENOTCONN:

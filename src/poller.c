@@ -186,10 +186,21 @@ static struct endpoint *find_or_add_endpoint(struct poller *p, const struct conf
 		}
 	struct endpoint *ep = &p->eps[p->n_eps++];
 	ep->name = name;
-	ep->link = c->transport == CONFIG_RTU
-		       ? mblink_new_rtu(c->serial_device, c->baud, c->parity, c->data_bits,
-					c->stop_bits)
-		       : mblink_new_tcp(c->host, c->port);
+	switch (c->transport) {
+	case CONFIG_RTU:
+		ep->link = mblink_new_rtu(c->serial_device, c->baud, c->parity, c->data_bits,
+					  c->stop_bits);
+		break;
+	case CONFIG_RTU_OVER_TCP:
+		/* A data logger on a 4G link forwarding the RS-485 bus: RTU frames over TCP.
+		 * The configuration refuses one host:port with two transports, so the first
+		 * device's transport is every device's. */
+		ep->link = mblink_new_rtu_over_tcp(c->host, c->port);
+		break;
+	default:
+		ep->link = mblink_new_tcp(c->host, c->port);
+		break;
+	}
 	if (ep->link)
 		mblink_set_timeout(ep->link, p->cfg->polling.timeout_ms);
 	return ep;

@@ -26,9 +26,14 @@ struct mblink *mblink_new_tcp(const char *host, int port);
  * refused by libmodbus. */
 struct mblink *mblink_new_rtu(const char *device, int baud, char parity, int data_bits,
 			      int stop_bits);
+/* Returns a link to a serial bus reached through a data logger that forwards raw Modbus RTU
+ * frames over TCP (not yet connected): RTU framing and CRC on a TCP connection to host:port.
+ * Requests are written with write(), so the process must ignore SIGPIPE. */
+struct mblink *mblink_new_rtu_over_tcp(const char *host, int port);
 /* Closes and frees a link; accepts NULL. */
 void mblink_free(struct mblink *l);
-/* Sets how long a reply may take (and the gap between its bytes), in milliseconds. */
+/* Sets how long a reply may take (and the gap between its bytes), and how long a TCP connect
+ * of an RTU-over-TCP link may take, in milliseconds. */
 void mblink_set_timeout(struct mblink *l, int timeout_ms);
 /* Connects if not connected; returns MBLINK_OK or a negative enum mblink_error. */
 int mblink_connect(struct mblink *l);
@@ -45,7 +50,8 @@ int mblink_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_
 const char *mblink_strerror(const struct mblink *l);
 /* Returns a name for an error code ("timeout", "exception", ...). */
 const char *mblink_error_name(int code);
-/* Returns the link's socket or descriptor number, or -1 when closed. */
+/* Returns the link's socket or descriptor number (a connected link holds exactly one), or -1
+ * when closed. */
 int mblink_fd(const struct mblink *l);
 
 #endif

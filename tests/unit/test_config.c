@@ -133,6 +133,17 @@ static void test_bad_files(void)
 	     {"%s:2: village id \"v1\" is used twice", "%s:6: station \"s1\": device id \"a\" is used twice",
 	      "%s:6: station \"s1\" device \"a\" has the same endpoint and unit 1 as station \"s1\" "
 	      "device \"a\""}},
+	    {"one port with two transports",
+	     "county = { id = \"c1\"; };\n"
+	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	     "stations = (\n"
+	     "  { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 100.0;\n"
+	     "    devices = ( { id = \"a\"; host = \"h\"; port = 502; unit = 1; },\n"
+	     "                { id = \"b\"; transport = \"rtu-over-tcp\"; host = \"h\";\n"
+	     "                  port = 502; unit = 2; } ); }\n"
+	     ");\n",
+	     {"%s:6: station \"s1\" device \"b\" uses h:502 over rtu-over-tcp but station \"s1\" "
+	      "device \"a\" uses it over tcp; one port speaks one transport"}},
 	    {"missing required keys",
 	     "county = { id = \"c1\"; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"

@@ -14,6 +14,7 @@
 
 #include "image.h"
 #include "pvrelief/log.h"
+#include "rtuframe.h"
 #include "sim.h"
 
 #define SERVER_BACKLOG 8
@@ -94,9 +95,16 @@ static void handle(struct sim_gateway *gw, modbus_t *ctx, struct image **images,
 	struct sim *sim = gw->sim;
 	if (atomic_load(&gw->hang))
 		return;
-	int unit = req[MBAP_HEADER];
+	int unit = gw->rtu ? req[0] : req[MBAP_HEADER];
 	struct sim_device *d = gw->units[unit];
 	modbus_set_socket(ctx, c->fd);
+	if (!d && gw->rtu) {
+		/* On a serial bus nobody answers for an absent unit (nor for broadcast 0): the
+		 * data logger only forwards bytes, so the poller waits out its timeout. */
+		log_debug("gateway %s:%d: RTU request for absent unit %d", gw->host, gw->port,
+			  unit);
+		return;
+	}
 	if (!d) {
 		/* A TCP gateway answers for a unit that is not on its bus with exception 0x0B,
 		 * so a poller learns at once rather than after a timeout. */
@@ -119,9 +127,40 @@ static void handle(struct sim_gateway *gw, modbus_t *ctx, struct image **images,
 		conn_close(gw, c, strerror(errno));
 }
 
+/* Takes every whole RTU request out of the connection's buffer and answers it. */
+static void drain_rtu(struct sim_gateway *gw, modbus_t *ctx, struct image **images, struct conn *c)
+{
+	while (c->fd >= 0 && c->have > 0) {
+		int n = rtuframe_request_length(c->buf, c->have);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			/* A serial device drops a garbled frame and resynchronises on the silence
+			 * after it; over TCP the nearest thing to that silence is the end of what
+			 * has arrived, so all of it goes. */
+			log_debug("gateway %s:%d: %s; %zu bytes discarded", gw->host, gw->port,
+				  n == RTUFRAME_EBADCRC	   ? "RTU request with a bad CRC"
+				  : n == RTUFRAME_EUNKNOWN ? "RTU request with an unknown function"
+							   : "RTU request too long",
+				  c->have);
+			c->have = 0;
+			return;
+		}
+		handle(gw, ctx, images, c, c->buf, n);
+		if (c->fd < 0)
+			return;
+		memmove(c->buf, c->buf + n, c->have - (size_t)n);
+		c->have -= (size_t)n;
+	}
+}
+
 /* Takes every whole request out of the connection's buffer and answers it. */
 static void drain(struct sim_gateway *gw, modbus_t *ctx, struct image **images, struct conn *c)
 {
+	if (gw->rtu) {
+		drain_rtu(gw, ctx, images, c);
+		return;
+	}
 	while (c->fd >= 0 && c->have >= MBAP_HEADER + 1) {
 		unsigned proto = (unsigned)c->buf[2] << 8 | c->buf[3];
 		unsigned len = (unsigned)c->buf[4] << 8 | c->buf[5];
@@ -144,8 +183,12 @@ static void *gateway_run(void *arg)
 {
 	struct sim_gateway *gw = arg;
 	struct sim *sim = gw->sim;
-	/* The context only formats and sends replies; it never connects or waits. */
-	modbus_t *ctx = modbus_new_tcp("127.0.0.1", gw->port);
+	/* The context only formats and sends replies; it never connects or waits. An RTU
+	 * context's send is a write() on the socket given with modbus_set_socket and appends the
+	 * CRC (libmodbus modbus-rtu.c), so it answers RTU over TCP; its device name is never
+	 * opened. */
+	modbus_t *ctx = gw->rtu ? modbus_new_rtu("/dev/null", 9600, 'N', 8, 1)
+				: modbus_new_tcp("127.0.0.1", gw->port);
 	if (!ctx)
 		fatal("gateway %s:%d: cannot create a Modbus context", gw->host, gw->port);
 	struct image *images[256] = {0};

@@ -1,5 +1,5 @@
-/* Building the simulator's model from the configuration: one device per TCP device of the
- * configuration, one gateway per distinct port. */
+/* Building the simulator's model from the configuration: one device per Modbus TCP or RTU over
+ * TCP device of the configuration, one gateway per distinct port. */
 #include "sim.h"
 
 #include <stdlib.h>
@@ -25,12 +25,14 @@ struct sim *sim_new(struct config *cfg, struct clock *clock, const char *bind_ad
 		const struct config_station *st = &cfg->stations[s];
 		for (size_t k = 0; k < st->n_devices; k++) {
 			const struct config_device *dev = &st->devices[k];
-			if (dev->transport != CONFIG_TCP) {
-				log_warn("station %s device %s: only Modbus TCP devices are "
-					 "simulated; this one is skipped",
+			if (dev->transport == CONFIG_RTU) {
+				log_warn("station %s device %s: serial lines are not simulated; "
+					 "serve it as rtu-over-tcp and bridge a pty to that port "
+					 "(tools/sim/README.md); this one is skipped",
 					 st->id, dev->id);
 				continue;
 			}
+			int rtu = dev->transport == CONFIG_RTU_OVER_TCP;
 			int g = gw_of_port[dev->port] - 1;
 			if (g < 0) {
 				g = (int)sim->n_gateways++;
@@ -40,8 +42,20 @@ struct sim *sim_new(struct config *cfg, struct clock *clock, const char *bind_ad
 				gw->port = dev->port;
 				gw->host = dev->host;
 				gw->listen_fd = -1;
+				gw->rtu = rtu;
+				gw->first = dev;
+				gw->first_station = st;
 			}
 			struct sim_gateway *gw = &sim->gateways[g];
+			if (gw->rtu != rtu)
+				fatal(
+				    "station %s device %s: port %d is served over %s but station "
+				    "%s "
+				    "device %s uses it over %s; all devices on one port must share "
+				    "a transport",
+				    st->id, dev->id, dev->port, rtu ? "rtu-over-tcp" : "tcp",
+				    gw->first_station->id, gw->first->id,
+				    gw->rtu ? "rtu-over-tcp" : "tcp");
 			if (strcmp(gw->host, dev->host) != 0)
 				log_warn("station %s device %s: port %d is also used with host %s; "
 					 "the simulator serves both as one gateway",

@@ -53,7 +53,11 @@ struct sim_gateway {
 	struct sim *sim;
 	int port;
 	const char *host;	       /* the configured host, for messages */
+	int rtu;		       /* RTU framing over TCP (a 4G data logger), else MBAP */
 	struct sim_device *units[256]; /* by unit id; NULL: no such unit */
+	/* The device that opened the port and its station, for messages. */
+	const struct config_device *first;
+	const struct config_station *first_station;
 	size_t n_units;
 	int listen_fd;	 /* owned by the gateway's thread once it runs */
 	atomic_int down; /* refuse connections and drop the current one */
@@ -75,9 +79,9 @@ struct sim {
 	int stop_pipe[2]; /* written once at shutdown; every poll() watches the read end */
 };
 
-/* Returns the model of every Modbus TCP device of cfg (others are skipped with a warning),
- * with one gateway per distinct port; cfg and clock stay owned by the caller. Free with
- * sim_free. */
+/* Returns the model of every Modbus TCP and RTU-over-TCP device of cfg (serial ones are
+ * skipped with a warning), with one gateway per distinct port; exits with a sentence when one
+ * port mixes the two. cfg and clock stay owned by the caller. Free with sim_free. */
 struct sim *sim_new(struct config *cfg, struct clock *clock, const char *bind_addr);
 /* Frees the model; the gateway threads must have ended. Accepts NULL. */
 void sim_free(struct sim *sim);

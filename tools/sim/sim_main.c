@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 	if (pipe(sim->stop_pipe) != 0)
 		fatal("cannot create the shutdown pipe: %s", strerror(errno));
 	if (sim->n_gateways == 0)
-		fatal("%s: no Modbus TCP device to simulate", opt.config_path);
+		fatal("%s: no Modbus TCP or RTU-over-TCP device to simulate", opt.config_path);
 	struct control *control = control_new(sim, opt.control_path);
 	state_init(sim, clock_now(clock));
 	for (size_t i = 0; i < sim->n_devices; i++)
