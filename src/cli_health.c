@@ -71,9 +71,14 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 		if (only && only != cs)
 			continue;
 		char why[300];
-		/* The weather client only answers from its cache: fetch before computing. */
-		if (w && weather_wait(w, s, cfg->efficiency.weather_timeout_ms + 1000, why,
-				      sizeof why) != 0)
+		int sensors = 0;
+		for (size_t d = 0; d < cs->n_devices; d++)
+			sensors += cs->devices[d].role == CONFIG_SENSOR;
+		/* The weather client only answers from its cache: fetch before computing, for the
+		 * stations that have no sensor of their own. */
+		if (w && !sensors &&
+		    weather_wait(w, s, cfg->efficiency.weather_timeout_ms + 1000, why,
+				 sizeof why) != 0)
 			fprintf(stderr, "pvrelief health: station %s: no weather data: %s\n",
 				cs->id, why);
 		char days[MAX_DAYS][11];
