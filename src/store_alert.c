@@ -95,8 +95,8 @@ static void text(sqlite3_stmt *q, int col, char *buf, size_t len)
 	snprintf(buf, len, "%s", t ? (const char *)t : "");
 }
 
-int store_alert_list(struct store *st, const struct store_alert_filter *f,
-		     struct store_alert *out, size_t cap)
+int store_alert_list(struct store *st, const struct store_alert_filter *f, struct store_alert *out,
+		     size_t cap)
 {
 	static const char sql[] =
 	    "SELECT id, kind, severity, station, device, raised_at, coalesce(cleared_at, 0), title,"
@@ -109,8 +109,8 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f,
 	sqlite3_bind_int(q, 1, f->active_only);
 	if (f->station)
 		sqlite3_bind_text(q, 2, f->station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, f->limit && f->limit < cap ? (sqlite3_int64)f->limit
-							    : (sqlite3_int64)cap);
+	sqlite3_bind_int64(
+	    q, 3, f->limit && f->limit < cap ? (sqlite3_int64)f->limit : (sqlite3_int64)cap);
 	size_t n = 0;
 	int rc;
 	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -164,4 +164,35 @@ int store_maintenance_last(struct store *st, const char *station, const char *ki
 	*at = sqlite3_column_double(q, 0);
 	sqlite3_reset(q);
 	return 0;
+}
+
+int store_maintenance_list(struct store *st, const char *station, const char *kind,
+			   struct store_maintenance *out, size_t cap)
+{
+	static const char sql[] =
+	    "SELECT id, station, kind, at, coalesce(by, ''), coalesce(note, '') FROM "
+	    "maintenance_log"
+	    " WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR kind = ?2)"
+	    " ORDER BY at DESC, id DESC";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	if (station)
+		sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	if (kind)
+		sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_maintenance *m = &out[n++];
+		memset(m, 0, sizeof *m);
+		m->id = sqlite3_column_int64(q, 0);
+		text(q, 1, m->station, sizeof m->station);
+		text(q, 2, m->kind, sizeof m->kind);
+		m->at = sqlite3_column_double(q, 3);
+		text(q, 4, m->by, sizeof m->by);
+		text(q, 5, m->note, sizeof m->note);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
 }

@@ -87,5 +87,11 @@ int cli_plan(struct cli_env *env, int argc, char **argv);
 int cli_ledger(struct cli_env *env, int argc, char **argv);
 /* pvrelief report --month M --format F --out FILE: renders the distribution report. */
 int cli_report(struct cli_env *env, int argc, char **argv);
+/* pvrelief health [--month M | --day D]: the county table of efficiency and KPIs. */
+int cli_health(struct cli_env *env, int argc, char **argv);
+/* pvrelief alerts [--active] ... | alerts ack ID --by NAME: lists and acknowledges alerts. */
+int cli_alerts(struct cli_env *env, int argc, char **argv);
+/* pvrelief maintenance log|list: the operation and maintenance ledger. */
+int cli_maintenance(struct cli_env *env, int argc, char **argv);
 
 #endif

@@ -12,6 +12,9 @@ static const struct {
 } commands[] = {
     {"scan", cli_scan, "discover the devices answering at HOST:PORT (SunSpec or a vendor map)"},
     {"webhook-test", cli_webhook_test, "send a test alert to the configured chat groups"},
+    {"health", cli_health, "the county table: efficiency, PR, energy, online, faults, anomalies"},
+    {"alerts", cli_alerts, "list alerts newest first, or acknowledge one (alerts ack ID)"},
+    {"maintenance", cli_maintenance, "log or list inspections, cleanings and repairs"},
     {"weather", cli_weather, "show the weather service's irradiance for a station"},
     {"import", cli_import, "import a CSV file (people, posts, settlements, ...) all or nothing"},
     {"set", cli_set, "add or change one person, post, agreement, attendance, ... row"},

@@ -1,0 +1,330 @@
+/* pvrelief health: the county table operations staff look at, per station for a month or a
+ * day, with the village and county aggregates and KPIs. It reads the efficiency engine's
+ * stored daily figures; --recompute computes them again from the stored rollups first. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvrelief/analysis.h"
+#include "pvrelief/cli.h"
+#include "pvrelief/clock.h"
+#include "pvrelief/clockopt.h"
+#include "pvrelief/config.h"
+#include "pvrelief/csv.h"
+#include "pvrelief/health.h"
+#include "pvrelief/irradiance.h"
+#include "pvrelief/log.h"
+#include "pvrelief/reading.h"
+#include "pvrelief/solar.h"
+#include "pvrelief/store.h"
+#include "pvrelief/store_health.h"
+#include "pvrelief/weather.h"
+#include "pvrelief/xalloc.h"
+
+enum { OPT_CLOCK_START = 256, OPT_CLOCK_RATE, OPT_CLOCK_ANCHOR, MAX_DAYS = 31 };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pvrelief health [options]\n"
+		"  -m, --month YYYY-MM     the month (default: the current one, county time)\n"
+		"  -d, --day YYYY-MM-DD    one day instead of a month\n"
+		"  -s, --station ID        only this station\n"
+		"  -f, --format F          table (default), json or csv\n"
+		"  -r, --recompute         compute every day of the period again from the stored\n"
+		"                          rollups first (late data, backfills)\n"
+		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
+		"                          a simulated clock for \"now\", as pvreliefd takes\n");
+}
+
+/* Daylight quarter-hours in [t0, t1) at a station: the sun above the horizon at the middle
+ * of the quarter, as the efficiency engine counts them. */
+static double daylight_quarters(const struct config_station *st, double t0, double t1)
+{
+	double n = 0;
+	for (double q = t0; q + 900 <= t1; q += 900) {
+		struct solar_position sp;
+		if (solar_position(q + 450, st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
+				   SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
+		    sp.elevation_deg > 0)
+			n++;
+	}
+	return n;
+}
+
+/* Computes the period's days again for the selected stations; returns the failures. */
+static int recompute(const struct config *cfg, struct clock *clk, struct store *st,
+		     const struct config_station *only, const char *first, const char *last,
+		     double now)
+{
+	struct weather *w = weather_new(cfg);
+	struct analysis *a = analysis_new(cfg, clk, w);
+	int failures = 0;
+	if (!a) {
+		weather_free(w);
+		return 1;
+	}
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		const struct config_station *cs = &cfg->stations[s];
+		if (only && only != cs)
+			continue;
+		char why[300];
+		int sensors = 0;
+		for (size_t d = 0; d < cs->n_devices; d++)
+			sensors += cs->devices[d].role == CONFIG_SENSOR;
+		/* The weather client only answers from its cache: fetch before computing, for the
+		 * stations that have no sensor of their own. */
+		if (w && !sensors &&
+		    weather_wait(w, s, cfg->efficiency.weather_timeout_ms + 1000, why,
+				 sizeof why) != 0)
+			fprintf(stderr, "pvrelief health: station %s: no weather data: %s\n",
+				cs->id, why);
+		char days[MAX_DAYS][11];
+		int n = store_station_days(st, cs->id, first, last, days, MAX_DAYS);
+		for (int i = 0; i < n; i++)
+			if (analysis_day(a, s, days[i], now, NULL) != 0) {
+				fprintf(stderr,
+					"pvrelief health: station %s day %s: not computed\n",
+					cs->id, days[i]);
+				failures++;
+			}
+	}
+	analysis_free(a);
+	weather_free(w);
+	return failures;
+}
+
+/* Fills a station's row from the store; 0 or negative (printed). */
+static int gather(struct store *st, const struct config *cfg, const struct config_station *cs,
+		  const char *first, const char *last, double t0, double until, double quarters,
+		  struct health_station *row)
+{
+	health_station_reset(row);
+	row->id = cs->id;
+	row->name = cs->name;
+	row->capacity_kwp = cs->capacity_kwp;
+	struct store_eff_day days[MAX_DAYS];
+	int n = store_eff_days(st, cs->id, first, last, days, MAX_DAYS);
+	if (n < 0)
+		goto fail;
+	for (int i = 0; i < n; i++)
+		health_station_add_day(row, &days[i]);
+	for (size_t d = 0; d < cs->n_devices; d++) {
+		if (cs->devices[d].role != CONFIG_INVERTER)
+			continue;
+		int64_t id;
+		long valid = 0, rejected = 0, got;
+		double fault_s = 0, longest_s = 0;
+		if (store_device_id(st, cs->id, cs->devices[d].id, &id) != 0 ||
+		    store_device_range_counts(st, id, first, last, &valid, &rejected) != 0 ||
+		    (got = store_device_valid_quarters(st, id, t0, until)) < 0 ||
+		    store_device_state_time(st, id, INV_STATE_FAULT, t0, until, &fault_s,
+					    &longest_s) != 0)
+			goto fail;
+		row->quarters_expected += quarters;
+		row->quarters_valid += fmin((double)got, quarters);
+		row->readings += valid + rejected;
+		row->rejected += rejected;
+		row->fault_min += fault_s / 60.0;
+		row->longest_fault_min = fmax(row->longest_fault_min, longest_s / 60.0);
+	}
+	if ((row->fault_alerts = store_alert_count(st, cs->id, "fault", t0, until)) < 0)
+		goto fail;
+	health_station_finish(row, cfg->efficiency.station_target);
+	return 0;
+fail:
+	fprintf(stderr, "pvrelief health: station %s: database: %s\n", cs->id, store_errmsg(st));
+	return -1;
+}
+
+int cli_health(struct cli_env *env, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"month", required_argument, NULL, 'm'},
+	    {"day", required_argument, NULL, 'd'},
+	    {"station", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"recompute", no_argument, NULL, 'r'},
+	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
+	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
+	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	const char *month = NULL, *day = NULL, *station = NULL, *clock_start = NULL;
+	double clock_rate = 0, clock_anchor = 0;
+	int do_recompute = 0, c;
+	enum health_format format = HEALTH_TABLE;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			month = optarg;
+			break;
+		case 'd':
+			day = optarg;
+			break;
+		case 's':
+			station = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") == 0)
+				format = HEALTH_TABLE;
+			else if (strcmp(optarg, "json") == 0)
+				format = HEALTH_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				format = HEALTH_CSV;
+			else {
+				fprintf(stderr,
+					"pvrelief health: --format is table, json or csv\n");
+				return 2;
+			}
+			break;
+		case 'r':
+			do_recompute = 1;
+			break;
+		case OPT_CLOCK_START:
+			clock_start = optarg;
+			break;
+		case OPT_CLOCK_RATE:
+			clock_rate = atof(optarg);
+			break;
+		case OPT_CLOCK_ANCHOR:
+			clock_anchor = atof(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || (month && day)) {
+		usage(stderr);
+		return 2;
+	}
+	int y, m, d;
+	if (month && csv_parse_month(month, &y, &m) != 0) {
+		fprintf(stderr, "pvrelief health: --month \"%s\" is not YYYY-MM\n", month);
+		return 2;
+	}
+	if (day && csv_parse_date(day, &y, &m, &d) != 0) {
+		fprintf(stderr, "pvrelief health: --day \"%s\" is not a date YYYY-MM-DD\n", day);
+		return 2;
+	}
+	const struct config *cfg = cli_config(env);
+	if (!cfg)
+		return 1;
+	log_init("pvrelief", 0, LOG_LEVEL_WARNING);
+	const struct config_station *only = NULL;
+	if (station && !(only = config_station_find(cfg, station))) {
+		fprintf(stderr, "pvrelief health: no station \"%s\" in %s\n", station,
+			env->config_path);
+		return 1;
+	}
+	/* Now: a simulated clock when one is asked for, else PVRELIEF_NOW or the real time. */
+	char err[256];
+	struct clock *clk =
+	    clockopt_build(cfg, clock_start, clock_rate, clock_anchor, err, sizeof err);
+	if (!clk) {
+		fprintf(stderr, "pvrelief health: %s\n", err);
+		return 2;
+	}
+	double now = clock_now(clk);
+	if (!clock_start && cfg->clock.mode != CONFIG_CLOCK_SIMULATED) {
+		int64_t n = cli_now(NULL);
+		if (n < 0) {
+			fprintf(stderr, "pvrelief health: PVRELIEF_NOW is not a time\n");
+			clock_free(clk);
+			return 2;
+		}
+		now = (double)n;
+	}
+	struct store *st = cli_store(env);
+	if (!st) {
+		clock_free(clk);
+		return 1;
+	}
+
+	struct health_report r;
+	memset(&r, 0, sizeof r);
+	double t0, t1;
+	if (day) {
+		r.is_day = 1;
+		snprintf(r.period, sizeof r.period, "%s", day);
+		snprintf(r.first_day, sizeof r.first_day, "%s", day);
+		snprintf(r.last_day, sizeof r.last_day, "%s", day);
+		irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+		t0 += (d - 1) * 86400.0;
+		t1 = t0 + 86400.0;
+	} else {
+		if (!month)
+			irradiance_local_month(now, cfg->utc_offset_s, &y, &m);
+		snprintf(r.period, sizeof r.period, "%04d-%02d", y, m);
+		irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+		snprintf(r.first_day, sizeof r.first_day, "%04d-%02d-01", y, m);
+		store_local_day(t1 - 1, cfg->utc_offset_s, r.last_day);
+	}
+	double until = fmax(t0, fmin(t1, now));
+	if (do_recompute && recompute(cfg, clk, st, only, r.first_day, r.last_day, now) != 0)
+		fprintf(stderr, "pvrelief health: some days could not be computed again; "
+				"their earlier figures stay\n");
+	clock_free(clk);
+
+	r.county_id = cfg->county_id;
+	r.county_name = cfg->county_name;
+	r.until_unix = until;
+	r.utc_offset_s = cfg->utc_offset_s;
+	r.basis = cfg->efficiency.basis == CONFIG_BASIS_POA ? "poa" : "horizontal";
+	r.station_target = cfg->efficiency.station_target;
+	r.county_target = cfg->efficiency.county_target;
+	r.fault_threshold_min = cfg->alerts.fault_minutes;
+	r.stations = xcalloc(cfg->n_stations + 1, sizeof *r.stations);
+	r.villages = xcalloc(cfg->n_villages + 1, sizeof *r.villages);
+	long *vmap = xcalloc(cfg->n_villages + 1, sizeof *vmap);
+	for (size_t v = 0; v < cfg->n_villages; v++)
+		vmap[v] = -1;
+	double *quarters = xcalloc(cfg->n_stations + 1, sizeof *quarters);
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		quarters[s] = -1;
+	int rc = 0;
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		const struct config_station *cs = &cfg->stations[s];
+		if (only && only != cs)
+			continue;
+		/* Stations at one place share their daylight: the sun is computed once. */
+		for (size_t p = 0; p < s && quarters[s] < 0; p++) {
+			const struct config_station *ps = &cfg->stations[p];
+			if (quarters[p] >= 0 && ps->lat_deg == cs->lat_deg &&
+			    ps->lon_deg == cs->lon_deg && ps->altitude_m == cs->altitude_m)
+				quarters[s] = quarters[p];
+		}
+		if (quarters[s] < 0)
+			quarters[s] = daylight_quarters(cs, t0, until);
+		struct health_station *row = &r.stations[r.n_stations];
+		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], row) !=
+		    0) {
+			rc = 1;
+			goto out;
+		}
+		if (vmap[cs->village] < 0) {
+			vmap[cs->village] = (long)r.n_villages;
+			r.villages[r.n_villages].id = cfg->villages[cs->village].id;
+			r.villages[r.n_villages].name = cfg->villages[cs->village].name;
+			r.n_villages++;
+		}
+		row->village = (size_t)vmap[cs->village];
+		r.n_stations++;
+	}
+	health_summarize(&r);
+	char *text = health_render(&r, format);
+	fputs(text, stdout);
+	free(text);
+out:
+	free(quarters);
+	free(vmap);
+	free(r.stations);
+	free(r.villages);
+	return rc;
+}

@@ -1,0 +1,211 @@
+/* The health table's pure part: a station's month from its days (ratio of sums, worst grade,
+ * most used source), the mark (below only on grade 1-2, an estimate otherwise), village and
+ * county aggregates and KPIs, and the renderers (aligned CJK columns, JSON nulls, CSV BOM). */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "pvrelief/health.h"
+
+static struct store_eff_day day(const char *d, double e_wh, double eth_wh, double h_poa, double pr,
+				const char *source, int grade)
+{
+	struct store_eff_day x;
+	memset(&x, 0, sizeof x);
+	snprintf(x.day, sizeof x.day, "%s", d);
+	x.energy_wh = x.e_act_wh = e_wh;
+	x.eth_wh = eth_wh;
+	x.eta = eth_wh > 0 ? e_wh / eth_wh : NAN;
+	if (!(eth_wh > 0))
+		x.e_act_wh = x.eth_wh = NAN;
+	x.h_ghi_kwh_m2 = h_poa * 0.95;
+	x.h_poa_kwh_m2 = h_poa;
+	x.pr = pr;
+	x.pr_stc = NAN;
+	snprintf(x.basis, sizeof x.basis, "horizontal");
+	snprintf(x.source, sizeof x.source, "%s", source);
+	x.grade = grade;
+	x.judgeable = grade <= 2;
+	return x;
+}
+
+static void test_marks(void)
+{
+	static const struct {
+		double e_wh, eth_wh;
+		int grade;
+		enum health_mark want;
+	} cases[] = {
+	    {500e3, 1000e3, 1, HEALTH_MARK_BELOW},    /* 0.5 on a sensor */
+	    {600e3, 1000e3, 2, HEALTH_MARK_OK},	      /* exactly the target on weather */
+	    {500e3, 1000e3, 3, HEALTH_MARK_ESTIMATE}, /* low, but an estimate */
+	    {900e3, 1000e3, 4, HEALTH_MARK_ESTIMATE}, /* high, still an estimate */
+	    {500e3, 0, 1, HEALTH_MARK_NONE},	      /* no theoretical generation: no eta */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct health_station s = {.id = "s", .capacity_kwp = 100};
+		health_station_reset(&s);
+		struct store_eff_day d = day("2026-06-01", cases[i].e_wh, cases[i].eth_wh, 7, 0.8,
+					     "sensor", cases[i].grade);
+		health_station_add_day(&s, &d);
+		health_station_finish(&s, 0.6);
+		CHECK_INT(s.mark, cases[i].want);
+	}
+}
+
+static void test_month(void)
+{
+	struct health_station s = {.id = "s",
+				   .capacity_kwp = 100,
+				   .quarters_expected = 100,
+				   .quarters_valid = 90,
+				   .readings = 1000,
+				   .rejected = 10};
+	health_station_reset(&s);
+	struct store_eff_day days[] = {
+	    day("2026-06-01", 400e3, 500e3, 6, 0.8, "sensor", 1),
+	    day("2026-06-02", 300e3, 500e3, 2, 0.5, "sensor", 1),
+	    day("2026-06-03", 100e3, 0, NAN, NAN, "clearsky-scaled", 3), /* no eta */
+	};
+	for (size_t i = 0; i < 3; i++)
+		health_station_add_day(&s, &days[i]);
+	health_station_finish(&s, 0.6);
+	CHECK_INT(s.days, 3);
+	CHECK_NEAR(s.eta, 700.0 / 1000.0, 1e-12);	  /* ratio of sums over days with eta */
+	CHECK_NEAR(s.energy_kwh, 800.0, 1e-9);		  /* every day's energy */
+	CHECK_NEAR(s.equivalent_hours, 8.0, 1e-12);	  /* 800 kWh / 100 kWp */
+	CHECK_NEAR(s.pr, (0.8 * 6 + 0.5 * 2) / 8, 1e-12); /* weighted by POA irradiation */
+	CHECK(isnan(s.pr_stc));
+	CHECK_INT(s.grade, 1); /* the day without an eta does not make the month an estimate */
+	CHECK_STR(s.source, "sensor");
+	CHECK_INT(s.mark, HEALTH_MARK_OK);
+	CHECK_NEAR(s.online_rate, 0.9, 1e-12);
+	CHECK_NEAR(s.anomaly_rate, 0.01, 1e-12);
+}
+
+static void test_report(void)
+{
+	struct health_station st[3] = {
+	    {.id = "a",
+	     .name = "甲站",
+	     .village = 0,
+	     .capacity_kwp = 100,
+	     .quarters_expected = 60,
+	     .quarters_valid = 60,
+	     .readings = 100,
+	     .fault_alerts = 0},
+	    {.id = "b",
+	     .name = "乙站",
+	     .village = 0,
+	     .capacity_kwp = 300,
+	     .quarters_expected = 60,
+	     .quarters_valid = 30,
+	     .readings = 100,
+	     .rejected = 2,
+	     .longest_fault_min = 45,
+	     .fault_min = 45,
+	     .fault_alerts = 1},
+	    {.id = "c",
+	     .name = "丙站",
+	     .village = 1,
+	     .capacity_kwp = 100,
+	     .quarters_expected = 60,
+	     .quarters_valid = 60,
+	     .readings = 100,
+	     .fault_alerts = -1},
+	};
+	struct store_eff_day da = day("2026-06-01", 500e3, 500e3, 6, 0.85, "sensor", 1);
+	struct store_eff_day db = day("2026-06-01", 750e3, 1500e3, 6, 0.45, "weather", 2);
+	struct store_eff_day dc = day("2026-06-01", 250e3, 500e3, 6, 0.4, "clearsky-scaled", 3);
+	const struct store_eff_day *dd[3] = {&da, &db, &dc};
+	for (int i = 0; i < 3; i++) {
+		health_station_reset(&st[i]);
+		health_station_add_day(&st[i], dd[i]);
+		health_station_finish(&st[i], 0.6);
+	}
+	struct health_group v[2] = {{.id = "v1", .name = "东村"}, {.id = "v2", .name = "西村"}};
+	struct health_report r = {.county_id = "c",
+				  .county_name = "测试县",
+				  .is_day = 1,
+				  .period = "2026-06-01",
+				  .first_day = "2026-06-01",
+				  .last_day = "2026-06-01",
+				  .until_unix = 1782316800,
+				  .utc_offset_s = 8 * 3600,
+				  .basis = "horizontal",
+				  .station_target = 0.6,
+				  .county_target = 0.8,
+				  .fault_threshold_min = 30,
+				  .stations = st,
+				  .n_stations = 3,
+				  .villages = v,
+				  .n_villages = 2};
+	health_summarize(&r);
+	CHECK_NEAR(r.county.eff.eta, 1500.0 / 2500.0, 1e-12);
+	CHECK_NEAR(r.county.eff.eta_grade12, 1250.0 / 2000.0, 1e-12);
+	CHECK_INT(r.county.eff.n_meeting_target, 1);
+	CHECK_INT(r.county.eff.meets_group_target, 0);
+	CHECK_NEAR(v[0].eff.eta, 1250.0 / 2000.0, 1e-12);
+	CHECK_NEAR(r.county.online.rate, 150.0 / 180.0, 1e-12);
+	CHECK_NEAR(r.county.fault.rate, 1.0 / 3.0, 1e-12); /* b's 45-minute fault */
+	CHECK_NEAR(r.county.anomaly.rate, 2.0 / 300.0, 1e-12);
+	CHECK_NEAR(r.county.eff.equivalent_hours, 1500.0 / 500.0, 1e-12);
+
+	char *t = health_render(&r, HEALTH_TABLE);
+	CHECK(strstr(t, "BELOW 低于目标") != NULL); /* b: 0.5 on weather */
+	CHECK(strstr(t, "estimate 估算") != NULL);  /* c: 0.5 on the clear sky */
+	/* The English and Chinese header lines are equally wide on a terminal, and the first
+	 * station's last column ("ok 达标", 7 columns) starts where the header's ("mark") does:
+	 * the columns line up. */
+	char *l1 = t, *l2, *l3, *l4;
+	for (int i = 0; i < 3; i++)
+		l1 = strchr(l1, '\n') + 1;
+	l2 = strchr(l1, '\n') + 1;
+	l3 = strchr(l2, '\n') + 1;
+	l4 = strchr(l3, '\n') + 1;
+	*(l2 - 1) = *(l3 - 1) = *(l4 - 1) = 0;
+	CHECK_INT(health_display_width(l1), health_display_width(l2));
+	CHECK_INT(health_display_width(l3) - 7, health_display_width(l1) - 4);
+	free(t);
+
+	char *j = health_render(&r, HEALTH_JSON);
+	json_t *root = json_loads(j, 0, NULL);
+	CHECK(root != NULL);
+	json_t *s2 = json_array_get(json_object_get(root, "stations"), 2);
+	CHECK_STR(json_string_value(json_object_get(s2, "mark")), "estimate");
+	CHECK(json_is_false(json_object_get(s2, "below_target")));
+	CHECK(json_is_null(json_object_get(s2, "fault_alerts")));
+	CHECK(json_is_null(json_object_get(s2, "pr_stc")));
+	json_t *cf = json_object_get(root, "county_figures");
+	CHECK(json_is_false(json_object_get(cf, "meets_county_target")));
+	CHECK_INT(json_integer_value(json_object_get(cf, "worst_grade")), 3);
+	json_decref(root);
+	free(j);
+
+	char *c = health_render(&r, HEALTH_CSV);
+	CHECK(strncmp(c, "\xef\xbb\xbflevel (层级),", 3 + 15) == 0);
+	CHECK(strstr(c, "\r\nstation,b,v1,300.0,0.5000,") != NULL);
+	CHECK(strstr(c, "\r\ncounty,c,") != NULL);
+	free(c);
+}
+
+static void test_width(void)
+{
+	static const struct {
+		const char *s;
+		size_t w;
+	} cases[] = {{"", 0}, {"abc", 3}, {"发电参数", 8}, {"η ≥ 0.6", 7}, {"ok 达标", 7}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_INT(health_display_width(cases[i].s), cases[i].w);
+}
+
+int main(void)
+{
+	test_marks();
+	test_month();
+	test_report();
+	test_width();
+	return check_summary();
+}
