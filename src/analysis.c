@@ -79,7 +79,8 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 		as->inverter_ids = xcalloc(as->cfg->n_devices, sizeof(int64_t));
 		for (size_t d = 0; d < as->cfg->n_devices; d++) {
 			int64_t id;
-			if (store_device_id(a->store, as->cfg->id, as->cfg->devices[d].id, &id) != 0) {
+			if (store_device_id(a->store, as->cfg->id, as->cfg->devices[d].id, &id) !=
+			    0) {
 				log_err("efficiency: database %s: %s", cfg->database.path,
 					store_errmsg(a->store));
 				analysis_free(a);
@@ -172,18 +173,33 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	for (int i = 0; i < n; i++) {
 		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
 		daylight[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
-		have_wp[i] = a->weather &&
-			     weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2, &wp[i]) == 0;
+		have_wp[i] = 0;
 		if (!daylight[i])
 			continue;
 		day_slots++;
 		daylight_slots++;
 		sensor_slots += slots[i].sensor_n > 0;
-		weather_slots += have_wp[i];
 		if (slots[i].energy_n > 0) {
 			paired_slots++;
 			paired_sensor += slots[i].sensor_n > 0;
-			paired_weather += have_wp[i];
+		}
+	}
+	/* The weather service is asked only when the sensor does not cover the window: a
+	 * station with a working sensor causes no requests. */
+	if (a->weather &&
+	    (as->n_sensors == 0 || (paired_slots > 0 ? (double)paired_sensor / paired_slots
+				    : day_slots	     ? (double)sensor_slots / day_slots
+						     : 0) < IRRADIANCE_MIN_COVERAGE_DEFAULT)) {
+		for (int i = 0; i < n; i++) {
+			double s0 = fmax((double)slots[i].slot, t0);
+			double s1 = fmin(slots[i].slot + 300.0, t1);
+			have_wp[i] = weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2,
+						 &wp[i]) == 0;
+			if (daylight[i]) {
+				weather_slots += have_wp[i];
+				if (slots[i].energy_n > 0)
+					paired_weather += have_wp[i];
+			}
 		}
 	}
 	if (paired_slots > 0) {
@@ -219,10 +235,23 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 		case IRRADIANCE_SENSOR:
 			if (slots[i].sensor_n > 0) {
 				/* Irradiation is stored per whole slot; a partial slot at the
-				 * window's edge is rare and short, so its mean is taken over 5 min. */
+				 * window's edge is rare and short, so its mean is taken over 5 min.
+				 */
 				sm->ghi_w_m2 = slots[i].ghi_wh_m2 * 12.0;
 				sm->poa_w_m2 = slots[i].poa_wh_m2 * 12.0;
 				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA;
+				if (isfinite(slots[i].module_temp_c)) {
+					sm->module_temp_c = slots[i].module_temp_c;
+					sm->have |= EFFICIENCY_HAVE_MODULE_TEMP;
+				}
+				if (isfinite(slots[i].air_temp_c)) {
+					sm->air_temp_c = slots[i].air_temp_c;
+					sm->have |= EFFICIENCY_HAVE_AIR_TEMP;
+				}
+				if (isfinite(slots[i].wind_m_s)) {
+					sm->wind_m_s = slots[i].wind_m_s;
+					sm->have |= EFFICIENCY_HAVE_WIND;
+				}
 			}
 			break;
 		case IRRADIANCE_WEATHER:
@@ -231,15 +260,17 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 				sm->poa_w_m2 = wp[i].poa_w_m2;
 				sm->air_temp_c = wp[i].temp_air_c;
 				sm->wind_m_s = wp[i].wind_m_s;
-				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA |
-					    (isfinite(wp[i].temp_air_c) ? EFFICIENCY_HAVE_AIR_TEMP : 0) |
-					    (isfinite(wp[i].wind_m_s) ? EFFICIENCY_HAVE_WIND : 0);
+				sm->have |=
+				    EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA |
+				    (isfinite(wp[i].temp_air_c) ? EFFICIENCY_HAVE_AIR_TEMP : 0) |
+				    (isfinite(wp[i].wind_m_s) ? EFFICIENCY_HAVE_WIND : 0);
 			}
 			break;
 		default: {
 			struct irradiance_estimate est;
 			if (irradiance_clearsky_scaled(&as->site, ms, isfinite(ms->scale) ? 1 : 0,
-						       sm->t_start_s, sm->t_end_s, 300.0, &est) == 0) {
+						       sm->t_start_s, sm->t_end_s, 300.0,
+						       &est) == 0) {
 				sm->ghi_w_m2 = est.ghi_w_m2;
 				sm->poa_w_m2 = est.poa_w_m2;
 				sm->have |= EFFICIENCY_HAVE_GHI | EFFICIENCY_HAVE_POA;
@@ -258,8 +289,8 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 
 /* Today's KPIs of a station: the slot-based online rate of its inverters over the daylight
  * quarter-hours so far, and its share of rejected readings. */
-static void day_kpis(struct analysis *a, struct astation *as, const char *day, double t0,
-		     double t1, double *online, double *anomaly)
+static void day_kpis(struct analysis *a, struct astation *as, const char *day, double t0, double t1,
+		     double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
 	for (double q = t0; q + 900 <= t1; q += 900)
@@ -386,7 +417,8 @@ int analysis_pass(struct analysis *a, double now)
 		char stale[STALE_DAYS + 1][11];
 		int ns = store_eff_stale_days(a->store, as->cfg->id, first, stale, STALE_DAYS + 1);
 		for (int i = 0; i < ns; i++)
-			if (strcmp(stale[i], today) != 0 && analysis_day(a, s, stale[i], now, NULL) != 0)
+			if (strcmp(stale[i], today) != 0 &&
+			    analysis_day(a, s, stale[i], now, NULL) != 0)
 				failures++;
 		pthread_mutex_lock(&a->lock);
 		a->snap[s] = fresh;
@@ -431,8 +463,7 @@ static void *pass_thread(void *arg)
 		until.tv_sec = (time_t)end;
 		until.tv_nsec = (long)((end - floor(end)) * 1e9);
 		pthread_mutex_lock(&a->lock);
-		while (!a->stopping &&
-		       pthread_cond_timedwait(&a->cond, &a->lock, &until) == 0)
+		while (!a->stopping && pthread_cond_timedwait(&a->cond, &a->lock, &until) == 0)
 			;
 	}
 	pthread_mutex_unlock(&a->lock);

@@ -11,13 +11,15 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			struct store_slot *out, size_t cap)
 {
 	static const char sql[] =
-	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid FROM rollup_5min "
+	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid, tmod_sum_c / nullif(tmod_n, 0),"
+	    " tair_sum_c / nullif(tair_n, 0), wind_sum_m_s / nullif(wind_n, 0) FROM rollup_5min "
 	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
 	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
 	size_t n = 0;
 	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
+		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
 	}
 	for (size_t k = 0; k < n_inverters + n_sensors; k++) {
 		int sensor = k >= n_inverters;
@@ -42,6 +44,12 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			out[i].ghi_wh_m2 = fmax(out[i].ghi_wh_m2, sqlite3_column_double(q, 2));
 			out[i].poa_wh_m2 = fmax(out[i].poa_wh_m2, sqlite3_column_double(q, 3));
 			out[i].sensor_n += sqlite3_column_int(q, 4);
+			if (sqlite3_column_type(q, 5) != SQLITE_NULL)
+				out[i].module_temp_c = sqlite3_column_double(q, 5);
+			if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+				out[i].air_temp_c = sqlite3_column_double(q, 6);
+			if (sqlite3_column_type(q, 7) != SQLITE_NULL)
+				out[i].wind_m_s = sqlite3_column_double(q, 7);
 		}
 	}
 	return (int)n;

@@ -140,14 +140,18 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 {
 	static const char dev5[] =
 	    "INSERT INTO rollup_5min (device_id, slot, energy_wh, power_sum_w, power_n, "
-	    "power_max_w, ghi_wh_m2, poa_wh_m2, n_valid, n_rejected) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "power_max_w, ghi_wh_m2, poa_wh_m2, n_valid, n_rejected, tmod_sum_c, tmod_n, "
+	    "tair_sum_c, tair_n, wind_sum_m_s, wind_n) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
 	    "ON CONFLICT (device_id, slot) DO UPDATE SET energy_wh = energy_wh + excluded.energy_wh,"
 	    " power_sum_w = power_sum_w + excluded.power_sum_w, power_n = power_n + excluded.power_n,"
 	    " power_max_w = max(coalesce(power_max_w, excluded.power_max_w), "
 	    "coalesce(excluded.power_max_w, power_max_w)),"
 	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + excluded.poa_wh_m2,"
-	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected";
+	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected,"
+	    " tmod_sum_c = tmod_sum_c + excluded.tmod_sum_c, tmod_n = tmod_n + excluded.tmod_n,"
+	    " tair_sum_c = tair_sum_c + excluded.tair_sum_c, tair_n = tair_n + excluded.tair_n,"
+	    " wind_sum_m_s = wind_sum_m_s + excluded.wind_sum_m_s, wind_n = wind_n + excluded.wind_n";
 	/* updated is wall time: the efficiency engine compares it with when it last computed
 	 * the day, whatever clock the readings are stamped with. Station rollups are views. */
 	static const char devday[] =
@@ -181,6 +185,12 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	sqlite3_bind_double(s, 8, row->poa_wh_m2);
 	sqlite3_bind_int(s, 9, !row->rejected);
 	sqlite3_bind_int(s, 10, row->rejected);
+	static const enum reading_field temps[] = {RF_MODULE_TEMP_C, RF_AIR_TEMP_C, RF_WIND_M_S};
+	for (int k = 0; k < 3; k++) {
+		int has = !row->rejected && reading_has(r, temps[k]);
+		sqlite3_bind_double(s, 11 + 2 * k, has ? r->value[temps[k]] : 0);
+		sqlite3_bind_int(s, 12 + 2 * k, has);
+	}
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
 

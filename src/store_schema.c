@@ -161,6 +161,13 @@ const char *const store_migrations[] = {
     "  REFERENCES alert(id), type TEXT NOT NULL CHECK (type IN ('raised', 'cleared',"
     "  'acknowledged')), at REAL NOT NULL, by TEXT, figures TEXT);"
     "CREATE INDEX maintenance_station ON maintenance_log (station, kind, at);",
+    /* 8: sensor temperatures per 5-minute slot, for the temperature-corrected PR. */
+    "ALTER TABLE rollup_5min ADD COLUMN tmod_sum_c REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE rollup_5min ADD COLUMN tmod_n INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE rollup_5min ADD COLUMN tair_sum_c REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE rollup_5min ADD COLUMN tair_n INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE rollup_5min ADD COLUMN wind_sum_m_s REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE rollup_5min ADD COLUMN wind_n INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -16,6 +16,7 @@ struct store_slot {
 	double ghi_wh_m2;   /* sensor irradiation in it */
 	double poa_wh_m2;
 	int sensor_n;	    /* valid sensor readings in it */
+	double module_temp_c, air_temp_c, wind_m_s; /* sensor means; NAN when none */
 };
 
 /* A station's figures for one local day, as stored. */
