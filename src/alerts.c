@@ -561,13 +561,18 @@ static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_s
 }
 
 static void station_rules(struct alerts *a, size_t s, const struct poller_station_live *live,
-			  double peer_specific_w, double now)
+			  const struct devstate *devs, double peer_specific_w, double now)
 {
 	const struct config *cfg = a->cfg;
 	const struct config_station *st = &cfg->stations[s];
-	/* Zero output in daylight while the neighbours produce. */
+	/* Zero output in daylight while the neighbours produce. An inverter in FAULT already
+	 * explains it and has its own alert: one cause, one alert. */
+	int faulty = 0;
+	for (size_t i = 0; i < st->n_devices; i++)
+		faulty |= (devs[i].state_known && devs[i].state == INV_STATE_FAULT) ||
+			  devs[i].fault_code != 0;
 	struct verdict zv = verdict_for(ALERT_ZERO_OUTPUT, (int)s, -1);
-	if (live->online == live->devices && live->devices > 0 && sun_up(st, now) &&
+	if (!faulty && live->online == live->devices && live->devices > 0 && sun_up(st, now) &&
 	    isfinite(peer_specific_w)) {
 		if (live->power_w > 0)
 			zv.obs.verdict = ALERT_CLEAR;
@@ -680,7 +685,7 @@ void alerts_evaluate(struct alerts *a, double now)
 
 	for (size_t s = 0; s < ns; s++) {
 		device_rules(a, s, &devs[a->first_dev[s]], sun_up(&cfg->stations[s], now), now);
-		station_rules(a, s, &live[s], peer_spec, now);
+		station_rules(a, s, &live[s], &devs[a->first_dev[s]], peer_spec, now);
 		efficiency_rules(a, s, eff, n_eff, peer_yf, now);
 	}
 	/* The county: month-to-date generation parameter below its target, judged only when the

@@ -64,8 +64,9 @@ wait_for 60 "the fault alert" bash -c "grep '^pv/it/flt/alert ' '$WORK/mqtt.txt'
 check "... naming the event bit" grep -q '^pv/it/flt/alert .*OVER_TEMP' "$WORK/mqtt.txt"
 wait_for 60 "the offline alert" bash -c "grep '^pv/it/hw/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"raised\",\"kind\":\"offline\"'" &&
 	pass "a silent inverter in daylight raises an offline alert"
-wait_for 30 "the fault in the station state" bash -c "grep '^pv/it/flt/state ' '$WORK/mqtt.txt' | tail -1 | grep -q '\"active_alerts\":\[{\"id\":[0-9]*,\"kind\":\"fault\"'" &&
+wait_for 30 "the fault in the station state" bash -c "grep '^pv/it/flt/state ' '$WORK/mqtt.txt' | tail -1 | grep -q '\"active_alerts\":\[.*\"kind\":\"fault\"'" &&
 	pass "the station state lists its active fault"
+check "a faulted inverter's zero output is not a second alert" test "$(events zero_output flt raised)" -eq 0
 
 faults ""
 wait_for 60 "the fault to clear" bash -c "grep '^pv/it/flt/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"cleared\",\"kind\":\"fault\"'" &&
