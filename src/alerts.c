@@ -107,7 +107,7 @@ struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct po
 	}
 	/* Inspections are due from the day the county started using pvrelief, not from 1970. */
 	if (store_meta_get(a->store, "installed_at", buf, sizeof buf) == 0) {
-		a->installed_at = atof(buf);
+		a->installed_at = strtod(buf, NULL);
 	} else {
 		a->installed_at = a->started;
 		snprintf(buf, sizeof buf, "%.0f", a->installed_at);

@@ -1,5 +1,6 @@
 #include "pvrelief/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,4 +40,32 @@ void cli_env_free(struct cli_env *env)
 	config_free(env->cfg);
 	env->store = NULL;
 	env->cfg = NULL;
+}
+
+int cli_parse_long(const char *option, const char *text, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max) {
+		fprintf(stderr, "pvrelief: %s needs a whole number from %ld to %ld, not \"%s\"\n",
+			option, min, max, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *option, const char *text, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno || end == text || *end || !(v >= min && v <= max)) {
+		fprintf(stderr, "pvrelief: %s needs a number from %g to %g, not \"%s\"\n", option,
+			min, max, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }

@@ -33,7 +33,11 @@ void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
 /* The month before "YYYY-MM" into out[8]. */
 void cli_prev_month(const char *month, char out[8])
 {
-	int y = atoi(month), m = atoi(month + 5) - 1;
+	/* month was checked as YYYY-MM by the caller */
+	int y = 0, m = 1;
+	if (sscanf(month, "%4d-%2d", &y, &m) != 2)
+		y = 0, m = 1;
+	m -= 1;
 	if (m == 0) {
 		m = 12;
 		y--;

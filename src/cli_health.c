@@ -187,10 +187,12 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			clock_start = optarg;
 			break;
 		case OPT_CLOCK_RATE:
-			clock_rate = atof(optarg);
+			if (cli_parse_double("--clock-rate", optarg, 0.01, 3600, &clock_rate) != 0)
+				return 2;
 			break;
 		case OPT_CLOCK_ANCHOR:
-			clock_anchor = atof(optarg);
+			if (cli_parse_double("--clock-anchor", optarg, 0, 1e12, &clock_anchor) != 0)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);

@@ -148,25 +148,22 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 	    {"timeout", required_argument, NULL, 't'}, {"rtu-over-tcp", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0}};
 	int first = 1, last = 10, timeout_ms = 1000, rtu = 0, c;
+	long num;
 	const char *maps = NULL;
 	while ((c = getopt_long(argc, argv, "u:m:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			first = last = atoi(optarg);
-			if (first < 0 || first > 255) {
-				fprintf(stderr, "pvrelief scan: --unit must be 0..255\n");
+			if (cli_parse_long("--unit", optarg, 0, 255, &num) != 0)
 				return 2;
-			}
+			first = last = (int)num;
 			break;
 		case 'm':
 			maps = optarg;
 			break;
 		case 't':
-			timeout_ms = atoi(optarg);
-			if (timeout_ms < 1 || timeout_ms > 60000) {
-				fprintf(stderr, "pvrelief scan: --timeout must be 1..60000 ms\n");
+			if (cli_parse_long("--timeout", optarg, 1, 60000, &num) != 0)
 				return 2;
-			}
+			timeout_ms = (int)num;
 			break;
 		case 'r':
 			rtu = 1;
@@ -194,8 +191,10 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 	const char *colon = strrchr(argv[optind], ':');
 	snprintf(host, sizeof host, "%.*s",
 		 (int)(colon ? (size_t)(colon - argv[optind]) : strlen(argv[optind])), argv[optind]);
-	if (colon)
-		port = atoi(colon + 1);
+	if (colon && cli_parse_long("the port", colon + 1, 1, 65535, &num) == 0)
+		port = (int)num;
+	else if (colon)
+		port = 0;
 	if (!*host || port < 1 || port > 65535) {
 		fprintf(stderr, "pvrelief scan: \"%s\" is not HOST:PORT\n", argv[optind]);
 		return 2;

@@ -39,13 +39,16 @@ int cli_weather(struct cli_env *env, int argc, char **argv)
 						 {NULL, 0, NULL, 0}};
 	const char *at = NULL;
 	int wait_ms = -1, c;
+	long num;
 	while ((c = getopt_long(argc, argv, "t:w:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			at = optarg;
 			break;
 		case 'w':
-			wait_ms = atoi(optarg);
+			if (cli_parse_long("--wait", optarg, 0, 600000, &num) != 0)
+				return 2;
+			wait_ms = (int)num;
 			break;
 		case 'h':
 			usage(stdout);

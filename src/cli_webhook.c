@@ -87,6 +87,7 @@ int cli_webhook_test(struct cli_env *env, int argc, char **argv)
 	const char *only = NULL, *station = NULL, *title = NULL;
 	double wait_s = 30;
 	int c;
+	long num;
 
 	snprintf(ev.kind, sizeof ev.kind, "test");
 	ev.time_unix = (int64_t)clock_wall_now();
@@ -137,16 +138,22 @@ int cli_webhook_test(struct cli_env *env, int argc, char **argv)
 			ev.id = strtoll(optarg, NULL, 10);
 			break;
 		case OPT_TIME:
-			ev.time_unix = strtoll(optarg, NULL, 10);
+			if (cli_parse_long("--time", optarg, 0, 4102444800L, &num) != 0)
+				return 2;
+			ev.time_unix = num;
 			break;
 		case OPT_WAIT:
-			wait_s = atof(optarg);
+			if (cli_parse_double("--wait", optarg, 0, 3600, &wait_s) != 0)
+				return 2;
 			break;
 		case OPT_ATTEMPTS:
-			retry.max_attempts = atoi(optarg);
+			if (cli_parse_long("--attempts", optarg, 1, 1000, &num) != 0)
+				return 2;
+			retry.max_attempts = (int)num;
 			break;
 		case OPT_BACKOFF:
-			retry.initial_s = atof(optarg);
+			if (cli_parse_double("--backoff", optarg, 0, 3600, &retry.initial_s) != 0)
+				return 2;
 			break;
 		case 'h':
 			usage(stdout);

@@ -52,6 +52,13 @@ static const struct kind_desc kinds[STORE_REV_NKINDS] = {
 static char sql_select[STORE_REV_NKINDS][512], sql_insert[STORE_REV_NKINDS][512],
     sql_update[STORE_REV_NKINDS][512];
 
+/* Appends text to a fixed buffer, cutting at its size (the buffers fit every descriptor). */
+static void append(char *dst, size_t cap, const char *text)
+{
+	size_t used = strlen(dst);
+	snprintf(dst + used, cap - used, "%s", text);
+}
+
 static void build_sql(enum store_rev_kind k)
 {
 	const struct kind_desc *d = &kinds[k];
@@ -62,18 +69,18 @@ static void build_sql(enum store_rev_kind k)
 	for (size_t i = 0; i < d->ncols; i++) {
 		char buf[64];
 		snprintf(buf, sizeof buf, "%s%s", i ? ", " : "", d->cols[i]);
-		strcat(cols, buf);
+		append(cols, sizeof cols, buf);
 		snprintf(buf, sizeof buf, "%s?%zu", i ? ", " : "", i + 1);
-		strcat(qs, buf);
+		append(qs, sizeof qs, buf);
 		snprintf(buf, sizeof buf, "%s%s = ?%zu",
 			 (d->keymask & (1u << i)) && nk ? " AND " : "", d->cols[i], i + 1);
 		if (d->keymask & (1u << i)) {
-			strcat(where, buf);
+			append(where, sizeof where, buf);
 			nk++;
 		} else {
 			snprintf(buf, sizeof buf, "%s%s = ?%zu", set[0] ? ", " : "", d->cols[i],
 				 i + 1);
-			strcat(set, buf);
+			append(set, sizeof set, buf);
 		}
 	}
 	snprintf(sql_select[k], sizeof sql_select[k], "SELECT %s FROM %s WHERE %s", cols, d->table,
@@ -170,7 +177,8 @@ static char *join_values(const struct kind_desc *d, const char *const *v, unsign
 			cap = need * 2;
 			out = xrealloc(out, cap);
 		}
-		len += (size_t)sprintf(out + len, "%s%s=%s", len ? "; " : "", d->cols[i], val);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len ? "; " : "", d->cols[i],
+					val);
 	}
 	return out;
 }

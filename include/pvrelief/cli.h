@@ -59,6 +59,11 @@ long cli_village_index(const struct config *cfg, const char *id);
  * (printed). The caller frees with report_free. */
 struct report *cli_report_load(struct store *st, const struct config *cfg, const char *month,
 			       long only_village, int public_notice, int64_t now);
+/* Parses a whole number within [min, max] for an option; prints "pvrelief: OPTION needs ..."
+ * and returns -1 when text is not one. */
+int cli_parse_long(const char *option, const char *text, long min, long max, long *out);
+/* Parses a number within [min, max] for an option, likewise. */
+int cli_parse_double(const char *option, const char *text, double min, double max, double *out);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 

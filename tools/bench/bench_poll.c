@@ -266,22 +266,22 @@ int main(int argc, char **argv)
 			conf = optarg;
 			break;
 		case 'k':
-			cycles = atoi(optarg);
+			cycles = (int)strtol(optarg, NULL, 10);
 			break;
 		case 'r':
 			raw = 1;
 			break;
 		case 't':
-			threads = atoi(optarg);
+			threads = (int)strtol(optarg, NULL, 10);
 			break;
 		case 'l':
-			limit = atof(optarg);
+			limit = strtod(optarg, NULL);
 			break;
 		case OPT_START:
 			start = optarg;
 			break;
 		case OPT_RATE:
-			rate = atof(optarg);
+			rate = strtod(optarg, NULL);
 			break;
 		default:
 			fprintf(stderr, "usage: pvrelief-bench-poll -c CONF [--cycles K] [--raw] "

@@ -35,8 +35,8 @@ static void put(struct store *st, enum store_rev_kind kind, const char *const *v
 
 int main(int argc, char **argv)
 {
-	int nstations = argc > 1 ? atoi(argv[1]) : 10000;
-	int npeople = argc > 2 ? atoi(argv[2]) : 100000;
+	int nstations = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 10000;
+	int npeople = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 100000;
 	int nvillages = nstations / 2;
 	char dir[256], conf[300], db[300], out[300];
 	if (argc > 3)
