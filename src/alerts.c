@@ -16,6 +16,7 @@
 #include "pvrelief/energy.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
+#include "pvrelief/periodic.h"
 #include "pvrelief/poller.h"
 #include "pvrelief/publish.h"
 #include "pvrelief/regmap.h"
@@ -58,10 +59,9 @@ struct alerts {
 	double started, installed_at;
 	int zh;
 
-	pthread_mutex_t lock; /* guards devs, stopping */
-	pthread_cond_t cond;
-	int stopping, running;
-	pthread_t thread;
+	pthread_mutex_t lock; /* guards devs */
+	struct periodic *thread;
+	int discovered; /* Home Assistant discovery sent */
 };
 
 /* One rule's verdict and the words and figures that go with it. */
@@ -91,7 +91,6 @@ struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct po
 	a->webhook = webhook;
 	a->zh = strcmp(cfg->alerts.language, "zh") == 0;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
 	a->n_devs = config_device_count(cfg);
 	a->devs = xcalloc(a->n_devs ? a->n_devs : 1, sizeof *a->devs);
 	a->availability = xcalloc(a->n_devs ? a->n_devs : 1, sizeof *a->availability);
@@ -163,7 +162,6 @@ void alerts_free(struct alerts *a)
 	free(a->availability);
 	free(a->first_dev);
 	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->cond);
 	free(a);
 }
 
@@ -721,52 +719,30 @@ void alerts_evaluate(struct alerts *a, double now)
 	free(eff);
 }
 
-static void *eval_thread(void *arg)
+static void eval_round(void *ctx, double now)
 {
-	struct alerts *a = arg;
-	if (a->mqtt && a->cfg->mqtt.ha_discovery)
+	struct alerts *a = ctx;
+	if (!a->discovered && a->mqtt && a->cfg->mqtt.ha_discovery)
 		for (size_t s = 0; s < a->cfg->n_stations; s++) {
 			char suffix[160];
 			snprintf(suffix, sizeof suffix, "%s/state", a->cfg->stations[s].id);
 			mqtt_ha_discovery(a->mqtt, a->cfg->stations[s].id, a->cfg->stations[s].name,
 					  suffix);
 		}
-	pthread_mutex_lock(&a->lock);
-	while (!a->stopping) {
-		pthread_mutex_unlock(&a->lock);
-		alerts_evaluate(a, clock_now(a->clk));
-		double wait_s = clock_to_real_s(a->clk, a->cfg->polling.fast_interval_s);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		double end = until.tv_sec + until.tv_nsec / 1e9 + wait_s;
-		until.tv_sec = (time_t)end;
-		until.tv_nsec = (long)((end - floor(end)) * 1e9);
-		pthread_mutex_lock(&a->lock);
-		while (!a->stopping && pthread_cond_timedwait(&a->cond, &a->lock, &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&a->lock);
-	return NULL;
+	a->discovered = 1;
+	alerts_evaluate(a, now);
 }
 
 int alerts_start(struct alerts *a)
 {
-	if (pthread_create(&a->thread, NULL, eval_thread, a) != 0) {
-		log_err("alerts: cannot start the evaluation thread");
-		return -1;
-	}
-	a->running = 1;
-	return 0;
+	a->thread = periodic_start(a->clk, a->cfg->polling.fast_interval_s, eval_round, a, "alerts");
+	return a->thread ? 0 : -1;
 }
 
 void alerts_stop(struct alerts *a)
 {
-	if (!a || !a->running)
+	if (!a)
 		return;
-	pthread_mutex_lock(&a->lock);
-	a->stopping = 1;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-	pthread_join(a->thread, NULL);
-	a->running = 0;
+	periodic_stop(a->thread);
+	a->thread = NULL;
 }

@@ -12,6 +12,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/log.h"
+#include "pvrelief/periodic.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/weather.h"
@@ -36,12 +37,10 @@ struct analysis {
 	analysis_listener listener;
 	void *listener_ctx;
 
-	pthread_mutex_t lock; /* guards snap, county, stopping */
-	pthread_cond_t cond;
+	pthread_mutex_t lock; /* guards snap, county */
 	struct analysis_station *snap;
 	struct analysis_county county;
-	int stopping, running;
-	pthread_t thread;
+	struct periodic *thread;
 };
 
 static void local_day_bounds(const char *day, int utc_offset_s, double *t0, double *t1)
@@ -63,7 +62,6 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 	a->clk = clk;
 	a->weather = w;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
 	a->snap = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->snap);
 	a->st = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->st);
 	if (!(a->store = store_open(cfg->database.path, 0, err, sizeof err))) {
@@ -115,7 +113,6 @@ void analysis_free(struct analysis *a)
 	free(a->snap);
 	store_close(a->store);
 	pthread_mutex_destroy(&a->lock);
-	pthread_cond_destroy(&a->cond);
 	free(a);
 }
 
@@ -449,45 +446,22 @@ size_t analysis_snapshot(struct analysis *a, struct analysis_station *out, size_
 	return n;
 }
 
-static void *pass_thread(void *arg)
+static void pass_round(void *ctx, double now)
 {
-	struct analysis *a = arg;
-	pthread_mutex_lock(&a->lock);
-	while (!a->stopping) {
-		pthread_mutex_unlock(&a->lock);
-		analysis_pass(a, clock_now(a->clk));
-		double wait_s = clock_to_real_s(a->clk, a->cfg->efficiency.interval_s);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		double end = until.tv_sec + until.tv_nsec / 1e9 + wait_s;
-		until.tv_sec = (time_t)end;
-		until.tv_nsec = (long)((end - floor(end)) * 1e9);
-		pthread_mutex_lock(&a->lock);
-		while (!a->stopping && pthread_cond_timedwait(&a->cond, &a->lock, &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&a->lock);
-	return NULL;
+	analysis_pass(ctx, now);
 }
 
 int analysis_start(struct analysis *a)
 {
-	if (pthread_create(&a->thread, NULL, pass_thread, a) != 0) {
-		log_err("efficiency: cannot start its thread");
-		return -1;
-	}
-	a->running = 1;
-	return 0;
+	a->thread = periodic_start(a->clk, a->cfg->efficiency.interval_s, pass_round, a,
+				   "efficiency");
+	return a->thread ? 0 : -1;
 }
 
 void analysis_stop(struct analysis *a)
 {
-	if (!a || !a->running)
+	if (!a)
 		return;
-	pthread_mutex_lock(&a->lock);
-	a->stopping = 1;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-	pthread_join(a->thread, NULL);
-	a->running = 0;
+	periodic_stop(a->thread);
+	a->thread = NULL;
 }
