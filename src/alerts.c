@@ -368,7 +368,7 @@ static void fault_words(const struct alerts *a, const struct config_device *cd,
 
 /* Offline, fault and data anomaly, per inverter; a station whose inverters are all offline
  * gets one station alert instead of one per inverter. */
-static void device_rules(struct alerts *a, size_t s, const struct devstate *devs, int daylight,
+static void device_rules(struct alerts *a, size_t s, const struct devstate *devs, int sun_is_up,
 			 double now)
 {
 	const struct config *cfg = a->cfg;
@@ -387,7 +387,7 @@ static void device_rules(struct alerts *a, size_t s, const struct devstate *devs
 	}
 	int all = inverters > 0 && offline == inverters;
 	struct verdict sv = verdict_for(ALERT_OFFLINE, (int)s, -1);
-	sv.obs.verdict = !daylight ? ALERT_UNKNOWN : all ? ALERT_HOLDS : ALERT_CLEAR;
+	sv.obs.verdict = !sun_is_up ? ALERT_UNKNOWN : all ? ALERT_HOLDS : ALERT_CLEAR;
 	add_fig(&sv, "devices_offline", (double)offline, "");
 	snprintf(sv.detail, sizeof sv.detail,
 		 a->zh ? "全部%zu台逆变器白天超过%d分钟无有效数据" : "none of its %zu inverters has "
@@ -400,7 +400,7 @@ static void device_rules(struct alerts *a, size_t s, const struct devstate *devs
 		const struct config_device *cd = &st->devices[i];
 		double last = d->seen ? d->last_valid : a->started;
 		struct verdict v = verdict_for(ALERT_OFFLINE, (int)s, (int)i);
-		v.obs.verdict = !daylight || (all && off[i]) ? ALERT_UNKNOWN
+		v.obs.verdict = !sun_is_up || (all && off[i]) ? ALERT_UNKNOWN
 				: off[i]			   ? ALERT_HOLDS
 								   : ALERT_CLEAR;
 		add_fig(&v, "minutes_without_data", (now - last) / 60.0, "min");

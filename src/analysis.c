@@ -158,7 +158,7 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	 * saw. With no energy at all, every daylight slot counts. */
 	int day_slots = 0, sensor_slots = 0, weather_slots = 0;
 	int paired_slots = 0, paired_sensor = 0, paired_weather = 0, daylight_slots = 0;
-	int daylight[MAX_SLOTS];
+	int is_day[MAX_SLOTS];
 	struct weather_point wp[MAX_SLOTS];
 	int have_wp[MAX_SLOTS];
 	/* The window's data begins at its first slot with any reading: a daemon started at
@@ -169,9 +169,9 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 			first_data = i;
 	for (int i = 0; i < n; i++) {
 		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
-		daylight[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
+		is_day[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
 		have_wp[i] = 0;
-		if (!daylight[i])
+		if (!is_day[i])
 			continue;
 		day_slots++;
 		daylight_slots++;
@@ -192,7 +192,7 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 			double s1 = fmin(slots[i].slot + 300.0, t1);
 			have_wp[i] = weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2,
 						 &wp[i]) == 0;
-			if (daylight[i]) {
+			if (is_day[i]) {
 				weather_slots += have_wp[i];
 				if (slots[i].energy_n > 0)
 					paired_weather += have_wp[i];

@@ -597,6 +597,21 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+int cli_import_rows(struct cli_env *env, const char *kind, const char *file, const char *data,
+		    size_t len, const char *by, int64_t now, struct errlist *e)
+{
+	const struct import_spec *sp = spec_find(kind);
+	if (!sp) {
+		errlist_add(e, file, 0, "\"%s\" is not a kind of file pvrelief imports", kind);
+		return -1;
+	}
+	struct import_ctx c = {env->store, env->cfg, by, now, e, file, 0};
+	struct csv_reader *r = csv_reader_new(file, data, len);
+	int rows = import_rows(&c, sp, r);
+	csv_reader_free(r);
+	return rows;
+}
+
 /* Runs one import over data in a transaction; prints every problem; returns an exit status. */
 static int run_import(struct cli_env *env, const struct import_spec *sp, const char *file,
 		      const char *data, size_t len, const char *by, int64_t now)
@@ -605,15 +620,11 @@ static int run_import(struct cli_env *env, const struct import_spec *sp, const c
 	if (!st)
 		return 1;
 	struct errlist e = {0};
-	struct import_ctx c = {st, env->cfg, by, now, &e, file, 0};
-	struct csv_reader *r = csv_reader_new(file, data, len);
-	int rows = -1;
 	if (store_begin(st) != 0) {
 		fprintf(stderr, "pvrelief: cannot start a transaction: %s\n", store_errmsg(st));
-		csv_reader_free(r);
 		return 1;
 	}
-	rows = import_rows(&c, sp, r);
+	int rows = cli_import_rows(env, sp->name, file, data, len, by, now, &e);
 	if (rows >= 0 && store_commit(st) != 0) {
 		errlist_add(&e, file, 0, "cannot commit: %s", store_errmsg(st));
 		rows = -1;
@@ -627,7 +638,6 @@ static int run_import(struct cli_env *env, const struct import_spec *sp, const c
 	else
 		printf("%s: %d %s row%s recorded\n", file, rows, sp->name, rows == 1 ? "" : "s");
 	errlist_clear(&e);
-	csv_reader_free(r);
 	return rows < 0 ? 1 : 0;
 }
 

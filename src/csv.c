@@ -554,7 +554,9 @@ void csv_put_str(struct csv_writer *w, const char *s)
 	/* A spreadsheet runs a cell starting with one of these as a formula (CSV injection); the
 	 * apostrophe makes it show the text instead. */
 	int guard = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	/* A cell starting with a byte-order mark is quoted too: at the start of a file, a reader
+	 * would take the mark for the file's and drop it from the cell. */
+	int quote = strpbrk(s, ",\"\r\n") != NULL || strncmp(s, "\xEF\xBB\xBF", 3) == 0;
 	if (quote)
 		out_bytes(w, "\"", 1);
 	if (guard)

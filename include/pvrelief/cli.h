@@ -11,6 +11,7 @@ struct config_station;
 struct store;
 struct revenue_policy;
 struct report;
+struct errlist;
 
 struct cli_env {
 	const char *config_path;
@@ -64,6 +65,13 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 int cli_parse_long(const char *option, const char *text, long min, long max, long *out);
 /* Parses a number within [min, max] for an option, likewise. */
 int cli_parse_double(const char *option, const char *text, double min, double max, double *out);
+/* Checks and records the rows of a CSV file of kind ("people", "settlements", ...; see
+ * `pvrelief import --help`) held in data[0..len) (file names it in messages) inside the
+ * caller's transaction on env->store, with env->cfg loaded (cli_store). Appends every problem
+ * to e as file:line. Returns the number of rows recorded, or -1 when anything was wrong (the
+ * caller then rolls back, so that a file is imported whole or not at all). */
+int cli_import_rows(struct cli_env *env, const char *kind, const char *file, const char *data,
+		    size_t len, const char *by, int64_t now, struct errlist *e);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 
