@@ -40,15 +40,17 @@ static void on_result(void *ctx, const struct poller_result *res)
 	size_t i = t->index_of_station[res->station] + res->device;
 	double now = clock_monotonic_now();
 	pthread_mutex_lock(&t->lock);
-	int k = t->polls[i]++;
-	if (k < MAX_CYCLES) {
-		t->at[i][k] = now;
-		t->complete[k]++;
-	}
-	if (res->ok)
+	/* Only answered polls count: a dead simulator must not look fast. */
+	if (res->ok) {
+		int k = t->polls[i]++;
+		if (k < MAX_CYCLES) {
+			t->at[i][k] = now;
+			t->complete[k]++;
+		}
 		t->ok++;
-	else
+	} else {
 		t->failed++;
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 
