@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pvrelief/clock.h"
@@ -330,6 +332,7 @@ struct readctx {
 	 * this cache. A device that refuses the wide read gets exact reads from then on. */
 	uint16_t cache[125];
 	uint16_t cache_addr, cache_n;
+	int widen; /* discovery: widen reads to a whole frame; values: read exactly */
 };
 
 static int raw_read(struct readctx *rc, uint16_t addr, uint16_t count, uint16_t *dest)
@@ -388,7 +391,7 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 		memcpy(dest, rc->cache + (addr - rc->cache_addr), count * sizeof *dest);
 		return 0;
 	}
-	if (!rc->d->prefetch_refused && count < 125 && (uint32_t)addr + 125 <= 65536u) {
+	if (rc->widen && !rc->d->prefetch_refused && count < 125 && (uint32_t)addr + 125 <= 65536u) {
 		int r = raw_read(rc, addr, 125, rc->cache);
 		if (r == MBLINK_OK) {
 			rc->cache_addr = addr;
@@ -408,6 +411,7 @@ static int read_sunspec(struct readctx *rc, int identity_due, struct reading *ou
 	struct pdev *d = rc->d;
 	uint16_t block[512];
 	if (!d->ss_found || identity_due) {
+		rc->widen = 1;
 		int r = sunspec_discover(cached_read, rc, &d->ss);
 		if (r != 0)
 			return r == SUNSPEC_ERR_READ ? rc->last_error : MBLINK_EGARBAGE;
@@ -426,6 +430,7 @@ static int read_sunspec(struct readctx *rc, int identity_due, struct reading *ou
 	static const uint16_t wanted[] = {101, 102, 103, 111, 112, 113, 302, 303, 307};
 	int decoded = 0;
 	rc->cache_n = 0; /* values must be fresh, not from discovery's cache */
+	rc->widen = 0;
 	for (size_t i = 0; i < d->ss.n; i++) {
 		const struct sunspec_model *m = &d->ss.models[i];
 		int want = 0;
@@ -817,6 +822,11 @@ static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, i
 static void *writer_main(void *arg)
 {
 	struct poller *p = arg;
+	/* Polling keeps time with the devices; writing may lag behind it. When both cannot
+	 * have a core, the writer yields (the queue is bounded and folds rows without losing
+	 * energy) and catches up when the load drops. Linux sets a nice value per thread. */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+		log_debug("poller: cannot lower the writer thread's priority");
 	double next_diag = clock_monotonic_now() + 30, next_prune = 0, backoff = 1;
 	int failing = 0;
 	for (;;) {

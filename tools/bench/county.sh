@@ -9,7 +9,7 @@ gen_county() {
 		echo "maps_dir = \"$root/conf/maps\";"
 		echo "database = { path = \"$db\"; };"
 		echo "polling = { fast_interval = $fast; energy_interval = $((5 * fast)); timeout_ms = 3000; retries = 1;"
-		echo "            unit_gap_ms = $gap; workers = $workers; max_connections = 700; };"
+		echo "            unit_gap_ms = $gap; workers = $workers; max_connections = ${MAX_CONNECTIONS:-700}; };"
 		echo "$extra"
 		echo "towns = ( { id = \"t\"; villages = ( { id = \"v\"; } ); } );"
 		echo "stations = ("
@@ -25,4 +25,29 @@ gen_county() {
 		done
 		echo ");"
 	} >"$file"
+}
+
+# free_base COUNT: prints a port below the kernel's ephemeral range (32768 and up, where client
+# sockets take theirs) such that COUNT ports from it are not listening now.
+free_base() {
+	python3 - "$1" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+for _ in range(200):
+    base = random.randrange(10000, 32000 - n)
+    ok = True
+    for port in range(base, base + n):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            ok = False
+            break
+        finally:
+            s.close()
+    if ok:
+        print(base)
+        sys.exit(0)
+sys.exit("no free range of %d ports" % n)
+PY
 }
