@@ -233,6 +233,7 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 		log_err("poller: %s", err);
 		goto fail;
 	}
+	store_set_max_size(p->store, cfg->database.max_size_mb);
 	p->n_devs = config_device_count(cfg);
 	p->devs = xcalloc(p->n_devs, sizeof *p->devs);
 	p->night = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *p->night);
@@ -792,10 +793,13 @@ static void flush_diag(struct poller *p)
 
 /* Commits one batch; on failure (a full disk, a locked database) the rows stay queued and
  * are retried, so nothing polled is lost while the problem lasts. */
-static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag)
+static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag,
+		       char *why, size_t whylen)
 {
-	if (store_begin(p->store) != 0)
+	if (store_begin(p->store) != 0) {
+		snprintf(why, whylen, "%s", store_errmsg(p->store));
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct pollqueue_row *w = &rows[i];
 		struct store_reading sr = {.device_id = w->device_id, .station = w->station,
@@ -805,13 +809,33 @@ static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, i
 					   .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
 					   .energy = &w->energy};
 		if (store_reading_put(p->store, &sr) != 0) {
+			/* The reason, before the rollback replaces it with "not an error". */
+			snprintf(why, whylen, "%s", store_errmsg(p->store));
 			store_rollback(p->store);
 			return -1;
 		}
 	}
 	if (with_diag)
 		flush_diag(p);
-	return store_commit(p->store);
+	if (store_commit(p->store) != 0) {
+		snprintf(why, whylen, "commit failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sleeps ms of real time unless the poller is told to stop meanwhile, so that a writer
+ * backing off from a full disk does not hold up a reload or a shutdown. */
+static void writer_backoff(struct poller *p, int ms)
+{
+	for (int slept = 0; slept < ms; slept += 100) {
+		pthread_mutex_lock(&p->sched_lock);
+		int stopping = p->stopping;
+		pthread_mutex_unlock(&p->sched_lock);
+		if (stopping)
+			return;
+		sleep_real_ms(100);
+	}
 }
 
 static void *writer_main(void *arg)
@@ -829,7 +853,8 @@ static void *writer_main(void *arg)
 		double mono = clock_monotonic_now();
 		int diag = mono >= next_diag;
 		if (n > 0 || diag) {
-			if (write_batch(p, rows, n, diag) == 0) {
+			char why[160];
+			if (write_batch(p, rows, n, diag, why, sizeof why) == 0) {
 				pollqueue_drop(p->queue, n);
 				atomic_fetch_add(&p->rows_written, n);
 				if (failing)
@@ -844,11 +869,11 @@ static void *writer_main(void *arg)
 				if (!failing++)
 					log_err("database %s: cannot store readings (%s); keeping %zu "
 						"in memory and retrying",
-						p->cfg->database.path, store_errmsg(p->store),
+						p->cfg->database.path, why,
 						pollqueue_length(p->queue));
 				if (stopping)
 					break;
-				sleep_real_ms((int)(backoff * 1000));
+				writer_backoff(p, (int)(backoff * 1000));
 				backoff = fmin(backoff * 2, 30);
 				continue;
 			}
@@ -866,9 +891,56 @@ static void *writer_main(void *arg)
 		}
 	}
 	if (pollqueue_length(p->queue) > 0)
-		log_err("database %s: %zu readings could not be stored before stopping",
-			p->cfg->database.path, pollqueue_length(p->queue));
+		log_warn("database %s: %zu readings not stored when polling stopped",
+			 p->cfg->database.path, pollqueue_length(p->queue));
 	return NULL;
+}
+
+/* ---- handing unwritten readings across a reload ---- */
+
+struct pollqueue *poller_take_pending(struct poller *p)
+{
+	if (!p || pollqueue_length(p->queue) == 0)
+		return NULL;
+	struct pollqueue *q = p->queue;
+	p->queue = pollqueue_new();
+	return q;
+}
+
+void poller_adopt_pending(struct poller *p, struct pollqueue *q)
+{
+	size_t n, kept = 0, dropped = 0;
+	if (!q)
+		return;
+	struct pollqueue_row *rows = pollqueue_peek(q, pollqueue_length(q), 0, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct pollqueue_row row = rows[i];
+		struct pdev *d = NULL;
+		for (size_t k = 0; k < p->n_devs && !d; k++)
+			if (p->devs[k].db_id == row.device_id)
+				d = &p->devs[k];
+		if (!d) {
+			dropped++;
+			continue;
+		}
+		/* The row's station name belonged to the previous configuration. */
+		row.station = d->st->id;
+		d->energy = row.energy;
+		char day[11];
+		store_local_day(row.ts, p->cfg->utc_offset_s, day);
+		if (strcmp(day, d->day) == 0)
+			d->live.energy_today_wh += row.delta_wh;
+		pollqueue_push(p->queue, &row);
+		kept++;
+	}
+	pollqueue_free(q);
+	if (kept)
+		log_info("database %s: %zu readings not yet stored are kept for the writer",
+			 p->cfg->database.path, kept);
+	if (dropped)
+		log_warn("database %s: %zu readings not yet stored belong to devices no longer "
+			 "configured and are dropped",
+			 p->cfg->database.path, dropped);
 }
 
 /* ---- control ---- */
