@@ -91,7 +91,13 @@ struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct po
 	a->webhook = webhook;
 	a->zh = strcmp(cfg->alerts.language, "zh") == 0;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
+	/* Waits are measured on the monotonic clock: a wall clock stepped back would
+	 * otherwise stop the evaluation for as long as the step. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	a->n_devs = config_device_count(cfg);
 	a->devs = xcalloc(a->n_devs ? a->n_devs : 1, sizeof *a->devs);
 	a->availability = xcalloc(a->n_devs ? a->n_devs : 1, sizeof *a->availability);
@@ -733,7 +739,7 @@ static void *eval_thread(void *arg)
 		alerts_evaluate(a, clock_now(a->clk));
 		double wait_s = clock_to_real_s(a->clk, a->cfg->polling.fast_interval_s);
 		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		double end = until.tv_sec + until.tv_nsec / 1e9 + wait_s;
 		until.tv_sec = (time_t)end;
 		until.tv_nsec = (long)((end - floor(end)) * 1e9);

@@ -63,7 +63,13 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 	a->clk = clk;
 	a->weather = w;
 	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
+	/* Waits are measured on the monotonic clock: a wall clock stepped back would
+	 * otherwise stop the evaluation for as long as the step. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	a->snap = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->snap);
 	a->st = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->st);
 	if (!(a->store = store_open(cfg->database.path, 0, err, sizeof err))) {
@@ -427,7 +433,7 @@ static void *pass_thread(void *arg)
 		analysis_pass(a, clock_now(a->clk));
 		double wait_s = clock_to_real_s(a->clk, a->cfg->efficiency.interval_s);
 		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		double end = until.tv_sec + until.tv_nsec / 1e9 + wait_s;
 		until.tv_sec = (time_t)end;
 		until.tv_nsec = (long)((end - floor(end)) * 1e9);

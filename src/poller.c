@@ -49,6 +49,7 @@ struct pdev {
 	double retry_at;
 	unsigned complaints;
 	double last_sensor_ts;
+	double back_seen; /* poller.back_s when the due times were last moved with the clock */
 	int prefetch_refused;
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
@@ -63,6 +64,7 @@ struct endpoint {
 	int connect_wait_ms;
 	int busy;	/* guarded by sched_lock */
 	double due;	/* clock time of the next visit; guarded by sched_lock */
+	double back_seen; /* poller.back_s that due accounts for; guarded by sched_lock */
 };
 
 /* Whether the sun is down at a station: a full sun position per device poll would cost more
@@ -92,6 +94,7 @@ struct poller {
 	pthread_t scheduler, writer;
 	pthread_t *workers;
 	int n_workers, started;
+	double back_s; /* how far the clock has stepped back in all; guarded by sched_lock */
 	_Atomic double heartbeat;
 
 	pthread_mutex_t live_lock;
@@ -651,13 +654,29 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	record_success(p, ep, d, done, night, due_at, &r);
 }
 
+/* Due times set before the clock stepped back (an NTP correction) move back with it:
+ * otherwise polling would stop for as long as the step. Called by the worker that owns the
+ * device, with back_s read under sched_lock. */
+static void follow_clock_back(struct pdev *d, double back_s)
+{
+	double by = back_s - d->back_seen;
+	if (by <= 0)
+		return;
+	for (int k = 0; k < TIER_COUNT; k++)
+		d->next_due[k] -= by;
+	d->retry_at = d->retry_at > 0 ? d->retry_at - by : 0;
+	d->back_seen = back_s;
+}
+
 /* One visit of an endpoint: every device that is due, one after another, with the quiet gap
  * the bus needs between unit ids. A connection failure fails the whole endpoint at once
  * rather than waiting out one timeout per device. */
-static void visit(struct poller *p, struct endpoint *ep)
+static void visit(struct poller *p, struct endpoint *ep, double back_s)
 {
 	double t = now_clock(p);
 	int polled = 0;
+	for (size_t i = 0; i < ep->n_devs; i++)
+		follow_clock_back(ep->devs[i], back_s);
 	if (!mblink_connected(ep->link)) {
 		int r = mblink_connect(ep->link);
 		if (r != MBLINK_OK) {
@@ -720,12 +739,14 @@ static void *worker_main(void *arg)
 		size_t idx = p->ready[p->ready_head];
 		p->ready_head = (p->ready_head + 1) % p->n_devs;
 		p->ready_len--;
+		double back_s = p->back_s;
 		pthread_mutex_unlock(&p->sched_lock);
 		struct endpoint *ep = &p->eps[idx];
-		visit(p, ep);
+		visit(p, ep, back_s);
 		double due = endpoint_due(ep);
 		pthread_mutex_lock(&p->sched_lock);
-		ep->due = due;
+		ep->due = due - (p->back_s - back_s);
+		ep->back_seen = p->back_s;
 		if (due <= now_clock(p) && !p->stopping) {
 			/* Due again already (a short interval on a fast clock): back in line at
 			 * once rather than at the scheduler's next scan. */
@@ -744,17 +765,33 @@ static void *worker_main(void *arg)
 static void *scheduler_main(void *arg)
 {
 	struct poller *p = arg;
+	double last_t = now_clock(p), last_mono = clock_monotonic_now();
 	for (;;) {
-		double t = now_clock(p);
-		p->heartbeat = clock_monotonic_now();
+		double t = now_clock(p), mono = clock_monotonic_now();
+		p->heartbeat = mono;
+		/* The wall clock moved by more than the time that passed: an NTP step. */
+		double jump = (t - last_t) - (mono - last_mono) * clock_rate(p->clk);
+		int jumped = fabs(jump) > 2.0 * clock_rate(p->clk);
+		if (jumped)
+			log_warn("the clock jumped %s by %.0f s; polling goes on from the new time",
+				 jump < 0 ? "back" : "forward", fabs(jump));
+		last_t = t;
+		last_mono = mono;
 		pthread_mutex_lock(&p->sched_lock);
 		if (p->stopping) {
 			pthread_mutex_unlock(&p->sched_lock);
 			break;
 		}
+		if (jumped && jump < 0)
+			p->back_s += -jump;
 		int handed = 0;
 		for (size_t i = 0; i < p->n_eps; i++) {
 			struct endpoint *ep = &p->eps[i];
+			/* A busy endpoint's worker moves its due time when it is done. */
+			if (!ep->busy && ep->back_seen < p->back_s) {
+				ep->due -= p->back_s - ep->back_seen;
+				ep->back_seen = p->back_s;
+			}
 			if (ep->busy || ep->due > t)
 				continue;
 			ep->busy = 1;
