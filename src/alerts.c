@@ -104,6 +104,7 @@ struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct po
 		log_err("alerts: %s", err);
 		goto fail;
 	}
+	store_set_max_size(a->store, cfg->database.max_size_mb);
 	/* Inspections are due from the day the county started using pvrelief, not from 1970. */
 	if (store_meta_get(a->store, "installed_at", buf, sizeof buf) == 0) {
 		a->installed_at = strtod(buf, NULL);

@@ -69,6 +69,7 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 		analysis_free(a);
 		return NULL;
 	}
+	store_set_max_size(a->store, cfg->database.max_size_mb);
 	for (size_t s = 0; s < cfg->n_stations; s++) {
 		struct astation *as = &a->st[s];
 		as->cfg = &cfg->stations[s];

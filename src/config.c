@@ -311,7 +311,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 {
 	static const char *const log_keys[] = {"level", "syslog", NULL};
 	static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
-	static const char *const db_keys[] = {"path", "retention_days", NULL};
+	static const char *const db_keys[] = {"path", "retention_days", "max_size_mb", NULL};
 	static const char *const poll_keys[] = {
 	    "fast_interval",	"energy_interval", "identity_interval", "timeout_ms",
 	    "retries",		"unit_gap_ms",	   "workers",		"max_backoff",
@@ -326,6 +326,8 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	cfg->database.path = get_str(ld, g, "database", "path", "/var/lib/pvrelief/pvrelief.db");
 	cfg->database.retention_days =
 	    get_int(ld, g, "database", "retention_days", 1, 35, 1, 3650, "days");
+	cfg->database.max_size_mb =
+	    get_int(ld, g, "database", "max_size_mb", 1, 0, 0, 1048576, "MB");
 
 	g = group(ld, root, "polling");
 	check_keys(ld, g, "polling", poll_keys);

@@ -21,6 +21,7 @@
 #include "pvrelief/mqtt.h"
 #include "pvrelief/notify.h"
 #include "pvrelief/poller.h"
+#include "pvrelief/pollqueue.h"
 #include "pvrelief/store.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/webhook.h"
@@ -37,6 +38,7 @@ struct runtime {
 	struct mqtt *mqtt;	   /* NULL without MQTT */
 	struct webhook *webhook;   /* NULL without webhooks */
 	struct alerts *alerts;
+	struct pollqueue *pending; /* readings the previous poller could not store */
 };
 
 /* Configuration problems: plain "file:line: sentence" lines on stderr before anything has
@@ -79,8 +81,11 @@ static int start_services(struct runtime *rt)
 {
 	const struct config *cfg = rt->cfg;
 	rt->weather = weather_new(cfg);
+	store_set_max_size(rt->store, cfg->database.max_size_mb);
 	if (!(rt->poller = poller_new(cfg, rt->clk)))
 		return -1;
+	poller_adopt_pending(rt->poller, rt->pending);
+	rt->pending = NULL;
 	if (!(rt->analysis = analysis_new(cfg, rt->clk, rt->weather)))
 		return -1;
 	if (cfg->mqtt.enabled && !(rt->mqtt = mqtt_new(cfg, cfg->database.path)))
@@ -105,6 +110,9 @@ static void stop_services(struct runtime *rt)
 	alerts_stop(rt->alerts);
 	analysis_stop(rt->analysis);
 	poller_stop(rt->poller);
+	/* A reload must not lose what a full disk kept in memory: the next poller stores it. */
+	if (!rt->pending)
+		rt->pending = poller_take_pending(rt->poller);
 	if (rt->mqtt)
 		mqtt_stop(rt->mqtt, 5000);
 	alerts_free(rt->alerts);
@@ -295,6 +303,7 @@ int daemon_run(const struct daemon_options *opt)
 	status = 0;
 out:
 	stop_services(&rt);
+	pollqueue_free(rt.pending);
 	store_close(rt.store);
 	clock_free(rt.clk);
 	config_free(rt.cfg);

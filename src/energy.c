@@ -47,8 +47,17 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 {
 	unsigned q = 0;
 	*delta_wh = 0;
-	if (s->ts > 0 && !(ts > s->ts))
+	if (s->ts > 0 && !(ts > s->ts)) {
+		/* The clock went back (an NTP correction). Until it passes the last reading's
+		 * time again nothing is counted; the counter keeps rising meanwhile, so the
+		 * time it had to rise is measured from the earliest time seen after the jump,
+		 * lest the catch-up be judged too steep and rebased away as a reset. */
+		if (ts < s->total_ts)
+			s->total_ts = ts;
+		if (s->cand_count > 0 && ts < s->cand_ts)
+			s->cand_ts = ts;
 		return ENERGY_Q_BAD_TIME;
+	}
 
 	if (r->sentinel & ((1u << RF_POWER_W) | (1u << RF_ENERGY_TOTAL_WH)))
 		q |= ENERGY_Q_SENTINEL;

@@ -33,6 +33,7 @@ struct mblink {
 	int timeout_ms;
 	char *host, *service; /* RTU over TCP only */
 	int sock;	      /* RTU over TCP only: the connected socket, or -1 */
+	int tcp;	      /* Modbus TCP: replies are checked here (see tcp_read) */
 	char err[160];
 };
 
@@ -52,7 +53,10 @@ struct mblink *mblink_new_tcp(const char *host, int port)
 	char service[16];
 	snprintf(service, sizeof service, "%d", port);
 	modbus_t *ctx = modbus_new_tcp_pi(host, service);
-	return ctx ? wrap(ctx) : NULL;
+	struct mblink *l = ctx ? wrap(ctx) : NULL;
+	if (l)
+		l->tcp = 1;
+	return l;
 }
 
 struct mblink *mblink_new_rtu(const char *device, int baud, char parity, int data_bits,
@@ -263,6 +267,57 @@ static int classify(int e)
 	}
 }
 
+/* Reads over Modbus TCP. libmodbus 3.1.6 checks a TCP reply's transaction id, function and
+ * byte count but not its unit id, so a gateway answering for another unit behind it would
+ * have that unit's registers taken for the requested one's. The request is therefore sent
+ * raw and the whole reply checked here. modbus_send_raw_request sends transaction id 0
+ * (modbus.c: "The t_id is left to zero"); one request is outstanding at a time and the link
+ * is closed after any bad reply, so id 0 still tells a reply to this request from any other.
+ * Returns 0, or an errno-style code for classify() with a detail in *why (NULL when
+ * modbus_strerror says it). */
+static int tcp_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_t count,
+		    uint16_t *dest, const char **why)
+{
+	uint8_t req[6] = {(uint8_t)unit, (uint8_t)function, (uint8_t)(addr >> 8),
+			  (uint8_t)(addr & 0xff), (uint8_t)(count >> 8), (uint8_t)(count & 0xff)};
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	*why = NULL;
+	if (modbus_send_raw_request(l->ctx, req, (int)sizeof req) < 0)
+		return errno;
+	int n = modbus_receive_confirmation(l->ctx, rsp);
+	if (n < 0)
+		return errno;
+	if (n < 9) {
+		*why = "short reply";
+		return EMBBADDATA;
+	}
+	if (rsp[0] != 0 || rsp[1] != 0 || rsp[2] != 0 || rsp[3] != 0) {
+		*why = "reply to another transaction";
+		return EMBBADDATA;
+	}
+	if ((rsp[4] << 8 | rsp[5]) != n - 6) {
+		*why = "MBAP length does not match the reply";
+		return EMBBADDATA;
+	}
+	if (rsp[6] != unit) {
+		*why = "reply from another unit";
+		return EMBBADSLAVE;
+	}
+	if (rsp[7] == (function | 0x80))
+		return MODBUS_ENOBASE + rsp[8];
+	if (rsp[7] != function) {
+		*why = "reply with another function code";
+		return EMBBADDATA;
+	}
+	if (rsp[8] != 2 * count || n != 9 + 2 * count) {
+		*why = "short reply";
+		return EMBMDATA;
+	}
+	for (int i = 0; i < count; i++)
+		dest[i] = (uint16_t)(rsp[9 + 2 * i] << 8 | rsp[10 + 2 * i]);
+	return 0;
+}
+
 int mblink_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_t count,
 		uint16_t *dest)
 {
@@ -275,14 +330,23 @@ int mblink_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_
 	if ((rc = mblink_connect(l)) != MBLINK_OK)
 		return rc;
 	modbus_set_slave(l->ctx, unit);
-	int n = function == 3 ? modbus_read_registers(l->ctx, addr, count, dest)
-			      : modbus_read_input_registers(l->ctx, addr, count, dest);
-	if (n == count)
-		return MBLINK_OK;
-	int e = n < 0 ? errno : EMBMDATA;
+	int e;
+	const char *why = NULL;
+	if (l->tcp) {
+		if ((e = tcp_read(l, unit, function, addr, count, dest, &why)) == 0)
+			return MBLINK_OK;
+	} else {
+		int n = function == 3 ? modbus_read_registers(l->ctx, addr, count, dest)
+				      : modbus_read_input_registers(l->ctx, addr, count, dest);
+		if (n == count)
+			return MBLINK_OK;
+		e = n < 0 ? errno : EMBMDATA;
+		if (n >= 0)
+			why = "short reply";
+	}
 	rc = classify(e);
 	snprintf(l->err, sizeof l->err, "function %d at %u (%u registers): %s", function, addr,
-		 count, n < 0 ? modbus_strerror(e) : "short reply");
+		 count, why ? why : modbus_strerror(e));
 	if (rc != MBLINK_EEXCEPTION) {
 		/* After a timeout or a garbled reply the stream may hold a late answer that
 		 * would be taken for the next request's: start again on a new connection. */

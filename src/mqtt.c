@@ -582,6 +582,7 @@ struct mqtt *mqtt_new(const struct config *cfg, const char *db_path)
 		log_err("mqtt outbox: %s", err);
 		return NULL;
 	}
+	store_set_max_size(st, cfg->database.max_size_mb);
 	struct mqtt *m = xcalloc(1, sizeof *m);
 	m->st = st;
 	m->db_path = xstrdup(db_path);

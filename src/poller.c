@@ -51,6 +51,7 @@ struct pdev {
 	double retry_at;
 	unsigned complaints;
 	double last_sensor_ts;
+	double back_seen; /* poller.back_s when the due times were last moved with the clock */
 	int prefetch_refused;
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
@@ -65,6 +66,7 @@ struct endpoint {
 	int connect_wait_ms;
 	int busy;	/* guarded by sched_lock */
 	double due;	/* clock time of the next visit; guarded by sched_lock */
+	double back_seen; /* poller.back_s that due accounts for; guarded by sched_lock */
 };
 
 /* Whether the sun is down at a station: a full sun position per device poll would cost more
@@ -94,6 +96,7 @@ struct poller {
 	pthread_t scheduler, writer;
 	pthread_t *workers;
 	int n_workers, started;
+	double back_s; /* how far the clock has stepped back in all; guarded by sched_lock */
 	_Atomic double heartbeat;
 
 	pthread_mutex_t live_lock;
@@ -235,6 +238,7 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 		log_err("poller: %s", err);
 		goto fail;
 	}
+	store_set_max_size(p->store, cfg->database.max_size_mb);
 	p->n_devs = config_device_count(cfg);
 	p->devs = xcalloc(p->n_devs, sizeof *p->devs);
 	p->night = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *p->night);
@@ -655,13 +659,29 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	record_success(p, ep, d, done, night, due_at, &r);
 }
 
+/* Due times set before the clock stepped back (an NTP correction) move back with it:
+ * otherwise polling would stop for as long as the step. Called by the worker that owns the
+ * device, with back_s read under sched_lock. */
+static void follow_clock_back(struct pdev *d, double back_s)
+{
+	double by = back_s - d->back_seen;
+	if (by <= 0)
+		return;
+	for (int k = 0; k < TIER_COUNT; k++)
+		d->next_due[k] -= by;
+	d->retry_at = d->retry_at > 0 ? d->retry_at - by : 0;
+	d->back_seen = back_s;
+}
+
 /* One visit of an endpoint: every device that is due, one after another, with the quiet gap
  * the bus needs between unit ids. A connection failure fails the whole endpoint at once
  * rather than waiting out one timeout per device. */
-static void visit(struct poller *p, struct endpoint *ep)
+static void visit(struct poller *p, struct endpoint *ep, double back_s)
 {
 	double t = now_clock(p);
 	int polled = 0;
+	for (size_t i = 0; i < ep->n_devs; i++)
+		follow_clock_back(ep->devs[i], back_s);
 	if (!mblink_connected(ep->link)) {
 		int r = mblink_connect(ep->link);
 		if (r != MBLINK_OK) {
@@ -724,12 +744,14 @@ static void *worker_main(void *arg)
 		size_t idx = p->ready[p->ready_head];
 		p->ready_head = (p->ready_head + 1) % p->n_devs;
 		p->ready_len--;
+		double back_s = p->back_s;
 		pthread_mutex_unlock(&p->sched_lock);
 		struct endpoint *ep = &p->eps[idx];
-		visit(p, ep);
+		visit(p, ep, back_s);
 		double due = endpoint_due(ep);
 		pthread_mutex_lock(&p->sched_lock);
-		ep->due = due;
+		ep->due = due - (p->back_s - back_s);
+		ep->back_seen = p->back_s;
 		if (due <= now_clock(p) && !p->stopping) {
 			/* Due again already (a short interval on a fast clock): back in line at
 			 * once rather than at the scheduler's next scan. */
@@ -748,17 +770,33 @@ static void *worker_main(void *arg)
 static void *scheduler_main(void *arg)
 {
 	struct poller *p = arg;
+	double last_t = now_clock(p), last_mono = clock_monotonic_now();
 	for (;;) {
-		double t = now_clock(p);
-		p->heartbeat = clock_monotonic_now();
+		double t = now_clock(p), mono = clock_monotonic_now();
+		p->heartbeat = mono;
+		/* The wall clock moved by more than the time that passed: an NTP step. */
+		double jump = (t - last_t) - (mono - last_mono) * clock_rate(p->clk);
+		int jumped = fabs(jump) > 2.0 * clock_rate(p->clk);
+		if (jumped)
+			log_warn("the clock jumped %s by %.0f s; polling goes on from the new time",
+				 jump < 0 ? "back" : "forward", fabs(jump));
+		last_t = t;
+		last_mono = mono;
 		pthread_mutex_lock(&p->sched_lock);
 		if (p->stopping) {
 			pthread_mutex_unlock(&p->sched_lock);
 			break;
 		}
+		if (jumped && jump < 0)
+			p->back_s += -jump;
 		int handed = 0;
 		for (size_t i = 0; i < p->n_eps; i++) {
 			struct endpoint *ep = &p->eps[i];
+			/* A busy endpoint's worker moves its due time when it is done. */
+			if (!ep->busy && ep->back_seen < p->back_s) {
+				ep->due -= p->back_s - ep->back_seen;
+				ep->back_seen = p->back_s;
+			}
 			if (ep->busy || ep->due > t)
 				continue;
 			ep->busy = 1;
@@ -797,10 +835,13 @@ static void flush_diag(struct poller *p)
 
 /* Commits one batch; on failure (a full disk, a locked database) the rows stay queued and
  * are retried, so nothing polled is lost while the problem lasts. */
-static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag)
+static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag,
+		       char *why, size_t whylen)
 {
-	if (store_begin(p->store) != 0)
+	if (store_begin(p->store) != 0) {
+		snprintf(why, whylen, "%s", store_errmsg(p->store));
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct pollqueue_row *w = &rows[i];
 		struct store_reading sr = {.device_id = w->device_id, .station = w->station,
@@ -810,13 +851,33 @@ static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, i
 					   .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
 					   .energy = &w->energy};
 		if (store_reading_put(p->store, &sr) != 0) {
+			/* The reason, before the rollback replaces it with "not an error". */
+			snprintf(why, whylen, "%s", store_errmsg(p->store));
 			store_rollback(p->store);
 			return -1;
 		}
 	}
 	if (with_diag)
 		flush_diag(p);
-	return store_commit(p->store);
+	if (store_commit(p->store) != 0) {
+		snprintf(why, whylen, "commit failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sleeps ms of real time unless the poller is told to stop meanwhile, so that a writer
+ * backing off from a full disk does not hold up a reload or a shutdown. */
+static void writer_backoff(struct poller *p, int ms)
+{
+	for (int slept = 0; slept < ms; slept += 100) {
+		pthread_mutex_lock(&p->sched_lock);
+		int stopping = p->stopping;
+		pthread_mutex_unlock(&p->sched_lock);
+		if (stopping)
+			return;
+		sleep_real_ms(100);
+	}
 }
 
 static void *writer_main(void *arg)
@@ -839,7 +900,8 @@ static void *writer_main(void *arg)
 		double mono = clock_monotonic_now();
 		int diag = mono >= next_diag;
 		if (n > 0 || diag) {
-			if (write_batch(p, rows, n, diag) == 0) {
+			char why[160];
+			if (write_batch(p, rows, n, diag, why, sizeof why) == 0) {
 				pollqueue_drop(p->queue, n);
 				atomic_fetch_add(&p->rows_written, n);
 				if (failing)
@@ -854,11 +916,11 @@ static void *writer_main(void *arg)
 				if (!failing++)
 					log_err("database %s: cannot store readings (%s); keeping %zu "
 						"in memory and retrying",
-						p->cfg->database.path, store_errmsg(p->store),
+						p->cfg->database.path, why,
 						pollqueue_length(p->queue));
 				if (stopping)
 					break;
-				sleep_real_ms((int)(backoff * 1000));
+				writer_backoff(p, (int)(backoff * 1000));
 				backoff = fmin(backoff * 2, 30);
 				continue;
 			}
@@ -876,9 +938,56 @@ static void *writer_main(void *arg)
 		}
 	}
 	if (pollqueue_length(p->queue) > 0)
-		log_err("database %s: %zu readings could not be stored before stopping",
-			p->cfg->database.path, pollqueue_length(p->queue));
+		log_warn("database %s: %zu readings not stored when polling stopped",
+			 p->cfg->database.path, pollqueue_length(p->queue));
 	return NULL;
+}
+
+/* ---- handing unwritten readings across a reload ---- */
+
+struct pollqueue *poller_take_pending(struct poller *p)
+{
+	if (!p || pollqueue_length(p->queue) == 0)
+		return NULL;
+	struct pollqueue *q = p->queue;
+	p->queue = pollqueue_new();
+	return q;
+}
+
+void poller_adopt_pending(struct poller *p, struct pollqueue *q)
+{
+	size_t n, kept = 0, dropped = 0;
+	if (!q)
+		return;
+	struct pollqueue_row *rows = pollqueue_peek(q, pollqueue_length(q), 0, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct pollqueue_row row = rows[i];
+		struct pdev *d = NULL;
+		for (size_t k = 0; k < p->n_devs && !d; k++)
+			if (p->devs[k].db_id == row.device_id)
+				d = &p->devs[k];
+		if (!d) {
+			dropped++;
+			continue;
+		}
+		/* The row's station name belonged to the previous configuration. */
+		row.station = d->st->id;
+		d->energy = row.energy;
+		char day[11];
+		store_local_day(row.ts, p->cfg->utc_offset_s, day);
+		if (strcmp(day, d->day) == 0)
+			d->live.energy_today_wh += row.delta_wh;
+		pollqueue_push(p->queue, &row);
+		kept++;
+	}
+	pollqueue_free(q);
+	if (kept)
+		log_info("database %s: %zu readings not yet stored are kept for the writer",
+			 p->cfg->database.path, kept);
+	if (dropped)
+		log_warn("database %s: %zu readings not yet stored belong to devices no longer "
+			 "configured and are dropped",
+			 p->cfg->database.path, dropped);
 }
 
 /* ---- control ---- */

@@ -27,7 +27,13 @@ struct pollqueue *pollqueue_new(void)
 {
 	struct pollqueue *q = xcalloc(1, sizeof *q);
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->cond, NULL);
+	/* Waits are measured on the monotonic clock: a wall clock stepped back would
+	 * otherwise hold the writer for as long as the step. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	q->cap = 1024;
 	q->ring = xcalloc(q->cap, sizeof *q->ring);
 	return q;
@@ -119,7 +125,7 @@ struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_m
 	pthread_mutex_lock(&q->lock);
 	if (q->len == 0 && wait_ms > 0) {
 		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += wait_ms / 1000;
 		until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {

@@ -166,6 +166,25 @@ void store_close(struct store *st)
 	free(st);
 }
 
+int store_set_max_size(struct store *st, int max_size_mb)
+{
+	sqlite3_stmt *s;
+	long long page_size = 4096, pages = 4294967294LL; /* SQLite's own upper bound */
+	if (sqlite3_prepare_v2(st->db, "PRAGMA page_size", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0)
+			page_size = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (max_size_mb > 0)
+		pages = (long long)max_size_mb * 1048576 / page_size;
+	/* max_page_count belongs to the connection, so every connection sets it. SQLite
+	 * never sets it below the current size: a database already larger stays usable for
+	 * reading and for writes that reuse free pages. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+	return store_exec(st, sql);
+}
+
 int store_schema_version(const struct store *st)
 {
 	return st->version;

@@ -114,6 +114,7 @@ struct config {
 	struct {
 		char *path;
 		int retention_days;
+		int max_size_mb; /* 0: unlimited */
 	} database;
 	struct {
 		int fast_interval_s;	 /* power and state */

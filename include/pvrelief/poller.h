@@ -72,6 +72,16 @@ struct poller_stats {
 /* Returns a poller for cfg (borrowed: must outlive the poller) on clk; it opens its own
  * connection to the database at cfg->database.path. NULL with a logged reason on failure. */
 struct poller *poller_new(const struct config *cfg, struct clock *clk);
+struct pollqueue;
+/* Takes from a stopped poller the readings its writer could not store (a full disk); the
+ * caller owns the queue (pollqueue_free) and hands it to the next poller with
+ * poller_adopt_pending. Returns NULL when nothing is waiting. */
+struct pollqueue *poller_take_pending(struct poller *p);
+/* Before poller_start: queues the readings a previous poller could not store, for this
+ * poller's writer, and continues each device's energy accounting from its newest queued
+ * reading (the database holds an older state), so they are neither lost nor counted
+ * twice. Rows of devices no longer configured are dropped with a log line. Frees q. */
+void poller_adopt_pending(struct poller *p, struct pollqueue *q);
 /* Sets the listener called with each result (before poller_start). */
 void poller_set_listener(struct poller *p, poller_listener fn, void *ctx);
 /* Starts the scheduler, the workers and the writer; returns 0 or negative. */

@@ -18,6 +18,9 @@ enum store_flags {
 struct store *store_open(const char *path, int flags, char *err, size_t errlen);
 /* Closes the database and releases the lock; accepts NULL. */
 void store_close(struct store *st);
+/* Limits the database file to max_size_mb (0: no limit) for writes on this connection:
+ * a write that would grow it further fails as if the disk were full. Returns 0 or negative. */
+int store_set_max_size(struct store *st, int max_size_mb);
 /* Returns the schema version the database is at. */
 int store_schema_version(const struct store *st);
 /* Begins a write transaction; returns 0 or a negative code. */
