@@ -327,11 +327,8 @@ static void observe(struct alerts *a, const struct verdict *v, double now)
 
 static int sun_up(const struct config_station *st, double t)
 {
-	struct solar_position sp;
 	/* A few degrees above the horizon: at dawn and dusk an inverter may rightly sleep. */
-	return solar_position(t, st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
-			      SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
-	       sp.elevation_deg > 5.0;
+	return solar_elevation_approx_deg(t, st->lat_deg, st->lon_deg) > 5.0;
 }
 
 static struct verdict verdict_for(enum alert_kind kind, int station, int device)

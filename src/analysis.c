@@ -138,10 +138,8 @@ static const struct irradiance_month_scale *month_scale(struct astation *as, dou
 
 static int sun_up(const struct astation *as, double t)
 {
-	struct solar_position sp;
-	return solar_position(t, as->site.lat_deg, as->site.lon_deg, as->site.altitude_m, 1013.25,
-			      15.0, SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
-	       sp.elevation_deg > 0;
+	/* Daylight slots only: the approximate elevation (half a degree) is enough. */
+	return solar_elevation_approx_deg(t, as->site.lat_deg, as->site.lon_deg) > 0;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills *w and the choice. */

@@ -114,4 +114,9 @@ double solar_module_temp_c(double poa_w_m2, double air_temp_c, double wind_m_s, 
  * poa_w_m2 and the back-to-cell difference delta_t_c at 1000 W/m2 (SOLAR_SANDIA_OPEN_RACK_DT_C). */
 double solar_cell_temp_c(double module_temp_c, double poa_w_m2, double delta_t_c);
 
+/* Returns the sun's elevation in degrees at a time and place to about half a degree (NOAA's
+ * approximate equations, no refraction): enough to tell day from night, and many times cheaper
+ * than solar_position, which the irradiance models need. */
+double solar_elevation_approx_deg(double unix_time_s, double lat_deg, double lon_deg);
+
 #endif

@@ -492,8 +492,37 @@ static void test_chain_tilt_gain(void)
 	}
 }
 
+/* The approximate elevation used for day and night agrees with SPA to within a degree over
+ * a year of random times at Chinese and other latitudes (SPA includes refraction, worth up to
+ * half a degree near the horizon). */
+static void test_elevation_approx(void)
+{
+	unsigned seed = 12345;
+	double worst = 0;
+	for (int i = 0; i < 2000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		double t = 1767225600.0 + (seed % 31536000u);	      /* during 2026 */
+		seed = seed * 1103515245u + 12345u;
+		double lat = -60.0 + (seed % 12000u) / 100.0;
+		seed = seed * 1103515245u + 12345u;
+		double lon = -180.0 + (seed % 36000u) / 100.0;
+		struct solar_position sp;
+		if (solar_position(t, lat, lon, 0, 1013.25, 15, SOLAR_DELTA_T_DEFAULT_S, &sp) != 0)
+			continue;
+		if (sp.elevation_deg < -10)
+			continue;
+		double d = fabs(solar_elevation_approx_deg(t, lat, lon) - sp.elevation_deg);
+		worst = d > worst ? d : worst;
+	}
+	CHECK(worst < 1.0);
+	/* Noon at the June solstice at Hefei: about 81.6 degrees; midnight: far below. */
+	CHECK_NEAR(solar_elevation_approx_deg(1782015165.0, 31.82, 117.23), 81.6, 0.5);
+	CHECK(solar_elevation_approx_deg(1782015165.0 + 43200.0, 31.82, 117.23) < -30);
+}
+
 int main(void)
 {
+	test_elevation_approx();
 	test_unix_utc();
 	test_spa_report_example();
 	test_spa_nrel_reference();
