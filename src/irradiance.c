@@ -330,8 +330,10 @@ void irradiance_choose(const struct irradiance_availability *av, struct irradian
 	}
 	out->source = IRRADIANCE_CLEARSKY_SCALED;
 	out->grade = IRRADIANCE_GRADE_CLEARSKY_UNSCALED;
-	snprintf(
-	    out->reason, sizeof out->reason,
-	    "%s; no typical-year value for the month and %zu peers (< %zu); unscaled clear sky",
-	    why, av->healthy_peers, minp);
+	/* A reason cut short is still a reason: the length is checked only to say so. */
+	if (snprintf(out->reason, sizeof out->reason,
+		     "%s; no typical-year value for the month and %zu peers (< %zu); unscaled "
+		     "clear sky",
+		     why, av->healthy_peers, minp) >= (int)sizeof out->reason)
+		out->reason[sizeof out->reason - 2] = '.';
 }
