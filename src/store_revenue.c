@@ -49,8 +49,8 @@ static const struct kind_desc kinds[STORE_REV_NKINDS] = {
 
 /* The generic statements are built once from the descriptors; store_stmt caches prepared
  * statements by the address of their text, which these buffers keep for the process. */
-static char sql_select[STORE_REV_NKINDS][512], sql_insert[STORE_REV_NKINDS][512],
-    sql_update[STORE_REV_NKINDS][512];
+static char sql_select[STORE_REV_NKINDS][1024], sql_insert[STORE_REV_NKINDS][1024],
+    sql_update[STORE_REV_NKINDS][1024];
 
 /* Appends text to a fixed buffer, cutting at its size (the buffers fit every descriptor). */
 static void append(char *dst, size_t cap, const char *text)
