@@ -470,10 +470,30 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The median of a sorted array (n) without one element equal to x: a station is compared
+ * with the others, not with itself. NAN when fewer than three others remain. */
+static double median_without(const double *sorted, size_t n, double x)
+{
+	if (n < 4)
+		return NAN;
+	size_t skip = 0;
+	while (skip < n && sorted[skip] < x)
+		skip++;
+	if (skip == n || sorted[skip] != x)
+		skip = n; /* x is not in the array: nothing to leave out */
+	size_t m = skip == n ? n : n - 1;
+	if (m < 3)
+		return NAN;
+#define AT(i) sorted[(i) < skip ? (i) : (i) + 1]
+	double med = m % 2 ? AT(m / 2) : (AT(m / 2 - 1) + AT(m / 2)) / 2;
+#undef AT
+	return med;
+}
+
 /* Low efficiency over the configured number of judged days, a sudden PR drop against the
  * station's own baseline, and the slow decline against its peers that says "clean me". */
 static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_station *eff,
-			     size_t n_eff, double peer_yf, double now)
+			     size_t n_eff, const double *yf_sorted, size_t n_yf, double now)
 {
 	const struct config *cfg = a->cfg;
 	const struct config_station *st = &cfg->stations[s];
@@ -529,28 +549,32 @@ static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_s
 	}
 	observe(a, &pv, now);
 
-	/* Cleaning due: today's yield against the median of the other stations'. It clears
-	 * only once a cleaning is logged and the yield has come back. */
+	/* Cleaning due: the last hour's yield against the median of the stations'. An hour,
+	 * not the day: after a cleaning the ratio must be able to recover the same day. It
+	 * clears only once a cleaning is logged and the yield has come back. */
 	struct verdict cv = verdict_for(ALERT_CLEANING_DUE, (int)s, -1);
 	cv.obs.thresholded = 1;
 	cv.obs.alert_below = 1;
 	cv.obs.threshold = 1.0 - cfg->alerts.soiling_drop;
-	if (s < n_eff && eff[s].valid && isfinite(eff[s].day.yf_h) && isfinite(peer_yf) &&
-	    peer_yf > 0.5) {
-		cv.obs.value = eff[s].day.yf_h / peer_yf;
+	double peer_yf = s < n_eff && eff[s].valid
+			     ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h)
+			     : NAN;
+	if (s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) && isfinite(peer_yf) &&
+	    peer_yf > 0.1) {
+		cv.obs.value = eff[s].hour.yf_h / peer_yf;
 		cv.obs.verdict = ALERT_HOLDS;
 		double cleaned = 0;
 		store_maintenance_last(a->store, st->id, "cleaning", &cleaned);
 		if (cv.obs.value >= cv.obs.threshold && now - cleaned > 7 * 86400.0)
 			cv.obs.verdict = ALERT_UNKNOWN;
 		add_fig(&cv, "yield_ratio", cv.obs.value, "");
-		add_fig(&cv, "yield_h", eff[s].day.yf_h, "h");
+		add_fig(&cv, "yield_h", eff[s].hour.yf_h, "h");
 		add_fig(&cv, "peer_yield_h", peer_yf, "h");
 		snprintf(cv.detail, sizeof cv.detail,
-			 a->zh ? "今日等效利用小时%.2f h，仅为邻近电站中位数%.2f h的%.0f%%，疑似组件积灰"
-			       : "today's yield %.2f h is %.0f%% of the other stations' median %.2f h: "
+			 a->zh ? "近一小时等效利用小时%.2f h，仅为其他电站中位数%.2f h的%.0f%%，疑似组件积灰"
+			       : "last hour's yield %.2f h is %.0f%% of the other stations' median %.2f h: "
 				 "the panels may need cleaning",
-			 eff[s].day.yf_h, a->zh ? peer_yf : 100.0 * cv.obs.value,
+			 eff[s].hour.yf_h, a->zh ? peer_yf : 100.0 * cv.obs.value,
 			 a->zh ? 100.0 * cv.obs.value : peer_yf);
 	}
 	observe(a, &cv, now);
@@ -666,23 +690,23 @@ void alerts_evaluate(struct alerts *a, double now)
 	poller_snapshot(a->poller, live, ns);
 	size_t n_eff = a->analysis ? analysis_snapshot(a->analysis, eff, ns, &county) : 0;
 
-	/* What the other stations do, for zero output and soiling: specific power now and
-	 * today's yield, medians over the stations online. */
+	/* What the other stations do, for zero output and soiling: specific power now and the
+	 * last hour's yield, medians over the stations online. */
 	double *spec = xcalloc(ns ? ns : 1, sizeof *spec), *yf = xcalloc(ns ? ns : 1, sizeof *yf);
 	size_t n_spec = 0, n_yf = 0;
 	for (size_t s = 0; s < ns; s++) {
 		if (live[s].online > 0 && live[s].online == live[s].devices)
 			spec[n_spec++] = live[s].power_w / cfg->stations[s].capacity_kwp;
-		if (s < n_eff && eff[s].valid && isfinite(eff[s].day.yf_h) && eff[s].day.yf_h > 0)
-			yf[n_yf++] = eff[s].day.yf_h;
+		if (s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h))
+			yf[n_yf++] = eff[s].hour.yf_h;
 	}
 	double peer_spec = n_spec >= 3 ? median(spec, n_spec) : NAN;
-	double peer_yf = n_yf >= 3 ? median(yf, n_yf) : NAN;
+	qsort(yf, n_yf, sizeof *yf, cmp_double);
 
 	for (size_t s = 0; s < ns; s++) {
 		device_rules(a, s, &devs[a->first_dev[s]], sun_up(&cfg->stations[s], now), now);
 		station_rules(a, s, &live[s], &devs[a->first_dev[s]], peer_spec, now);
-		efficiency_rules(a, s, eff, n_eff, peer_yf, now);
+		efficiency_rules(a, s, eff, n_eff, yf, n_yf, now);
 	}
 	/* The county: month-to-date generation parameter below its target, judged only when the
 	 * well-measured stations agree. */
