@@ -220,9 +220,10 @@ static char *read_secret(struct loader *ld, const config_setting_t *s, const cha
 		err_at(ld, s, "%s: cannot read %s: %s", what, path, strerror(errno));
 		return NULL;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	/* Others, not the group: under systemd the file is root:pvrelief, mode 0640. */
+	if (st.st_mode & S_IRWXO) {
 		err_at(ld, s, "%s: %s holds a secret but is accessible to others (mode %03o); "
-			      "run chmod 600 on it",
+			      "run chmod o-rwx on it",
 		       what, path, (unsigned)(st.st_mode & 0777));
 		return NULL;
 	}
@@ -438,6 +439,26 @@ static void load_efficiency(struct loader *ld, struct config *cfg, const config_
 	get_monthly(ld, g, w, cfg->efficiency.monthly_irradiation_kwh_m2);
 }
 
+/* Chat-group robots are addressed by URLs that carry their key (WeCom "key=", DingTalk and
+ * others "access_token="): whoever reads such a URL can post as the county. */
+static int url_holds_key(const char *url)
+{
+	return strstr(url, "key=") || strstr(url, "access_token=") || strstr(url, "token=") ||
+	       strstr(url, "/hook/");
+}
+
+/* A configuration file holding a secret must not be readable by others. */
+static void check_private(struct loader *ld, const config_setting_t *s, const char *what)
+{
+	struct stat st;
+	const char *file = file_of(ld, s);
+	if (stat(file, &st) == 0 && (st.st_mode & S_IRWXO))
+		err_at(ld, s,
+		       "webhook \"%s\": its URL holds the robot's key, so %s must not be "
+		       "accessible to others (mode %03o); run chmod o-rwx on it",
+		       what, file, (unsigned)(st.st_mode & 0777));
+}
+
 static void load_webhooks(struct loader *ld, struct config *cfg, const config_setting_t *alerts)
 {
 	static const char *const keys[] = {"name", "kind", "url", "secret_file", "timeout_ms", NULL};
@@ -466,6 +487,8 @@ static void load_webhooks(struct loader *ld, struct config *cfg, const config_se
 		if (*h->secret_file)
 			h->secret = read_secret(ld, config_setting_get_member(g, "secret_file"),
 						"webhook", h->secret_file);
+		if (url_holds_key(h->url))
+			check_private(ld, config_setting_get_member(g, "url"), h->name);
 	}
 }
 

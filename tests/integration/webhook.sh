@@ -28,6 +28,7 @@ stations = (
 );
 alerts = { language = "zh"; webhooks = ( $2 ); };
 CONF
+	chmod 600 "$1" # robot URLs carry their keys
 }
 write_conf "$WORK/four.conf" "
   { name = \"wecom-ops\"; kind = \"wecom\"; url = \"$base/wecom/send?key=WECOMKEY123\"; },

@@ -230,6 +230,29 @@ static void test_secret_permissions(void)
 	free(e);
 	unlink(secret);
 	free(secret);
+
+	/* A robot URL carries its key: the file holding it must be private too. */
+	snprintf(text, sizeof text,
+		 "%salerts = { webhooks = ( { name = \"ops\"; kind = \"wecom\"; "
+		 "url = \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K\"; } ); };\n",
+		 base);
+	char *path = write_conf("hook.conf", text);
+	chmod(path, 0644);
+	struct errlist errs = {0};
+	cfg = config_load(path, &errs);
+	e = errlist_join(&errs);
+	CHECK(cfg == NULL);
+	CHECK_CONTAINS(e, "webhook \"ops\": its URL holds the robot's key");
+	CHECK(strstr(e, "key=K") == NULL);
+	free(e);
+	errlist_clear(&errs);
+	chmod(path, 0600);
+	cfg = config_load(path, &errs);
+	CHECK(cfg != NULL);
+	config_free(cfg);
+	errlist_clear(&errs);
+	unlink(path);
+	free(path);
 }
 
 static void test_parse_time(void)
