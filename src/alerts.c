@@ -493,7 +493,8 @@ static double median_without(const double *sorted, size_t n, double x)
 /* Low efficiency over the configured number of judged days, a sudden PR drop against the
  * station's own baseline, and the slow decline against its peers that says "clean me". */
 static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_station *eff,
-			     size_t n_eff, const double *yf_sorted, size_t n_yf, double now)
+			     size_t n_eff, const double *yf_sorted, size_t n_yf, int impaired,
+			     double now)
 {
 	const struct config *cfg = a->cfg;
 	const struct config_station *st = &cfg->stations[s];
@@ -536,8 +537,10 @@ static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_s
 		if (isfinite(days[i].pr))
 			base[nb++] = days[i].pr;
 	double baseline = nb >= 3 ? median(base, nb) : NAN;
-	if (s < n_eff && eff[s].valid && eff[s].hour.judgeable && isfinite(eff[s].hour.pr) &&
-	    isfinite(baseline) && baseline > 0) {
+	/* A station with an inverter in fault or offline has that alert already: its lower
+	 * PR and yield are explained, and neither a PR drop nor soiling is judged. */
+	if (!impaired && s < n_eff && eff[s].valid && eff[s].hour.judgeable &&
+	    isfinite(eff[s].hour.pr) && isfinite(baseline) && baseline > 0) {
 		pv.obs.value = eff[s].hour.pr / baseline;
 		pv.obs.verdict = ALERT_HOLDS;
 		add_fig(&pv, "pr", eff[s].hour.pr, "");
@@ -559,8 +562,8 @@ static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_s
 	double peer_yf = s < n_eff && eff[s].valid
 			     ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h)
 			     : NAN;
-	if (s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) && isfinite(peer_yf) &&
-	    peer_yf > 0.1) {
+	if (!impaired && s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) &&
+	    isfinite(peer_yf) && peer_yf > 0.1) {
 		cv.obs.value = eff[s].hour.yf_h / peer_yf;
 		cv.obs.verdict = ALERT_HOLDS;
 		double cleaned = 0;
@@ -704,9 +707,15 @@ void alerts_evaluate(struct alerts *a, double now)
 	qsort(yf, n_yf, sizeof *yf, cmp_double);
 
 	for (size_t s = 0; s < ns; s++) {
-		device_rules(a, s, &devs[a->first_dev[s]], sun_up(&cfg->stations[s], now), now);
-		station_rules(a, s, &live[s], &devs[a->first_dev[s]], peer_spec, now);
-		efficiency_rules(a, s, eff, n_eff, yf, n_yf, now);
+		const struct config_station *st = &cfg->stations[s];
+		const struct devstate *sd = &devs[a->first_dev[s]];
+		int impaired = live[s].online < live[s].devices;
+		for (size_t i = 0; i < st->n_devices; i++)
+			impaired |= (sd[i].state_known && sd[i].state == INV_STATE_FAULT) ||
+				    sd[i].fault_code != 0;
+		device_rules(a, s, sd, sun_up(st, now), now);
+		station_rules(a, s, &live[s], sd, peer_spec, now);
+		efficiency_rules(a, s, eff, n_eff, yf, n_yf, impaired, now);
 	}
 	/* The county: month-to-date generation parameter below its target, judged only when the
 	 * well-measured stations agree. */
@@ -714,7 +723,13 @@ void alerts_evaluate(struct alerts *a, double now)
 	v.obs.thresholded = 1;
 	v.obs.alert_below = 1;
 	v.obs.threshold = cfg->efficiency.county_target;
+	/* Judged once the month holds something to judge: a theoretical generation of at least
+	 * half an hour at the county's full capacity, not the first minutes of a new month. */
+	double capacity_kwp = 0;
+	for (size_t s = 0; s < ns; s++)
+		capacity_kwp += cfg->stations[s].capacity_kwp;
 	if (n_eff && county.risk.known && isfinite(county.mtd.eta) &&
+	    county.mtd.e_th_kwh >= 0.5 * capacity_kwp &&
 	    (county.risk.alertable || !county.risk.at_risk)) {
 		v.obs.value = county.mtd.eta;
 		v.obs.verdict = ALERT_HOLDS;

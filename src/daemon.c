@@ -203,8 +203,11 @@ static void print_live(struct runtime *rt)
 		printf("%-16s %-24s %10.2f %11.1f %4zu/%-2zu", cs->id,
 		       rt->cfg->villages[cs->village].id, s->power_w / 1000.0,
 		       s->energy_today_wh / 1000.0, s->online, s->devices);
-		print_eta(eff[i].valid ? eff[i].day.eta : NAN);
-		int low = eff[i].valid && isfinite(eff[i].day.eta) &&
+		/* A figure from the first minutes of data says nothing yet: shown once the day's
+		 * window has some coverage, and "below target" only when it can be judged. */
+		int shown = eff[i].valid && eff[i].day.coverage >= 0.2;
+		print_eta(shown ? eff[i].day.eta : NAN);
+		int low = shown && eff[i].day.judgeable && isfinite(eff[i].day.eta) &&
 			  eff[i].day.eta < rt->cfg->efficiency.station_target;
 		printf("  %s%s\n", poller_state_name(s->state), low ? ", below target" : "");
 		total_w += s->power_w;
@@ -216,7 +219,7 @@ static void print_live(struct runtime *rt)
 	if (isfinite(county.mtd.eta))
 		printf("  month to date %.2f (target %.2f)%s\n", county.mtd.eta,
 		       rt->cfg->efficiency.county_target,
-		       county.risk.at_risk ? ": county target at risk" : "");
+		       county.risk.at_risk && county.risk.alertable ? ": county target at risk" : "");
 	else
 		printf("  month to date -\n");
 	fflush(stdout);
