@@ -10,6 +10,7 @@
 #include "pvrelief/csv.h"
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 
 static const char *const cost_names[REPORT_NCOSTS] = {"om", "insurance", "land_rent", "other"};
@@ -356,46 +357,8 @@ char *report_csv(const struct report *r, size_t *len)
 
 /* ---- HTML ---- */
 
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	char small[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof small) {
-		sb_add(b, small, (size_t)n);
-		return;
-	}
-	char *big = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb_add(b, big, (size_t)n);
-	free(big);
-}
-
 /* Appends text with the five HTML special characters escaped. */
-static void sb_esc(struct sb *b, const char *s)
+static void sb_esc(struct strbuf *b, const char *s)
 {
 	const char *run = s;
 	for (; *s; s++) {
@@ -407,39 +370,39 @@ static void sb_esc(struct sb *b, const char *s)
 					       : NULL;
 		if (!rep)
 			continue;
-		sb_add(b, run, (size_t)(s - run));
-		sb_add(b, rep, strlen(rep));
+		strbuf_add(b, run, (size_t)(s - run));
+		strbuf_add(b, rep, strlen(rep));
 		run = s + 1;
 	}
-	sb_add(b, run, (size_t)(s - run));
+	strbuf_add(b, run, (size_t)(s - run));
 }
 
-static void sb_yuan(struct sb *b, int64_t fen)
+static void sb_yuan(struct strbuf *b, int64_t fen)
 {
 	char y[32];
 	report_yuan(fen, y);
-	sb_add(b, y, strlen(y));
+	strbuf_add(b, y, strlen(y));
 }
 
-static void td_yuan(struct sb *b, int64_t fen)
+static void td_yuan(struct strbuf *b, int64_t fen)
 {
-	sb_add(b, "<td class=n>", 12);
+	strbuf_add(b, "<td class=n>", 12);
 	sb_yuan(b, fen);
-	sb_add(b, "</td>", 5);
+	strbuf_add(b, "</td>", 5);
 }
 
-static void td_text(struct sb *b, const char *s)
+static void td_text(struct strbuf *b, const char *s)
 {
-	sb_add(b, "<td>", 4);
+	strbuf_add(b, "<td>", 4);
 	sb_esc(b, s);
-	sb_add(b, "</td>", 5);
+	strbuf_add(b, "</td>", 5);
 }
 
 static const char *const bucket_colour[REVENUE_NBUCKETS] = {"#2f6f4f", "#4a7fb5", "#d9a441",
 							    "#8a6fb0"};
 
 /* A horizontal bar per use of revenue, labelled with the amount and its share. */
-static void svg_buckets(struct sb *b, const int64_t *alloc)
+static void svg_buckets(struct strbuf *b, const int64_t *alloc)
 {
 	int64_t total = 0, max = 1;
 	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
@@ -447,13 +410,13 @@ static void svg_buckets(struct sb *b, const int64_t *alloc)
 		if (alloc[i] > max)
 			max = alloc[i];
 	}
-	sb_printf(b, "<svg class=chart viewBox=\"0 0 640 150\" width=\"640\" height=\"150\" "
+	strbuf_printf(b, "<svg class=chart viewBox=\"0 0 640 150\" width=\"640\" height=\"150\" "
 		     "role=\"img\" aria-label=\"收益用途\">");
 	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
 		double wdt = alloc[i] > 0 ? 380.0 * (double)alloc[i] / (double)max : 0;
 		int y = 10 + i * 34;
 		char yv[32];
-		sb_printf(b,
+		strbuf_printf(b,
 			  "<text x=\"110\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>"
 			  "<rect x=\"120\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"%s\"/>"
 			  "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s 元 (%.1f%%)</text>",
@@ -461,26 +424,26 @@ static void svg_buckets(struct sb *b, const int64_t *alloc)
 			  bucket_colour[i], 126 + wdt, y + 16, report_yuan(alloc[i], yv),
 			  total > 0 ? 100.0 * (double)alloc[i] / (double)total : 0.0);
 	}
-	sb_add(b, "</svg>", 6);
+	strbuf_add(b, "</svg>", 6);
 }
 
 /* A bar per station for its η with the station and county targets as dashed lines; stations
  * without a recorded η get a "—" instead of a bar. */
-static void svg_eta(struct sb *b, const struct report *r, const size_t *idx, size_t n)
+static void svg_eta(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
 	double slot = n ? 600.0 / (double)n : 600.0;
 	if (slot > 60)
 		slot = 60;
 	double width = 40 + slot * (double)n + 20;
 	double ymax = 1.2, h = 160;
-	sb_printf(b,
+	strbuf_printf(b,
 		  "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
 		  "role=\"img\" aria-label=\"电站效率\">",
 		  width, width < 680 ? width : 680);
 	for (int k = 0; k < 2; k++) {
 		double target = k ? r->eta_county_target : r->eta_station_target;
 		double y = 10 + h - h * target / ymax;
-		sb_printf(b,
+		strbuf_printf(b,
 			  "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			  "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
 			  "%.1f</text>",
@@ -492,7 +455,7 @@ static void svg_eta(struct sb *b, const struct report *r, const size_t *idx, siz
 		if (s->has_eta) {
 			double e = s->eta < 0 ? 0 : s->eta > ymax ? ymax : s->eta;
 			double bh = h * e / ymax;
-			sb_printf(b,
+			strbuf_printf(b,
 				  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				  "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
 				  "text-anchor=\"middle\">%.2f</text>",
@@ -502,175 +465,175 @@ static void svg_eta(struct sb *b, const struct report *r, const size_t *idx, siz
 								    : "#c0392b",
 				  x + slot * 0.35, 10 + h - bh - 2, s->eta);
 		} else {
-			sb_printf(b,
+			strbuf_printf(b,
 				  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
 				  "text-anchor=\"middle\">—</text>",
 				  x + slot * 0.35, 10 + h - 4);
 		}
-		sb_printf(b, "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
+		strbuf_printf(b, "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
 			  x + slot * 0.35);
 		sb_esc(b, s->id);
-		sb_add(b, "</text>", 7);
+		strbuf_add(b, "</text>", 7);
 	}
-	sb_add(b, "</svg>", 6);
+	strbuf_add(b, "</svg>", 6);
 }
 
-static void html_kwh(struct sb *b, int has, double kwh)
+static void html_kwh(struct strbuf *b, int has, double kwh)
 {
 	if (has)
-		sb_printf(b, "<td class=n>%.1f</td>", kwh);
+		strbuf_printf(b, "<td class=n>%.1f</td>", kwh);
 	else
-		sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+		strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 }
 
-static void html_stations(struct sb *b, const struct report *r, const size_t *idx, size_t n)
+static void html_stations(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
-	sb_printf(b,
+	strbuf_printf(b,
 		  "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
 		  "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
 		  "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
 		  r->eta_station_target, r->eta_county_target);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_station *s = &r->stations[idx[i]];
-		sb_add(b, "<tr>", 4);
-		sb_add(b, "<td>", 4);
+		strbuf_add(b, "<tr>", 4);
+		strbuf_add(b, "<td>", 4);
 		sb_esc(b, s->name);
-		sb_add(b, "<br><small>", 11);
+		strbuf_add(b, "<br><small>", 11);
 		sb_esc(b, s->id);
-		sb_add(b, "</small></td>", 13);
-		sb_printf(b, "<td class=n>%.1f</td>", s->capacity_kwp);
+		strbuf_add(b, "</small></td>", 13);
+		strbuf_printf(b, "<td class=n>%.1f</td>", s->capacity_kwp);
 		html_kwh(b, s->has_measured, s->measured_kwh);
 		html_kwh(b, s->has_metered, s->metered_kwh);
 		if (s->has_measured && s->has_metered && s->metered_kwh > 0)
-			sb_printf(b, "<td class=\"n%s\">%+.1f%%%s</td>",
+			strbuf_printf(b, "<td class=\"n%s\">%+.1f%%%s</td>",
 				  s->reconcile_flag ? " flag" : "", s->diff_fraction * 100.0,
 				  s->reconcile_flag ? " 需核对" : "");
 		else
-			sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 		td_yuan(b, s->received_fen);
 		td_yuan(b, s->receivable_fen);
 		if (s->has_eta)
-			sb_printf(b, "<td class=\"n%s\">%.3f</td>",
+			strbuf_printf(b, "<td class=\"n%s\">%.3f</td>",
 				  s->eta < r->eta_station_target ? " flag" : "", s->eta);
 		else
-			sb_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
-		sb_add(b, "</tr>", 5);
+			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
+		strbuf_add(b, "</tr>", 5);
 	}
-	sb_add(b, "</tbody></table>", 16);
+	strbuf_add(b, "</tbody></table>", 16);
 }
 
-static void html_village(struct sb *b, const struct report *r, const struct report_village *v)
+static void html_village(struct strbuf *b, const struct report *r, const struct report_village *v)
 {
 	int64_t carried = 0, paid = 0;
 	for (int i = 0; i < REVENUE_NBUCKETS; i++)
 		carried += v->carry_out_fen[i];
-	sb_add(b, "<section class=village><h2>", strlen("<section class=village><h2>"));
+	strbuf_add(b, "<section class=village><h2>", strlen("<section class=village><h2>"));
 	sb_esc(b, v->town);
-	sb_add(b, " ", 1);
+	strbuf_add(b, " ", 1);
 	sb_esc(b, v->name);
-	sb_printf(b, " %s 光伏扶贫收益分配%s</h2>", r->month, r->public_notice ? "公示" : "");
-	sb_printf(b, "<p class=state>方案状态：%s</p>", state_zh(v->state));
-	sb_add(b, "<table class=sum><tbody>", strlen("<table class=sum><tbody>"));
-	sb_printf(b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
+	strbuf_printf(b, " %s 光伏扶贫收益分配%s</h2>", r->month, r->public_notice ? "公示" : "");
+	strbuf_printf(b, "<p class=state>方案状态：%s</p>", state_zh(v->state));
+	strbuf_add(b, "<table class=sum><tbody>", strlen("<table class=sum><tbody>"));
+	strbuf_printf(b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
 		  v->measured_kwh, v->metered_kwh);
-	sb_add(b, "<tr><th>本月到账收入</th>", strlen("<tr><th>本月到账收入</th>"));
+	strbuf_add(b, "<tr><th>本月到账收入</th>", strlen("<tr><th>本月到账收入</th>"));
 	td_yuan(b, v->received_fen);
-	sb_add(b, "</tr><tr><th>应收未到账补贴（不分配）</th>",
+	strbuf_add(b, "</tr><tr><th>应收未到账补贴（不分配）</th>",
 	       strlen("</tr><tr><th>应收未到账补贴（不分配）</th>"));
 	td_yuan(b, v->receivable_fen);
-	sb_add(b, "</tr>", 5);
+	strbuf_add(b, "</tr>", 5);
 	for (int c = 0; c < REPORT_NCOSTS; c++) {
-		sb_printf(b, "<tr><th>减：%s</th>", cost_zh[c]);
+		strbuf_printf(b, "<tr><th>减：%s</th>", cost_zh[c]);
 		td_yuan(b, v->cost_fen[c]);
-		sb_add(b, "</tr>", 5);
+		strbuf_add(b, "</tr>", 5);
 	}
-	sb_add(b, "<tr><th>可分配收益</th>", strlen("<tr><th>可分配收益</th>"));
+	strbuf_add(b, "<tr><th>可分配收益</th>", strlen("<tr><th>可分配收益</th>"));
 	td_yuan(b, v->distributable_fen);
-	sb_add(b, "</tr>", 5);
+	strbuf_add(b, "</tr>", 5);
 	if (v->deficit_in_fen || v->deficit_out_fen) {
-		sb_add(b, "<tr><th>上月亏空 / 结转亏空</th><td class=n>",
+		strbuf_add(b, "<tr><th>上月亏空 / 结转亏空</th><td class=n>",
 		       strlen("<tr><th>上月亏空 / 结转亏空</th><td class=n>"));
 		sb_yuan(b, v->deficit_in_fen);
-		sb_add(b, " / ", 3);
+		strbuf_add(b, " / ", 3);
 		sb_yuan(b, v->deficit_out_fen);
-		sb_add(b, "</td></tr>", 10);
+		strbuf_add(b, "</td></tr>", 10);
 	}
-	sb_add(b, "</tbody></table>", 16);
+	strbuf_add(b, "</tbody></table>", 16);
 	svg_buckets(b, v->alloc_fen);
-	sb_add(b,
+	strbuf_add(b,
 	       "<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配</th>"
 	       "<th>本月支出</th><th>结转下月</th></tr></thead><tbody>",
 	       strlen("<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配"
 		      "</th><th>本月支出</th><th>结转下月</th></tr></thead><tbody>"));
 	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
-		sb_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
+		strbuf_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
 			  report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
 			  v->share_bp[i] % 100);
 		td_yuan(b, v->carry_in_fen[i]);
 		td_yuan(b, v->alloc_fen[i]);
 		td_yuan(b, v->spent_fen[i]);
 		td_yuan(b, v->carry_out_fen[i]);
-		sb_add(b, "</tr>", 5);
+		strbuf_add(b, "</tr>", 5);
 	}
-	sb_add(b, "<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>",
+	strbuf_add(b, "<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>",
 	       strlen("<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>"));
 	td_yuan(b, carried);
-	sb_add(b, "</tr></tbody></table>", strlen("</tr></tbody></table>"));
+	strbuf_add(b, "</tr></tbody></table>", strlen("</tr></tbody></table>"));
 	int ok = posts_ok(v);
-	sb_printf(b, "<p class=\"check%s\">岗位及劳务占比：方案 %d.%02d%%", ok ? "" : " flag",
+	strbuf_printf(b, "<p class=\"check%s\">岗位及劳务占比：方案 %d.%02d%%", ok ? "" : " flag",
 		  v->policy_posts_bp / 100, v->policy_posts_bp % 100);
 	if (v->posts_share_bp >= 0)
-		sb_printf(b, "，实发 %d.%02d%%", v->posts_share_bp / 100, v->posts_share_bp % 100);
-	sb_printf(b, "（不低于 %d.%02d%%）%s</p>", v->min_posts_bp / 100, v->min_posts_bp % 100,
+		strbuf_printf(b, "，实发 %d.%02d%%", v->posts_share_bp / 100, v->posts_share_bp % 100);
+	strbuf_printf(b, "（不低于 %d.%02d%%）%s</p>", v->min_posts_bp / 100, v->min_posts_bp % 100,
 		  ok ? " ✓ 符合" : " ✗ 不符合");
 	if (v->note[0]) {
-		sb_add(b, "<p class=note>", 14);
+		strbuf_add(b, "<p class=note>", 14);
 		sb_esc(b, v->note);
-		sb_add(b, "</p>", 4);
+		strbuf_add(b, "</p>", 4);
 	}
-	sb_add(b, "<h3>发放明细</h3><table><thead><tr><th>姓名</th>",
+	strbuf_add(b, "<h3>发放明细</h3><table><thead><tr><th>姓名</th>",
 	       strlen("<h3>发放明细</h3><table><thead><tr><th>姓名</th>"));
 	if (!r->public_notice)
-		sb_add(b, "<th>身份证号</th><th>户类别</th>",
+		strbuf_add(b, "<th>身份证号</th><th>户类别</th>",
 		       strlen("<th>身份证号</th><th>户类别</th>"));
-	sb_add(b,
+	strbuf_add(b,
 	       "<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th><th>说明</th>"
 	       "</tr></thead><tbody>",
 	       strlen("<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th>"
 		      "<th>说明</th></tr></thead><tbody>"));
 	for (size_t k = 0; k < v->npayees; k++) {
 		const struct report_payee *p = &v->payees[k];
-		sb_add(b, "<tr>", 4);
+		strbuf_add(b, "<tr>", 4);
 		td_text(b, p->name);
 		if (!r->public_notice) {
 			td_text(b, p->id_masked);
 			td_text(b, p->category);
 		}
-		sb_add(b, "<td>", 4);
+		strbuf_add(b, "<td>", 4);
 		sb_esc(b, p->post_kind);
-		sb_add(b, "<br><small>", 11);
+		strbuf_add(b, "<br><small>", 11);
 		sb_esc(b, p->post_id);
-		sb_add(b, "</small></td>", 13);
+		strbuf_add(b, "</small></td>", 13);
 		if (p->required_days)
-			sb_printf(b, "<td class=n>%d / %d</td>", p->days_worked, p->required_days);
+			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked, p->required_days);
 		else
-			sb_printf(b, "<td class=n>%d</td>", p->days_worked);
+			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
 		td_yuan(b, p->standard_fen);
 		td_yuan(b, p->paid_fen);
 		td_text(b, report_reason_zh(p->reason));
-		sb_add(b, "</tr>", 5);
+		strbuf_add(b, "</tr>", 5);
 		paid += p->paid_fen;
 	}
-	sb_printf(b, "<tr class=total><td colspan=%d>合计</td>", r->public_notice ? 4 : 6);
+	strbuf_printf(b, "<tr class=total><td colspan=%d>合计</td>", r->public_notice ? 4 : 6);
 	td_yuan(b, paid);
-	sb_add(b, "<td></td></tr></tbody></table>", strlen("<td></td></tr></tbody></table>"));
-	sb_add(b, "<h3>电站</h3>", strlen("<h3>电站</h3>"));
+	strbuf_add(b, "<td></td></tr></tbody></table>", strlen("<td></td></tr></tbody></table>"));
+	strbuf_add(b, "<h3>电站</h3>", strlen("<h3>电站</h3>"));
 	html_stations(b, r, v->stations, v->nstations);
 	if (r->public_notice) {
-		sb_add(b, "<p class=notice>", 16);
-		sb_printf(b, "公示期内如有异议，请向村务监督委员会或乡镇反映。</p>");
+		strbuf_add(b, "<p class=notice>", 16);
+		strbuf_printf(b, "公示期内如有异议，请向村务监督委员会或乡镇反映。</p>");
 	}
-	sb_add(b, "</section>", 10);
+	strbuf_add(b, "</section>", 10);
 }
 
 static const char html_style[] =
@@ -690,50 +653,50 @@ static const char html_style[] =
 
 char *report_html(const struct report *r)
 {
-	struct sb b = {0};
+	struct strbuf b = {0};
 	struct report_totals t;
 	char when[40];
 	report_totals(r, &t);
 	iso_time(r->generated_unix, r->utc_offset_s, when, sizeof when);
-	sb_add(
+	strbuf_add(
 	    &b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>",
 	    strlen("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"));
 	sb_esc(&b, r->county_name);
-	sb_printf(&b, " %s 光伏扶贫电站收益分配%s</title>", r->month,
+	strbuf_printf(&b, " %s 光伏扶贫电站收益分配%s</title>", r->month,
 		  r->public_notice ? "公示" : "月报");
-	sb_add(&b, html_style, strlen(html_style));
-	sb_add(&b, "</head><body><h1>", strlen("</head><body><h1>"));
+	strbuf_add(&b, html_style, strlen(html_style));
+	strbuf_add(&b, "</head><body><h1>", strlen("</head><body><h1>"));
 	sb_esc(&b, r->county_name);
-	sb_printf(&b, " %s 村级光伏扶贫电站收益分配%s</h1>", r->month,
+	strbuf_printf(&b, " %s 村级光伏扶贫电站收益分配%s</h1>", r->month,
 		  r->public_notice ? "公示" : "月报");
-	sb_printf(&b, "<p>生成时间 %s。只分配已到账收入，应收补贴到账后再分配。</p>", when);
-	sb_add(&b, "<h2>全县汇总</h2><table class=sum><tbody>",
+	strbuf_printf(&b, "<p>生成时间 %s。只分配已到账收入，应收补贴到账后再分配。</p>", when);
+	strbuf_add(&b, "<h2>全县汇总</h2><table class=sum><tbody>",
 	       strlen("<h2>全县汇总</h2><table class=sum><tbody>"));
-	sb_printf(&b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
+	strbuf_printf(&b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
 		  t.measured_kwh, t.metered_kwh);
-	sb_add(&b, "<tr><th>到账收入</th>", strlen("<tr><th>到账收入</th>"));
+	strbuf_add(&b, "<tr><th>到账收入</th>", strlen("<tr><th>到账收入</th>"));
 	td_yuan(&b, t.received_fen);
-	sb_add(&b, "</tr><tr><th>应收未到账补贴</th>", strlen("</tr><tr><th>应收未到账补贴</th>"));
+	strbuf_add(&b, "</tr><tr><th>应收未到账补贴</th>", strlen("</tr><tr><th>应收未到账补贴</th>"));
 	td_yuan(&b, t.receivable_fen);
-	sb_add(&b, "</tr><tr><th>费用合计</th>", strlen("</tr><tr><th>费用合计</th>"));
+	strbuf_add(&b, "</tr><tr><th>费用合计</th>", strlen("</tr><tr><th>费用合计</th>"));
 	td_yuan(&b, t.costs_fen);
-	sb_add(&b, "</tr><tr><th>可分配收益</th>", strlen("</tr><tr><th>可分配收益</th>"));
+	strbuf_add(&b, "</tr><tr><th>可分配收益</th>", strlen("</tr><tr><th>可分配收益</th>"));
 	td_yuan(&b, t.distributable_fen);
-	sb_add(&b, "</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>",
+	strbuf_add(&b, "</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>",
 	       strlen("</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>"));
 	sb_yuan(&b, t.wages_paid_fen);
-	sb_add(&b, " / ", 3);
+	strbuf_add(&b, " / ", 3);
 	sb_yuan(&b, t.labour_paid_fen);
-	sb_printf(&b, "</td></tr><tr><th>领取人数</th><td class=n>%zu</td></tr>", t.payees_paid);
+	strbuf_printf(&b, "</td></tr><tr><th>领取人数</th><td class=n>%zu</td></tr>", t.payees_paid);
 	if (t.posts_share_bp >= 0)
-		sb_printf(&b, "<tr><th>岗位及劳务实发占比</th><td class=n>%d.%02d%%</td></tr>",
+		strbuf_printf(&b, "<tr><th>岗位及劳务实发占比</th><td class=n>%d.%02d%%</td></tr>",
 			  t.posts_share_bp / 100, t.posts_share_bp % 100);
-	sb_printf(&b, "<tr><th>结算电量需核对的电站</th><td class=n>%zu</td></tr>",
+	strbuf_printf(&b, "<tr><th>结算电量需核对的电站</th><td class=n>%zu</td></tr>",
 		  t.stations_flagged);
-	sb_add(&b, "</tbody></table><h3>收益用途（本月分配）</h3>",
+	strbuf_add(&b, "</tbody></table><h3>收益用途（本月分配）</h3>",
 	       strlen("</tbody></table><h3>收益用途（本月分配）</h3>"));
 	svg_buckets(&b, t.alloc_fen);
-	sb_add(&b, "<h3>电站效率 η</h3>", strlen("<h3>电站效率 η</h3>"));
+	strbuf_add(&b, "<h3>电站效率 η</h3>", strlen("<h3>电站效率 η</h3>"));
 	size_t *all = xmalloc((r->nstations ? r->nstations : 1) * sizeof *all);
 	for (size_t i = 0; i < r->nstations; i++)
 		all[i] = i;
@@ -744,7 +707,7 @@ char *report_html(const struct report *r)
 	html_stations(&b, r, all, r->nstations);
 	free(all);
 	if (r->nvillages > 1) {
-		sb_add(&b,
+		strbuf_add(&b,
 		       "<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入</th>"
 		       "<th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%</th>"
 		       "</tr></thead><tbody>",
@@ -756,19 +719,19 @@ char *report_html(const struct report *r)
 			int64_t carried = 0;
 			for (int k = 0; k < REVENUE_NBUCKETS; k++)
 				carried += v->carry_out_fen[k];
-			sb_add(&b, "<tr>", 4);
+			strbuf_add(&b, "<tr>", 4);
 			td_text(&b, v->name);
 			td_text(&b, state_zh(v->state));
 			td_yuan(&b, v->received_fen);
 			td_yuan(&b, v->distributable_fen);
 			td_yuan(&b, v->spent_fen[REVENUE_POSTS]);
 			td_yuan(&b, carried);
-			sb_printf(&b, "<td>%s</td></tr>", posts_ok(v) ? "✓" : "✗");
+			strbuf_printf(&b, "<td>%s</td></tr>", posts_ok(v) ? "✓" : "✗");
 		}
-		sb_add(&b, "</tbody></table>", 16);
+		strbuf_add(&b, "</tbody></table>", 16);
 	}
 	for (size_t i = 0; i < r->nvillages; i++)
 		html_village(&b, r, &r->villages[i]);
-	sb_add(&b, "</body></html>\n", 15);
-	return b.s;
+	strbuf_add(&b, "</body></html>\n", 15);
+	return strbuf_take(&b);
 }

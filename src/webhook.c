@@ -15,6 +15,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/http.h"
 #include "pvrelief/log.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 
 /* WeCom refuses markdown content over 4096 bytes; DingTalk and Feishu allow more, but an alert
@@ -112,28 +113,6 @@ static char *utf8_clean(const char *s, size_t max)
 	return out;
 }
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* Shows a figure with as many decimals as its size deserves: η=0.48, 35.2 kWh, 1234 kWh. */
 static void format_value(double v, char *buf, size_t len)
 {
@@ -152,44 +131,45 @@ char *webhook_format_text(const struct webhook_event *ev, const char *language, 
 			  int markdown)
 {
 	int en = lang_en(language);
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	const char *tag =
 	    ev->cleared ? (en ? "[CLEARED] " : "【恢复】") : (en ? "[ALERT] " : "【告警】");
 	const char *sep = en ? ": " : "：";
 	const char *li = markdown ? "- " : "";
 	char when[32], v[32];
 
-	sb_printf(&b, "%s%s%s%s%s%s", markdown ? "### " : "", tag, ev->station_name,
+	strbuf_printf(&b, "%s%s%s%s%s%s", markdown ? "### " : "", tag, ev->station_name,
 		  en ? " - " : " ", webhook_kind_label(ev->kind, language), markdown ? "\n" : "\n");
 	if (ev->title[0])
-		sb_printf(&b, "%s%s%s\n", markdown ? "**" : "", ev->title, markdown ? "**" : "");
+		strbuf_printf(&b, "%s%s%s\n", markdown ? "**" : "", ev->title, markdown ? "**" : "");
 	if (ev->n_figures) {
-		sb_printf(&b, "%s%s%s", li, en ? "Figures" : "数据", sep);
+		strbuf_printf(&b, "%s%s%s", li, en ? "Figures" : "数据", sep);
 		for (size_t i = 0; i < ev->n_figures && i < WEBHOOK_MAX_FIGURES; i++) {
 			const struct webhook_figure *f = &ev->figures[i];
 			format_value(f->value, v, sizeof v);
-			sb_printf(&b, "%s%s=%s%s%s", i ? (en ? ", " : "，") : "", f->name, v,
+			strbuf_printf(&b, "%s%s=%s%s%s", i ? (en ? ", " : "，") : "", f->name, v,
 				  f->unit[0] ? " " : "", f->unit);
 		}
-		sb_printf(&b, "\n");
+		strbuf_printf(&b, "\n");
 	}
-	sb_printf(&b, "%s%s%s%s\n", li, en ? "Severity" : "级别", sep,
+	strbuf_printf(&b, "%s%s%s%s\n", li, en ? "Severity" : "级别", sep,
 		  severity_label(ev->severity, language));
 	if (ev->village_name[0])
-		sb_printf(&b, "%s%s%s%s\n", li, en ? "Village" : "村", sep, ev->village_name);
-	sb_printf(&b, "%s%s%s%s%s%s\n", li, en ? "Station" : "电站", sep, ev->station_id,
+		strbuf_printf(&b, "%s%s%s%s\n", li, en ? "Village" : "村", sep, ev->village_name);
+	strbuf_printf(&b, "%s%s%s%s%s%s\n", li, en ? "Station" : "电站", sep, ev->station_id,
 		  ev->device_id[0] ? (en ? ", device " : "，设备 ") : "", ev->device_id);
 	clock_format((double)ev->time_unix, utc_offset_s, when, sizeof when);
-	sb_printf(&b, "%s%s%s%s\n", li,
+	strbuf_printf(&b, "%s%s%s%s\n", li,
 		  ev->cleared ? (en ? "Cleared at" : "恢复时间") : (en ? "Since" : "开始时间"), sep,
 		  when);
-	sb_printf(&b, "%s%s%s%lld", li, en ? "Alert no." : "告警编号", sep, (long long)ev->id);
+	strbuf_printf(&b, "%s%s%s%lld", li, en ? "Alert no." : "告警编号", sep, (long long)ev->id);
 	/* The free text comes last, after a blank line in markdown, so that it is not taken
 	 * for a continuation of the list above. */
 	if (ev->detail[0])
-		sb_printf(&b, "%s%s", markdown ? "\n\n" : "\n", ev->detail);
-	char *clean = utf8_clean(b.s, WEBHOOK_MAX_TEXT_BYTES);
-	free(b.s);
+		strbuf_printf(&b, "%s%s", markdown ? "\n\n" : "\n", ev->detail);
+	char *text = strbuf_take(&b);
+	char *clean = utf8_clean(text, WEBHOOK_MAX_TEXT_BYTES);
+	free(text);
 	return clean;
 }
 
