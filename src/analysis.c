@@ -15,10 +15,17 @@
 #include "pvrelief/periodic.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_health.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/xalloc.h"
 
 enum { MAX_SLOTS = 290, STALE_DAYS = 40, SCALES = 2 };
+
+/* A peer's window must be covered by its own data at least this share as well as the best
+ * covered station's (a county-wide gap, such as the daemon stopped, shortens every station's
+ * window alike), and no more than this share of its readings rejected. */
+#define ANALYSIS_PEER_MIN_COVERAGE 0.8
+#define ANALYSIS_PEER_MAX_ANOMALY 0.05
 
 struct astation {
 	const struct config_station *cfg;
@@ -142,10 +149,21 @@ static int sun_up(const struct astation *as, double t)
 	return solar_elevation_approx_deg(t, as->site.lat_deg, as->site.lon_deg) > 0;
 }
 
-/* Computes one station's window [t0, t1) from the store's slots; fills *w and the choice. */
-static int window(struct analysis *a, struct astation *as, double t0, double t1,
-		  struct efficiency_window *w, struct irradiance_choice *choice)
+/* One station's window before and after its peers are weighed. */
+struct sfig {
+	struct efficiency_window w;
+	struct irradiance_choice choice;
+	struct irradiance_availability av; /* what the choice was made from */
+	int ok;				   /* computed */
+};
+
+/* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
+ * f->av. The peers are not known yet: the choice is made as if there were none, and
+ * apply_peers makes it again once they are. */
+static int window(struct analysis *a, struct astation *as, double t0, double t1, struct sfig *f)
 {
+	struct efficiency_window *w = &f->w;
+	struct irradiance_choice *choice = &f->choice;
 	struct store_slot slots[MAX_SLOTS];
 	struct efficiency_sample samples[MAX_SLOTS];
 	int n = store_station_slots(a->store, as->inverter_ids, as->n_inverters, as->sensor_ids,
@@ -214,6 +232,7 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	const struct irradiance_month_scale *ms = month_scale(as, (t0 + t1) / 2);
 	av.table_month_set = isfinite(ms->scale);
 	irradiance_choose(&av, choice);
+	f->av = av;
 
 	for (int i = 0; i < n; i++) {
 		struct efficiency_sample *sm = &samples[i];
@@ -280,7 +299,86 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
 	p.grade = choice->grade;
 	p.daylight_s = daylight_slots * 300.0;
-	return efficiency_window(&p, t0, t1, samples, (size_t)n, w);
+	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
+	return f->ok ? 0 : -1;
+}
+
+/* Candidates for peers over one window: each station's yield, coverage and anomaly rate
+ * (NAN when unknown), then marked healthy or not by mark_healthy. */
+struct candidates {
+	struct irradiance_peer *peers; /* one per configured station */
+	double *coverage, *anomaly;
+};
+
+static void candidates_init(struct analysis *a, struct candidates *c)
+{
+	size_t n = a->cfg->n_stations ? a->cfg->n_stations : 1;
+	c->peers = xcalloc(n, sizeof *c->peers);
+	c->coverage = xcalloc(n, sizeof *c->coverage);
+	c->anomaly = xcalloc(n, sizeof *c->anomaly);
+	for (size_t k = 0; k < a->cfg->n_stations; k++) {
+		c->peers[k].lat_deg = a->st[k].site.lat_deg;
+		c->peers[k].lon_deg = a->st[k].site.lon_deg;
+		c->peers[k].yf_h = c->coverage[k] = c->anomaly[k] = NAN;
+	}
+}
+
+static void candidates_free(struct candidates *c)
+{
+	free(c->peers);
+	free(c->coverage);
+	free(c->anomaly);
+}
+
+static void candidate_set(struct candidates *c, size_t k, double yf_h, double coverage,
+			  double anomaly)
+{
+	c->peers[k].yf_h = yf_h;
+	c->coverage[k] = coverage;
+	c->anomaly[k] = anomaly;
+}
+
+/* A station is fit to be another's peer when it produced, its window is covered nearly as well
+ * as the best covered one's, and its readings are not largely rejected. */
+static void mark_healthy(size_t n, struct candidates *c)
+{
+	double best = 0;
+	for (size_t k = 0; k < n; k++)
+		if (isfinite(c->coverage[k]) && c->coverage[k] > best)
+			best = c->coverage[k];
+	for (size_t k = 0; k < n; k++)
+		c->peers[k].healthy = isfinite(c->peers[k].yf_h) && c->peers[k].yf_h > 0 &&
+				      best > 0 && c->coverage[k] >= ANALYSIS_PEER_MIN_COVERAGE * best &&
+				      !(c->anomaly[k] > ANALYSIS_PEER_MAX_ANOMALY);
+}
+
+/* Weighs station s's window against its peers (peers, one per station, s's own entry is
+ * skipped): records their median and the ratio to it, and when the station has nothing better
+ * than an unscaled clear sky, chooses again knowing the healthy peers, which may make them the
+ * window's source. */
+static void apply_peers(struct analysis *a, size_t s, const struct irradiance_peer *peers,
+			struct sfig *f)
+{
+	struct astation *as = &a->st[s];
+	size_t n = a->cfg->n_stations, m = 0;
+	struct irradiance_peer *others = xcalloc(n ? n : 1, sizeof *others);
+	for (size_t k = 0; k < n; k++)
+		if (k != s)
+			others[m++] = peers[k];
+	struct irradiance_peer_result r;
+	int have = irradiance_peer_compare(as->site.lat_deg, as->site.lon_deg, f->w.yf_h, others,
+					   m, IRRADIANCE_PEER_RADIUS_DEFAULT_KM,
+					   IRRADIANCE_MIN_PEERS_DEFAULT, &r) == 0;
+	free(others);
+	int use = 0;
+	if (f->choice.source == IRRADIANCE_CLEARSKY_SCALED && !f->choice.scaled) {
+		f->av.healthy_peers = r.n_used;
+		irradiance_choose(&f->av, &f->choice);
+		use = f->choice.source == IRRADIANCE_PEER;
+	}
+	struct efficiency_params p;
+	efficiency_params_from_config(a->cfg, as->cfg, &p);
+	efficiency_apply_peers(&p, have ? &r : NULL, use, &f->w);
 }
 
 /* Today's KPIs of a station: the slot-based online rate of its inverters over the daylight
@@ -305,47 +403,138 @@ static void day_kpis(struct analysis *a, struct astation *as, const char *day, d
 	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;
 }
 
-int analysis_day(struct analysis *a, size_t station, const char *day, double now,
-		 struct store_eff_day *out)
+/* Fills the stored form of station s's day from its window and KPIs. */
+static void day_row(struct analysis *a, size_t s, const char *day, const struct sfig *f,
+		   double online, double anomaly, struct store_eff_day *d)
 {
-	struct astation *as = &a->st[station];
+	const struct efficiency_window *w = &f->w;
+	memset(d, 0, sizeof *d);
+	d->station = a->st[s].cfg->id;
+	snprintf(d->day, sizeof d->day, "%s", day);
+	d->energy_wh = w->energy_kwh * 1000.0;
+	d->e_act_wh = w->e_act_kwh * 1000.0;
+	d->eth_wh = w->e_th_kwh * 1000.0;
+	d->h_ghi_kwh_m2 = w->h_horizontal_kwh_m2;
+	d->h_poa_kwh_m2 = w->h_poa_kwh_m2;
+	d->eta = w->eta;
+	d->pr = w->pr;
+	d->pr_stc = w->pr_stc;
+	d->yf_h = w->yf_h;
+	d->coverage = w->coverage;
+	snprintf(d->basis, sizeof d->basis, "%s",
+		 w->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
+	snprintf(d->source, sizeof d->source, "%s", irradiance_source_name(w->source));
+	d->grade = w->grade;
+	d->judgeable = w->judgeable;
+	d->online_rate = online;
+	d->anomaly_rate = anomaly;
+	d->peer_yf_h = w->peer_yf_h;
+	d->peer_ratio = w->peer_ratio;
+	d->peer_n = (int)w->peer_n;
+}
+
+/* Computes and stores a local day (whole, or until now when it is today) for the stations
+ * whose flag in want is set (NULL: all). Each is weighed against its peers: those computed
+ * here as just computed, the others as stored for the day. figs, online and anomaly (n
+ * entries each, may be NULL) receive the figures. Returns the stations not computed or
+ * stored. */
+static int compute_day(struct analysis *a, const char *day, double now, const unsigned char *want,
+		       struct sfig *figs, double *online, double *anomaly)
+{
+	size_t n = a->cfg->n_stations, wanted = 0;
 	double t0, t1;
-	struct efficiency_window w;
-	struct irradiance_choice choice;
 	local_day_bounds(day, a->cfg->utc_offset_s, &t0, &t1);
 	if (now < t1)
 		t1 = now;
-	if (t1 <= t0 || window(a, as, t0, t1, &w, &choice) != 0)
-		return -1;
-	struct store_eff_day d = {.station = as->cfg->id};
-	snprintf(d.day, sizeof d.day, "%s", day);
-	d.energy_wh = w.energy_kwh * 1000.0;
-	d.e_act_wh = w.e_act_kwh * 1000.0;
-	d.eth_wh = w.e_th_kwh * 1000.0;
-	d.h_ghi_kwh_m2 = w.h_horizontal_kwh_m2;
-	d.h_poa_kwh_m2 = w.h_poa_kwh_m2;
-	d.eta = w.eta;
-	d.pr = w.pr;
-	d.pr_stc = w.pr_stc;
-	d.yf_h = w.yf_h;
-	d.coverage = w.coverage;
-	snprintf(d.basis, sizeof d.basis, "%s",
-		 w.basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
-	snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w.source));
-	d.grade = w.grade;
-	d.judgeable = w.judgeable;
-	day_kpis(a, as, day, t0, t1, &d.online_rate, &d.anomaly_rate);
-	if (store_begin(a->store) != 0)
-		return -1;
-	if (store_eff_day_put(a->store, &d) != 0) {
-		store_rollback(a->store);
-		return -1;
+	struct sfig *f = figs ? figs : xcalloc(n ? n : 1, sizeof *f);
+	double *on = online ? online : xcalloc(n ? n : 1, sizeof *on);
+	double *an = anomaly ? anomaly : xcalloc(n ? n : 1, sizeof *an);
+	struct candidates c;
+	candidates_init(a, &c);
+	struct store_eff_peer *stored = xcalloc(n ? n : 1, sizeof *stored);
+	for (size_t k = 0; k < n; k++) {
+		on[k] = an[k] = NAN;
+		f[k].ok = 0;
 	}
-	if (store_commit(a->store) != 0)
+	int ns = store_eff_day_peers(a->store, day, stored, n);
+	for (int i = 0; i < ns; i++) {
+		const struct config_station *cs = config_station_find(a->cfg, stored[i].station);
+		if (!cs)
+			continue; /* a station no longer configured */
+		candidate_set(&c, (size_t)(cs - a->cfg->stations), stored[i].yf_h,
+			      stored[i].coverage, stored[i].anomaly_rate);
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (want && !want[k])
+			continue;
+		wanted++;
+		if (t1 <= t0 || window(a, &a->st[k], t0, t1, &f[k]) != 0) {
+			candidate_set(&c, k, NAN, NAN, NAN);
+			continue;
+		}
+		day_kpis(a, &a->st[k], day, t0, t1, &on[k], &an[k]);
+		candidate_set(&c, k, f[k].w.yf_h, f[k].w.coverage, an[k]);
+	}
+	mark_healthy(n, &c);
+	for (size_t k = 0; k < n; k++)
+		if ((!want || want[k]) && f[k].ok)
+			apply_peers(a, k, c.peers, &f[k]);
+	size_t stored_ok = 0;
+	if (store_begin(a->store) == 0) {
+		int bad = 0;
+		for (size_t k = 0; k < n && !bad; k++) {
+			if ((want && !want[k]) || !f[k].ok)
+				continue;
+			struct store_eff_day d;
+			day_row(a, k, day, &f[k], on[k], an[k], &d);
+			if (store_eff_day_put(a->store, &d) != 0)
+				bad = 1;
+			else
+				stored_ok++;
+		}
+		if (bad) {
+			store_rollback(a->store);
+			stored_ok = 0;
+		} else if (store_commit(a->store) != 0) {
+			stored_ok = 0;
+		}
+	}
+	free(stored);
+	candidates_free(&c);
+	if (!anomaly)
+		free(an);
+	if (!online)
+		free(on);
+	if (!figs)
+		free(f);
+	return (int)(wanted - stored_ok);
+}
+
+int analysis_days(struct analysis *a, const char *day, double now, const unsigned char *want)
+{
+	return compute_day(a, day, now, want, NULL, NULL, NULL);
+}
+
+int analysis_day(struct analysis *a, size_t station, const char *day, double now,
+		 struct store_eff_day *out)
+{
+	size_t n = a->cfg->n_stations;
+	if (station >= n)
 		return -1;
-	if (out)
-		*out = d;
-	return 0;
+	unsigned char *want = xcalloc(n, 1);
+	struct sfig *f = xcalloc(n, sizeof *f);
+	double *on = xcalloc(n, sizeof *on), *an = xcalloc(n, sizeof *an);
+	want[station] = 1;
+	int rc = compute_day(a, day, now, want, f, on, an) == 0 ? 0 : -1;
+	if (rc == 0 && out) {
+		day_row(a, station, day, &f[station], on[station], an[station], out);
+		out->station = a->st[station].cfg->id;
+	}
+	free(an);
+	free(on);
+	free(f);
+	free(want);
+	return rc;
 }
 
 static void county_figures(struct analysis *a, double now, struct analysis_county *c)
@@ -382,44 +571,93 @@ static void county_figures(struct analysis *a, double now, struct analysis_count
 	free(mtd);
 }
 
+/* Computes again the earlier days whose data changed since they were computed: a day
+ * stale for one station is computed for every station that has it, so that the peers of each
+ * are weighed on the same data. Returns the failures. */
+static int stale_days(struct analysis *a, const char *today, double now)
+{
+	const struct config *cfg = a->cfg;
+	size_t n = cfg->n_stations;
+	char first[11];
+	store_local_day(now - STALE_DAYS * 86400.0, cfg->utc_offset_s, first);
+	char days[STALE_DAYS + 1][11];
+	size_t nd = 0;
+	for (size_t s = 0; s < n; s++) {
+		char stale[STALE_DAYS + 1][11];
+		int ns = store_eff_stale_days(a->store, a->st[s].cfg->id, first, stale,
+					      STALE_DAYS + 1);
+		for (int i = 0; i < ns; i++) {
+			size_t j = 0;
+			while (j < nd && strcmp(days[j], stale[i]) != 0)
+				j++;
+			if (j == nd && nd < STALE_DAYS + 1 && strcmp(stale[i], today) != 0)
+				memcpy(days[nd++], stale[i], sizeof days[0]);
+		}
+	}
+	int failures = 0;
+	unsigned char *want = xcalloc(n ? n : 1, 1);
+	for (size_t j = 0; j < nd; j++) {
+		for (size_t s = 0; s < n; s++) {
+			char one[1][11];
+			want[s] = store_station_days(a->store, a->st[s].cfg->id, days[j], days[j],
+						     one, 1) == 1;
+		}
+		failures += compute_day(a, days[j], now, want, NULL, NULL, NULL);
+	}
+	free(want);
+	return failures;
+}
+
 int analysis_pass(struct analysis *a, double now)
 {
 	const struct config *cfg = a->cfg;
-	char today[11], first[11];
+	size_t n = cfg->n_stations;
+	char today[11];
 	store_local_day(now, cfg->utc_offset_s, today);
-	store_local_day(now - STALE_DAYS * 86400.0, cfg->utc_offset_s, first);
-	int failures = 0;
-	for (size_t s = 0; s < cfg->n_stations; s++) {
-		struct astation *as = &a->st[s];
-		struct analysis_station fresh = {.station = s, .valid = 1, .computed_at = now};
-		struct irradiance_choice choice;
-		double d0, d1;
-		local_day_bounds(today, cfg->utc_offset_s, &d0, &d1);
-		if (window(a, as, fmax(now - 3600.0, d0 - 0.0), now, &fresh.hour, &choice) != 0 ||
-		    window(a, as, d0, now, &fresh.day, &choice) != 0) {
-			failures++;
+	double d0, d1;
+	local_day_bounds(today, cfg->utc_offset_s, &d0, &d1);
+	struct sfig *day = xcalloc(n ? n : 1, sizeof *day);
+	struct sfig *hour = xcalloc(n ? n : 1, sizeof *hour);
+	double *online = xcalloc(n ? n : 1, sizeof *online);
+	double *anomaly = xcalloc(n ? n : 1, sizeof *anomaly);
+	struct candidates c;
+	candidates_init(a, &c);
+
+	/* Today, stored, every station weighed against the others. */
+	int failures = compute_day(a, today, now, NULL, day, online, anomaly);
+	/* The last hour, likewise. */
+	for (size_t s = 0; s < n; s++)
+		if (window(a, &a->st[s], fmax(now - 3600.0, d0), now, &hour[s]) == 0)
+			candidate_set(&c, s, hour[s].w.yf_h, hour[s].w.coverage, anomaly[s]);
+	mark_healthy(n, &c);
+	for (size_t s = 0; s < n; s++)
+		if (hour[s].ok)
+			apply_peers(a, s, c.peers, &hour[s]);
+	pthread_mutex_lock(&a->lock);
+	for (size_t s = 0; s < n; s++) {
+		if (!day[s].ok || !hour[s].ok)
 			continue;
-		}
-		snprintf(fresh.reason, sizeof fresh.reason, "%s", choice.reason);
-		/* Store today, and every earlier day whose data changed since it was computed:
-		 * late readings and backfills correct the figures they belong to. */
-		struct store_eff_day d;
-		if (analysis_day(a, s, today, now, &d) == 0) {
-			fresh.online_rate = d.online_rate;
-			fresh.anomaly_rate = d.anomaly_rate;
-		} else {
-			failures++;
-		}
-		char stale[STALE_DAYS + 1][11];
-		int ns = store_eff_stale_days(a->store, as->cfg->id, first, stale, STALE_DAYS + 1);
-		for (int i = 0; i < ns; i++)
-			if (strcmp(stale[i], today) != 0 &&
-			    analysis_day(a, s, stale[i], now, NULL) != 0)
-				failures++;
-		pthread_mutex_lock(&a->lock);
-		a->snap[s] = fresh;
-		pthread_mutex_unlock(&a->lock);
+		struct analysis_station *fresh = &a->snap[s];
+		fresh->station = s;
+		fresh->valid = 1;
+		fresh->computed_at = now;
+		fresh->hour = hour[s].w;
+		fresh->day = day[s].w;
+		fresh->online_rate = online[s];
+		fresh->anomaly_rate = anomaly[s];
+		snprintf(fresh->reason, sizeof fresh->reason, "%s", day[s].choice.reason);
 	}
+	pthread_mutex_unlock(&a->lock);
+	candidates_free(&c);
+	free(anomaly);
+	free(online);
+	free(hour);
+	free(day);
+
+	/* Every earlier day whose data changed since it was computed: late readings and
+	 * backfills correct the figures they belong to. */
+	failures += stale_days(a, today, now);
+
 	struct analysis_county county;
 	county_figures(a, now, &county);
 	pthread_mutex_lock(&a->lock);

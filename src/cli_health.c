@@ -66,10 +66,17 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 		weather_free(w);
 		return 1;
 	}
-	for (size_t s = 0; s < cfg->n_stations; s++) {
+	/* Day by day, every selected station at once, so that each is weighed against its
+	 * peers' figures of the same computation. */
+	size_t n = cfg->n_stations;
+	unsigned char *want = xcalloc(n ? n : 1, 1);
+	char(*days)[11] = xcalloc(MAX_DAYS, sizeof *days);
+	size_t nd = 0;
+	for (size_t s = 0; s < n; s++) {
 		const struct config_station *cs = &cfg->stations[s];
 		if (only && only != cs)
 			continue;
+		want[s] = 1;
 		char why[300];
 		int sensors = 0;
 		for (size_t d = 0; d < cs->n_devices; d++)
@@ -81,16 +88,26 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 				 sizeof why) != 0)
 			fprintf(stderr, "pvrelief health: station %s: no weather data: %s\n",
 				cs->id, why);
-		char days[MAX_DAYS][11];
-		int n = store_station_days(st, cs->id, first, last, days, MAX_DAYS);
-		for (int i = 0; i < n; i++)
-			if (analysis_day(a, s, days[i], now, NULL) != 0) {
-				fprintf(stderr,
-					"pvrelief health: station %s day %s: not computed\n",
-					cs->id, days[i]);
-				failures++;
-			}
+		char mine[MAX_DAYS][11];
+		int k = store_station_days(st, cs->id, first, last, mine, MAX_DAYS);
+		for (int i = 0; i < k; i++) {
+			size_t j = 0;
+			while (j < nd && strcmp(days[j], mine[i]) != 0)
+				j++;
+			if (j == nd && nd < MAX_DAYS)
+				memcpy(days[nd++], mine[i], sizeof mine[i]);
+		}
 	}
+	for (size_t i = 0; i < nd; i++) {
+		int bad = analysis_days(a, days[i], now, want);
+		if (bad) {
+			fprintf(stderr, "pvrelief health: day %s: %d stations not computed\n",
+				days[i], bad);
+			failures += bad;
+		}
+	}
+	free(days);
+	free(want);
 	analysis_free(a);
 	weather_free(w);
 	return failures;

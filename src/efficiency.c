@@ -77,6 +77,8 @@ static void window_nan(struct efficiency_window *w)
 	w->e_act_kwh = w->e_th_kwh = w->eta = NAN;
 	w->yr_h = w->yf_h = w->equivalent_hours = w->pr = w->pr_stc = NAN;
 	w->coverage = w->mean_irradiance_w_m2 = w->irradiation_kwh_m2_day = NAN;
+	w->peer_yf_h = w->peer_ratio = NAN;
+	w->peer_n = 0;
 }
 
 /* Running sums over a window; energies in Wh, irradiation in Wh/m2, times in s. */
@@ -214,6 +216,34 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
 	out->judgeable = isfinite(out->eta) && out->irradiance_enough &&
 			 out->coverage >= p->judge_min_coverage && p->grade >= 1 && p->grade <= 2;
 	return 0;
+}
+
+void efficiency_apply_peers(const struct efficiency_params *p,
+			    const struct irradiance_peer_result *peer, int use_as_source,
+			    struct efficiency_window *w)
+{
+	w->peer_yf_h = w->peer_ratio = NAN;
+	w->peer_n = peer ? peer->n_used : 0;
+	if (!peer || !(peer->expected_yf_h > 0))
+		return;
+	w->peer_yf_h = peer->expected_yf_h;
+	w->peer_ratio = ratio(w->yf_h, w->peer_yf_h);
+	if (!use_as_source || !(p->k_coeff > 0) || !(p->capacity_kwp > 0))
+		return;
+	double h = w->peer_yf_h / p->k_coeff; /* kWh/m2 in the basis the median implies */
+	w->source = IRRADIANCE_PEER;
+	w->grade = IRRADIANCE_GRADE_PEER;
+	w->h_horizontal_kwh_m2 = w->h_poa_kwh_m2 = w->yr_h = NAN;
+	w->pr = w->pr_stc = w->mean_irradiance_w_m2 = NAN;
+	w->e_act_kwh = w->energy_kwh;
+	w->e_th_kwh = efficiency_theoretical_kwh(h, p->capacity_kwp, p->k_coeff);
+	w->eta = ratio(w->e_act_kwh, w->e_th_kwh);
+	w->irradiation_kwh_m2_day = w->window_s > 0 ? h / (w->window_s / 86400.0) : NAN;
+	if (w->window_s >= p->judge_day_window_s)
+		w->irradiance_enough = w->irradiation_kwh_m2_day > p->judge_min_irradiation_kwh_m2;
+	else
+		w->irradiance_enough = 0; /* no irradiance to say the hour was bright */
+	w->judgeable = 0;
 }
 
 void efficiency_station_figure_from(const struct efficiency_params *p,

@@ -24,6 +24,7 @@
 
 #include "pvrelief/clock.h"
 #include "pvrelief/csv.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 
 #define TARGET_TOLERANCE 1e-9
@@ -34,6 +35,9 @@ void health_station_reset(struct health_station *s)
 	s->energy_wh = s->e_act_wh = s->eth_wh = 0;
 	s->h_ghi_kwh_m2 = s->h_poa_kwh_m2 = 0;
 	s->pr_num = s->pr_den = s->pr_stc_num = s->pr_stc_den = 0;
+	s->peer_yf_h = s->own_yf_h = 0;
+	s->peer_days = 0;
+	s->peer_ratio = NAN;
 	s->basis[0] = 0;
 	memset(s->sources, 0, sizeof s->sources);
 	memset(s->source_days, 0, sizeof s->source_days);
@@ -69,6 +73,11 @@ void health_station_add_day(struct health_station *s, const struct store_eff_day
 		snprintf(s->basis, sizeof s->basis, "%s", d->basis);
 	else if (strcmp(s->basis, d->basis) != 0)
 		snprintf(s->basis, sizeof s->basis, "mixed");
+	if (isfinite(d->peer_yf_h) && d->peer_yf_h > 0 && isfinite(d->yf_h)) {
+		s->peer_yf_h += d->peer_yf_h;
+		s->own_yf_h += d->yf_h;
+		s->peer_days++;
+	}
 	if (!isfinite(d->eta) || !isfinite(d->e_act_wh) || !isfinite(d->eth_wh))
 		return;
 	s->e_act_wh += d->e_act_wh;
@@ -106,6 +115,7 @@ void health_station_finish(struct health_station *s, double station_target)
 	s->equivalent_hours = ratio(s->energy_kwh, s->capacity_kwp);
 	s->online_rate = ratio(s->quarters_valid, s->quarters_expected);
 	s->anomaly_rate = ratio((double)s->rejected, (double)s->readings);
+	s->peer_ratio = s->peer_days ? ratio(s->own_yf_h, s->peer_yf_h) : NAN;
 	s->source = "";
 	int best = 0;
 	for (int i = 0; i < HEALTH_MAX_SOURCES && s->sources[i][0]; i++)
@@ -182,28 +192,6 @@ void health_summarize(struct health_report *r)
 
 /* ---- Text ------------------------------------------------------------------------------ */
 
-struct sb {
-	char *buf;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->buf = xrealloc(b->buf, b->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 size_t health_display_width(const char *s)
 {
 	size_t w = 0;
@@ -264,7 +252,7 @@ static void table_row(struct table *t, char **cells)
 	t->cells[t->nrows++] = row;
 }
 
-static void table_print(struct table *t, struct sb *b)
+static void table_print(struct table *t, struct strbuf *b)
 {
 	size_t *w = xcalloc(t->ncols, sizeof *w);
 	for (size_t r = 0; r < t->nrows; r++)
@@ -278,15 +266,15 @@ static void table_print(struct table *t, struct sb *b)
 			const char *cell = t->cells[r][c];
 			size_t pad = w[c] - health_display_width(cell);
 			if (c)
-				sb_printf(b, "  ");
+				strbuf_printf(b, "  ");
 			if (t->right[c])
-				sb_printf(b, "%*s%s", (int)pad, "", cell);
+				strbuf_printf(b, "%*s%s", (int)pad, "", cell);
 			else if (c + 1 < t->ncols)
-				sb_printf(b, "%s%*s", cell, (int)pad, "");
+				strbuf_printf(b, "%s%*s", cell, (int)pad, "");
 			else
-				sb_printf(b, "%s", cell);
+				strbuf_printf(b, "%s", cell);
 		}
-		sb_printf(b, "\n");
+		strbuf_printf(b, "\n");
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++)
@@ -322,64 +310,67 @@ static const char *mark_text(enum health_mark m)
 	}
 }
 
-static void render_table(const struct health_report *r, struct sb *b)
+static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
 	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
-	sb_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n", r->county_id,
+	strbuf_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n", r->county_id,
 		  r->county_name && *r->county_name ? " (" : "",
 		  r->county_name ? r->county_name : "",
 		  r->county_name && *r->county_name ? ")" : "", r->is_day ? "day" : "month",
 		  r->period, r->first_day, r->last_day, until);
-	sb_printf(
+	strbuf_printf(
 	    b, "Targets 目标: station η ≥ %.2f, county η ≥ %.2f; η basis 基准: %s irradiation\n\n",
 	    r->station_target, r->county_target, r->basis);
 
-	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
+	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
 	struct table t;
-	table_init(&t, 16, sright);
-	char *h1[] = {"station",    "village",	  "eta",    "PR",	 "PR_stc",	 "hours",
-		      "energy kWh", "theory kWh", "online", "fault min", "fault alerts", "anomaly",
-		      "basis",	    "source",	  "grade",  "mark"};
-	char *h2[] = {"电站",	"村",	      "发电参数", "性能比",   "温度修正PR", "等效小时",
-		      "发电量", "理论发电量", "在线率",	  "故障分钟", "故障告警",   "数据异常率",
-		      "基准",	"辐照来源",   "等级",	  "标记"};
+	table_init(&t, 17, sright);
+	char *h1[] = {"station",    "village",	  "eta",	"vs peers", "PR",
+		      "PR_stc",	    "hours",	  "energy kWh", "theory kWh", "online",
+		      "fault min",  "fault alerts", "anomaly",	"basis",    "source",
+		      "grade",	    "mark"};
+	char *h2[] = {"电站",	  "村",	    "发电参数",	  "与邻站比", "性能比",
+		      "温度修正PR", "等效小时", "发电量",	  "理论发电量", "在线率",
+		      "故障分钟",   "故障告警", "数据异常率", "基准",	"辐照来源",
+		      "等级",	  "标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
 		const struct health_station *s = &r->stations[i];
-		char c[16][48];
+		char c[17][48];
 		snprintf(c[0], sizeof c[0], "%s", s->id);
 		snprintf(c[1], sizeof c[1], "%s",
 			 s->village < r->n_villages ? r->villages[s->village].id : "");
 		num(c[2], 48, s->eta, 1, 3, "");
-		num(c[3], 48, s->pr, 1, 3, "");
-		num(c[4], 48, s->pr_stc, 1, 3, "");
-		num(c[5], 48, s->equivalent_hours, 1, 2, "");
-		num(c[6], 48, s->energy_kwh, 1, 1, "");
-		num(c[7], 48, s->e_th_kwh, 1, 1, "");
-		num(c[8], 48, s->online_rate, 100, 1, "%");
-		num(c[9], 48, s->fault_min, 1, 0, "");
+		num(c[3], 48, s->peer_ratio, 1, 2, "");
+		num(c[4], 48, s->pr, 1, 3, "");
+		num(c[5], 48, s->pr_stc, 1, 3, "");
+		num(c[6], 48, s->equivalent_hours, 1, 2, "");
+		num(c[7], 48, s->energy_kwh, 1, 1, "");
+		num(c[8], 48, s->e_th_kwh, 1, 1, "");
+		num(c[9], 48, s->online_rate, 100, 1, "%");
+		num(c[10], 48, s->fault_min, 1, 0, "");
 		if (s->fault_alerts >= 0)
-			snprintf(c[10], 48, "%ld", s->fault_alerts);
+			snprintf(c[11], 48, "%ld", s->fault_alerts);
 		else
-			snprintf(c[10], 48, "-");
-		num(c[11], 48, s->anomaly_rate, 100, 2, "%");
-		snprintf(c[12], 48, "%s", s->basis[0] ? s->basis : "-");
-		snprintf(c[13], 48, "%s", s->source[0] ? s->source : "-");
+			snprintf(c[11], 48, "-");
+		num(c[12], 48, s->anomaly_rate, 100, 2, "%");
+		snprintf(c[13], 48, "%s", s->basis[0] ? s->basis : "-");
+		snprintf(c[14], 48, "%s", s->source[0] ? s->source : "-");
 		if (s->grade)
-			snprintf(c[14], 48, "%d", s->grade);
+			snprintf(c[15], 48, "%d", s->grade);
 		else
-			snprintf(c[14], 48, "-");
-		snprintf(c[15], 48, "%s", mark_text(s->mark));
-		char *row[16];
-		for (int k = 0; k < 16; k++)
+			snprintf(c[15], 48, "-");
+		snprintf(c[16], 48, "%s", mark_text(s->mark));
+		char *row[17];
+		for (int k = 0; k < 17; k++)
 			row[k] = c[k];
 		table_row(&t, row);
 	}
 	table_print(&t, b);
 
-	sb_printf(b, "\n");
+	strbuf_printf(b, "\n");
 	static const int gright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	table_init(&t, 13, gright);
 	char *g1[] = {"village",    "stations",	  "eta",	"eta grade 1-2", "meeting target",
@@ -430,15 +421,15 @@ static void render_table(const struct health_report *r, struct sb *b)
 	const struct efficiency_aggregate *c = &r->county.eff;
 	char eta[16];
 	num(eta, sizeof eta, c->eta, 1, 3, "");
-	sb_printf(b, "\nCounty η %s against %.2f: %s", eta, r->county_target,
+	strbuf_printf(b, "\nCounty η %s against %.2f: %s", eta, r->county_target,
 		  !isfinite(c->eta)	  ? "no figure 无数据"
 		  : c->meets_group_target ? "meets the target 达标"
 					  : "BELOW the target 未达标");
 	if (isfinite(c->eta) && c->worst_grade > 2)
-		sb_printf(b, " (includes estimates 含估算; grade 1-2 stations: %s)",
+		strbuf_printf(b, " (includes estimates 含估算; grade 1-2 stations: %s)",
 			  num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
-	sb_printf(b, "\n");
-	sb_printf(b,
+	strbuf_printf(b, "\n");
+	strbuf_printf(b,
 		  "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
 		  "estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
 		  r->station_target);
@@ -503,6 +494,8 @@ static json_t *jstation(const struct health_report *r, const struct health_stati
 	json_object_set_new(o, "eta", jnum(s->eta));
 	json_object_set_new(o, "pr", jnum(s->pr));
 	json_object_set_new(o, "pr_stc", jnum(s->pr_stc));
+	json_object_set_new(o, "peer_ratio", jnum(s->peer_ratio));
+	json_object_set_new(o, "peer_days", json_integer(s->peer_days));
 	json_object_set_new(o, "equivalent_hours", jnum(s->equivalent_hours));
 	json_object_set_new(o, "energy_kwh", jnum(s->energy_kwh));
 	json_object_set_new(o, "e_act_kwh", jnum(s->e_act_kwh));
@@ -599,7 +592,8 @@ static char *render_csv(const struct health_report *r)
 					   "mark (标记)",
 					   "stations_meeting_target (达标电站)",
 					   "stations_with_eta (有发电参数电站)",
-					   "meets_county_target (全县达标)"};
+					   "meets_county_target (全县达标)",
+					   "peer_ratio (与邻站之比)"};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 		csv_put_str(w, head[i]);
 	csv_end_row(w);
@@ -632,6 +626,7 @@ static char *render_csv(const struct health_report *r)
 		csv_put_str(w, "");
 		csv_put_str(w, "");
 		csv_put_str(w, "");
+		cnum(w, s->peer_ratio, 4);
 		csv_end_row(w);
 	}
 	for (size_t v = 0; v <= r->n_villages; v++) {
@@ -662,6 +657,7 @@ static char *render_csv(const struct health_report *r)
 		csv_put_str(w, v < r->n_villages || !isfinite(g->eff.eta)
 				   ? ""
 				   : (g->eff.meets_group_target ? "yes" : "no"));
+		csv_put_str(w, "");
 		csv_end_row(w);
 	}
 	char *out = xstrdup(csv_writer_data(w, NULL));
@@ -675,7 +671,7 @@ char *health_render(const struct health_report *r, enum health_format f)
 		return render_json(r);
 	if (f == HEALTH_CSV)
 		return render_csv(r);
-	struct sb b = {0};
+	struct strbuf b = {0};
 	render_table(r, &b);
-	return b.buf ? b.buf : xstrdup("");
+	return strbuf_take(&b);
 }

@@ -80,6 +80,8 @@ char *publish_station_state(const struct config *cfg, size_t station,
 		json_object_set_new(j, "eta_grade", json_integer(d->grade));
 		json_object_set_new(j, "eta_judgeable", json_boolean(d->judgeable));
 		json_object_set_new(j, "pr", round_to(d->pr, 0.001));
+		json_object_set_new(j, "peer_ratio", round_to(d->peer_ratio, 0.001));
+		json_object_set_new(j, "peers", json_integer((json_int_t)d->peer_n));
 		json_object_set_new(j, "equivalent_hours", round_to(d->equivalent_hours, 0.01));
 	}
 	json_t *alerts = json_array();

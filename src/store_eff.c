@@ -73,8 +73,9 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	static const char sql[] =
 	    "INSERT OR REPLACE INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, "
 	    "h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, "
-	    "judgeable, online_rate, anomaly_rate, computed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, computed) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, "
 	    "(julianday('now') - 2440587.5) * 86400.0)";
 	/* The month: eta as the ratio of sums over the days that have one; the grade is the
 	 * worst of those days, the source the one most days used. */
@@ -109,6 +110,9 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	sqlite3_bind_int(q, 16, d->judgeable);
 	bind_num(q, 17, d->online_rate);
 	bind_num(q, 18, d->anomaly_rate);
+	bind_num(q, 19, d->peer_yf_h);
+	bind_num(q, 20, d->peer_ratio);
+	sqlite3_bind_int(q, 21, d->peer_n);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	if (!(q = store_stmt(st, month_sql)))
@@ -123,8 +127,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 {
 	static const char sql[] =
 	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
-	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate "
-	    "FROM station_eff_day WHERE station = ?1 AND day = ?2";
+	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, peer_yf_h, "
+	    "peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -154,8 +158,34 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->judgeable = sqlite3_column_int(q, 13);
 	out->online_rate = col_num(q, 14);
 	out->anomaly_rate = col_num(q, 15);
+	out->peer_yf_h = col_num(q, 16);
+	out->peer_ratio = col_num(q, 17);
+	out->peer_n = sqlite3_column_int(q, 18);
 	sqlite3_reset(q);
 	return 0;
+}
+
+int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out,
+			size_t cap)
+{
+	static const char sql[] = "SELECT station, yf_h, coverage, anomaly_rate FROM "
+				  "station_eff_day WHERE day = ?1 ORDER BY station";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, day, -1, SQLITE_STATIC);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(q, 0);
+		snprintf(out[n].station, sizeof out[n].station, "%s", id ? (const char *)id : "");
+		out[n].yf_h = col_num(q, 1);
+		out[n].coverage = col_num(q, 2);
+		out[n].anomaly_rate = col_num(q, 3);
+		n++;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
 }
 
 int store_eff_stale_days(struct store *st, const char *station, const char *first_day,

@@ -23,8 +23,9 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 {
 	static const char sql[] =
 	    "SELECT day, energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, "
-	    "pr_stc, yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate "
-	    "FROM station_eff_day WHERE station = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day";
+	    "pr_stc, yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
+	    "peer_yf_h, peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day >= ?2 "
+	    "AND day <= ?3 ORDER BY day";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -54,6 +55,9 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 		d->judgeable = sqlite3_column_int(q, 14);
 		d->online_rate = col_num(q, 15);
 		d->anomaly_rate = col_num(q, 16);
+		d->peer_yf_h = col_num(q, 17);
+		d->peer_ratio = col_num(q, 18);
+		d->peer_n = sqlite3_column_int(q, 19);
 	}
 	sqlite3_reset(q);
 	return (int)n;

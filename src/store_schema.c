@@ -168,6 +168,11 @@ const char *const store_migrations[] = {
     "ALTER TABLE rollup_5min ADD COLUMN tair_n INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE rollup_5min ADD COLUMN wind_sum_m_s REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE rollup_5min ADD COLUMN wind_n INTEGER NOT NULL DEFAULT 0;",
+    /* 9: each station's day against its peers nearby: their median final yield, the
+     * station's ratio to it and how many healthy peers it rests on. */
+    "ALTER TABLE station_eff_day ADD COLUMN peer_yf_h REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN peer_ratio REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN peer_n INTEGER;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

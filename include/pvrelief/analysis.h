@@ -1,8 +1,9 @@
 /* The efficiency engine of the daemon: every pass, each station's generation parameter,
  * PR and yields over the last hour and the day so far, from the stored 5-minute slots and the
  * best irradiance source the station has (its sensor, the weather service, the scaled clear
- * sky); days whose data changed since they were computed are computed again. Daily and
- * monthly figures go to the store with their basis, source and grade. */
+ * sky, the median yield of healthy stations nearby), and each station's ratio to that median;
+ * days whose data changed since they were computed are computed again. Daily and monthly
+ * figures go to the store with their basis, source and grade. */
 #ifndef PVRELIEF_ANALYSIS_H
 #define PVRELIEF_ANALYSIS_H
 
@@ -50,6 +51,11 @@ void analysis_stop(struct analysis *a);
 void analysis_free(struct analysis *a);
 /* Runs one pass at clock time now (the thread does this; so may the CLI); 0 or negative. */
 int analysis_pass(struct analysis *a, double now);
+/* Computes and stores the local day (YYYY-MM-DD) of the stations whose flag in want (one per
+ * configured station) is set, or of every station when want is NULL, whole or until now when it
+ * is today; each is weighed against its peers nearby, those computed here as computed and the
+ * others as stored for the day. Returns the number of stations not computed or stored. */
+int analysis_days(struct analysis *a, const char *day, double now, const unsigned char *want);
 /* Computes and stores one station's local day (YYYY-MM-DD) whole, or until now when it is
  * today; fills *out when not NULL. Returns 0 or negative. */
 int analysis_day(struct analysis *a, size_t station, const char *day, double now,

@@ -90,6 +90,9 @@ struct efficiency_window {
 	int grade;
 	int irradiance_enough; /* bright enough to judge */
 	int judgeable;	       /* eta has a value, bright enough, coverage enough, grade <= 2 */
+	double peer_yf_h;      /* median Y_f of the healthy peers nearby; NAN when too few */
+	double peer_ratio;     /* yf_h / peer_yf_h; NAN when either is missing */
+	size_t peer_n;	       /* healthy peers behind the median */
 };
 
 /* A station's figures for aggregation (typically from its efficiency_window). */
@@ -142,6 +145,17 @@ double efficiency_theoretical_kwh(double irradiation_kwh_m2, double capacity_kwp
 int efficiency_window(const struct efficiency_params *p, double t_start_s, double t_end_s,
 		      const struct efficiency_sample *samples, size_t n,
 		      struct efficiency_window *out);
+
+/* Relates a window to its peers (peer: the result of irradiance_peer_compare, NULL when there
+ * was none) by recording their median, the ratio and the count in *w. When use_as_source, the
+ * peers are the window's irradiance source (IRRADIANCE_PEER, grade 4): the median peer is taken
+ * to generate as theory says (eta = 1), so that H = median Y_f / K in the window's basis,
+ * E_th = median Y_f x P_stc, eta = Y_f / median Y_f over all the window's energy; PR, PR_stc
+ * and measured irradiation have no value, and nothing is judgeable. Without a median, a window
+ * that was to use the peers keeps its figures and only the record is made. */
+void efficiency_apply_peers(const struct efficiency_params *p,
+			    const struct irradiance_peer_result *peer, int use_as_source,
+			    struct efficiency_window *w);
 
 /* Fills *fig with a window's figures for aggregation. */
 void efficiency_station_figure_from(const struct efficiency_params *p,

@@ -41,6 +41,8 @@ struct health_station {
 	int days, judgeable_days;
 	double energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2;
 	double pr_num, pr_den, pr_stc_num, pr_stc_den;
+	double peer_yf_h, own_yf_h; /* over the days compared with peers: their median, its own */
+	int peer_days;
 	char basis[16];
 	char sources[HEALTH_MAX_SOURCES][24];
 	int source_days[HEALTH_MAX_SOURCES];
@@ -48,6 +50,7 @@ struct health_station {
 	/* Results (health_station_finish). */
 	double energy_kwh, e_act_kwh, e_th_kwh, eta, pr, pr_stc, equivalent_hours;
 	double online_rate, anomaly_rate;
+	double peer_ratio; /* its yield / its peers' median over the days compared; NAN none */
 	const char *source; /* the source most days used ("" none); points into sources */
 	enum health_mark mark;
 };

@@ -28,6 +28,14 @@ struct store_eff_day {
 	char basis[16], source[24];
 	int grade, judgeable;
 	double online_rate, anomaly_rate;
+	double peer_yf_h, peer_ratio; /* peers' median Y_f and the ratio to it; NAN when none */
+	int peer_n;		      /* healthy peers behind the median */
+};
+
+/* What a stored day says of a station as another's peer. */
+struct store_eff_peer {
+	char station[64];
+	double yf_h, coverage, anomaly_rate; /* NAN when none */
 };
 
 /* Fills out (cap) with the 5-minute slots in [t0, t1): energy from the rollups of the devices
@@ -43,6 +51,10 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d);
  * caller's. */
 int store_eff_day_get(struct store *st, const char *station, const char *day,
 		      struct store_eff_day *out);
+/* Fills out (cap) with every station's stored figures for a day that matter to its peers;
+ * returns the count or negative. */
+int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out,
+			size_t cap);
 /* Fills days (cap entries of 11 bytes) with the station's days since first_day (inclusive)
  * whose rollups changed after their figures were computed, or were never computed; returns
  * the count or negative. */

@@ -373,6 +373,68 @@ static void test_window_to_aggregate(void)
 	CHECK_INT(a.n_meeting_target, 1);
 }
 
+static void test_peers(void)
+{
+	/* The six-hour day above on a 100 kWp station: 300 kWh, Y_f 3.0 h. Peers' median Y_f
+	 * 4.0 h (5 peers). As a record only: the ratio 3 / 4 = 0.75, eta stays 300 / 360. */
+	struct efficiency_sample s[6];
+	size_t n = day_samples(s);
+	struct efficiency_params p;
+	struct efficiency_window w;
+	efficiency_params_default(&p, 100);
+	efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w);
+	struct irradiance_peer_result r = {.expected_yf_h = 4.0, .ratio = 0.75, .n_used = 5};
+	efficiency_apply_peers(&p, &r, 0, &w);
+	CHECK_NEAR(w.peer_yf_h, 4.0, 1e-12);
+	CHECK_NEAR(w.peer_ratio, 0.75, 1e-12);
+	CHECK_INT(w.peer_n, 5);
+	CHECK_NEAR(w.eta, 300.0 / 360.0, 1e-12);
+	CHECK_INT(w.source, IRRADIANCE_SENSOR);
+	CHECK_NEAR(w.pr, 300.0 / 100.0 / 4.5, 1e-12);
+
+	/* As the source: H = 4.0 / 0.8 = 5 kWh/m2, E_th = 5 x 100 x 0.8 = 400 kWh, eta =
+	 * 300 / 400 = 0.75 over all the energy; grade 4, PR and irradiation unknown, and an
+	 * estimate is never judgeable. */
+	efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w);
+	efficiency_apply_peers(&p, &r, 1, &w);
+	CHECK_INT(w.source, IRRADIANCE_PEER);
+	CHECK_INT(w.grade, IRRADIANCE_GRADE_PEER);
+	CHECK_NEAR(w.e_th_kwh, 400, 1e-9);
+	CHECK_NEAR(w.e_act_kwh, 300, 1e-9);
+	CHECK_NEAR(w.eta, 0.75, 1e-12);
+	CHECK(isnan(w.pr) && isnan(w.pr_stc) && isnan(w.h_poa_kwh_m2) && isnan(w.yr_h));
+	CHECK_INT(w.judgeable, 0);
+
+	/* K 0.75 on a 60 kWp station with Y_f 3.0: E_th is still median Y_f x P_stc = 240 kWh
+	 * (H = 4 / 0.75), so eta is the ratio whatever K is. */
+	efficiency_params_default(&p, 60);
+	p.k_coeff = 0.75;
+	for (size_t i = 0; i < n; i++)
+		s[i].energy_wh = 30000; /* 180 kWh, Y_f 3.0 */
+	efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w);
+	efficiency_apply_peers(&p, &r, 1, &w);
+	CHECK_NEAR(w.e_th_kwh, 240, 1e-9);
+	CHECK_NEAR(w.eta, 0.75, 1e-12);
+
+	/* No median (too few peers): nothing recorded, and a window meant to use the peers
+	 * keeps its own figures and source. */
+	efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w);
+	double eta = w.eta;
+	efficiency_apply_peers(&p, NULL, 1, &w);
+	CHECK(isnan(w.peer_yf_h) && isnan(w.peer_ratio));
+	CHECK_INT(w.peer_n, 0);
+	CHECK_NEAR(w.eta, eta, 1e-12);
+	CHECK_INT(w.source, IRRADIANCE_SENSOR);
+
+	/* A station with no energy: a median but no ratio and no eta. */
+	for (size_t i = 0; i < n; i++)
+		s[i].have &= ~(unsigned)E;
+	efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w);
+	efficiency_apply_peers(&p, &r, 1, &w);
+	CHECK_NEAR(w.peer_yf_h, 4.0, 1e-12);
+	CHECK(isnan(w.peer_ratio) && isnan(w.eta));
+}
+
 static void test_month_to_date(void)
 {
 	/* 2024-03-15 12:00 +08:00 is in the local month that began 2024-03-01 00:00 +08:00 =
@@ -484,6 +546,7 @@ int main(void)
 	test_judgeable();
 	test_aggregate();
 	test_window_to_aggregate();
+	test_peers();
 	test_month_to_date();
 	return check_summary();
 }
