@@ -6,6 +6,7 @@
 
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
+#include "pvrelief/health.h"
 #include "pvrelief/store.h"
 
 const struct config *cli_config(struct cli_env *env)
@@ -68,4 +69,10 @@ int cli_parse_double(const char *option, const char *text, double min, double ma
 	}
 	*out = v;
 	return 0;
+}
+
+void cli_cell(const char *s, size_t width)
+{
+	size_t w = health_display_width(s);
+	printf("%s%*s", s, (int)(w < width ? width - w : 0), "");
 }

@@ -39,13 +39,6 @@ static void when(const struct config *cfg, double t, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-/* Pads a cell to width columns (CJK characters count two). */
-static void cell(const char *s, size_t width)
-{
-	size_t w = health_display_width(s);
-	printf("%s%*s", s, (int)(w < width ? width - w : 0), "");
-}
-
 static int ack(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
@@ -183,15 +176,15 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 				w[c] = health_display_width(cells[i][c]);
 	}
 	for (int c = 0; c < NC; c++) {
-		cell(head[c], c + 1 < NC ? w[c] + 2 : 0);
+		cli_cell(head[c], c + 1 < NC ? w[c] + 2 : 0);
 	}
 	printf("\n");
 	for (int c = 0; c < NC; c++)
-		cell(zh[c], c + 1 < NC ? w[c] + 2 : 0);
+		cli_cell(zh[c], c + 1 < NC ? w[c] + 2 : 0);
 	printf("\n");
 	for (int i = 0; i < n; i++) {
 		for (int c = 0; c < NC; c++)
-			cell(cells[i][c], c + 1 < NC ? w[c] + 2 : 0);
+			cli_cell(cells[i][c], c + 1 < NC ? w[c] + 2 : 0);
 		printf("\n");
 	}
 	if (n == 0)

@@ -116,12 +116,6 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 	return 0;
 }
 
-static void cell(const char *s, size_t width)
-{
-	size_t w = health_display_width(s);
-	printf("%s%*s", s, (int)(w < width ? width - w : 0), "");
-}
-
 static int list(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"station", required_argument, NULL, 's'},
@@ -177,20 +171,20 @@ static int list(struct cli_env *env, int argc, char **argv)
 		if (health_display_width(m[i].by) > wb)
 			wb = health_display_width(m[i].by);
 	}
-	cell("time 时间", 21);
-	cell("station 电站", ws + 2);
-	cell("kind 类型", 19);
-	cell("by 人员", wb + 2);
+	cli_cell("time 时间", 21);
+	cli_cell("station 电站", ws + 2);
+	cli_cell("kind 类型", 19);
+	cli_cell("by 人员", wb + 2);
 	printf("note 备注\n");
 	for (int i = 0; i < n; i++) {
 		char t[32], k[48];
 		clock_format(m[i].at, cfg->utc_offset_s, t, sizeof t);
 		int ki = kind_index(m[i].kind);
 		snprintf(k, sizeof k, "%s %s", m[i].kind, ki >= 0 ? kinds_zh[ki] : "");
-		cell(t, 21);
-		cell(m[i].station, ws + 2);
-		cell(k, 19);
-		cell(m[i].by, wb + 2);
+		cli_cell(t, 21);
+		cli_cell(m[i].station, ws + 2);
+		cli_cell(k, 19);
+		cli_cell(m[i].by, wb + 2);
 		printf("%s\n", m[i].note);
 	}
 	if (n == 0)

@@ -65,6 +65,9 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 int cli_parse_long(const char *option, const char *text, long min, long max, long *out);
 /* Parses a number within [min, max] for an option, likewise. */
 int cli_parse_double(const char *option, const char *text, double min, double max, double *out);
+/* Prints s padded with spaces to width terminal columns (CJK characters count two), for the
+ * aligned tables of the CLI; nothing is added when s is as wide or wider. */
+void cli_cell(const char *s, size_t width);
 /* Checks and records the rows of a CSV file of kind ("people", "settlements", ...; see
  * `pvrelief import --help`) held in data[0..len) (file names it in messages) inside the
  * caller's transaction on env->store, with env->cfg loaded (cli_store). Appends every problem
