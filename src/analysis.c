@@ -242,6 +242,7 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
 		if (slots[i].energy_n > 0) {
 			sm->energy_wh = slots[i].energy_wh;
+			sm->gap_energy_wh = slots[i].gap_wh;
 			sm->have |= EFFICIENCY_HAVE_ENERGY;
 		}
 		if (hours <= 0)

@@ -106,6 +106,9 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	if (e < 0)
 		e = NAN; /* the energy accounting never yields a decrease */
 	e *= share;
+	/* A sample holding energy of an earlier gap counts in the totals but is not paired: how
+	 * much of its energy is its own is unknown. */
+	int unpaired = s->gap_energy_wh > 0;
 	double ghi = irradiance(s, EFFICIENCY_HAVE_GHI, s->ghi_w_m2);
 	double poa = irradiance(s, EFFICIENCY_HAVE_POA, s->poa_w_m2);
 	double g = p->basis == EFFICIENCY_BASIS_POA ? poa : ghi;
@@ -133,7 +136,7 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 		a->day_g_wh_m2 += g * dt_h;
 		a->day_s += overlap;
 	}
-	if (isnan(e))
+	if (isnan(e) || unpaired)
 		return;
 	if (!isnan(g)) {
 		a->any_pair = 1;

@@ -1,5 +1,6 @@
 /* Efficiency slots and figures. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 	static const char sql[] =
 	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid, tmod_sum_c / nullif(tmod_n, 0),"
 	    " tair_sum_c / nullif(tair_n, 0), wind_sum_m_s / nullif(wind_n, 0) FROM rollup_5min "
-	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
+	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0 ORDER BY slot";
 	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
 	size_t n = 0;
 	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
@@ -27,14 +28,25 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 		if (!q)
 			return -1;
 		sqlite3_bind_int64(q, 1, sensor ? sensor_ids[k - n_inverters] : inverter_ids[k]);
-		sqlite3_bind_int64(q, 2, first);
+		/* An inverter's slots from before the window say whether its first one in the
+		 * window follows a gap. */
+		sqlite3_bind_int64(q, 2, sensor ? first : first - STORE_SLOT_GAP_S);
 		sqlite3_bind_double(q, 3, t1);
+		int64_t prev = INT64_MIN;
 		while (sqlite3_step(q) == SQLITE_ROW) {
-			size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+			int64_t slot = sqlite3_column_int64(q, 0);
+			int after_gap = prev == INT64_MIN || slot - prev > STORE_SLOT_GAP_S;
+			prev = slot;
+			if (slot < first)
+				continue;
+			size_t i = (size_t)((slot - first) / 300);
 			if (i >= n)
 				continue;
 			if (!sensor) {
-				out[i].energy_wh += sqlite3_column_double(q, 1);
+				double e = sqlite3_column_double(q, 1);
+				out[i].energy_wh += e;
+				if (after_gap)
+					out[i].gap_wh += e;
 				out[i].energy_n += sqlite3_column_int(q, 4);
 				continue;
 			}
@@ -51,6 +63,7 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			if (sqlite3_column_type(q, 7) != SQLITE_NULL)
 				out[i].wind_m_s = sqlite3_column_double(q, 7);
 		}
+		sqlite3_reset(q);
 	}
 	return (int)n;
 }

@@ -8,10 +8,17 @@
 
 struct store;
 
+/* Rollup slots of one inverter further apart than this mean it was not read in between: its
+ * counter's increase over the gap lands in the first slot after it. Longer than the night
+ * heartbeat's default 15 minutes and than any fast polling interval. */
+#define STORE_SLOT_GAP_S 1200
+
 /* One 5-minute slot of a station. */
 struct store_slot {
 	int64_t slot;	    /* unix s of its start */
 	double energy_wh;   /* energy counted by the inverters */
+	double gap_wh;	    /* of it, energy counted by an inverter's first reading after a gap
+			     * (an outage, a restart): produced earlier, not in this slot */
 	int energy_n;	    /* valid inverter readings in it */
 	double ghi_wh_m2;   /* sensor irradiation in it */
 	double poa_wh_m2;
@@ -40,7 +47,8 @@ struct store_eff_peer {
 
 /* Fills out (cap) with the 5-minute slots in [t0, t1): energy from the rollups of the devices
  * in inverter_ids (n_inverters), irradiation from those in sensor_ids (n_sensors); returns
- * the count or negative. */
+ * the count or negative. An inverter's slot that follows more than STORE_SLOT_GAP_S without a
+ * slot of its own also counts its energy in gap_wh. */
 int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
 			const int64_t *sensor_ids, size_t n_sensors, double t0, double t1,
 			struct store_slot *out, size_t cap);

@@ -373,6 +373,30 @@ static void test_window_to_aggregate(void)
 	CHECK_INT(a.n_meeting_target, 1);
 }
 
+static void test_gap_energy(void)
+{
+	/* The six-hour day (50 kWh an hour, E_th 60 kWh an hour on POA 750) with an outage in
+	 * hour 3 (no energy, no irradiance) whose 50 kWh arrive with hour 4's reading: hour 4
+	 * holds 100 kWh, all of it marked as following a gap. Energy and yield count all 300
+	 * kWh; eta pairs only hours 0, 1, 2 and 5: 200 / 240 = 0.8333, not 300 / 300 = 1. */
+	struct efficiency_sample s[6];
+	size_t n = day_samples(s);
+	s[3].have = 0;
+	s[4].energy_wh = 100000;
+	s[4].gap_energy_wh = 100000;
+	struct efficiency_params p;
+	struct efficiency_window w;
+	efficiency_params_default(&p, 100);
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w), 0);
+	CHECK_NEAR(w.energy_kwh, 300, 1e-9);
+	CHECK_NEAR(w.yf_h, 3.0, 1e-12);
+	CHECK_NEAR(w.e_act_kwh, 200, 1e-9);
+	CHECK_NEAR(w.e_th_kwh, 240, 1e-9);
+	CHECK_NEAR(w.eta, 200.0 / 240.0, 1e-12);
+	/* Coverage: 4 of 6 hours paired. */
+	CHECK_NEAR(w.coverage, 4.0 / 6.0, 1e-12);
+}
+
 static void test_peers(void)
 {
 	/* The six-hour day above on a 100 kWp station: 300 kWh, Y_f 3.0 h. Peers' median Y_f
@@ -546,6 +570,7 @@ int main(void)
 	test_judgeable();
 	test_aggregate();
 	test_window_to_aggregate();
+	test_gap_energy();
 	test_peers();
 	test_month_to_date();
 	return check_summary();

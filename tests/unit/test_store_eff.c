@@ -1,0 +1,101 @@
+/* The efficiency engine's slots on a real SQLite file: energy and irradiation per 5-minute slot,
+ * and the energy an inverter's first reading after a gap brings in (an outage's catch-up),
+ * which must not be paired with that slot's irradiance. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pvrelief/energy.h"
+#include "pvrelief/reading.h"
+#include "pvrelief/store.h"
+#include "pvrelief/store_eff.h"
+
+static void put(struct store *st, int64_t dev, double ts, double delta_wh, double poa_wh_m2)
+{
+	struct reading r;
+	memset(&r, 0, sizeof r);
+	reading_set(&r, RF_POWER_W, 1000.0);
+	struct store_reading row = {.device_id = dev, .station = "s1", .ts = ts,
+				    .utc_offset_s = 8 * 3600, .r = &r, .delta_wh = delta_wh,
+				    .poa_wh_m2 = poa_wh_m2, .ghi_wh_m2 = poa_wh_m2};
+	CHECK_INT(store_reading_put(st, &row), 0);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/pvrelief-test-store-eff-XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	char path[256], err[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	struct store *st = store_open(path, STORE_LOCK, err, sizeof err);
+	CHECK(st != NULL);
+	if (!st)
+		return check_summary();
+	int64_t inv1, inv2, met;
+	CHECK_INT(store_device_id(st, "s1", "inv1", &inv1), 0);
+	CHECK_INT(store_device_id(st, "s1", "inv2", &inv2), 0);
+	CHECK_INT(store_device_id(st, "s1", "met", &met), 0);
+
+	/* 2026-06-21 10:00 +08:00. inv1 and the sensor are read every minute from 09:40 to 10:10
+	 * and from 11:30 to 11:40 (an outage in between); inv1's first reading at 11:30 carries
+	 * the outage's 50 kWh. inv2 is read every minute throughout 09:40-11:40. */
+	double t0 = 1782007200.0;
+	CHECK_INT(store_begin(st), 0);
+	for (int m = -20; m < 100; m++) {
+		double ts = t0 + m * 60.0;
+		int up = m < 10 || m >= 90;
+		if (up) {
+			put(st, inv1, ts, m == 90 ? 50000.0 + 1000.0 : 1000.0, 0);
+			put(st, met, ts, 0, 12.5);
+		}
+		put(st, inv2, ts, 1000.0, 0);
+	}
+	CHECK_INT(store_commit(st), 0);
+
+	/* The window 10:00-11:40: 20 slots. */
+	struct store_slot slots[32];
+	int64_t invs[] = {inv1, inv2}, sens[] = {met};
+	int n = store_station_slots(st, invs, 2, sens, 1, t0, t0 + 100 * 60.0, slots, 32);
+	CHECK_INT(n, 20);
+	/* 10:00: both inverters, five readings each; inv1 was read just before the window, so no
+	 * gap. */
+	CHECK_NEAR(slots[0].energy_wh, 10000, 1e-9);
+	CHECK_NEAR(slots[0].gap_wh, 0, 0);
+	CHECK_INT(slots[0].energy_n, 10);
+	CHECK_NEAR(slots[0].poa_wh_m2, 62.5, 1e-9);
+	/* 10:10 (slot 2): inv2 alone, no sensor. */
+	CHECK_NEAR(slots[2].energy_wh, 5000, 1e-9);
+	CHECK_INT(slots[2].sensor_n, 0);
+	/* 11:30 (slot 18): inv1's first slot after 80 minutes without one: its 55 kWh are gap
+	 * energy; inv2's 5 kWh are not. */
+	CHECK_NEAR(slots[18].energy_wh, 55000 + 5000, 1e-9);
+	CHECK_NEAR(slots[18].gap_wh, 55000, 1e-9);
+	/* 11:35: inv1 is back to normal. */
+	CHECK_NEAR(slots[19].gap_wh, 0, 0);
+	CHECK_NEAR(slots[19].energy_wh, 10000, 1e-9);
+
+	/* A window starting at the outage's end: the lookback before the window finds inv1's
+	 * last slot at 10:05, 85 minutes earlier, so 11:30 is still after a gap. */
+	n = store_station_slots(st, invs, 2, sens, 1, t0 + 90 * 60.0, t0 + 100 * 60.0, slots, 32);
+	CHECK_INT(n, 2);
+	CHECK_NEAR(slots[0].gap_wh, 55000, 1e-9);
+	/* A gap within STORE_SLOT_GAP_S is a slow poll, not an outage. */
+	CHECK_INT(store_begin(st), 0);
+	put(st, inv2, t0 + 115 * 60.0, 3000.0, 0); /* 15 minutes after its last reading */
+	CHECK_INT(store_commit(st), 0);
+	n = store_station_slots(st, invs + 1, 1, NULL, 0, t0 + 115 * 60.0, t0 + 120 * 60.0, slots,
+				32);
+	CHECK_INT(n, 1);
+	CHECK_NEAR(slots[0].energy_wh, 3000, 1e-9);
+	CHECK_NEAR(slots[0].gap_wh, 0, 0);
+
+	store_close(st);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+	return check_summary();
+}
