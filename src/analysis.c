@@ -382,23 +382,28 @@ static void apply_peers(struct analysis *a, size_t s, const struct irradiance_pe
 	efficiency_apply_peers(&p, have ? &r : NULL, use, &f->w);
 }
 
-/* Today's KPIs of a station: the slot-based online rate of its inverters over the daylight
- * quarter-hours so far, and its share of rejected readings. */
+/* A day's KPIs of a station: the slot-based online rate of its inverters over the daylight
+ * quarter-hours of [t0, t1) (a quarter with a reading at night does not make up for a
+ * daylight one without), and its share of rejected readings. */
 static void day_kpis(struct analysis *a, struct astation *as, const char *day, double t0, double t1,
 		     double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
-	for (double q = t0; q + 900 <= t1; q += 900)
-		expected += sun_up(as, q + 450);
+	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
+	unsigned char *daylight = xcalloc(nq ? nq : 1, 1);
+	for (size_t q = 0; q < nq; q++)
+		expected += daylight[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
-		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, t1);
-		valid += got > 0 ? (got > expected ? expected : got) : 0;
+		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq,
+						       daylight);
+		valid += got > 0 ? got : 0;
 		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
 			readings += v + r;
 			rejected += r;
 		}
 	}
+	free(daylight);
 	long all = expected * (long)as->n_inverters;
 	*online = all > 0 ? (double)valid / (double)all : NAN;
 	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;

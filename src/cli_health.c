@@ -39,17 +39,20 @@ static void usage(FILE *out)
 		"                          a simulated clock for \"now\", as pvreliefd takes\n");
 }
 
-/* Daylight quarter-hours in [t0, t1) at a station: the sun above the horizon at the middle
- * of the quarter, as the efficiency engine counts them. */
-static double daylight_quarters(const struct config_station *st, double t0, double t1)
+/* Marks the daylight quarter-hours of [t0, t0 + 900 nq) at a station in mask (nq entries): the
+ * sun above the horizon at the middle of the quarter, as the efficiency engine counts them;
+ * returns how many. */
+static double daylight_quarters(const struct config_station *st, double t0, size_t nq,
+				unsigned char *mask)
 {
 	double n = 0;
-	for (double q = t0; q + 900 <= t1; q += 900) {
+	for (size_t k = 0; k < nq; k++) {
 		struct solar_position sp;
-		if (solar_position(q + 450, st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
-				   SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
-		    sp.elevation_deg > 0)
-			n++;
+		mask[k] = solar_position(t0 + 900.0 * (double)k + 450, st->lat_deg, st->lon_deg,
+					 st->altitude_m, 1013.25, 15.0, SOLAR_DELTA_T_DEFAULT_S,
+					 &sp) == 0 &&
+			  sp.elevation_deg > 0;
+		n += mask[k];
 	}
 	return n;
 }
@@ -116,7 +119,7 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 /* Fills a station's row from the store; 0 or negative (printed). */
 static int gather(struct store *st, const struct config *cfg, const struct config_station *cs,
 		  const char *first, const char *last, double t0, double until, double quarters,
-		  struct health_station *row)
+		  size_t nq, const unsigned char *daylight, struct health_station *row)
 {
 	health_station_reset(row);
 	row->id = cs->id;
@@ -136,12 +139,12 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 		double fault_s = 0, longest_s = 0;
 		if (store_device_id(st, cs->id, cs->devices[d].id, &id) != 0 ||
 		    store_device_range_counts(st, id, first, last, &valid, &rejected) != 0 ||
-		    (got = store_device_valid_quarters(st, id, t0, until)) < 0 ||
+		    (got = store_device_valid_quarters(st, id, t0, nq, daylight)) < 0 ||
 		    store_device_state_time(st, id, INV_STATE_FAULT, t0, until, &fault_s,
 					    &longest_s) != 0)
 			goto fail;
 		row->quarters_expected += quarters;
-		row->quarters_valid += fmin((double)got, quarters);
+		row->quarters_valid += (double)got;
 		row->readings += valid + rejected;
 		row->rejected += rejected;
 		row->fault_min += fault_s / 60.0;
@@ -304,26 +307,32 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	long *vmap = xcalloc(cfg->n_villages + 1, sizeof *vmap);
 	for (size_t v = 0; v < cfg->n_villages; v++)
 		vmap[v] = -1;
+	/* The period's quarter-hours; stations at one place share their daylight mask. */
+	size_t nq = until > t0 ? (size_t)((until - t0) / 900.0) : 0;
+	unsigned char **mask = xcalloc(cfg->n_stations + 1, sizeof *mask);
 	double *quarters = xcalloc(cfg->n_stations + 1, sizeof *quarters);
-	for (size_t s = 0; s < cfg->n_stations; s++)
-		quarters[s] = -1;
 	int rc = 0;
 	for (size_t s = 0; s < cfg->n_stations; s++) {
 		const struct config_station *cs = &cfg->stations[s];
 		if (only && only != cs)
 			continue;
-		/* Stations at one place share their daylight: the sun is computed once. */
-		for (size_t p = 0; p < s && quarters[s] < 0; p++) {
+		const unsigned char *daylight = NULL;
+		for (size_t p = 0; p < s && !daylight; p++) {
 			const struct config_station *ps = &cfg->stations[p];
-			if (quarters[p] >= 0 && ps->lat_deg == cs->lat_deg &&
-			    ps->lon_deg == cs->lon_deg && ps->altitude_m == cs->altitude_m)
+			if (mask[p] && ps->lat_deg == cs->lat_deg && ps->lon_deg == cs->lon_deg &&
+			    ps->altitude_m == cs->altitude_m) {
+				daylight = mask[p];
 				quarters[s] = quarters[p];
+			}
 		}
-		if (quarters[s] < 0)
-			quarters[s] = daylight_quarters(cs, t0, until);
+		if (!daylight) {
+			mask[s] = xcalloc(nq ? nq : 1, 1);
+			quarters[s] = daylight_quarters(cs, t0, nq, mask[s]);
+			daylight = mask[s];
+		}
 		struct health_station *row = &r.stations[r.n_stations];
-		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], row) !=
-		    0) {
+		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], nq,
+			   daylight, row) != 0) {
 			rc = 1;
 			goto out;
 		}
@@ -341,6 +350,9 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	fputs(text, stdout);
 	free(text);
 out:
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		free(mask[s]);
+	free(mask);
 	free(quarters);
 	free(vmap);
 	free(r.stations);

@@ -239,20 +239,27 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 	return 0;
 }
 
-long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, double t1)
+long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
+				 size_t n_quarters, const unsigned char *daylight)
 {
 	static const char sql[] =
-	    "SELECT count(DISTINCT slot / 900) FROM rollup_5min WHERE device_id = ?1 "
-	    "AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
+	    "SELECT DISTINCT CAST((slot - ?2) / 900 AS INTEGER) FROM rollup_5min WHERE "
+	    "device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_double(q, 2, t0);
-	sqlite3_bind_double(q, 3, t1);
-	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+	sqlite3_bind_double(q, 3, t0 + 900.0 * (double)n_quarters);
+	long n = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_int64 k = sqlite3_column_int64(q, 0);
+		if (k >= 0 && (size_t)k < n_quarters && (!daylight || daylight[k]))
+			n++;
+	}
 	sqlite3_reset(q);
-	return n;
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 int store_eff_month_get(struct store *st, const char *station, const char *month,

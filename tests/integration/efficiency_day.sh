@@ -1,7 +1,7 @@
 # The efficiency engine over one simulated June day, against the simulator's own model: the
 # simulator and two daemons share a clock running from 04:30 to 19:45 local at 600x. Daemon 1
 # polls a healthy station with an irradiance sensor, a soiled one (health 0.5) with a sensor
-# and a healthy one without; daemon 2 (its own database, since the weather service is a county
+# and a healthy one without, and is killed for an hour at 11:00; daemon 2 (its own database, since the weather service is a county
 # setting) polls a fourth station without a sensor that gets its irradiance from a local
 # Open-Meteo style server, which starts failing in the afternoon.
 . "$(dirname "$0")/lib/common.sh"
@@ -85,6 +85,16 @@ wait_until() { # wait_until UNIX: sleeps until the shared clock reads UNIX
 	sleep "$left"
 }
 
+# Daemon 1 is killed at 11:00 and started again at 12:00: the inverters' first readings after
+# the outage bring in the hour's energy, which must count in the day's energy but must not be
+# paired with one slot's irradiance (that would put the day's eta far above the model's).
+wait_until "$(date -d "$DAY 11:00:00+08:00" +%s)"
+kill -KILL "$D1"
+wait "$D1" 2>/dev/null || true
+wait_until "$(date -d "$DAY 12:00:00+08:00" +%s)"
+start_daemon "$WORK/d1.conf"
+D1=$DAEMON_PID
+
 # At 14:00 the weather service starts failing; the daemon must keep its cached series (it is
 # young: three refresh periods plus an hour) and keep polling.
 wait_until "$(date -d "$DAY 14:00:00+08:00" +%s)"
@@ -165,7 +175,8 @@ assert c["worst_grade"] == 3, c
 g12 = (st["good"]["e_act_kwh"] + st["soiled"]["e_act_kwh"]) / (st["good"]["theoretical_kwh"] + st["soiled"]["theoretical_kwh"])
 assert abs(c["eta_grade12"] - g12) < 1e-6, (c["eta_grade12"], g12)
 assert c["meets_county_target"] == (c["eta"] >= 0.8), c
-assert 0.95 <= c["online_rate"]["rate"] <= 1.0, c["online_rate"]
+# The hour daemon 1 was down is four of about 58 daylight quarter-hours.
+assert 0.88 <= c["online_rate"]["rate"] <= 0.96, c["online_rate"]
 assert c["fault_rate"]["rate"] == 0 and c["anomaly_rate"]["rate"] < 0.01, c
 assert d["period"] == {**d["period"], "kind": "day", "value": "2026-06-21"}, d["period"]
 PY

@@ -93,6 +93,17 @@ int main(void)
 	CHECK_NEAR(slots[0].energy_wh, 3000, 1e-9);
 	CHECK_NEAR(slots[0].gap_wh, 0, 0);
 
+	/* Online quarters from 09:45 (q0) to 12:45. inv2 has readings in every quarter to 12:00,
+	 * but a mask marking only q0-q3 as daylight counts those four: readings outside
+	 * daylight do not make up for daylight ones. inv1 has rollup slots at 09:45-10:05 and
+	 * 11:30-11:35 only: quarters q0, q1 and q7 hold readings, none of q2-q6. */
+	unsigned char mask[12] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+	CHECK_INT(store_device_valid_quarters(st, inv2, t0 - 900.0, 12, mask), 4);
+	CHECK_INT(store_device_valid_quarters(st, inv2, t0 - 900.0, 12, NULL), 9);
+	unsigned char outage[12] = {0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0};
+	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, outage), 0);
+	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, NULL), 3);
+
 	store_close(st);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
