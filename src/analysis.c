@@ -32,6 +32,7 @@ struct astation {
 	struct irradiance_site site;
 	int64_t *sensor_ids, *inverter_ids;
 	size_t n_sensors, n_inverters;
+	const struct config_device **inverters; /* n_inverters, in inverter_ids' order */
 	struct irradiance_month_scale scales[SCALES]; /* cached months (year 0 = empty) */
 };
 
@@ -83,6 +84,7 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 		irradiance_site_from_config(cfg, as->cfg, &as->site);
 		as->sensor_ids = xcalloc(as->cfg->n_devices, sizeof(int64_t));
 		as->inverter_ids = xcalloc(as->cfg->n_devices, sizeof(int64_t));
+		as->inverters = xcalloc(as->cfg->n_devices, sizeof *as->inverters);
 		for (size_t d = 0; d < as->cfg->n_devices; d++) {
 			int64_t id;
 			if (store_device_id(a->store, as->cfg->id, as->cfg->devices[d].id, &id) !=
@@ -94,8 +96,10 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 			}
 			if (as->cfg->devices[d].role == CONFIG_SENSOR)
 				as->sensor_ids[as->n_sensors++] = id;
-			else
+			else {
+				as->inverters[as->n_inverters] = &as->cfg->devices[d];
 				as->inverter_ids[as->n_inverters++] = id;
+			}
 		}
 		a->snap[s].station = s;
 		a->snap[s].online_rate = a->snap[s].anomaly_rate = NAN;
@@ -116,6 +120,7 @@ void analysis_free(struct analysis *a)
 	for (size_t s = 0; s < a->cfg->n_stations; s++) {
 		free(a->st[s].sensor_ids);
 		free(a->st[s].inverter_ids);
+		free(a->st[s].inverters);
 	}
 	free(a->st);
 	free(a->snap);
@@ -155,7 +160,49 @@ struct sfig {
 	struct irradiance_choice choice;
 	struct irradiance_availability av; /* what the choice was made from */
 	int ok;				   /* computed */
+	struct efficiency_window *inv;	   /* when not NULL: each inverter's window, on the
+					    * station's irradiance (n_inverters entries) */
 };
+
+/* The parameters of inverter k of a station: its DC capacity as P_stc. */
+static void inverter_params(struct analysis *a, const struct astation *as, size_t k,
+			    struct efficiency_params *p)
+{
+	efficiency_params_from_config(a->cfg, as->cfg, p);
+	p->capacity_kwp = as->inverters[k]->dc_kwp;
+}
+
+/* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
+ * the inverter's own energy, and its DC capacity as P_stc. */
+static void inverter_windows(struct analysis *a, struct astation *as, double t0, double t1,
+			     const struct efficiency_params *station, const struct efficiency_sample *samples,
+			     int n, struct efficiency_window *inv)
+{
+	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
+	struct efficiency_sample *mine = xcalloc(MAX_SLOTS, sizeof *mine);
+	for (size_t k = 0; k < as->n_inverters; k++) {
+		struct efficiency_params p = *station;
+		inverter_params(a, as, k, &p);
+		p.source = station->source;
+		p.grade = station->grade;
+		p.daylight_s = station->daylight_s;
+		int m = store_station_slots(a->store, &as->inverter_ids[k], 1, NULL, 0, t0, t1, one,
+					    MAX_SLOTS);
+		for (int i = 0; i < n; i++) {
+			mine[i] = samples[i];
+			mine[i].have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
+			mine[i].energy_wh = mine[i].gap_energy_wh = 0;
+			if (i < m && one[i].energy_n > 0) {
+				mine[i].energy_wh = one[i].energy_wh;
+				mine[i].gap_energy_wh = one[i].gap_wh;
+				mine[i].have |= EFFICIENCY_HAVE_ENERGY;
+			}
+		}
+		efficiency_window(&p, t0, t1, mine, (size_t)(m == n ? n : 0), &inv[k]);
+	}
+	free(mine);
+	free(one);
+}
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
  * f->av. The peers are not known yet: the choice is made as if there were none, and
@@ -301,6 +348,8 @@ static int window(struct analysis *a, struct astation *as, double t0, double t1,
 	p.grade = choice->grade;
 	p.daylight_s = daylight_slots * 300.0;
 	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
+	if (f->ok && f->inv)
+		inverter_windows(a, as, t0, t1, &p, samples, n, f->inv);
 	return f->ok ? 0 : -1;
 }
 
@@ -380,6 +429,11 @@ static void apply_peers(struct analysis *a, size_t s, const struct irradiance_pe
 	struct efficiency_params p;
 	efficiency_params_from_config(a->cfg, as->cfg, &p);
 	efficiency_apply_peers(&p, have ? &r : NULL, use, &f->w);
+	/* An inverter is weighed against the same median: its yield over the peers'. */
+	for (size_t k = 0; f->inv && k < as->n_inverters; k++) {
+		inverter_params(a, as, k, &p);
+		efficiency_apply_peers(&p, have ? &r : NULL, use, &f->inv[k]);
+	}
 }
 
 /* A day's KPIs of a station: the slot-based online rate of its inverters over the daylight
@@ -439,6 +493,29 @@ static void day_row(struct analysis *a, size_t s, const char *day, const struct 
 	d->peer_n = (int)w->peer_n;
 }
 
+/* Stores the day of each inverter of station s from its window (inv); 0 or negative. */
+static int put_inverter_days(struct analysis *a, size_t s, const char *day,
+			     const struct efficiency_window *inv)
+{
+	const struct astation *as = &a->st[s];
+	for (size_t k = 0; k < as->n_inverters; k++) {
+		const struct efficiency_window *w = &inv[k];
+		struct store_inv_day d = {.station = as->cfg->id, .device = as->inverters[k]->id,
+					  .dc_kwp = as->inverters[k]->dc_kwp,
+					  .energy_wh = w->energy_kwh * 1000.0,
+					  .e_act_wh = w->e_act_kwh * 1000.0,
+					  .eth_wh = w->e_th_kwh * 1000.0, .eta = w->eta, .pr = w->pr,
+					  .pr_stc = w->pr_stc, .yf_h = w->yf_h,
+					  .coverage = w->coverage, .peer_ratio = w->peer_ratio,
+					  .grade = w->grade};
+		snprintf(d.day, sizeof d.day, "%s", day);
+		snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w->source));
+		if (store_inv_day_put(a->store, &d) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Computes and stores a local day (whole, or until now when it is today) for the stations
  * whose flag in want is set (NULL: all). Each is weighed against its peers: those computed
  * here as just computed, the others as stored for the day. figs, online and anomaly (n
@@ -461,6 +538,8 @@ static int compute_day(struct analysis *a, const char *day, double now, const un
 	for (size_t k = 0; k < n; k++) {
 		on[k] = an[k] = NAN;
 		f[k].ok = 0;
+		f[k].inv = (!want || want[k]) ? xcalloc(a->st[k].n_inverters + 1, sizeof *f[k].inv)
+					       : NULL;
 	}
 	int ns = store_eff_day_peers(a->store, day, stored, n);
 	for (int i = 0; i < ns; i++) {
@@ -493,7 +572,8 @@ static int compute_day(struct analysis *a, const char *day, double now, const un
 				continue;
 			struct store_eff_day d;
 			day_row(a, k, day, &f[k], on[k], an[k], &d);
-			if (store_eff_day_put(a->store, &d) != 0)
+			if (store_eff_day_put(a->store, &d) != 0 ||
+			    put_inverter_days(a, k, day, f[k].inv) != 0)
 				bad = 1;
 			else
 				stored_ok++;
@@ -504,6 +584,10 @@ static int compute_day(struct analysis *a, const char *day, double now, const un
 		} else if (store_commit(a->store) != 0) {
 			stored_ok = 0;
 		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		free(f[k].inv);
+		f[k].inv = NULL;
 	}
 	free(stored);
 	candidates_free(&c);

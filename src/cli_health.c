@@ -131,6 +131,27 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 		goto fail;
 	for (int i = 0; i < n; i++)
 		health_station_add_day(row, &days[i]);
+	/* Its inverters, as configured, with their stored days. */
+	const char **ids = xcalloc(cs->n_devices + 1, sizeof *ids);
+	row->inverters = xcalloc(cs->n_devices + 1, sizeof *row->inverters);
+	for (size_t d = 0; d < cs->n_devices; d++) {
+		if (cs->devices[d].role != CONFIG_INVERTER)
+			continue;
+		struct health_inverter *inv = &row->inverters[row->n_inverters];
+		inv->id = ids[row->n_inverters++] = cs->devices[d].id;
+		inv->dc_kwp = cs->devices[d].dc_kwp;
+	}
+	size_t cap = (size_t)MAX_DAYS * (row->n_inverters + 1);
+	struct store_inv_day *idays = xcalloc(cap, sizeof *idays);
+	int ni = store_inv_days(st, cs->id, ids, row->n_inverters, first, last, idays, cap);
+	for (int i = 0; i < ni; i++)
+		for (size_t k = 0; k < row->n_inverters; k++)
+			if (idays[i].device == ids[k])
+				health_inverter_add_day(&row->inverters[k], &idays[i]);
+	free(idays);
+	free(ids);
+	if (ni < 0)
+		goto fail;
 	for (size_t d = 0; d < cs->n_devices; d++) {
 		if (cs->devices[d].role != CONFIG_INVERTER)
 			continue;
@@ -156,6 +177,9 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 	return 0;
 fail:
 	fprintf(stderr, "pvrelief health: station %s: database: %s\n", cs->id, store_errmsg(st));
+	free(row->inverters);
+	row->inverters = NULL;
+	row->n_inverters = 0;
 	return -1;
 }
 
@@ -302,6 +326,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	r.station_target = cfg->efficiency.station_target;
 	r.county_target = cfg->efficiency.county_target;
 	r.fault_threshold_min = cfg->alerts.fault_minutes;
+	r.show_inverters = only != NULL;
 	r.stations = xcalloc(cfg->n_stations + 1, sizeof *r.stations);
 	r.villages = xcalloc(cfg->n_villages + 1, sizeof *r.villages);
 	long *vmap = xcalloc(cfg->n_villages + 1, sizeof *vmap);
@@ -352,6 +377,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 out:
 	for (size_t s = 0; s < cfg->n_stations; s++)
 		free(mask[s]);
+	for (size_t s = 0; s < r.n_stations; s++)
+		free(r.stations[s].inverters);
 	free(mask);
 	free(quarters);
 	free(vmap);

@@ -645,13 +645,50 @@ static struct regmap *resolve_map(struct loader *ld, struct config *cfg,
 	return map;
 }
 
+/* Gives each inverter without a dc_kwp its share of the station's capacity not given to the
+ * others: in proportion to the AC ratings when all of those have one, else equally. */
+static void share_capacity(struct loader *ld, struct config_station *st,
+			   const config_setting_t *devs, const char *what)
+{
+	double given = 0, rated = 0;
+	size_t unset = 0, unrated = 0;
+	for (size_t i = 0; i < st->n_devices; i++) {
+		const struct config_device *d = &st->devices[i];
+		if (d->role != CONFIG_INVERTER)
+			continue;
+		if (d->dc_kwp > 0) {
+			given += d->dc_kwp;
+			continue;
+		}
+		unset++;
+		rated += d->rated_power_w;
+		unrated += !(d->rated_power_w > 0);
+	}
+	if (given > st->capacity_kwp * 1.001 || (unset && given >= st->capacity_kwp)) {
+		err_at(ld, devs,
+		       "%s: the inverters' dc_kwp add up to %.1f kWp, which leaves nothing of the "
+		       "station's capacity_kwp %.1f for %zu inverter(s) without one",
+		       what, given, st->capacity_kwp, unset);
+		return;
+	}
+	if (!unset)
+		return;
+	double rest = st->capacity_kwp - given;
+	for (size_t i = 0; i < st->n_devices; i++) {
+		struct config_device *d = &st->devices[i];
+		if (d->role != CONFIG_INVERTER || d->dc_kwp > 0)
+			continue;
+		d->dc_kwp = unrated ? rest / (double)unset : rest * d->rated_power_w / rated;
+	}
+}
+
 static void load_device(struct loader *ld, struct config *cfg, struct config_station *st,
 			const config_setting_t *d, struct config_device *dev)
 {
 	static const char *const keys[] = {"id",	 "role",     "transport", "host",
 					   "port",	 "serial",   "baud",	  "parity",
 					   "data_bits",	 "stop_bits", "unit",	  "protocol",
-					   "rated_power_w", "sim",	  NULL};
+					   "rated_power_w", "dc_kwp",	  "sim",      NULL};
 	static const char *const skeys[] = {"health", "offline", "delay_ms", "float_model", NULL};
 	static const char *const roles[] = {"inverter", "sensor", NULL};
 	static const char *const transports[] = {"tcp", "rtu", "rtu-over-tcp", NULL};
@@ -682,6 +719,9 @@ static void load_device(struct loader *ld, struct config *cfg, struct config_sta
 			       dev->transport == CONFIG_TCP ? 255 : 247, "");
 	dev->protocol = get_str(ld, d, what, "protocol", "sunspec");
 	dev->rated_power_w = get_num(ld, d, what, "rated_power_w", 1, 0, 0, 2e6, "W");
+	dev->dc_kwp = get_num(ld, d, what, "dc_kwp", 1, 0, 0, 1000, "kWp");
+	if (dev->dc_kwp > 0 && dev->role == CONFIG_SENSOR)
+		err_at(ld, d, "%s: \"dc_kwp\" is for inverters, not sensors", what);
 	config_setting_t *sim = group(ld, d, "sim");
 	check_keys(ld, sim, "sim", skeys);
 	dev->sim.health = get_num(ld, sim, what, "health", 1, 1.0, 0.0, 1.2, "");
@@ -784,6 +824,7 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 			if (strcmp(st->devices[j].id, dev->id) == 0)
 				err_at(ld, d, "%s: device id \"%s\" is used twice", what, dev->id);
 	}
+	share_capacity(ld, st, devs, what);
 }
 
 static const char *transport_name(enum config_transport t)

@@ -104,6 +104,34 @@ static double ratio(double num, double den)
 	return den > 0 && isfinite(num) ? num / den : NAN;
 }
 
+void health_inverter_add_day(struct health_inverter *inv, const struct store_inv_day *d)
+{
+	inv->days++;
+	if (d->dc_kwp > 0)
+		inv->dc_kwp = d->dc_kwp;
+	if (isfinite(d->energy_wh))
+		inv->energy_wh += d->energy_wh;
+	if (isfinite(d->peer_ratio) && d->peer_ratio > 0 && isfinite(d->yf_h)) {
+		inv->yf_h += d->yf_h;
+		inv->peer_yf_h += d->yf_h / d->peer_ratio;
+	}
+	if (!isfinite(d->eta) || !isfinite(d->e_act_wh) || !isfinite(d->eth_wh))
+		return;
+	inv->e_act_wh += d->e_act_wh;
+	inv->eth_wh += d->eth_wh;
+	int grade = d->grade >= 1 && d->grade <= 4 ? d->grade : 4;
+	if (grade > inv->grade)
+		inv->grade = grade;
+}
+
+static void inverter_finish(struct health_inverter *inv)
+{
+	inv->energy_kwh = inv->days ? inv->energy_wh / 1000.0 : NAN;
+	inv->eta = inv->grade ? ratio(inv->e_act_wh, inv->eth_wh) : NAN;
+	inv->equivalent_hours = ratio(inv->energy_kwh, inv->dc_kwp);
+	inv->peer_ratio = ratio(inv->yf_h, inv->peer_yf_h);
+}
+
 void health_station_finish(struct health_station *s, double station_target)
 {
 	s->energy_kwh = s->days ? s->energy_wh / 1000.0 : NAN;
@@ -116,6 +144,8 @@ void health_station_finish(struct health_station *s, double station_target)
 	s->online_rate = ratio(s->quarters_valid, s->quarters_expected);
 	s->anomaly_rate = ratio((double)s->rejected, (double)s->readings);
 	s->peer_ratio = s->peer_days ? ratio(s->own_yf_h, s->peer_yf_h) : NAN;
+	for (size_t i = 0; i < s->n_inverters; i++)
+		inverter_finish(&s->inverters[i]);
 	s->source = "";
 	int best = 0;
 	for (int i = 0; i < HEALTH_MAX_SOURCES && s->sources[i][0]; i++)
@@ -310,6 +340,47 @@ static const char *mark_text(enum health_mark m)
 	}
 }
 
+/* The inverters of the stations shown, each on its station's irradiance. */
+static void render_inverters(const struct health_report *r, struct strbuf *b)
+{
+	static const int right[] = {0, 0, 1, 1, 1, 1, 1, 0};
+	struct table t;
+	table_init(&t, 8, right);
+	char *h1[] = {"station", "inverter", "DC kWp", "eta", "vs peers", "hours", "energy kWh", "grade"};
+	char *h2[] = {"电站", "逆变器", "直流容量", "发电参数", "与邻站比", "等效小时", "发电量", "等级"};
+	table_row(&t, h1);
+	table_row(&t, h2);
+	size_t rows = 0;
+	for (size_t i = 0; i < r->n_stations; i++) {
+		const struct health_station *s = &r->stations[i];
+		for (size_t k = 0; k < s->n_inverters; k++) {
+			const struct health_inverter *inv = &s->inverters[k];
+			char c[8][48];
+			snprintf(c[0], 48, "%s", s->id);
+			snprintf(c[1], 48, "%s", inv->id);
+			num(c[2], 48, inv->dc_kwp, 1, 1, "");
+			num(c[3], 48, inv->eta, 1, 3, "");
+			num(c[4], 48, inv->peer_ratio, 1, 2, "");
+			num(c[5], 48, inv->equivalent_hours, 1, 2, "");
+			num(c[6], 48, inv->energy_kwh, 1, 1, "");
+			if (inv->grade)
+				snprintf(c[7], 48, "%d", inv->grade);
+			else
+				snprintf(c[7], 48, "-");
+			char *row[8];
+			for (int j = 0; j < 8; j++)
+				row[j] = c[j];
+			table_row(&t, row);
+			rows++;
+		}
+	}
+	struct strbuf none = {0};
+	if (rows)
+		strbuf_printf(b, "\n");
+	table_print(&t, rows ? b : &none);
+	free(strbuf_take(&none));
+}
+
 static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
@@ -369,6 +440,8 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		table_row(&t, row);
 	}
 	table_print(&t, b);
+	if (r->show_inverters)
+		render_inverters(r, b);
 
 	strbuf_printf(b, "\n");
 	static const int gright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -517,6 +590,21 @@ static json_t *jstation(const struct health_report *r, const struct health_stati
 			    s->mark == HEALTH_MARK_NONE ? json_null()
 							: json_string(health_mark_name(s->mark)));
 	json_object_set_new(o, "below_target", json_boolean(s->mark == HEALTH_MARK_BELOW));
+	json_t *invs = json_array();
+	for (size_t k = 0; k < s->n_inverters; k++) {
+		const struct health_inverter *inv = &s->inverters[k];
+		json_t *i = json_object();
+		json_object_set_new(i, "id", json_string(inv->id));
+		json_object_set_new(i, "dc_kwp", jnum(inv->dc_kwp));
+		json_object_set_new(i, "days", json_integer(inv->days));
+		json_object_set_new(i, "eta", jnum(inv->eta));
+		json_object_set_new(i, "peer_ratio", jnum(inv->peer_ratio));
+		json_object_set_new(i, "equivalent_hours", jnum(inv->equivalent_hours));
+		json_object_set_new(i, "energy_kwh", jnum(inv->energy_kwh));
+		json_object_set_new(i, "grade", inv->grade ? json_integer(inv->grade) : json_null());
+		json_array_append_new(invs, i);
+	}
+	json_object_set_new(o, "inverters", invs);
 	return o;
 }
 

@@ -178,6 +178,71 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	return 0;
 }
 
+int store_inv_day_put(struct store *st, const struct store_inv_day *d)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO inverter_eff_day (station, device, day, dc_kwp, energy_wh, "
+	    "e_act_wh, eth_wh, eta, pr, pr_stc, yf_h, coverage, peer_ratio, source, grade, "
+	    "computed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "(julianday('now') - 2440587.5) * 86400.0)";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, d->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, d->device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, d->day, -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 4, d->dc_kwp);
+	const double v[] = {d->energy_wh, d->e_act_wh, d->eth_wh, d->eta, d->pr,
+			    d->pr_stc, d->yf_h, d->coverage, d->peer_ratio};
+	for (int i = 0; i < 9; i++)
+		bind_num(q, 5 + i, v[i]);
+	sqlite3_bind_text(q, 14, d->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 15, d->grade);
+	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
+
+int store_inv_days(struct store *st, const char *station, const char *const *ids, size_t n_ids,
+		   const char *first_day, const char *last_day, struct store_inv_day *out,
+		   size_t cap)
+{
+	static const char sql[] =
+	    "SELECT device, day, dc_kwp, energy_wh, e_act_wh, eth_wh, eta, pr, pr_stc, yf_h, "
+	    "coverage, peer_ratio, source, grade FROM inverter_eff_day WHERE station = ?1 AND "
+	    "day >= ?2 AND day <= ?3 ORDER BY device, day";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *dev = (const char *)sqlite3_column_text(q, 0);
+		size_t k = 0;
+		while (k < n_ids && (!dev || strcmp(ids[k], dev) != 0))
+			k++;
+		if (k == n_ids)
+			continue; /* a device no longer configured */
+		struct store_inv_day *d = &out[n++];
+		memset(d, 0, sizeof *d);
+		d->station = station;
+		d->device = ids[k];
+		const unsigned char *day = sqlite3_column_text(q, 1);
+		snprintf(d->day, sizeof d->day, "%s", day ? (const char *)day : "");
+		d->dc_kwp = sqlite3_column_double(q, 2);
+		double *v[] = {&d->energy_wh, &d->e_act_wh, &d->eth_wh, &d->eta,	&d->pr,
+			       &d->pr_stc,    &d->yf_h,	   &d->coverage, &d->peer_ratio};
+		for (int i = 0; i < 9; i++)
+			*v[i] = col_num(q, 3 + i);
+		const unsigned char *src = sqlite3_column_text(q, 12);
+		snprintf(d->source, sizeof d->source, "%s", src ? (const char *)src : "");
+		d->grade = sqlite3_column_int(q, 13);
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+}
+
 int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out,
 			size_t cap)
 {

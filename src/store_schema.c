@@ -173,6 +173,12 @@ const char *const store_migrations[] = {
     "ALTER TABLE station_eff_day ADD COLUMN peer_yf_h REAL;"
     "ALTER TABLE station_eff_day ADD COLUMN peer_ratio REAL;"
     "ALTER TABLE station_eff_day ADD COLUMN peer_n INTEGER;",
+    /* 10: each inverter's day on its station's irradiance, with its DC capacity as P_stc. */
+    "CREATE TABLE inverter_eff_day (station TEXT NOT NULL, device TEXT NOT NULL,"
+    "  day TEXT NOT NULL, dc_kwp REAL NOT NULL, energy_wh REAL, e_act_wh REAL, eth_wh REAL,"
+    "  eta REAL, pr REAL, pr_stc REAL, yf_h REAL, coverage REAL, peer_ratio REAL,"
+    "  source TEXT NOT NULL, grade INTEGER NOT NULL, computed REAL NOT NULL,"
+    "  PRIMARY KEY (station, day, device)) WITHOUT ROWID;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -50,6 +50,7 @@ struct config_device {
 	char *protocol;	    /* "sunspec" or a map name under maps_dir */
 	struct regmap *map; /* resolved map, NULL for SunSpec; owned by the config */
 	double rated_power_w; /* 0: read from the device's nameplate */
+	double dc_kwp;	      /* inverters: the DC capacity behind it, its share of P_stc */
 	struct config_sim sim;
 	int line; /* where it was defined, for messages */
 };

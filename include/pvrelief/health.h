@@ -24,6 +24,16 @@ enum health_format { HEALTH_TABLE, HEALTH_JSON, HEALTH_CSV };
 
 enum { HEALTH_MAX_SOURCES = 6 };
 
+/* One inverter over the period, on its station's irradiance. */
+struct health_inverter {
+	const char *id; /* borrowed */
+	double dc_kwp;
+	int days;
+	double energy_wh, e_act_wh, eth_wh, yf_h, peer_yf_h; /* sums */
+	int grade;					     /* worst of the days with an eta */
+	double energy_kwh, eta, equivalent_hours, peer_ratio; /* results; NAN none */
+};
+
 /* One station over the period. Fill the identity, the KPI counts and the days (with
  * health_station_add_day), then call health_station_finish. */
 struct health_station {
@@ -53,6 +63,8 @@ struct health_station {
 	double peer_ratio; /* its yield / its peers' median over the days compared; NAN none */
 	const char *source; /* the source most days used ("" none); points into sources */
 	enum health_mark mark;
+	struct health_inverter *inverters; /* the caller's, n_inverters (may be 0) */
+	size_t n_inverters;
 };
 
 /* A village or the county. */
@@ -77,13 +89,17 @@ struct health_report {
 	struct health_group *villages; /* ids and names set by the caller */
 	size_t n_villages;
 	struct health_group county;
+	int show_inverters; /* the table and CSV list each station's inverters too */
 };
 
 /* Clears a station's sums and results (identity and KPI counts stay). */
 void health_station_reset(struct health_station *s);
 /* Adds one stored day's figures (only read) to a station. */
 void health_station_add_day(struct health_station *s, const struct store_eff_day *d);
-/* Computes a station's ratios, its source and its mark against station_target. */
+/* Adds one stored inverter day (only read) to an inverter. */
+void health_inverter_add_day(struct health_inverter *inv, const struct store_inv_day *d);
+/* Computes a station's ratios, its source and its mark against station_target, and its
+ * inverters' ratios. */
 void health_station_finish(struct health_station *s, double station_target);
 /* Computes the village and county figures from the finished stations. */
 void health_summarize(struct health_report *r);

@@ -39,6 +39,16 @@ struct store_eff_day {
 	int peer_n;		      /* healthy peers behind the median */
 };
 
+/* An inverter's figures for one local day, as stored. */
+struct store_inv_day {
+	const char *station, *device;
+	char day[11];
+	double dc_kwp;
+	double energy_wh, e_act_wh, eth_wh, eta, pr, pr_stc, yf_h, coverage, peer_ratio;
+	char source[24];
+	int grade;
+};
+
 /* What a stored day says of a station as another's peer. */
 struct store_eff_peer {
 	char station[64];
@@ -55,6 +65,15 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 /* Stores a station's day (replacing it) and refreshes its month in station_month; 0 or
  * negative. */
 int store_eff_day_put(struct store *st, const struct store_eff_day *d);
+/* Stores an inverter's day (replacing it); 0 or negative. */
+int store_inv_day_put(struct store *st, const struct store_inv_day *d);
+/* Fills out (cap) with a station's inverter days in [first_day, last_day] ordered by device
+ * then day; device and station point into the caller's strings only when they match ids[]
+ * (n_ids device ids, the config's): rows of other devices are skipped. Returns the count or
+ * negative. */
+int store_inv_days(struct store *st, const char *station, const char *const *ids, size_t n_ids,
+		   const char *first_day, const char *last_day, struct store_inv_day *out,
+		   size_t cap);
 /* Reads a station's day; 0 found, 1 none, negative on error. The station pointer is the
  * caller's. */
 int store_eff_day_get(struct store *st, const char *station, const char *day,

@@ -105,6 +105,57 @@ struct bad_case {
 	const char *want[4]; /* each must appear; "%s" is the file path */
 };
 
+/* Each inverter's DC capacity: given, or its share of what the others were not given. */
+static void test_dc_capacity(void)
+{
+	static const char *const head = "county = { id = \"c1\"; };\n"
+					 "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n";
+	static const struct {
+		const char *devices;
+		double want[3]; /* kWp of devices a, b, c (the sensor, if any, is 0) */
+	} cases[] = {
+	    /* No ratings: 120 kWp split equally; the sensor gets none. */
+	    {"{ id = \"a\"; host = \"h\"; unit = 1; }, { id = \"b\"; host = \"h\"; unit = 2; },"
+	     "{ id = \"c\"; role = \"sensor\"; host = \"h\"; unit = 3; }",
+	     {60, 60, 0}},
+	    /* Ratings 50 and 25 kW: 80 and 40 kWp. */
+	    {"{ id = \"a\"; host = \"h\"; unit = 1; rated_power_w = 50000.0; },"
+	     "{ id = \"b\"; host = \"h\"; unit = 2; rated_power_w = 25000.0; }",
+	     {80, 40, 0}},
+	    /* a given 30 kWp; b and c share the other 90 equally (c has no rating). */
+	    {"{ id = \"a\"; host = \"h\"; unit = 1; dc_kwp = 30.0; },"
+	     "{ id = \"b\"; host = \"h\"; unit = 2; rated_power_w = 25000.0; },"
+	     "{ id = \"c\"; host = \"h\"; unit = 3; }",
+	     {30, 45, 45}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "%sstations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; "
+			 "capacity_kwp = 120.0; devices = ( %s ); } );\n",
+			 head, cases[i].devices);
+		struct config *cfg;
+		char *e = load_errors(text, &cfg);
+		CHECK_STR(e, "");
+		if (cfg)
+			for (size_t d = 0; d < cfg->stations[0].n_devices; d++)
+				CHECK_NEAR(cfg->stations[0].devices[d].dc_kwp, cases[i].want[d], 1e-9);
+		config_free(cfg);
+		free(e);
+	}
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "%sstations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; "
+		 "capacity_kwp = 120.0;\n  devices = ( { id = \"a\"; host = \"h\"; unit = 1; "
+		 "dc_kwp = 120.0; }, { id = \"b\"; host = \"h\"; unit = 2; } ); } );\n",
+		 head);
+	char *e = load_errors(text, NULL);
+	CHECK_CONTAINS(e, ":4: station \"s1\": the inverters' dc_kwp add up to 120.0 kWp, which "
+			  "leaves nothing of the station's capacity_kwp 120.0 for 1 inverter(s) "
+			  "without one");
+	free(e);
+}
+
 static void test_bad_files(void)
 {
 	static const struct bad_case cases[] = {
@@ -285,6 +336,7 @@ int main(void)
 		return 1;
 	test_shipped_files();
 	test_defaults();
+	test_dc_capacity();
 	test_bad_files();
 	test_secret_permissions();
 	test_parse_time();

@@ -191,6 +191,42 @@ static void test_report(void)
 	free(c);
 }
 
+static void test_inverters(void)
+{
+	/* Two days of a 60 kWp inverter: 240 kWh on E_th 300 (grade 1), then 180 kWh on E_th
+	 * 240 (grade 2), and a third day without an eta but with 30 kWh. eta = 420 / 540 =
+	 * 0.7778, worst grade 2, hours = 450 / 60 = 7.5. Peers: day 1 Y_f 4.0 at ratio 0.8
+	 * (median 5.0), day 2 Y_f 3.0 at ratio 0.75 (median 4.0): 7 / 9 = 0.7778. */
+	struct health_inverter inv = {.id = "inv1", .dc_kwp = 60};
+	struct store_inv_day d1 = {.dc_kwp = 60, .energy_wh = 240000, .e_act_wh = 240000,
+				   .eth_wh = 300000, .eta = 0.8, .yf_h = 4.0, .peer_ratio = 0.8,
+				   .grade = 1};
+	struct store_inv_day d2 = {.dc_kwp = 60, .energy_wh = 180000, .e_act_wh = 180000,
+				   .eth_wh = 240000, .eta = 0.75, .yf_h = 3.0, .peer_ratio = 0.75,
+				   .grade = 2};
+	struct store_inv_day d3 = {.dc_kwp = 60, .energy_wh = 30000, .e_act_wh = NAN,
+				   .eth_wh = NAN, .eta = NAN, .yf_h = 0.5, .peer_ratio = NAN,
+				   .grade = 4};
+	health_inverter_add_day(&inv, &d1);
+	health_inverter_add_day(&inv, &d2);
+	health_inverter_add_day(&inv, &d3);
+	struct health_station s = {.id = "s", .capacity_kwp = 60, .inverters = &inv,
+				   .n_inverters = 1};
+	health_station_reset(&s);
+	health_station_finish(&s, 0.6);
+	CHECK_INT(inv.days, 3);
+	CHECK_NEAR(inv.eta, 420.0 / 540.0, 1e-12);
+	CHECK_INT(inv.grade, 2);
+	CHECK_NEAR(inv.energy_kwh, 450, 1e-9);
+	CHECK_NEAR(inv.equivalent_hours, 7.5, 1e-12);
+	CHECK_NEAR(inv.peer_ratio, 7.0 / 9.0, 1e-12);
+	/* An inverter without any day has no figures. */
+	struct health_inverter none = {.id = "inv2", .dc_kwp = 60};
+	s.inverters = &none;
+	health_station_finish(&s, 0.6);
+	CHECK(isnan(none.eta) && isnan(none.energy_kwh) && isnan(none.peer_ratio));
+}
+
 static void test_width(void)
 {
 	static const struct {
@@ -205,6 +241,7 @@ int main(void)
 {
 	test_marks();
 	test_month();
+	test_inverters();
 	test_report();
 	test_width();
 	return check_summary();
