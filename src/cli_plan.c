@@ -275,10 +275,9 @@ int cli_plan(struct cli_env *env, int argc, char **argv)
 			failed += show_village(st, cfg, vid, month);
 			continue;
 		}
-		/* Without --village only villages with a plan are stepped. */
-		struct store_rev_plan p;
-		if (!village && store_rev_plan_get(st, vid, month, &p) != 0)
-			continue;
+		/* Every village is stepped: allocate makes a plan for each, so a village
+		 * without one was not allocated (an allocation refused or interrupted), and
+		 * saying so keeps the others' progress from hiding it. */
 		failed += step_village(st, cfg, vid, month, want, cli_by(by), now, note);
 	}
 	return failed ? 1 : 0;

@@ -221,6 +221,15 @@ tamper "swapped entries" "update ledger set seq = -1 where seq = 300; update led
 cp "$WORK/orig.db" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 check "the untouched copy verifies" pv ledger verify
+# A month never allocated: stepping every village names each one without a plan and fails,
+# rather than stepping none and calling it done.
+if pv plan approve --month 2026-03 --by 村民会议 --now "2026-04-02 09:00:00+08:00" 2>"$WORK/noplan.err"; then
+	fail "plan approve of an unallocated month succeeded"
+else
+	check "each village without a plan is named ($(wc -l <"$WORK/noplan.err") lines)" \
+		bash -c "grep -q '^v01 2026-03: no plan (run pvrelief allocate first)' '$WORK/noplan.err' &&
+			[ \$(grep -c 'no plan' '$WORK/noplan.err') -eq \$(grep -c . '$WORK/noplan.err') ]"
+fi
 check "five-ledger export of a joint station" pv ledger export --station s26 --out "$WORK/s26.csv"
 check "export names the owners and the distribution" bash -c \
 	"grep -q '权属台账 ownership,,v02,40/100' '$WORK/s26.csv' && grep -q '收益分配台账' '$WORK/s26.csv' && grep -q '处置台账' '$WORK/s26.csv'"
