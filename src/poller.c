@@ -832,10 +832,12 @@ static void flush_diag(struct poller *p)
 	}
 }
 
-/* Commits one batch; on failure (a full disk, a locked database) the rows stay queued and
- * are retried, so nothing polled is lost while the problem lasts. */
-static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, int with_diag,
-		       char *why, size_t whylen)
+/* Commits one batch in one transaction: the raw rows, rollups and energy states of a batch
+ * commit together or not at all, which is what keeps energy counted once across a kill. On
+ * failure (a full disk, a locked database) the rows stay queued and are retried, so nothing
+ * polled is lost while the problem lasts. */
+static int write_batch(struct poller *p, struct store_batch *b, struct pollqueue_row *rows,
+		       size_t n, int with_diag, char *why, size_t whylen)
 {
 	if (store_begin(p->store) != 0) {
 		snprintf(why, whylen, "%s", store_errmsg(p->store));
@@ -849,13 +851,11 @@ static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, i
 					   .rejected = w->rejected, .delta_wh = w->delta_wh,
 					   .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
 					   .energy = &w->energy};
-		if (store_reading_put(p->store, &sr) != 0) {
-			/* The reason, before the rollback replaces it with "not an error". */
-			snprintf(why, whylen, "%s", store_errmsg(p->store));
-			store_rollback(p->store);
-			return -1;
-		}
+		if (store_batch_add(b, &sr) != 0)
+			goto fail;
 	}
+	if (store_batch_flush(b) != 0)
+		goto fail;
 	if (with_diag)
 		flush_diag(p);
 	if (store_commit(p->store) != 0) {
@@ -863,6 +863,12 @@ static int write_batch(struct poller *p, struct pollqueue_row *rows, size_t n, i
 		return -1;
 	}
 	return 0;
+fail:
+	/* The reason, before the rollback replaces it with "not an error". */
+	snprintf(why, whylen, "%s", store_errmsg(p->store));
+	store_rollback(p->store);
+	store_batch_clear(b);
+	return -1;
 }
 
 /* Sleeps ms of real time unless the poller is told to stop meanwhile, so that a writer
@@ -889,6 +895,7 @@ static void *writer_main(void *arg)
 		log_debug("poller: cannot lower the writer thread's priority");
 	double next_diag = clock_monotonic_now() + 30, next_prune = 0, backoff = 1;
 	int failing = 0;
+	struct store_batch *batch = store_batch_new(p->store);
 	for (;;) {
 		int stopping;
 		pthread_mutex_lock(&p->sched_lock);
@@ -900,7 +907,7 @@ static void *writer_main(void *arg)
 		int diag = mono >= next_diag;
 		if (n > 0 || diag) {
 			char why[160];
-			if (write_batch(p, rows, n, diag, why, sizeof why) == 0) {
+			if (write_batch(p, batch, rows, n, diag, why, sizeof why) == 0) {
 				pollqueue_drop(p->queue, n);
 				atomic_fetch_add(&p->rows_written, n);
 				if (failing)
@@ -939,6 +946,7 @@ static void *writer_main(void *arg)
 	if (pollqueue_length(p->queue) > 0)
 		log_warn("database %s: %zu readings not stored when polling stopped",
 			 p->cfg->database.path, pollqueue_length(p->queue));
+	store_batch_free(batch);
 	return NULL;
 }
 
