@@ -120,6 +120,22 @@ void pollqueue_push(struct pollqueue *q, const struct pollqueue_row *row)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Copies up to max rows from the first one not yet peeked; called with the lock held. */
+static struct pollqueue_row *copy_out(struct pollqueue *q, size_t max, size_t *n)
+{
+	size_t left = q->len - q->peeked;
+	size_t take = left < max ? left : max;
+	if (take > q->out_cap) {
+		q->out_cap = take;
+		q->out = xrealloc(q->out, take * sizeof *q->out);
+	}
+	for (size_t i = 0; i < take; i++)
+		q->out[i] = *at(q, q->peeked + i);
+	q->peeked += take;
+	*n = take;
+	return q->out;
+}
+
 struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_ms, size_t *n)
 {
 	pthread_mutex_lock(&q->lock);
@@ -134,17 +150,18 @@ struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_m
 		}
 		pthread_cond_timedwait(&q->cond, &q->lock, &until);
 	}
-	size_t take = q->len < max ? q->len : max;
-	if (take > q->out_cap) {
-		q->out_cap = take;
-		q->out = xrealloc(q->out, take * sizeof *q->out);
-	}
-	for (size_t i = 0; i < take; i++)
-		q->out[i] = *at(q, i);
-	q->peeked = take;
-	*n = take;
+	q->peeked = 0;
+	struct pollqueue_row *out = copy_out(q, max, n);
 	pthread_mutex_unlock(&q->lock);
-	return q->out;
+	return out;
+}
+
+struct pollqueue_row *pollqueue_peek_more(struct pollqueue *q, size_t max, size_t *n)
+{
+	pthread_mutex_lock(&q->lock);
+	struct pollqueue_row *out = copy_out(q, max, n);
+	pthread_mutex_unlock(&q->lock);
+	return out;
 }
 
 void pollqueue_drop(struct pollqueue *q, size_t n)
