@@ -61,6 +61,25 @@ int main(void)
 	pollqueue_drop(q, 10);
 	CHECK_INT(pollqueue_length(q), 0);
 
+	/* The ring grows while its rows wrap round past its end: order is kept. */
+	for (int i = 0; i < 1000; i++) {
+		struct pollqueue_row r = row(i % 5, i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	pollqueue_peek(q, 500, 0, &n);
+	pollqueue_drop(q, n);
+	for (int i = 1000; i < 3000; i++) {
+		struct pollqueue_row r = row(i % 5, i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	rows = pollqueue_peek(q, 5000, 0, &n);
+	CHECK_INT(n, 2500);
+	int in_order = 1;
+	for (size_t i = 0; i < n; i++)
+		in_order &= rows[i].ts == 500.0 + (double)i;
+	CHECK(in_order);
+	pollqueue_drop(q, n);
+
 	/* Fill past the cap with 100 devices while the consumer holds a batch: the length stays
 	 * bounded and the energy of every device adds up to what was pushed. */
 	double pushed[100] = {0}, kept[100] = {0}, ghi_pushed = 0, ghi_kept = 0;
