@@ -234,7 +234,7 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 	pthread_mutex_init(&p->sched_lock, NULL);
 	pthread_cond_init(&p->sched_cond, NULL);
 	pthread_mutex_init(&p->live_lock, NULL);
-	p->store = store_open(cfg->database.path, 0, err, sizeof err);
+	p->store = store_open(cfg->database.path, STORE_ONE_THREAD, err, sizeof err);
 	if (!p->store) {
 		log_err("poller: %s", err);
 		goto fail;
