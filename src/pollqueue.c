@@ -56,16 +56,17 @@ static struct pollqueue_row *at(struct pollqueue *q, size_t i)
 	return &q->ring[(q->head + i) % q->cap];
 }
 
+/* Called when full. A large ring is resized in place by the allocator (mremap) rather than
+ * copied into a new one, so that growing while the writer lags does not briefly hold the
+ * queue twice over; only the rows that wrapped round to the front move, to just after the old
+ * end, which keeps them in order. */
 static void grow(struct pollqueue *q)
 {
-	size_t ncap = q->cap * 2;
-	struct pollqueue_row *n = xcalloc(ncap, sizeof *n);
-	for (size_t i = 0; i < q->len; i++)
-		n[i] = *at(q, i);
-	free(q->ring);
-	q->ring = n;
-	q->cap = ncap;
-	q->head = 0;
+	size_t old = q->cap;
+	q->ring = xrealloc(q->ring, 2 * old * sizeof *q->ring);
+	q->cap = 2 * old;
+	if (q->head > 0)
+		memcpy(q->ring + old, q->ring, q->head * sizeof *q->ring);
 }
 
 static uint64_t *latest_slot(struct pollqueue *q, int64_t device_id)
@@ -120,6 +121,22 @@ void pollqueue_push(struct pollqueue *q, const struct pollqueue_row *row)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* Copies up to max rows from the first one not yet peeked; called with the lock held. */
+static struct pollqueue_row *copy_out(struct pollqueue *q, size_t max, size_t *n)
+{
+	size_t left = q->len - q->peeked;
+	size_t take = left < max ? left : max;
+	if (take > q->out_cap) {
+		q->out_cap = take;
+		q->out = xrealloc(q->out, take * sizeof *q->out);
+	}
+	for (size_t i = 0; i < take; i++)
+		q->out[i] = *at(q, q->peeked + i);
+	q->peeked += take;
+	*n = take;
+	return q->out;
+}
+
 struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_ms, size_t *n)
 {
 	pthread_mutex_lock(&q->lock);
@@ -134,17 +151,18 @@ struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_m
 		}
 		pthread_cond_timedwait(&q->cond, &q->lock, &until);
 	}
-	size_t take = q->len < max ? q->len : max;
-	if (take > q->out_cap) {
-		q->out_cap = take;
-		q->out = xrealloc(q->out, take * sizeof *q->out);
-	}
-	for (size_t i = 0; i < take; i++)
-		q->out[i] = *at(q, i);
-	q->peeked = take;
-	*n = take;
+	q->peeked = 0;
+	struct pollqueue_row *out = copy_out(q, max, n);
 	pthread_mutex_unlock(&q->lock);
-	return q->out;
+	return out;
+}
+
+struct pollqueue_row *pollqueue_peek_more(struct pollqueue *q, size_t max, size_t *n)
+{
+	pthread_mutex_lock(&q->lock);
+	struct pollqueue_row *out = copy_out(q, max, n);
+	pthread_mutex_unlock(&q->lock);
+	return out;
 }
 
 void pollqueue_drop(struct pollqueue *q, size_t n)
@@ -156,6 +174,10 @@ void pollqueue_drop(struct pollqueue *q, size_t n)
 	q->head_seq += n;
 	q->len -= n;
 	q->peeked = 0;
+	/* Emptied, the ring starts again at its front: the memory it touches stays as small as
+	 * the longest the queue has been, not the whole of a ring once grown. */
+	if (q->len == 0)
+		q->head = 0;
 	pthread_mutex_unlock(&q->lock);
 }
 

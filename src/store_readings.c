@@ -1,11 +1,13 @@
 /* Readings, energy counter state, rollups and diagnostics. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "pvrelief/energy.h"
 #include "pvrelief/reading.h"
+#include "pvrelief/xalloc.h"
 #include "store_internal.h"
 
 void store_local_day(double ts, int utc_offset_s, char *buf)
@@ -136,9 +138,224 @@ static int put_energy_state(struct store *st, int64_t id, const struct energy_st
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
-static int put_rollups(struct store *st, const struct store_reading *row)
+/* ---- batches ----
+ * Flat out, every device is polled several times between two commits. Its readings add to the
+ * same 5-minute slot and the same day, and only its last energy state matters, so a batch
+ * sums them in memory and writes each rollup row and each energy state once. The sums are
+ * taken in the readings' order; only where a rollup row already holds an earlier batch's sum
+ * can the result differ from adding reading by reading, in the last bits of a double. */
+
+/* Every gathered item starts with its key. */
+struct aggkey {
+	int64_t device_id, k; /* k: the 5-minute slot (unix s), the local day number, or 0 */
+};
+
+struct agg5 {
+	struct aggkey key;
+	double energy_wh, power_sum_w, power_max_w, ghi_wh_m2, poa_wh_m2;
+	double env_sum[3]; /* module temperature degC, air temperature degC, wind m/s */
+	int power_n, n_valid, n_rejected, env_n[3];
+};
+
+struct aggday {
+	struct aggkey key;
+	double energy_wh, power_max_w, ghi_wh_m2, poa_wh_m2, first_ts, last_ts;
+	double day_ts; /* a reading of the day, and its offset, to name the day by */
+	int utc_offset_s;
+	int power_n, n_valid, n_rejected;
+};
+
+struct aggenergy {
+	struct aggkey key;
+	struct energy_state e;
+};
+
+/* Items of one kind in the order first seen, found by key through an open-addressed index. */
+struct aggmap {
+	unsigned char *items;
+	size_t size, n, cap;
+	uint32_t *index; /* 1 + item number, 0 for an empty slot */
+	size_t index_cap;
+};
+
+struct store_batch {
+	struct store *st;
+	struct aggmap five, day, energy;
+};
+
+static size_t agg_hash(int64_t device_id, int64_t k, size_t mask)
 {
-	static const char dev5[] =
+	uint64_t h =
+	    (uint64_t)device_id * 0x9E3779B97F4A7C15ULL ^ (uint64_t)k * 0xC2B2AE3D27D4EB4FULL;
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+static struct aggkey *agg_item(const struct aggmap *m, size_t i)
+{
+	return (struct aggkey *)(void *)(m->items + i * m->size);
+}
+
+static void agg_reindex(struct aggmap *m, size_t index_cap)
+{
+	free(m->index);
+	m->index = xcalloc(index_cap, sizeof *m->index);
+	m->index_cap = index_cap;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct aggkey *key = agg_item(m, i);
+		size_t h = agg_hash(key->device_id, key->k, index_cap - 1);
+		while (m->index[h])
+			h = (h + 1) & (index_cap - 1);
+		m->index[h] = (uint32_t)(i + 1);
+	}
+}
+
+/* Returns the item with the key, adding a zeroed one when there is none. */
+static void *agg_get(struct aggmap *m, int64_t device_id, int64_t k)
+{
+	if (m->index_cap) {
+		size_t h = agg_hash(device_id, k, m->index_cap - 1);
+		for (; m->index[h]; h = (h + 1) & (m->index_cap - 1)) {
+			struct aggkey *key = agg_item(m, m->index[h] - 1);
+			if (key->device_id == device_id && key->k == k)
+				return key;
+		}
+	}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->items = xrealloc(m->items, m->cap * m->size);
+	}
+	struct aggkey *key = agg_item(m, m->n++);
+	memset(key, 0, m->size);
+	key->device_id = device_id;
+	key->k = k;
+	/* At most half full, so that probes stay short. */
+	if (2 * m->n > m->index_cap)
+		agg_reindex(m, m->index_cap ? 2 * m->index_cap : 1024);
+	else {
+		size_t h = agg_hash(device_id, k, m->index_cap - 1);
+		while (m->index[h])
+			h = (h + 1) & (m->index_cap - 1);
+		m->index[h] = (uint32_t)m->n;
+	}
+	return key;
+}
+
+static void agg_clear(struct aggmap *m)
+{
+	m->n = 0;
+	if (m->index)
+		memset(m->index, 0, m->index_cap * sizeof *m->index);
+}
+
+static void agg_free(struct aggmap *m)
+{
+	free(m->items);
+	free(m->index);
+}
+
+static int agg_cmp(const void *a, const void *b)
+{
+	const struct aggkey *x = a, *y = b;
+	if (x->device_id != y->device_id)
+		return x->device_id < y->device_id ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Sorts the items by key, so that the rows are written in the tables' own order. The index
+ * no longer matches: only for a map about to be cleared. */
+static void agg_sort(struct aggmap *m)
+{
+	qsort(m->items, m->n, m->size, agg_cmp);
+}
+
+struct store_batch *store_batch_new(struct store *st)
+{
+	struct store_batch *b = xcalloc(1, sizeof *b);
+	b->st = st;
+	b->five.size = sizeof(struct agg5);
+	b->day.size = sizeof(struct aggday);
+	b->energy.size = sizeof(struct aggenergy);
+	return b;
+}
+
+void store_batch_free(struct store_batch *b)
+{
+	if (!b)
+		return;
+	agg_free(&b->five);
+	agg_free(&b->day);
+	agg_free(&b->energy);
+	free(b);
+}
+
+void store_batch_clear(struct store_batch *b)
+{
+	agg_clear(&b->five);
+	agg_clear(&b->day);
+	agg_clear(&b->energy);
+}
+
+static int64_t local_day_number(double ts, int utc_offset_s)
+{
+	/* The day store_local_day names: whole seconds, then the offset, then floor division. */
+	int64_t t = (int64_t)floor(ts) + utc_offset_s;
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+int store_batch_add(struct store_batch *b, const struct store_reading *row)
+{
+	if (put_raw(b->st, row) != 0)
+		return -1;
+	const struct reading *r = row->r;
+	int has_power = !row->rejected && reading_has(r, RF_POWER_W);
+	double power_w = has_power ? r->value[RF_POWER_W] : 0;
+
+	struct agg5 *f = agg_get(&b->five, row->device_id, (int64_t)floor(row->ts / 300.0) * 300);
+	f->energy_wh += row->delta_wh;
+	if (has_power) {
+		f->power_sum_w += power_w;
+		f->power_max_w = f->power_n ? fmax(f->power_max_w, power_w) : power_w;
+		f->power_n++;
+	}
+	f->ghi_wh_m2 += row->ghi_wh_m2;
+	f->poa_wh_m2 += row->poa_wh_m2;
+	f->n_valid += !row->rejected;
+	f->n_rejected += row->rejected;
+	static const enum reading_field env[] = {RF_MODULE_TEMP_C, RF_AIR_TEMP_C, RF_WIND_M_S};
+	for (int k = 0; k < 3; k++)
+		if (!row->rejected && reading_has(r, env[k])) {
+			f->env_sum[k] += r->value[env[k]];
+			f->env_n[k]++;
+		}
+
+	struct aggday *d =
+	    agg_get(&b->day, row->device_id, local_day_number(row->ts, row->utc_offset_s));
+	if (d->n_valid + d->n_rejected == 0) {
+		d->day_ts = d->first_ts = d->last_ts = row->ts;
+		d->utc_offset_s = row->utc_offset_s;
+	}
+	d->energy_wh += row->delta_wh;
+	if (has_power) {
+		d->power_max_w = d->power_n ? fmax(d->power_max_w, power_w) : power_w;
+		d->power_n++;
+	}
+	d->ghi_wh_m2 += row->ghi_wh_m2;
+	d->poa_wh_m2 += row->poa_wh_m2;
+	d->n_valid += !row->rejected;
+	d->n_rejected += row->rejected;
+	d->first_ts = fmin(d->first_ts, row->ts);
+	d->last_ts = fmax(d->last_ts, row->ts);
+
+	if (row->energy) {
+		struct aggenergy *e = agg_get(&b->energy, row->device_id, 0);
+		e->e = *row->energy;
+	}
+	return 0;
+}
+
+static int put_rollup_5min(struct store *st, const struct agg5 *f)
+{
+	static const char sql[] =
 	    "INSERT INTO rollup_5min (device_id, slot, energy_wh, power_sum_w, power_n, "
 	    "power_max_w, ghi_wh_m2, poa_wh_m2, n_valid, n_rejected, tmod_sum_c, tmod_n, "
 	    "tair_sum_c, tair_n, wind_sum_m_s, wind_n) "
@@ -152,12 +369,35 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	    " tmod_sum_c = tmod_sum_c + excluded.tmod_sum_c, tmod_n = tmod_n + excluded.tmod_n,"
 	    " tair_sum_c = tair_sum_c + excluded.tair_sum_c, tair_n = tair_n + excluded.tair_n,"
 	    " wind_sum_m_s = wind_sum_m_s + excluded.wind_sum_m_s, wind_n = wind_n + excluded.wind_n";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, f->key.device_id);
+	sqlite3_bind_int64(s, 2, f->key.k);
+	sqlite3_bind_double(s, 3, f->energy_wh);
+	sqlite3_bind_double(s, 4, f->power_sum_w);
+	sqlite3_bind_int(s, 5, f->power_n);
+	if (f->power_n)
+		sqlite3_bind_double(s, 6, f->power_max_w);
+	sqlite3_bind_double(s, 7, f->ghi_wh_m2);
+	sqlite3_bind_double(s, 8, f->poa_wh_m2);
+	sqlite3_bind_int(s, 9, f->n_valid);
+	sqlite3_bind_int(s, 10, f->n_rejected);
+	for (int k = 0; k < 3; k++) {
+		sqlite3_bind_double(s, 11 + 2 * k, f->env_sum[k]);
+		sqlite3_bind_int(s, 12 + 2 * k, f->env_n[k]);
+	}
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static int put_rollup_day(struct store *st, const struct aggday *d)
+{
 	/* updated is wall time: the efficiency engine compares it with when it last computed
 	 * the day, whatever clock the readings are stamped with. Station rollups are views. */
-	static const char devday[] =
+	static const char sql[] =
 	    "INSERT INTO rollup_day (device_id, day, energy_wh, power_max_w, ghi_wh_m2, poa_wh_m2,"
 	    " n_valid, n_rejected, first_ts, last_ts, updated) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, (julianday('now') - 2440587.5) * 86400.0) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (julianday('now') - 2440587.5) * 86400.0) "
 	    "ON CONFLICT (device_id, day) DO UPDATE SET energy_wh = energy_wh + excluded.energy_wh,"
 	    " power_max_w = max(coalesce(power_max_w, excluded.power_max_w), "
 	    "coalesce(excluded.power_max_w, power_max_w)),"
@@ -165,60 +405,41 @@ static int put_rollups(struct store *st, const struct store_reading *row)
 	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected,"
 	    " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
 	    " updated = excluded.updated";
-	const struct reading *r = row->r;
-	int64_t slot = (int64_t)floor(row->ts / 300.0) * 300;
-	int has_power = !row->rejected && reading_has(r, RF_POWER_W);
 	char day[11];
-	sqlite3_stmt *s;
-
-	store_local_day(row->ts, row->utc_offset_s, day);
-	if (!(s = store_stmt(st, dev5)))
+	store_local_day(d->day_ts, d->utc_offset_s, day);
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, row->device_id);
-	sqlite3_bind_int64(s, 2, slot);
-	sqlite3_bind_double(s, 3, row->delta_wh);
-	sqlite3_bind_double(s, 4, has_power ? r->value[RF_POWER_W] : 0);
-	sqlite3_bind_int(s, 5, has_power);
-	if (has_power)
-		sqlite3_bind_double(s, 6, r->value[RF_POWER_W]);
-	sqlite3_bind_double(s, 7, row->ghi_wh_m2);
-	sqlite3_bind_double(s, 8, row->poa_wh_m2);
-	sqlite3_bind_int(s, 9, !row->rejected);
-	sqlite3_bind_int(s, 10, row->rejected);
-	static const enum reading_field temps[] = {RF_MODULE_TEMP_C, RF_AIR_TEMP_C, RF_WIND_M_S};
-	for (int k = 0; k < 3; k++) {
-		int has = !row->rejected && reading_has(r, temps[k]);
-		sqlite3_bind_double(s, 11 + 2 * k, has ? r->value[temps[k]] : 0);
-		sqlite3_bind_int(s, 12 + 2 * k, has);
-	}
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-
-	if (!(s = store_stmt(st, devday)))
-		return -1;
-	sqlite3_bind_int64(s, 1, row->device_id);
+	sqlite3_bind_int64(s, 1, d->key.device_id);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(s, 3, row->delta_wh);
-	if (has_power)
-		sqlite3_bind_double(s, 4, r->value[RF_POWER_W]);
-	sqlite3_bind_double(s, 5, row->ghi_wh_m2);
-	sqlite3_bind_double(s, 6, row->poa_wh_m2);
-	sqlite3_bind_int(s, 7, !row->rejected);
-	sqlite3_bind_int(s, 8, row->rejected);
-	sqlite3_bind_double(s, 9, row->ts);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-
-	return 0;
+	sqlite3_bind_double(s, 3, d->energy_wh);
+	if (d->power_n)
+		sqlite3_bind_double(s, 4, d->power_max_w);
+	sqlite3_bind_double(s, 5, d->ghi_wh_m2);
+	sqlite3_bind_double(s, 6, d->poa_wh_m2);
+	sqlite3_bind_int(s, 7, d->n_valid);
+	sqlite3_bind_int(s, 8, d->n_rejected);
+	sqlite3_bind_double(s, 9, d->first_ts);
+	sqlite3_bind_double(s, 10, d->last_ts);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
-int store_reading_put(struct store *st, const struct store_reading *row)
+int store_batch_flush(struct store_batch *b)
 {
-	if (put_raw(st, row) != 0 || put_rollups(st, row) != 0)
-		return -1;
-	if (row->energy && put_energy_state(st, row->device_id, row->energy) != 0)
-		return -1;
-	return 0;
+	int rc = 0;
+	agg_sort(&b->five);
+	agg_sort(&b->day);
+	agg_sort(&b->energy);
+	for (size_t i = 0; i < b->five.n && rc == 0; i++)
+		rc = put_rollup_5min(b->st, (const struct agg5 *)agg_item(&b->five, i));
+	for (size_t i = 0; i < b->day.n && rc == 0; i++)
+		rc = put_rollup_day(b->st, (const struct aggday *)agg_item(&b->day, i));
+	for (size_t i = 0; i < b->energy.n && rc == 0; i++) {
+		const struct aggenergy *e = (const struct aggenergy *)agg_item(&b->energy, i);
+		rc = put_energy_state(b->st, e->key.device_id, &e->e);
+	}
+	store_batch_clear(b);
+	return rc;
 }
 
 int store_diag_put(struct store *st, int64_t device_id, const struct store_diag *d)

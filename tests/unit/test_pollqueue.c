@@ -36,6 +36,50 @@ int main(void)
 	pollqueue_drop(q, n);
 	CHECK_INT(pollqueue_length(q), 0);
 
+	/* A batch read a part at a time: each part follows the last, a new peek starts again
+	 * from the oldest row, and only the drop removes rows. */
+	for (int i = 0; i < 10; i++) {
+		struct pollqueue_row r = row(i % 3, 100 + i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	rows = pollqueue_peek(q, 3, 0, &n);
+	CHECK_INT(n, 3);
+	rows = pollqueue_peek_more(q, 4, &n);
+	CHECK_INT(n, 4);
+	CHECK_NEAR(rows[0].ts, 103, 0);
+	CHECK_NEAR(rows[3].ts, 106, 0);
+	rows = pollqueue_peek_more(q, 100, &n);
+	CHECK_INT(n, 3);
+	CHECK_NEAR(rows[2].ts, 109, 0);
+	rows = pollqueue_peek_more(q, 100, &n);
+	CHECK_INT(n, 0);
+	rows = pollqueue_peek(q, 2, 0, &n);
+	CHECK_INT(n, 2);
+	CHECK_NEAR(rows[0].ts, 100, 0);
+	rows = pollqueue_peek_more(q, 100, &n);
+	CHECK_INT(n, 8);
+	pollqueue_drop(q, 10);
+	CHECK_INT(pollqueue_length(q), 0);
+
+	/* The ring grows while its rows wrap round past its end: order is kept. */
+	for (int i = 0; i < 1000; i++) {
+		struct pollqueue_row r = row(i % 5, i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	pollqueue_peek(q, 500, 0, &n);
+	pollqueue_drop(q, n);
+	for (int i = 1000; i < 3000; i++) {
+		struct pollqueue_row r = row(i % 5, i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	rows = pollqueue_peek(q, 5000, 0, &n);
+	CHECK_INT(n, 2500);
+	int in_order = 1;
+	for (size_t i = 0; i < n; i++)
+		in_order &= rows[i].ts == 500.0 + (double)i;
+	CHECK(in_order);
+	pollqueue_drop(q, n);
+
 	/* Fill past the cap with 100 devices while the consumer holds a batch: the length stays
 	 * bounded and the energy of every device adds up to what was pushed. */
 	double pushed[100] = {0}, kept[100] = {0}, ghi_pushed = 0, ghi_kept = 0;

@@ -38,6 +38,7 @@ int main(void)
 	/* 2026-06-21 10:00 +08:00 = 02:00 UTC; readings every minute for 3 days at 10:00. */
 	double t0 = 1782007200.0;
 	struct energy_state es = {.have = 1, .total_wh = 1000};
+	struct store_batch *batch = store_batch_new(st);
 	CHECK_INT(store_begin(st), 0);
 	for (int day = 0; day < 3; day++)
 		for (int i = 0; i < 10; i++) {
@@ -49,9 +50,11 @@ int main(void)
 						    .ts = t0 + day * 86400.0 + i * 60.0,
 						    .utc_offset_s = 8 * 3600, .r = &r, .quality = 0,
 						    .rejected = i == 9, .delta_wh = 100, .energy = &es};
-			CHECK_INT(store_reading_put(st, &row), 0);
+			CHECK_INT(store_batch_add(batch, &row), 0);
 		}
+	CHECK_INT(store_batch_flush(batch), 0);
 	CHECK_INT(store_commit(st), 0);
+	store_batch_free(batch);
 	CHECK_NEAR(store_day_energy_wh(st, a, "2026-06-21"), 500, 1e-9);
 	CHECK_NEAR(store_day_energy_wh(st, b, "2026-06-22"), 500, 1e-9);
 	CHECK_NEAR(store_day_energy_wh(st, a, "2026-06-24"), 0, 0);
