@@ -13,7 +13,9 @@
 #include "pvrelief/store.h"
 #include "pvrelief/store_eff.h"
 
-static void put(struct store *st, int64_t dev, double ts, double delta_wh, double poa_wh_m2)
+static struct store_batch *batch;
+
+static void put(int64_t dev, double ts, double delta_wh, double poa_wh_m2)
 {
 	struct reading r;
 	memset(&r, 0, sizeof r);
@@ -21,7 +23,14 @@ static void put(struct store *st, int64_t dev, double ts, double delta_wh, doubl
 	struct store_reading row = {.device_id = dev, .station = "s1", .ts = ts,
 				    .utc_offset_s = 8 * 3600, .r = &r, .delta_wh = delta_wh,
 				    .poa_wh_m2 = poa_wh_m2, .ghi_wh_m2 = poa_wh_m2};
-	CHECK_INT(store_reading_put(st, &row), 0);
+	CHECK_INT(store_batch_add(batch, &row), 0);
+}
+
+/* Writes the batch's rollups and commits. */
+static void commit(struct store *st)
+{
+	CHECK_INT(store_batch_flush(batch), 0);
+	CHECK_INT(store_commit(st), 0);
 }
 
 int main(void)
@@ -39,6 +48,7 @@ int main(void)
 	CHECK_INT(store_device_id(st, "s1", "inv1", &inv1), 0);
 	CHECK_INT(store_device_id(st, "s1", "inv2", &inv2), 0);
 	CHECK_INT(store_device_id(st, "s1", "met", &met), 0);
+	batch = store_batch_new(st);
 
 	/* 2026-06-21 10:00 +08:00. inv1 and the sensor are read every minute from 09:40 to 10:10
 	 * and from 11:30 to 11:40 (an outage in between); inv1's first reading at 11:30 carries
@@ -49,12 +59,12 @@ int main(void)
 		double ts = t0 + m * 60.0;
 		int up = m < 10 || m >= 90;
 		if (up) {
-			put(st, inv1, ts, m == 90 ? 50000.0 + 1000.0 : 1000.0, 0);
-			put(st, met, ts, 0, 12.5);
+			put(inv1, ts, m == 90 ? 50000.0 + 1000.0 : 1000.0, 0);
+			put(met, ts, 0, 12.5);
 		}
-		put(st, inv2, ts, 1000.0, 0);
+		put(inv2, ts, 1000.0, 0);
 	}
-	CHECK_INT(store_commit(st), 0);
+	commit(st);
 
 	/* The window 10:00-11:40: 20 slots. */
 	struct store_slot slots[32];
@@ -85,8 +95,8 @@ int main(void)
 	CHECK_NEAR(slots[0].gap_wh, 55000, 1e-9);
 	/* A gap within STORE_SLOT_GAP_S is a slow poll, not an outage. */
 	CHECK_INT(store_begin(st), 0);
-	put(st, inv2, t0 + 115 * 60.0, 3000.0, 0); /* 15 minutes after its last reading */
-	CHECK_INT(store_commit(st), 0);
+	put(inv2, t0 + 115 * 60.0, 3000.0, 0); /* 15 minutes after its last reading */
+	commit(st);
 	n = store_station_slots(st, invs + 1, 1, NULL, 0, t0 + 115 * 60.0, t0 + 120 * 60.0, slots,
 				32);
 	CHECK_INT(n, 1);
@@ -104,6 +114,7 @@ int main(void)
 	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, outage), 0);
 	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, NULL), 3);
 
+	store_batch_free(batch);
 	store_close(st);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
