@@ -265,7 +265,8 @@ static int agg_cmp(const void *a, const void *b)
  * no longer matches: only for a map about to be cleared. */
 static void agg_sort(struct aggmap *m)
 {
-	qsort(m->items, m->n, m->size, agg_cmp);
+	if (m->n > 1) /* an empty map has no items array, which qsort must not be given */
+		qsort(m->items, m->n, m->size, agg_cmp);
 }
 
 struct store_batch *store_batch_new(struct store *st)
