@@ -54,7 +54,8 @@ events() { # events KIND STATION EVENT: how many such alert events the subscribe
 }
 wait_for 30 "retained station states" grep -q '^pv/it/good/state .*"power_w":[1-9]' "$WORK/mqtt.txt" &&
 	pass "stations publish their state with live power"
-wait_for 30 "a station state weighed against its three peers" \
+# The hour window needs a few minutes of clock with energy at every station first.
+wait_for 120 "a station state weighed against its three peers" \
 	grep -q '^pv/it/good/state .*"peer_ratio":[0-9.]*,"peers":3,' "$WORK/mqtt.txt" &&
 	pass "the station state carries its ratio to its three peers' median yield"
 wait_for 20 "the daemon status" grep -q '^pv/it/status .*"state":"online"' "$WORK/mqtt.txt" &&
