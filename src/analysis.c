@@ -444,20 +444,20 @@ static void day_kpis(struct analysis *a, struct astation *as, const char *day, d
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
 	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
-	unsigned char *daylight = xcalloc(nq ? nq : 1, 1);
+	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
-		expected += daylight[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
+		expected += lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
 		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq,
-						       daylight);
+						       lit);
 		valid += got > 0 ? got : 0;
 		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
 			readings += v + r;
 			rejected += r;
 		}
 	}
-	free(daylight);
+	free(lit);
 	long all = expected * (long)as->n_inverters;
 	*online = all > 0 ? (double)valid / (double)all : NAN;
 	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;

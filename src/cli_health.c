@@ -119,7 +119,7 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 /* Fills a station's row from the store; 0 or negative (printed). */
 static int gather(struct store *st, const struct config *cfg, const struct config_station *cs,
 		  const char *first, const char *last, double t0, double until, double quarters,
-		  size_t nq, const unsigned char *daylight, struct health_station *row)
+		  size_t nq, const unsigned char *lit, struct health_station *row)
 {
 	health_station_reset(row);
 	row->id = cs->id;
@@ -160,7 +160,7 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 		double fault_s = 0, longest_s = 0;
 		if (store_device_id(st, cs->id, cs->devices[d].id, &id) != 0 ||
 		    store_device_range_counts(st, id, first, last, &valid, &rejected) != 0 ||
-		    (got = store_device_valid_quarters(st, id, t0, nq, daylight)) < 0 ||
+		    (got = store_device_valid_quarters(st, id, t0, nq, lit)) < 0 ||
 		    store_device_state_time(st, id, INV_STATE_FAULT, t0, until, &fault_s,
 					    &longest_s) != 0)
 			goto fail;
@@ -341,23 +341,23 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 		const struct config_station *cs = &cfg->stations[s];
 		if (only && only != cs)
 			continue;
-		const unsigned char *daylight = NULL;
-		for (size_t p = 0; p < s && !daylight; p++) {
+		const unsigned char *lit = NULL;
+		for (size_t p = 0; p < s && !lit; p++) {
 			const struct config_station *ps = &cfg->stations[p];
 			if (mask[p] && ps->lat_deg == cs->lat_deg && ps->lon_deg == cs->lon_deg &&
 			    ps->altitude_m == cs->altitude_m) {
-				daylight = mask[p];
+				lit = mask[p];
 				quarters[s] = quarters[p];
 			}
 		}
-		if (!daylight) {
+		if (!lit) {
 			mask[s] = xcalloc(nq ? nq : 1, 1);
 			quarters[s] = daylight_quarters(cs, t0, nq, mask[s]);
-			daylight = mask[s];
+			lit = mask[s];
 		}
 		struct health_station *row = &r.stations[r.n_stations];
 		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], nq,
-			   daylight, row) != 0) {
+			   lit, row) != 0) {
 			rc = 1;
 			goto out;
 		}

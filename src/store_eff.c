@@ -305,7 +305,7 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 }
 
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
-				 size_t n_quarters, const unsigned char *daylight)
+				 size_t n_quarters, const unsigned char *lit)
 {
 	static const char sql[] =
 	    "SELECT DISTINCT CAST((slot - ?2) / 900 AS INTEGER) FROM rollup_5min WHERE "
@@ -320,7 +320,7 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		sqlite3_int64 k = sqlite3_column_int64(q, 0);
-		if (k >= 0 && (size_t)k < n_quarters && (!daylight || daylight[k]))
+		if (k >= 0 && (size_t)k < n_quarters && (!lit || lit[k]))
 			n++;
 	}
 	sqlite3_reset(q);

@@ -92,10 +92,11 @@ int store_eff_stale_days(struct store *st, const char *station, const char *firs
 int store_device_day_counts(struct store *st, int64_t device_id, const char *day, long *valid,
 			    long *rejected);
 /* Returns how many of the n_quarters 15-minute slots from t0 (a quarter-hour boundary) hold a
- * valid reading of the device, counting only those whose flag in daylight is set (NULL: all);
+ * valid reading of the device, counting only those whose flag in lit is set (the daylight
+ * ones; NULL: all);
  * negative on error. */
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
-				 size_t n_quarters, const unsigned char *daylight);
+				 size_t n_quarters, const unsigned char *lit);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */
