@@ -56,17 +56,28 @@ static struct pollqueue_row *at(struct pollqueue *q, size_t i)
 	return &q->ring[(q->head + i) % q->cap];
 }
 
-/* Called when full. A large ring is resized in place by the allocator (mremap) rather than
- * copied into a new one, so that growing while the writer lags does not briefly hold the
- * queue twice over; only the rows that wrapped round to the front move, to just after the old
- * end, which keeps them in order. */
+/* Called when full. The ring doubles up to the cap, then (for the rows past the cap that
+ * could not be folded, at most one a device) grows by a quarter. A large ring is resized in
+ * place by the allocator (mremap) rather than copied into a new one, so that growing while
+ * the writer lags does not briefly hold the queue twice over; only the rows that wrapped round
+ * to the front move, to just after the old end, which keeps them in order. */
 static void grow(struct pollqueue *q)
 {
-	size_t old = q->cap;
-	q->ring = xrealloc(q->ring, 2 * old * sizeof *q->ring);
-	q->cap = 2 * old;
-	if (q->head > 0)
-		memcpy(q->ring + old, q->ring, q->head * sizeof *q->ring);
+	size_t old = q->cap, cap = old < POLLQUEUE_CAP ? 2 * old : old + old / 4;
+	if (old < POLLQUEUE_CAP && cap > POLLQUEUE_CAP)
+		cap = POLLQUEUE_CAP;
+	q->ring = xrealloc(q->ring, cap * sizeof *q->ring);
+	q->cap = cap;
+	size_t wrapped = q->head, room = cap - old;
+	if (wrapped <= room) {
+		memcpy(q->ring + old, q->ring, wrapped * sizeof *q->ring);
+	} else {
+		/* More wrapped rows than new room: move the tail part (head..old) up to the
+		 * new end instead, which keeps order as well. */
+		size_t tail = old - q->head;
+		memmove(q->ring + cap - tail, q->ring + q->head, tail * sizeof *q->ring);
+		q->head = cap - tail;
+	}
 }
 
 static uint64_t *latest_slot(struct pollqueue *q, int64_t device_id)

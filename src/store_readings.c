@@ -71,23 +71,47 @@ int store_energy_state_get(struct store *st, int64_t device_id, struct energy_st
 	return 0;
 }
 
-static void bind_field(sqlite3_stmt *s, int col, const struct reading *r, enum reading_field f)
+/* The reading field each stored field is taken from. */
+static const enum reading_field stored_field[SF_COUNT] = {
+    [SF_POWER_W] = RF_POWER_W,		  [SF_ENERGY_TOTAL_WH] = RF_ENERGY_TOTAL_WH,
+    [SF_ENERGY_TODAY_WH] = RF_ENERGY_TODAY_WH, [SF_DC_POWER_W] = RF_DC_POWER_W,
+    [SF_CABINET_TEMP_C] = RF_CABINET_TEMP_C,   [SF_GHI_W_M2] = RF_GHI_W_M2,
+    [SF_POA_W_M2] = RF_POA_W_M2,		  [SF_MODULE_TEMP_C] = RF_MODULE_TEMP_C,
+    [SF_AIR_TEMP_C] = RF_AIR_TEMP_C,	  [SF_WIND_M_S] = RF_WIND_M_S,
+};
+
+void store_values_of(struct store_values *v, const struct reading *r)
 {
-	if (reading_has(r, f))
-		sqlite3_bind_double(s, col, r->value[f]);
-	else
-		sqlite3_bind_null(s, col);
+	memset(v, 0, sizeof *v);
+	for (int k = 0; k < SF_COUNT; k++)
+		if (reading_has(r, stored_field[k])) {
+			v->value[k] = r->value[stored_field[k]];
+			v->present |= (uint16_t)(1u << k);
+		}
+	v->has_state = reading_has(r, RF_STATE) != 0;
+	v->state = (uint8_t)r->state;
+	v->vendor_state = r->vendor_state;
+	v->events = r->events;
+	v->events2 = r->events2;
+	v->fault_code = r->fault_code;
+}
+
+static int has_value(const struct store_values *v, enum store_field f)
+{
+	return (v->present >> f) & 1u;
 }
 
 static int put_raw(struct store *st, const struct store_reading *row)
 {
+	/* The measured fields come last, in the order of enum store_field. */
 	static const char sql[] =
-	    "INSERT OR REPLACE INTO reading (device_id, ts, quality, rejected, power_w, "
-	    "energy_total_wh, energy_today_wh, energy_delta_wh, state, vendor_state, events, "
-	    "events2, fault_code, dc_power_w, cabinet_temp_c, ghi_w_m2, poa_w_m2, module_temp_c, "
+	    "INSERT OR REPLACE INTO reading (device_id, ts, quality, rejected, energy_delta_wh, "
+	    "state, vendor_state, events, events2, fault_code, power_w, energy_total_wh, "
+	    "energy_today_wh, dc_power_w, cabinet_temp_c, ghi_w_m2, poa_w_m2, module_temp_c, "
 	    "air_temp_c, wind_m_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
 	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-	const struct reading *r = row->r;
+	enum { FIRST_FIELD_COL = 11 };
+	const struct store_values *v = row->v;
 	sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -1;
@@ -95,23 +119,16 @@ static int put_raw(struct store *st, const struct store_reading *row)
 	sqlite3_bind_double(s, 2, row->ts);
 	sqlite3_bind_int(s, 3, (int)row->quality);
 	sqlite3_bind_int(s, 4, row->rejected);
-	bind_field(s, 5, r, RF_POWER_W);
-	bind_field(s, 6, r, RF_ENERGY_TOTAL_WH);
-	bind_field(s, 7, r, RF_ENERGY_TODAY_WH);
-	sqlite3_bind_double(s, 8, row->delta_wh);
-	if (reading_has(r, RF_STATE))
-		sqlite3_bind_int(s, 9, (int)r->state);
-	sqlite3_bind_int64(s, 10, r->vendor_state);
-	sqlite3_bind_int64(s, 11, r->events);
-	sqlite3_bind_int64(s, 12, r->events2);
-	sqlite3_bind_int64(s, 13, r->fault_code);
-	bind_field(s, 14, r, RF_DC_POWER_W);
-	bind_field(s, 15, r, RF_CABINET_TEMP_C);
-	bind_field(s, 16, r, RF_GHI_W_M2);
-	bind_field(s, 17, r, RF_POA_W_M2);
-	bind_field(s, 18, r, RF_MODULE_TEMP_C);
-	bind_field(s, 19, r, RF_AIR_TEMP_C);
-	bind_field(s, 20, r, RF_WIND_M_S);
+	sqlite3_bind_double(s, 5, row->delta_wh);
+	if (v->has_state)
+		sqlite3_bind_int(s, 6, v->state);
+	sqlite3_bind_int64(s, 7, v->vendor_state);
+	sqlite3_bind_int64(s, 8, v->events);
+	sqlite3_bind_int64(s, 9, v->events2);
+	sqlite3_bind_int64(s, 10, v->fault_code);
+	for (int k = 0; k < SF_COUNT; k++)
+		if (has_value(v, (enum store_field)k))
+			sqlite3_bind_double(s, FIRST_FIELD_COL + k, v->value[k]);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -307,9 +324,9 @@ int store_batch_add(struct store_batch *b, const struct store_reading *row)
 {
 	if (put_raw(b->st, row) != 0)
 		return -1;
-	const struct reading *r = row->r;
-	int has_power = !row->rejected && reading_has(r, RF_POWER_W);
-	double power_w = has_power ? r->value[RF_POWER_W] : 0;
+	const struct store_values *v = row->v;
+	int has_power = !row->rejected && has_value(v, SF_POWER_W);
+	double power_w = has_power ? v->value[SF_POWER_W] : 0;
 
 	struct agg5 *f = agg_get(&b->five, row->device_id, (int64_t)floor(row->ts / 300.0) * 300);
 	f->energy_wh += row->delta_wh;
@@ -322,10 +339,10 @@ int store_batch_add(struct store_batch *b, const struct store_reading *row)
 	f->poa_wh_m2 += row->poa_wh_m2;
 	f->n_valid += !row->rejected;
 	f->n_rejected += row->rejected;
-	static const enum reading_field env[] = {RF_MODULE_TEMP_C, RF_AIR_TEMP_C, RF_WIND_M_S};
+	static const enum store_field env[] = {SF_MODULE_TEMP_C, SF_AIR_TEMP_C, SF_WIND_M_S};
 	for (int k = 0; k < 3; k++)
-		if (!row->rejected && reading_has(r, env[k])) {
-			f->env_sum[k] += r->value[env[k]];
+		if (!row->rejected && has_value(v, env[k])) {
+			f->env_sum[k] += v->value[env[k]];
 			f->env_n[k]++;
 		}
 

@@ -26,12 +26,12 @@ enum energy_quality {
  * continues from the last committed counter value. */
 struct energy_state {
 	int have;	      /* a trusted baseline exists */
+	int cand_count;	      /* readings seen on a new counter level not yet trusted */
 	double total_wh;      /* last trusted counter value */
 	double total_ts;      /* when it was read */
 	double ts;	      /* time of the last reading (unix s) */
 	double power_w;	      /* last power, for the frozen-value check */
 	double power_since;   /* since when power has had that exact value */
-	int cand_count;	      /* readings seen on a new counter level not yet trusted */
 	double cand_first_wh; /* first counter value on the new level */
 	double cand_wh;	      /* latest counter value on the new level */
 	double cand_ts;

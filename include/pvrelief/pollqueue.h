@@ -9,13 +9,13 @@
 #include <stdint.h>
 
 #include "pvrelief/energy.h"
-#include "pvrelief/reading.h"
+#include "pvrelief/store.h"
 
 struct pollqueue_row {
 	int64_t device_id;
 	const char *station; /* borrowed from the configuration */
 	double ts;
-	struct reading reading;
+	struct store_values values; /* what the store keeps of the reading */
 	unsigned quality;
 	int rejected;
 	double delta_wh, ghi_wh_m2, poa_wh_m2;

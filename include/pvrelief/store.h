@@ -41,7 +41,6 @@ int store_meta_get(struct store *st, const char *key, char *buf, size_t len);
 /* Runs PRAGMA integrity_check; returns 0 when the database is intact. */
 int store_integrity_check(struct store *st, char *why, size_t len);
 
-#endif
 
 /* ---- Readings (store_readings.c) ---- */
 
@@ -49,13 +48,41 @@ struct reading;
 struct energy_state;
 struct store_batch;
 
+/* The measured fields a raw reading row keeps, in the order of its columns. */
+enum store_field {
+	SF_POWER_W,
+	SF_ENERGY_TOTAL_WH,
+	SF_ENERGY_TODAY_WH,
+	SF_DC_POWER_W,
+	SF_CABINET_TEMP_C,
+	SF_GHI_W_M2,
+	SF_POA_W_M2,
+	SF_MODULE_TEMP_C,
+	SF_AIR_TEMP_C,
+	SF_WIND_M_S,
+	SF_COUNT
+};
+
+/* The part of a reading the store keeps: 104 bytes where the whole reading takes 200. The
+ * poller queues readings in this form until they are written, so the queue holds no more
+ * than the table will. */
+struct store_values {
+	double value[SF_COUNT];	 /* units as the field names say */
+	uint16_t present;	 /* bit (1u << SF_x) set when field x holds a value */
+	uint8_t has_state, state; /* state: enum inv_state, when has_state */
+	uint32_t vendor_state, events, events2, fault_code;
+};
+
+/* Takes from r the fields the store keeps. */
+void store_values_of(struct store_values *v, const struct reading *r);
+
 /* One judged reading and what it adds, as the poller's writer stores it. */
 struct store_reading {
 	int64_t device_id;
 	const char *station;
 	double ts;	  /* unix s */
 	int utc_offset_s; /* for the local day of the daily rollups */
-	const struct reading *r;
+	const struct store_values *v;
 	unsigned quality; /* enum energy_quality bits */
 	int rejected;	  /* counts toward the data anomaly rate */
 	double delta_wh;  /* energy since the previous trusted counter value */
@@ -97,3 +124,5 @@ long store_readings_prune(struct store *st, double before_ts);
 double store_day_energy_wh(struct store *st, int64_t device_id, const char *day);
 /* Formats the local day of unix time ts at utc_offset_s as YYYY-MM-DD into buf (11 bytes). */
 void store_local_day(double ts, int utc_offset_s, char *buf);
+
+#endif

@@ -124,6 +124,33 @@ int main(void)
 	for (int d = 0; d < 100; d++)
 		CHECK_NEAR(kept[d], pushed[d], 1e-6);
 	CHECK_NEAR(ghi_kept, ghi_pushed, 1e-6);
+
+	/* Past the cap the ring grows by a quarter. With more rows wrapped round to its front
+	 * than a quarter (the consumer dropped 60,000 and the poller pushed as many again), the
+	 * rows before the wrap move up to the new end instead: every row stays in order. */
+	for (size_t i = 0; i < POLLQUEUE_CAP; i++) {
+		struct pollqueue_row r = row((int64_t)i, (double)i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	pollqueue_peek(q, 60000, 0, &n);
+	pollqueue_drop(q, n);
+	for (size_t i = POLLQUEUE_CAP; i < POLLQUEUE_CAP + 60000; i++) {
+		struct pollqueue_row r = row((int64_t)i, (double)i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	pollqueue_peek(q, POLLQUEUE_CAP, 0, &n); /* held, and each row a new device: none folds */
+	for (size_t i = POLLQUEUE_CAP + 60000; i < POLLQUEUE_CAP + 90000; i++) {
+		struct pollqueue_row r = row((int64_t)i, (double)i, 1.0);
+		pollqueue_push(q, &r);
+	}
+	CHECK_INT(pollqueue_length(q), POLLQUEUE_CAP + 30000);
+	rows = pollqueue_peek(q, 2 * POLLQUEUE_CAP, 0, &n);
+	CHECK_INT(n, POLLQUEUE_CAP + 30000);
+	in_order = 1;
+	for (size_t i = 0; i < n; i++)
+		in_order &= rows[i].ts == 60000.0 + (double)i;
+	CHECK(in_order);
+	pollqueue_drop(q, n);
 	pollqueue_free(q);
 	return check_summary();
 }

@@ -61,6 +61,7 @@ static double rnd(void)
 struct gen {
 	int dev;
 	struct reading r;
+	struct store_values v;
 	struct energy_state e;
 	struct store_reading row;
 };
@@ -85,11 +86,12 @@ static void make(const struct batch_case *c, int i, const int64_t *ids, struct g
 		reading_set(&g->r, RF_WIND_M_S, 5 * rnd());
 	}
 	g->dev = dev;
+	store_values_of(&g->v, &g->r);
 	g->e = (struct energy_state){.have = 1, .total_wh = 1e6 + i, .total_ts = ts, .ts = ts,
 				     .power_w = g->r.value[RF_POWER_W], .cand_count = i % 3};
 	int rejected = c->reject_1_in && i % c->reject_1_in == 1;
 	g->row = (struct store_reading){.device_id = ids[dev], .station = "s1", .ts = ts,
-					.utc_offset_s = 8 * 3600, .r = &g->r,
+					.utc_offset_s = 8 * 3600, .v = &g->v,
 					.quality = rejected ? 4u : 0u, .rejected = rejected,
 					.delta_wh = rejected ? 0 : 10 * rnd(),
 					.ghi_wh_m2 = rnd(), .poa_wh_m2 = 1.1 * rnd(),
@@ -212,6 +214,114 @@ static void run_case(const struct batch_case *c, const char *dir, int n)
 	sqlite3_close(b);
 }
 
+/* Every field the store keeps lands in its own column, and every other field and absent
+ * value in none: a reading with distinct values everywhere, read back by column name. */
+static void fields_to_columns(const char *dir)
+{
+	static const struct {
+		enum reading_field f;
+		const char *column; /* NULL: not kept */
+		double value;
+	} fields[] = {
+	    {RF_POWER_W, "power_w", 1.5},
+	    {RF_ENERGY_TOTAL_WH, "energy_total_wh", 12345678.25},
+	    {RF_ENERGY_TODAY_WH, "energy_today_wh", 3.5},
+	    {RF_AC_CURRENT_A, NULL, 4.5},
+	    {RF_AC_VOLTAGE_V, NULL, 5.5},
+	    {RF_FREQUENCY_HZ, NULL, 6.5},
+	    {RF_DC_CURRENT_A, NULL, 7.5},
+	    {RF_DC_VOLTAGE_V, NULL, 8.5},
+	    {RF_DC_POWER_W, "dc_power_w", 9.5},
+	    {RF_CABINET_TEMP_C, "cabinet_temp_c", 10.5},
+	    {RF_RATED_POWER_W, NULL, 11.5},
+	    {RF_GHI_W_M2, "ghi_w_m2", 15.5},
+	    {RF_POA_W_M2, "poa_w_m2", 16.5},
+	    {RF_MODULE_TEMP_C, "module_temp_c", 19.5},
+	    {RF_AIR_TEMP_C, "air_temp_c", 20.5},
+	    {RF_WIND_M_S, "wind_m_s", 21.5},
+	};
+	char path[300], err[256];
+	snprintf(path, sizeof path, "%s/columns.db", dir);
+	struct store *st = store_open(path, STORE_LOCK, err, sizeof err);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	int64_t full, bare;
+	CHECK_INT(store_device_id(st, "s1", "full", &full), 0);
+	CHECK_INT(store_device_id(st, "s1", "bare", &bare), 0);
+	struct reading r;
+	memset(&r, 0, sizeof r);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		reading_set(&r, fields[i].f, fields[i].value);
+	reading_set(&r, RF_STATE, INV_STATE_MPPT);
+	r.state = INV_STATE_MPPT;
+	r.vendor_state = 0x200;
+	r.events = 0x80000001u;
+	r.events2 = 7;
+	r.fault_code = 4242;
+	struct store_values v, none;
+	store_values_of(&v, &r);
+	memset(&r, 0, sizeof r);
+	reading_set_sentinel(&r, RF_POWER_W);
+	store_values_of(&none, &r);
+	struct store_batch *b = store_batch_new(st);
+	struct store_reading rows[] = {
+	    {.device_id = full, .station = "s1", .ts = T0, .v = &v, .delta_wh = 2.25},
+	    {.device_id = bare, .station = "s1", .ts = T0, .v = &none, .rejected = 1}};
+	CHECK_INT(store_begin(st), 0);
+	for (size_t i = 0; i < 2; i++)
+		CHECK_INT(store_batch_add(b, &rows[i]), 0);
+	CHECK_INT(store_batch_flush(b), 0);
+	CHECK_INT(store_commit(st), 0);
+	store_batch_free(b);
+	store_close(st);
+
+	sqlite3 *db = NULL;
+	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	for (int k = 0; k < 2; k++) {
+		sqlite3_stmt *s = NULL;
+		CHECK_INT(sqlite3_prepare_v2(db, "SELECT * FROM reading WHERE device_id = ?1", -1, &s,
+					     NULL),
+			  SQLITE_OK);
+		sqlite3_bind_int64(s, 1, k == 0 ? full : bare);
+		CHECK_INT(sqlite3_step(s), SQLITE_ROW);
+		for (int c = 0; c < sqlite3_column_count(s); c++) {
+			const char *name = sqlite3_column_name(s, c);
+			int kept = 0;
+			for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+				if (fields[i].column && strcmp(name, fields[i].column) == 0) {
+					kept = 1;
+					if (k == 0)
+						CHECK_NEAR(sqlite3_column_double(s, c),
+							   fields[i].value, 0);
+					else
+						CHECK_INT(sqlite3_column_type(s, c), SQLITE_NULL);
+				}
+			if (kept)
+				continue;
+			if (strcmp(name, "state") == 0)
+				CHECK_INT(sqlite3_column_type(s, c),
+					  k == 0 ? SQLITE_INTEGER : SQLITE_NULL);
+			if (k == 0 && strcmp(name, "state") == 0)
+				CHECK_INT(sqlite3_column_int(s, c), INV_STATE_MPPT);
+			if (k == 0 && strcmp(name, "vendor_state") == 0)
+				CHECK_INT(sqlite3_column_int64(s, c), 0x200);
+			if (k == 0 && strcmp(name, "events") == 0)
+				CHECK(sqlite3_column_int64(s, c) == 0x80000001LL);
+			if (k == 0 && strcmp(name, "events2") == 0)
+				CHECK_INT(sqlite3_column_int64(s, c), 7);
+			if (k == 0 && strcmp(name, "fault_code") == 0)
+				CHECK_INT(sqlite3_column_int64(s, c), 4242);
+			if (strcmp(name, "energy_delta_wh") == 0)
+				CHECK_NEAR(sqlite3_column_double(s, c), k == 0 ? 2.25 : 0, 0);
+			if (strcmp(name, "rejected") == 0)
+				CHECK_INT(sqlite3_column_int(s, c), k);
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/pvrelief-test-batch-XXXXXX";
@@ -221,6 +331,7 @@ int main(void)
 	log_init("test_store_batch", 0, LOG_LEVEL_WARNING);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		run_case(&cases[i], dir, (int)i);
+	fields_to_columns(dir);
 
 	/* The midnight case put readings on two local days, and the slot case on several
 	 * slots, so the groups were really split. */

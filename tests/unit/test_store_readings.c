@@ -45,10 +45,12 @@ int main(void)
 			struct reading r;
 			memset(&r, 0, sizeof r);
 			reading_set(&r, RF_POWER_W, 1000.0 * (i + 1));
+			struct store_values v;
+			store_values_of(&v, &r);
 			es.total_wh += 100;
 			struct store_reading row = {.device_id = i % 2 ? b : a, .station = "s1",
 						    .ts = t0 + day * 86400.0 + i * 60.0,
-						    .utc_offset_s = 8 * 3600, .r = &r, .quality = 0,
+						    .utc_offset_s = 8 * 3600, .v = &v, .quality = 0,
 						    .rejected = i == 9, .delta_wh = 100, .energy = &es};
 			CHECK_INT(store_batch_add(batch, &row), 0);
 		}
