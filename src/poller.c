@@ -2,10 +2,12 @@
  * workers; a worker owns an endpoint for the whole visit, so requests to one gateway or
  * serial line never overlap. Results go to a writer thread that commits them in batches on
  * the poller's own database connection. */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "pvrelief/poller.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +44,7 @@ struct pdev {
 	const struct config_station *st;
 	const struct config_device *cfg;
 	int64_t db_id;
-	struct tiermap tiers[TIER_COUNT]; /* vendor maps only */
+	struct tiermap *tiers; /* TIER_COUNT of them, for a vendor map only (768 bytes) */
 	struct sunspec_map ss;
 	int ss_found;
 	double rated_w;
@@ -154,6 +156,7 @@ static int field_tier(enum reading_field f)
 static int build_tiers(struct pdev *d)
 {
 	const struct regmap *map = d->cfg->map;
+	d->tiers = xcalloc(TIER_COUNT, sizeof *d->tiers);
 	for (int t = 0; t < TIER_COUNT; t++) {
 		struct tiermap *tm = &d->tiers[t];
 		tm->sub = *map;
@@ -307,9 +310,11 @@ void poller_free(struct poller *p)
 		free(p->eps[i].devs);
 		free(p->eps[i].name);
 	}
-	for (size_t i = 0; i < p->n_devs; i++)
-		for (int t = 0; t < TIER_COUNT; t++)
+	for (size_t i = 0; i < p->n_devs; i++) {
+		for (int t = 0; t < TIER_COUNT && p->devs[i].tiers; t++)
 			free(p->devs[i].tiers[t].sub.points);
+		free(p->devs[i].tiers);
+	}
 	free(p->eps);
 	free(p->devs);
 	free(p->night);
@@ -621,9 +626,10 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 	pthread_mutex_unlock(&p->live_lock);
 
 	struct pollqueue_row row = {.device_id = d->db_id, .station = d->st->id, .ts = t,
-				    .reading = *r, .quality = q, .rejected = rejected,
+				    .quality = q, .rejected = rejected,
 				    .delta_wh = delta, .ghi_wh_m2 = ghi_wh, .poa_wh_m2 = poa_wh,
 				    .energy = d->energy};
+	store_values_of(&row.values, r);
 	pollqueue_push(p->queue, &row);
 	if (p->listener) {
 		struct poller_result res = {.station = d->station, .device = d->index, .ts = t,
@@ -836,12 +842,11 @@ static void flush_diag(struct poller *p)
 /* Rows are read from the queue a part at a time; a batch takes what is queued, up to a
  * limit of rows and of time, and writes each device's rollup rows and energy state once.
  * The row limit is memory: gathering costs about 300 bytes per device in the batch, and flat
- * out (10,000 devices, no reply delay) the lagging writer's queue already holds some 60,000
- * rows of 336 bytes, so a batch spanning a second (32,000 rows, all ten thousand devices)
- * took the poller's peak RSS from 62 MB to 66-69 MB, over its 64 MB budget. 4000 rows keep it
- * at 62-63 MB; a fleet of a thousand devices flat out still has each device several times in
- * a batch. The time limit keeps a writer that gets little CPU (it runs at nice 10) committing,
- * and freeing queued rows, twice a second all the same. */
+ * out (10,000 devices, no reply delay) the lagging writer's queue is full, so a batch spanning
+ * a second (32,000 rows, all ten thousand devices) would add some 10 MB to the poller's peak
+ * RSS; 4000 rows add about one. A fleet of a thousand devices flat out still has each device
+ * several times in a batch. The time limit keeps a writer that gets little CPU (it runs at
+ * idle priority) committing, and freeing queued rows, twice a second all the same. */
 enum { WRITER_PART = 2000, WRITER_BATCH_MAX = 4000 };
 #define WRITER_BATCH_S 0.5
 
@@ -864,7 +869,7 @@ static int write_batch(struct poller *p, struct store_batch *b, struct pollqueue
 			struct pollqueue_row *w = &rows[i];
 			struct store_reading sr = {
 			    .device_id = w->device_id, .station = w->station, .ts = w->ts,
-			    .utc_offset_s = p->cfg->utc_offset_s, .r = &w->reading,
+			    .utc_offset_s = p->cfg->utc_offset_s, .v = &w->values,
 			    .quality = w->quality, .rejected = w->rejected, .delta_wh = w->delta_wh,
 			    .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
 			    .energy = &w->energy};
@@ -908,14 +913,26 @@ static void writer_backoff(struct poller *p, int ms)
 	}
 }
 
+/* Polling keeps time with the devices; writing may lag behind it. When both cannot have a
+ * core, the writer yields (the queue is bounded and folds rows without losing energy) and
+ * catches up when the load drops. SCHED_IDLE (Linux, per thread, no privilege needed) gives
+ * it the CPU the pollers and the devices leave, and still a small share under a full load,
+ * so it never stops; where it is refused, the lowest nice value. Flat out on two cores
+ * (tools/bench/poll), polling reached a median 79% of the raw loop with the writer at nice
+ * 10, 81% at nice 19 and 80-84% at idle priority. */
+static void lower_writer_priority(void)
+{
+	struct sched_param idle = {.sched_priority = 0};
+	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) == 0)
+		return;
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
+		log_debug("poller: cannot lower the writer thread's priority");
+}
+
 static void *writer_main(void *arg)
 {
 	struct poller *p = arg;
-	/* Polling keeps time with the devices; writing may lag behind it. When both cannot
-	 * have a core, the writer yields (the queue is bounded and folds rows without losing
-	 * energy) and catches up when the load drops. Linux sets a nice value per thread. */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
-		log_debug("poller: cannot lower the writer thread's priority");
+	lower_writer_priority();
 	/* Named, so that top -H and perf show what the writer costs. */
 	prctl(PR_SET_NAME, "pvr-writer", 0, 0, 0);
 	double next_diag = clock_monotonic_now() + 30, next_prune = 0, backoff = 1;

@@ -1,5 +1,6 @@
-# The daemon's lifecycle: -n, refusing a second instance on the same database, SIGHUP with
-# a broken configuration (keeps running on the old one), SIGHUP with a good one, SIGTERM.
+# The daemon's lifecycle: -n, the database writer's priority, refusing a second instance on
+# the same database, SIGHUP with a broken configuration (keeps running on the old one), SIGHUP
+# with a good one, SIGTERM.
 . "$(dirname "$0")/lib/common.sh"
 
 port=$(free_port) # nothing listens: devices are simply offline
@@ -26,6 +27,11 @@ daemon=$LAST_PID
 wait_for 10 "the database" test -e "$WORK/test.db"
 sleep 1
 check "the daemon runs" kill -0 "$daemon"
+# Polling comes first: the database writer thread yields the CPU to it.
+writer=$(grep -lx pvr-writer /proc/"$daemon"/task/*/comm | head -n 1)
+writer=${writer%/comm}
+check "the database writer thread runs at idle priority" \
+	bash -c "chrt -p '${writer##*/}' | grep -q SCHED_IDLE"
 
 set +e
 second=$("$BIN/pvreliefd" -c "$WORK/pvrelief.conf" 2>&1)
