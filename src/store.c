@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -117,6 +118,23 @@ fail:
 	return -1;
 }
 
+/* Waiting for another connection's write lock: SQLite's own handler sleeps up to 100 ms
+ * between tries, and a writer that commits batch after batch (the poller's, catching up) frees
+ * the lock only for moments, which such long sleeps keep missing. Trying every 2 ms finds
+ * those moments; the poller's writer leaves one after each batch. */
+#define STORE_BUSY_TRY_MS 2
+#define STORE_BUSY_TIMEOUT_MS 10000
+
+static int busy_wait(void *arg, int tries)
+{
+	(void)arg;
+	if ((long)tries * STORE_BUSY_TRY_MS >= STORE_BUSY_TIMEOUT_MS)
+		return 0;
+	struct timespec ts = {0, STORE_BUSY_TRY_MS * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
 struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 {
 	struct store *st = xcalloc(1, sizeof *st);
@@ -132,7 +150,7 @@ struct store *store_open(const char *path, int flags, char *err, size_t errlen)
 			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_handler(st->db, busy_wait, NULL);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!(flags & STORE_READONLY)) {
 		/* WAL lets reports read while the daemon writes; NORMAL sync in WAL mode loses

@@ -483,14 +483,25 @@ int store_diag_put(struct store *st, int64_t device_id, const struct store_diag 
 
 long store_readings_prune(struct store *st, double before_ts)
 {
-	static const char sql[] = "DELETE FROM reading WHERE ts < ?1";
-	sqlite3_stmt *s = store_stmt(st, sql);
-	if (!s)
-		return -1;
-	sqlite3_bind_double(s, 1, before_ts);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return (long)sqlite3_changes(st->db);
+	/* A chunk at a time, each its own transaction: an hour of 10,000 inverters is 600,000
+	 * rows, and one DELETE of them all would hold the write lock for seconds. */
+	static const char sql[] =
+	    "DELETE FROM reading WHERE (device_id, ts) IN (SELECT device_id, ts FROM reading "
+	    "WHERE ts < ?1 LIMIT ?2)";
+	long gone = 0;
+	for (;;) {
+		sqlite3_stmt *s = store_stmt(st, sql);
+		if (!s)
+			return -1;
+		sqlite3_bind_double(s, 1, before_ts);
+		sqlite3_bind_int(s, 2, STORE_PRUNE_CHUNK);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -1;
+		int n = sqlite3_changes(st->db);
+		gone += n;
+		if (n < STORE_PRUNE_CHUNK)
+			return gone;
+	}
 }
 
 double store_day_energy_wh(struct store *st, int64_t device_id, const char *day)

@@ -118,7 +118,10 @@ int store_batch_flush(struct store_batch *b);
 void store_batch_clear(struct store_batch *b);
 /* Stores a device's diagnostics; 0 or negative. */
 int store_diag_put(struct store *st, int64_t device_id, const struct store_diag *d);
-/* Deletes raw readings older than before_ts (rollups stay); returns rows deleted or negative. */
+/* Deletes raw readings older than before_ts (rollups stay), STORE_PRUNE_CHUNK rows per
+ * transaction so that other writers get the database in between; call it outside a
+ * transaction. Returns rows deleted or negative. */
+#define STORE_PRUNE_CHUNK 2000
 long store_readings_prune(struct store *st, double before_ts);
 /* Returns a device's counted energy on a local day (YYYY-MM-DD), 0 when none. */
 double store_day_energy_wh(struct store *st, int64_t device_id, const char *day);

@@ -75,6 +75,26 @@ int main(void)
 	long gone = store_readings_prune(st, t0 + 2 * 86400.0 - 1);
 	CHECK_INT(gone, 20);
 	CHECK_NEAR(store_day_energy_wh(st, a, "2026-06-21"), 500, 1e-9);
+	/* More than two chunks of old rows: every one goes, the newer rows stay. */
+	{
+		struct store_batch *old = store_batch_new(st);
+		struct reading r;
+		memset(&r, 0, sizeof r);
+		struct store_values v;
+		store_values_of(&v, &r);
+		CHECK_INT(store_begin(st), 0);
+		for (int i = 0; i < 2 * STORE_PRUNE_CHUNK + 500; i++) {
+			struct store_reading row = {.device_id = i % 2 ? b : a, .station = "s1",
+						    .ts = t0 - 30 * 86400.0 + i,
+						    .utc_offset_s = 8 * 3600, .v = &v};
+			CHECK_INT(store_batch_add(old, &row), 0);
+		}
+		CHECK_INT(store_batch_flush(old), 0);
+		CHECK_INT(store_commit(st), 0);
+		store_batch_free(old);
+		CHECK_INT(store_readings_prune(st, t0 - 86400.0), 2 * STORE_PRUNE_CHUNK + 500);
+		CHECK_INT(store_readings_prune(st, t0 + 2 * 86400.0 - 1), 0);
+	}
 	char why[64];
 	CHECK_INT(store_integrity_check(st, why, sizeof why), 0);
 	CHECK_INT(store_meta_set(st, "k", "v1"), 0);
