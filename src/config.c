@@ -348,7 +348,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	cfg->polling.night_elevation_deg =
 	    get_num(ld, g, "polling", "night_elevation", 1, -3.0, -18, 10, "degrees");
 	cfg->polling.max_connections =
-	    get_int(ld, g, "polling", "max_connections", 1, 700, 1, 900, "");
+	    get_int(ld, g, "polling", "max_connections", 1, 700, 1, 800, "");
 	if (cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
 		err_at(ld, g, "polling: energy_interval (%d s) is shorter than fast_interval (%d s)",
 		       cfg->polling.energy_interval_s, cfg->polling.fast_interval_s);

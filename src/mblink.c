@@ -34,6 +34,8 @@ struct mblink {
 	char *host, *service; /* RTU over TCP only */
 	int sock;	      /* RTU over TCP only: the connected socket, or -1 */
 	int tcp;	      /* Modbus TCP: replies are checked here (see tcp_read) */
+	int lent;	      /* a low descriptor lent for a visit (mblink_lend_fd), or -1 */
+	int own;	      /* the connection's own descriptor while worked through lent, or -1 */
 	char err[160];
 };
 
@@ -43,6 +45,8 @@ static struct mblink *wrap(modbus_t *ctx)
 	l->ctx = ctx;
 	l->timeout_ms = 1000;
 	l->sock = -1;
+	l->lent = -1;
+	l->own = -1;
 	/* Recovery is the poller's job (close and retry on its schedule), not libmodbus's. */
 	modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
 	return l;
@@ -166,6 +170,56 @@ static int connect_rtu_over_tcp(struct mblink *l)
 	return MBLINK_OK;
 }
 
+/* The descriptor libmodbus works on. */
+static int work_fd(const struct mblink *l)
+{
+	return l->kind == MBLINK_RTU_OVER_TCP ? l->sock : modbus_get_socket(l->ctx);
+}
+
+static void set_work_fd(struct mblink *l, int fd)
+{
+	if (l->kind == MBLINK_RTU_OVER_TCP)
+		l->sock = fd;
+	modbus_set_socket(l->ctx, fd);
+}
+
+/* Works the connection through the lent descriptor: dup2 makes it a second number for the
+ * same socket, and libmodbus is given that one. A serial line keeps its own. */
+static void swap_in(struct mblink *l)
+{
+	if (l->lent < 0 || !l->connected || l->own >= 0 ||
+	    (!l->tcp && l->kind != MBLINK_RTU_OVER_TCP))
+		return;
+	int fd = work_fd(l);
+	if (fd <= l->lent || dup2(fd, l->lent) < 0)
+		return;
+	l->own = fd;
+	set_work_fd(l, l->lent);
+}
+
+/* Back to the connection's own descriptor. The lent number still refers to the socket until
+ * the next dup2 onto it replaces it; closing goes through the own number (with a shutdown,
+ * which ends the connection whatever other numbers refer to it). */
+static void swap_out(struct mblink *l)
+{
+	if (l->own < 0)
+		return;
+	set_work_fd(l, l->own);
+	l->own = -1;
+}
+
+void mblink_lend_fd(struct mblink *l, int fd)
+{
+	l->lent = fd;
+	swap_in(l);
+}
+
+void mblink_return_fd(struct mblink *l)
+{
+	swap_out(l);
+	l->lent = -1;
+}
+
 int mblink_connect(struct mblink *l)
 {
 	if (l->connected)
@@ -198,6 +252,7 @@ int mblink_connect(struct mblink *l)
 			return MBLINK_EFD;
 		}
 		l->connected = 1;
+		swap_in(l);
 		return MBLINK_OK;
 	}
 	if (modbus_connect(l->ctx) != 0) {
@@ -211,6 +266,7 @@ int mblink_connect(struct mblink *l)
 		return MBLINK_EFD;
 	}
 	l->connected = 1;
+	swap_in(l);
 	return MBLINK_OK;
 }
 
@@ -223,8 +279,10 @@ void mblink_close(struct mblink *l)
 {
 	if (!l->connected)
 		return;
+	swap_out(l);
 	if (l->kind == MBLINK_RTU_OVER_TCP) {
 		modbus_set_socket(l->ctx, -1);
+		shutdown(l->sock, SHUT_RDWR);
 		close(l->sock);
 		l->sock = -1;
 	} else {
@@ -384,5 +442,7 @@ const char *mblink_error_name(int code)
 
 int mblink_fd(const struct mblink *l)
 {
-	return l->connected ? modbus_get_socket(l->ctx) : -1;
+	if (!l->connected)
+		return -1;
+	return l->own >= 0 ? l->own : work_fd(l);
 }

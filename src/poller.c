@@ -2,12 +2,11 @@
  * workers; a worker owns an endpoint for the whole visit, so requests to one gateway or
  * serial line never overlap. Results go to a writer thread that commits them in batches on
  * the poller's own database connection. */
-#define _GNU_SOURCE /* SCHED_IDLE */
 #include "pvrelief/poller.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,10 @@
 #include "pvrelief/xalloc.h"
 
 enum { TIER_FAST, TIER_ENERGY, TIER_IDENTITY, TIER_COUNT };
+
+/* Workers lend their visits a descriptor below this (see visit), so that at most this many
+ * descriptors come on top of the connections. */
+#define WORKER_LOW_FD 96
 
 /* A vendor map split by how often its points are read. */
 struct tiermap {
@@ -682,7 +685,7 @@ static void follow_clock_back(struct pdev *d, double back_s)
 /* One visit of an endpoint: every device that is due, one after another, with the quiet gap
  * the bus needs between unit ids. A connection failure fails the whole endpoint at once
  * rather than waiting out one timeout per device. */
-static void visit(struct poller *p, struct endpoint *ep, double back_s)
+static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 {
 	double t = now_clock(p);
 	int polled = 0;
@@ -730,6 +733,30 @@ static void visit(struct poller *p, struct endpoint *ep, double back_s)
 	}
 }
 
+/* A worker's visit works the endpoint's connection through the worker's own low descriptor
+ * (low, or -1 for none): flat out on two cores, libmodbus's select() on connections numbered
+ * in the hundreds cost a minimal loop 6-7% of its throughput (tools/bench/poll). */
+static void visit(struct poller *p, struct endpoint *ep, double back_s, int low)
+{
+	if (low >= 0)
+		mblink_lend_fd(ep->link, low);
+	visit_devices(p, ep, back_s);
+	if (low >= 0)
+		mblink_return_fd(ep->link);
+}
+
+/* Returns a descriptor numbered below WORKER_LOW_FD for a worker to lend its visits, or -1:
+ * workers start before connections open, so they normally get the lowest numbers. */
+static int reserve_low_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= WORKER_LOW_FD) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static double endpoint_due(const struct endpoint *ep)
 {
 	double due = INFINITY;
@@ -741,6 +768,7 @@ static double endpoint_due(const struct endpoint *ep)
 static void *worker_main(void *arg)
 {
 	struct poller *p = arg;
+	int low = reserve_low_fd();
 	pthread_mutex_lock(&p->sched_lock);
 	for (;;) {
 		while (!p->stopping && p->ready_len == 0)
@@ -753,7 +781,7 @@ static void *worker_main(void *arg)
 		double back_s = p->back_s;
 		pthread_mutex_unlock(&p->sched_lock);
 		struct endpoint *ep = &p->eps[idx];
-		visit(p, ep, back_s);
+		visit(p, ep, back_s, low);
 		double due = endpoint_due(ep);
 		pthread_mutex_lock(&p->sched_lock);
 		ep->due = due - (p->back_s - back_s);
@@ -768,6 +796,8 @@ static void *worker_main(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&p->sched_lock);
+	if (low >= 0)
+		close(low);
 	return NULL;
 }
 
@@ -820,76 +850,67 @@ static void *scheduler_main(void *arg)
 
 /* ---- the writer ---- */
 
-static void flush_diag(struct poller *p)
+static void put_diag(struct poller *p, const struct pdev *d)
 {
-	for (size_t i = 0; i < p->n_devs; i++) {
-		struct pdev *d = &p->devs[i];
-		struct store_diag diag;
-		char last_error[128];
-		pthread_mutex_lock(&p->live_lock);
-		diag.requests = d->live.requests;
-		diag.errors = d->live.errors;
-		diag.timeouts = d->live.timeouts;
-		diag.last_success = d->live.last_ok_ts;
-		diag.rtt_ms = d->live.rtt_ms;
-		memcpy(last_error, d->live.last_error, sizeof last_error);
-		pthread_mutex_unlock(&p->live_lock);
-		diag.last_error = last_error;
-		store_diag_put(p->store, d->db_id, &diag);
-	}
+	struct store_diag diag;
+	char last_error[128];
+	pthread_mutex_lock(&p->live_lock);
+	diag.requests = d->live.requests;
+	diag.errors = d->live.errors;
+	diag.timeouts = d->live.timeouts;
+	diag.last_success = d->live.last_ok_ts;
+	diag.rtt_ms = d->live.rtt_ms;
+	memcpy(last_error, d->live.last_error, sizeof last_error);
+	pthread_mutex_unlock(&p->live_lock);
+	diag.last_error = last_error;
+	store_diag_put(p->store, d->db_id, &diag);
 }
 
-/* Rows are read from the queue a part at a time; a batch takes what is queued, up to a
- * limit of rows and of time, and writes each device's rollup rows and energy state once.
- * The row limit is memory: gathering costs about 300 bytes per device in the batch, and flat
- * out (10,000 devices, no reply delay) the lagging writer's queue is full, so a batch spanning
- * a second (32,000 rows, all ten thousand devices) would add some 10 MB to the poller's peak
- * RSS; 4000 rows add about one. A fleet of a thousand devices flat out still has each device
- * several times in a batch. The time limit keeps a writer that gets little CPU (it runs at
- * idle priority) committing, and freeing queued rows, twice a second all the same. */
-enum { WRITER_PART = 2000, WRITER_BATCH_MAX = 4000 };
-#define WRITER_BATCH_S 0.5
+/* A batch takes what is queued, up to a limit of rows and of time, in one transaction, and
+ * writes each device's rollup rows and energy state once. Both limits bound how long the
+ * writer holds the database's write lock, which the daemon's other writes and the
+ * command-line tool wait for: 256 rows are a few milliseconds of SQLite, so even a writer that
+ * gets 2% of a core (nice 19 on a saturated machine) holds the lock a fraction of a second;
+ * the time limit, checked as rows are added, ends a batch early when it gets less. Larger
+ * batches gained little: at a 60 s interval a batch rarely holds one device twice, and flat
+ * out each of 10,000 devices appears once in a batch of any size below that. */
+enum { WRITER_BATCH_MAX = 256, WRITER_PAUSE_MS = 5 };
+#define WRITER_BATCH_S 0.1
 
-/* Commits one batch, starting with the n rows just peeked, in one transaction: the raw rows,
- * rollups and energy states of a batch commit together or not at all, which is what keeps
- * energy counted once across a kill. Sets *taken to the rows it holds. On failure (a full
- * disk, a locked database) the rows stay queued and are retried, so nothing polled is lost
- * while the problem lasts. */
-static int write_batch(struct poller *p, struct store_batch *b, struct pollqueue_row *rows,
-		       size_t n, int with_diag, size_t *taken, char *why, size_t whylen)
+/* Commits the n rows just peeked (or those of them added before the time limit) in one
+ * transaction: the raw rows, rollups and energy states of a batch commit together or not at
+ * all, which is what keeps energy counted once across a kill. Sets *taken to the rows it
+ * holds. On failure (a full disk, a locked database) the rows stay queued and are retried,
+ * so nothing polled is lost while the problem lasts. */
+static int write_batch(struct poller *p, struct store_batch *b, const struct pollqueue_row *rows,
+		       size_t n, size_t *taken, char *why, size_t whylen)
 {
-	double until = clock_monotonic_now() + WRITER_BATCH_S;
 	*taken = 0;
 	if (store_begin(p->store) != 0) {
 		snprintf(why, whylen, "%s", store_errmsg(p->store));
 		return -1;
 	}
-	while (n > 0) {
-		for (size_t i = 0; i < n; i++) {
-			struct pollqueue_row *w = &rows[i];
-			struct store_reading sr = {
-			    .device_id = w->device_id, .station = w->station, .ts = w->ts,
-			    .utc_offset_s = p->cfg->utc_offset_s, .v = &w->values,
-			    .quality = w->quality, .rejected = w->rejected, .delta_wh = w->delta_wh,
-			    .ghi_wh_m2 = w->ghi_wh_m2, .poa_wh_m2 = w->poa_wh_m2,
-			    .energy = &w->energy};
-			if (store_batch_add(b, &sr) != 0)
-				goto fail;
-		}
-		*taken += n;
-		if (*taken >= WRITER_BATCH_MAX || clock_monotonic_now() >= until)
+	double until = clock_monotonic_now() + WRITER_BATCH_S;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (i % 16 == 15 && clock_monotonic_now() >= until)
 			break;
-		size_t want = WRITER_BATCH_MAX - *taken;
-		rows = pollqueue_peek_more(p->queue, want < WRITER_PART ? want : WRITER_PART, &n);
+		const struct pollqueue_row *w = &rows[i];
+		struct store_reading sr = {
+		    .device_id = w->device_id, .station = w->station, .ts = w->ts,
+		    .utc_offset_s = p->cfg->utc_offset_s, .v = &w->values, .quality = w->quality,
+		    .rejected = w->rejected, .delta_wh = w->delta_wh, .ghi_wh_m2 = w->ghi_wh_m2,
+		    .poa_wh_m2 = w->poa_wh_m2, .energy = &w->energy};
+		if (store_batch_add(b, &sr) != 0)
+			goto fail;
 	}
 	if (store_batch_flush(b) != 0)
 		goto fail;
-	if (with_diag)
-		flush_diag(p);
 	if (store_commit(p->store) != 0) {
 		snprintf(why, whylen, "commit failed");
 		return -1;
 	}
+	*taken = i;
 	return 0;
 fail:
 	/* The reason, before the rollback replaces it with "not an error". */
@@ -897,6 +918,22 @@ fail:
 	store_rollback(p->store);
 	store_batch_clear(b);
 	return -1;
+}
+
+/* Stores every device's diagnostics, WRITER_BATCH_MAX devices per transaction for the same
+ * reason as the batches. Diagnostics are a snapshot: a failed part is simply written again
+ * next time. */
+static void write_diag(struct poller *p)
+{
+	for (size_t from = 0; from < p->n_devs; from += WRITER_BATCH_MAX) {
+		size_t to = from + WRITER_BATCH_MAX < p->n_devs ? from + WRITER_BATCH_MAX : p->n_devs;
+		if (store_begin(p->store) != 0)
+			return;
+		for (size_t i = from; i < to; i++)
+			put_diag(p, &p->devs[i]);
+		if (store_commit(p->store) != 0)
+			return;
+	}
 }
 
 /* Sleeps ms of real time unless the poller is told to stop meanwhile, so that a writer
@@ -915,16 +952,12 @@ static void writer_backoff(struct poller *p, int ms)
 
 /* Polling keeps time with the devices; writing may lag behind it. When both cannot have a
  * core, the writer yields (the queue is bounded and folds rows without losing energy) and
- * catches up when the load drops. SCHED_IDLE (Linux, per thread, no privilege needed) gives
- * it the CPU the pollers and the devices leave, and still a small share under a full load,
- * so it never stops; where it is refused, the lowest nice value. Flat out on two cores
- * (tools/bench/poll), polling reached a median 79% of the raw loop with the writer at nice
- * 10, 81% at nice 19 and 80-84% at idle priority. */
+ * catches up when the load drops: it runs at the lowest nice value (Linux sets one per
+ * thread). Not SCHED_IDLE, which polled a few points faster flat out: a thread holding the
+ * database's write lock must not be starved, or the daemon's other writes and the
+ * command-line tool's wait behind it (tools/bench/poll shows the longest wait). */
 static void lower_writer_priority(void)
 {
-	struct sched_param idle = {.sched_priority = 0};
-	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) == 0)
-		return;
 	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
 		log_debug("poller: cannot lower the writer thread's priority");
 }
@@ -945,13 +978,16 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&p->sched_lock);
 		size_t n;
 		struct pollqueue_row *rows =
-		    pollqueue_peek(p->queue, WRITER_PART, stopping ? 0 : 1000, &n);
+		    pollqueue_peek(p->queue, WRITER_BATCH_MAX, stopping ? 0 : 1000, &n);
 		double mono = clock_monotonic_now();
-		int diag = mono >= next_diag;
-		if (n > 0 || diag) {
+		if (mono >= next_diag) {
+			write_diag(p);
+			next_diag = mono + 30;
+		}
+		if (n > 0) {
 			char why[160];
 			size_t taken;
-			if (write_batch(p, batch, rows, n, diag, &taken, why, sizeof why) == 0) {
+			if (write_batch(p, batch, rows, n, &taken, why, sizeof why) == 0) {
 				pollqueue_drop(p->queue, taken);
 				atomic_fetch_add(&p->rows_written, taken);
 				if (failing)
@@ -959,8 +995,11 @@ static void *writer_main(void *arg)
 						 p->cfg->database.path, taken);
 				failing = 0;
 				backoff = 1;
-				if (diag)
-					next_diag = mono + 30;
+				/* Catching up, batch follows batch: a pause leaves the write lock
+				 * free for the daemon's other writes and the command-line tool,
+				 * whose connections try for it every few milliseconds. */
+				if (pollqueue_length(p->queue) > 0 && !stopping)
+					sleep_real_ms(WRITER_PAUSE_MS);
 			} else {
 				atomic_fetch_add(&p->write_failures, 1);
 				if (!failing++)

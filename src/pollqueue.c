@@ -168,14 +168,6 @@ struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_m
 	return out;
 }
 
-struct pollqueue_row *pollqueue_peek_more(struct pollqueue *q, size_t max, size_t *n)
-{
-	pthread_mutex_lock(&q->lock);
-	struct pollqueue_row *out = copy_out(q, max, n);
-	pthread_mutex_unlock(&q->lock);
-	return out;
-}
-
 void pollqueue_drop(struct pollqueue *q, size_t n)
 {
 	pthread_mutex_lock(&q->lock);

@@ -53,5 +53,13 @@ const char *mblink_error_name(int code);
 /* Returns the link's socket or descriptor number (a connected link holds exactly one), or -1
  * when closed. */
 int mblink_fd(const struct mblink *l);
+/* Until mblink_return_fd, works a TCP link's connection (and any it opens meanwhile) through
+ * descriptor fd, which the caller keeps open and numbered lower: libmodbus waits with
+ * select(), whose cost grows with the number waited on, and a poller keeping a thousand
+ * connections has most of them in the hundreds. fd then refers to the socket too, until the
+ * next link lent it replaces it; the caller must not use or close fd meanwhile. */
+void mblink_lend_fd(struct mblink *l, int fd);
+/* Ends mblink_lend_fd: the link works on its own descriptor again. */
+void mblink_return_fd(struct mblink *l);
 
 #endif

@@ -37,10 +37,6 @@ void pollqueue_push(struct pollqueue *q, const struct pollqueue_row *row);
  * owns, valid until the next peek) with their count in *n; they stay queued until
  * pollqueue_drop. Only one consumer may peek. */
 struct pollqueue_row *pollqueue_peek(struct pollqueue *q, size_t max, int wait_ms, size_t *n);
-/* Returns up to max of the rows that follow those peeked since the last pollqueue_peek (a
- * copy valid until the next peek, so that a large batch is read a part at a time) with their
- * count in *n; never waits. They too stay queued until pollqueue_drop. */
-struct pollqueue_row *pollqueue_peek_more(struct pollqueue *q, size_t max, size_t *n);
 /* Removes the n oldest rows (after they were stored). */
 void pollqueue_drop(struct pollqueue *q, size_t n);
 /* Returns the number of rows queued. */
