@@ -2,11 +2,13 @@
  * polled a number of times, or (--raw) a minimal libmodbus loop reading the same registers
  * from the same gateways with the same number of threads, and prints figures: devices polled
  * per second, cycle spans, CPU seconds and peak RSS. tools/bench/poll drives it. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <modbus.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
 #include "pvrelief/poller.h"
+#include "pvrelief/store.h"
 #include "pvrelief/xalloc.h"
 
 enum { MAX_CYCLES = 16 };
@@ -54,6 +57,42 @@ static void on_result(void *ctx, const struct poller_result *res)
 	pthread_mutex_unlock(&t->lock);
 }
 
+/* Another writer on the same database, as the daemon's main thread is (efficiency results,
+ * alerts, the MQTT outbox) and the command-line tool is (imports): a small transaction every
+ * 100 ms at normal priority, timed from asking for the write lock to the commit. While the
+ * poller runs flat out the CPU is saturated, so this shows how long the low-priority writer
+ * can keep the lock from others. */
+struct probe {
+	const char *path;
+	atomic_int stop;
+	double longest_s;
+	unsigned long n, failed;
+};
+
+static void *probe_main(void *arg)
+{
+	struct probe *pr = arg;
+	char err[256];
+	struct store *st = store_open(pr->path, 0, err, sizeof err);
+	if (!st) {
+		fprintf(stderr, "probe: %s\n", err);
+		return NULL;
+	}
+	while (!atomic_load(&pr->stop)) {
+		double t0 = clock_monotonic_now();
+		int ok = store_begin(st) == 0 && store_meta_set(st, "bench_probe", "1") == 0 &&
+			 store_commit(st) == 0;
+		if (ok)
+			pr->n++;
+		else
+			pr->failed++;
+		pr->longest_s = fmax(pr->longest_s, clock_monotonic_now() - t0);
+		usleep(100000);
+	}
+	store_close(st);
+	return NULL;
+}
+
 static void print_usage_figures(double wall_s)
 {
 	struct rusage ru;
@@ -81,6 +120,9 @@ static int run_poller(const struct config *cfg, struct clock *clk, int cycles, d
 	double t0 = clock_monotonic_now();
 	if (poller_start(p) != 0)
 		return 1;
+	struct probe pr = {.path = cfg->database.path};
+	pthread_t probe_thread;
+	pthread_create(&probe_thread, NULL, probe_main, &pr);
 	for (;;) {
 		usleep(100000);
 		pthread_mutex_lock(&t.lock);
@@ -92,6 +134,8 @@ static int run_poller(const struct config *cfg, struct clock *clk, int cycles, d
 	double wall = clock_monotonic_now() - t0;
 	struct poller_stats st;
 	poller_get_stats(p, &st);
+	atomic_store(&pr.stop, 1);
+	pthread_join(probe_thread, NULL);
 	poller_stop(p);
 
 	printf("mode:                poller (%d workers)\n", cfg->polling.workers);
@@ -149,6 +193,9 @@ static int run_poller(const struct config *cfg, struct clock *clk, int cycles, d
 	printf("rows written:        %llu (pending %llu, write failures %llu)\n",
 	       (unsigned long long)st.rows_written, (unsigned long long)st.rows_pending,
 	       (unsigned long long)st.write_failures);
+	printf("other writer:        longest wait for the database %.3f s in %lu transactions "
+	       "(%lu failed)\n",
+	       pr.longest_s, pr.n, pr.failed);
 	print_usage_figures(wall);
 	printf("RESULT poller_rate=%.1f gap_max=%.2f\n", rate, gap_max);
 	poller_free(p);
@@ -213,7 +260,7 @@ static void *raw_worker(void *arg)
 	return NULL;
 }
 
-static int run_raw(const struct config *cfg, int threads, int rounds)
+static int run_raw(const struct config *cfg, int threads, int rounds, int hold)
 {
 	struct raw_job job = {.rounds = rounds};
 	pthread_mutex_init(&job.lock, NULL);
@@ -233,6 +280,11 @@ static int run_raw(const struct config *cfg, int threads, int rounds)
 			if (gw->n_units < 256 && dev->role == CONFIG_INVERTER)
 				gw->units[gw->n_units++] = dev->unit_id;
 		}
+	/* --hold N: descriptors held open first, as a poller holding N connections has them,
+	 * so that the loop's sockets are numbered as high (select() costs more the higher). */
+	for (int i = 0; i < hold; i++)
+		if (open("/dev/null", O_RDONLY | O_CLOEXEC) < 0)
+			break;
 	pthread_t *th = xcalloc((size_t)threads, sizeof *th);
 	double t0 = clock_monotonic_now();
 	for (int i = 0; i < threads; i++)
@@ -258,11 +310,12 @@ int main(int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},	 {"cycles", required_argument, NULL, 'k'},
 	    {"raw", no_argument, NULL, 'r'},		 {"threads", required_argument, NULL, 't'},
 	    {"limit", required_argument, NULL, 'l'},	 {"clock-start", required_argument, NULL, OPT_START},
-	    {"clock-rate", required_argument, NULL, OPT_RATE}, {NULL, 0, NULL, 0}};
+	    {"clock-rate", required_argument, NULL, OPT_RATE}, {"hold", required_argument, NULL, 'H'},
+	    {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *start = NULL;
-	int cycles = 3, raw = 0, threads = 0, c;
+	int cycles = 3, raw = 0, threads = 0, hold = 0, c;
 	double limit = 900, rate = 0;
-	while ((c = getopt_long(argc, argv, "c:k:rt:l:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:rt:l:H:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			conf = optarg;
@@ -279,6 +332,9 @@ int main(int argc, char **argv)
 		case 'l':
 			limit = strtod(optarg, NULL);
 			break;
+		case 'H':
+			hold = (int)strtol(optarg, NULL, 10);
+			break;
 		case OPT_START:
 			start = optarg;
 			break;
@@ -287,7 +343,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: pvrelief-bench-poll -c CONF [--cycles K] [--raw] "
-					"[--threads N] [--limit S] [--clock-start T --clock-rate R]\n");
+					"[--threads N] [--hold N] [--limit S] [--clock-start T --clock-rate R]\n");
 			return 2;
 		}
 	}
@@ -307,7 +363,7 @@ int main(int argc, char **argv)
 	}
 	int rc;
 	if (raw) {
-		rc = run_raw(cfg, threads > 0 ? threads : cfg->polling.workers, cycles);
+		rc = run_raw(cfg, threads > 0 ? threads : cfg->polling.workers, cycles, hold);
 	} else {
 		char err[256];
 		struct clock *clk = clockopt_build(cfg, start, rate, 0, err, sizeof err);
