@@ -193,6 +193,8 @@ static void swap_in(struct mblink *l)
 	int fd = work_fd(l);
 	if (fd <= l->lent || dup2(fd, l->lent) < 0)
 		return;
+	/* dup2 does not carry close-on-exec over; the connection's own number has it. */
+	fcntl(l->lent, F_SETFD, FD_CLOEXEC);
 	l->own = fd;
 	set_work_fd(l, l->lent);
 }

@@ -106,6 +106,7 @@ static void lend_cycle(struct mblink *l, const char *kind)
 	if (!same_socket(low, own))
 		fprintf(stderr, "%s: the lent descriptor is not the connection\n", kind);
 	CHECK(same_socket(low, own));
+	CHECK(fcntl(low, F_GETFD) & FD_CLOEXEC);
 	CHECK_INT(mblink_fd(l), own); /* the figure the poller reports is the own number */
 
 	/* Closed during the visit (as a timeout or a garbled reply closes it), the next request
