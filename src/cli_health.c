@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pvrelief/analysis.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/cli.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
@@ -63,7 +63,7 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 		     double now)
 {
 	struct weather *w = weather_new(cfg);
-	struct analysis *a = analysis_new(cfg, clk, w);
+	struct eff_engine *a = eff_engine_new(cfg, clk, w);
 	int failures = 0;
 	if (!a) {
 		weather_free(w);
@@ -102,7 +102,7 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 		}
 	}
 	for (size_t i = 0; i < nd; i++) {
-		int bad = analysis_days(a, days[i], now, want);
+		int bad = eff_engine_days(a, days[i], now, want);
 		if (bad) {
 			fprintf(stderr, "pvrelief health: day %s: %d stations not computed\n",
 				days[i], bad);
@@ -111,7 +111,7 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 	}
 	free(days);
 	free(want);
-	analysis_free(a);
+	eff_engine_free(a);
 	weather_free(w);
 	return failures;
 }

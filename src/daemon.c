@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "pvrelief/alerts.h"
-#include "pvrelief/analysis.h"
+#include "pvrelief/alert_engine.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
 #include "pvrelief/config.h"
@@ -34,10 +34,10 @@ struct runtime {
 	struct store *store;
 	struct weather *weather;   /* NULL without a weather service */
 	struct poller *poller;
-	struct analysis *analysis;
+	struct eff_engine *analysis;
 	struct mqtt *mqtt;	   /* NULL without MQTT */
 	struct webhook *webhook;   /* NULL without webhooks */
-	struct alerts *alerts;
+	struct alert_engine *alerts;
 	struct pollqueue *pending; /* readings the previous poller could not store */
 };
 
@@ -86,38 +86,38 @@ static int start_services(struct runtime *rt)
 		return -1;
 	poller_adopt_pending(rt->poller, rt->pending);
 	rt->pending = NULL;
-	if (!(rt->analysis = analysis_new(cfg, rt->clk, rt->weather)))
+	if (!(rt->analysis = eff_engine_new(cfg, rt->clk, rt->weather)))
 		return -1;
 	if (cfg->mqtt.enabled && !(rt->mqtt = mqtt_new(cfg, cfg->database.path)))
 		return -1;
 	if (cfg->alerts.n_webhooks > 0)
 		rt->webhook = webhook_new(cfg);
-	rt->alerts = alerts_new(cfg, rt->clk, rt->poller, rt->analysis, rt->mqtt, rt->webhook);
+	rt->alerts = alert_engine_new(cfg, rt->clk, rt->poller, rt->analysis, rt->mqtt, rt->webhook);
 	if (!rt->alerts)
 		return -1;
-	poller_set_listener(rt->poller, alerts_on_result, rt->alerts);
-	if (poller_start(rt->poller) != 0 || analysis_start(rt->analysis) != 0)
+	poller_set_listener(rt->poller, alert_engine_on_result, rt->alerts);
+	if (poller_start(rt->poller) != 0 || eff_engine_start(rt->analysis) != 0)
 		return -1;
 	if (rt->mqtt && mqtt_start(rt->mqtt) != 0)
 		return -1;
-	return alerts_start(rt->alerts);
+	return alert_engine_start(rt->alerts);
 }
 
 /* Stops the services in reverse order: each finishes its round, transaction or publish;
  * MQTT gets a bounded time to deliver what is queued (the rest stays in the outbox). */
 static void stop_services(struct runtime *rt)
 {
-	alerts_stop(rt->alerts);
-	analysis_stop(rt->analysis);
+	alert_engine_stop(rt->alerts);
+	eff_engine_stop(rt->analysis);
 	poller_stop(rt->poller);
 	/* A reload must not lose what a full disk kept in memory: the next poller stores it. */
 	if (!rt->pending)
 		rt->pending = poller_take_pending(rt->poller);
 	if (rt->mqtt)
 		mqtt_stop(rt->mqtt, 5000);
-	alerts_free(rt->alerts);
+	alert_engine_free(rt->alerts);
 	rt->alerts = NULL;
-	analysis_free(rt->analysis);
+	eff_engine_free(rt->analysis);
 	rt->analysis = NULL;
 	poller_free(rt->poller);
 	rt->poller = NULL;
@@ -185,11 +185,11 @@ static void print_live(struct runtime *rt)
 {
 	size_t n = rt->cfg->n_stations;
 	struct poller_station_live *live = xcalloc(n, sizeof *live);
-	struct analysis_station *eff = xcalloc(n, sizeof *eff);
-	struct analysis_county county;
+	struct eff_engine_station *eff = xcalloc(n, sizeof *eff);
+	struct eff_engine_county county;
 	char when[32];
 	n = poller_snapshot(rt->poller, live, n);
-	analysis_snapshot(rt->analysis, eff, n, &county);
+	eff_engine_snapshot(rt->analysis, eff, n, &county);
 	clock_format(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
 	printf("\n%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
 	       when, rt->cfg->county_name, rt->cfg->county_id, n,

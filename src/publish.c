@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "pvrelief/analysis.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/config.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/poller.h"
@@ -49,7 +49,7 @@ static json_t *time_json(const struct config *cfg, double t)
 
 char *publish_station_state(const struct config *cfg, size_t station,
 			    const struct poller_station_live *live,
-			    const struct analysis_station *eff, const struct publish_active *active,
+			    const struct eff_engine_station *eff, const struct publish_active *active,
 			    size_t n_active, double now)
 {
 	const struct config_station *st = &cfg->stations[station];
@@ -99,7 +99,7 @@ char *publish_station_state(const struct config *cfg, size_t station,
 }
 
 char *publish_county_state(const struct config *cfg, const struct poller_station_live *live,
-			   size_t n, const struct analysis_county *county, double now)
+			   size_t n, const struct eff_engine_county *county, double now)
 {
 	double power = 0, energy = 0;
 	size_t online = 0;

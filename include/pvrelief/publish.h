@@ -9,8 +9,8 @@
 
 struct config;
 struct poller_station_live;
-struct analysis_station;
-struct analysis_county;
+struct eff_engine_station;
+struct eff_engine_county;
 
 /* One figure of an alert (name, value, unit). */
 struct publish_figure {
@@ -43,12 +43,12 @@ struct publish_active {
  * today's generation parameter with its basis, source and grade, and the active alerts. */
 char *publish_station_state(const struct config *cfg, size_t station,
 			    const struct poller_station_live *live,
-			    const struct analysis_station *eff, const struct publish_active *active,
+			    const struct eff_engine_station *eff, const struct publish_active *active,
 			    size_t n_active, double now);
 /* Returns the county's state JSON (caller frees): power, energy, today's and the month's
  * energy-weighted generation parameter, stations meeting the target, the target at risk. */
 char *publish_county_state(const struct config *cfg, const struct poller_station_live *live,
-			   size_t n, const struct analysis_county *county, double now);
+			   size_t n, const struct eff_engine_county *county, double now);
 /* Returns an alert event's JSON (caller frees), with its original time. */
 char *publish_alert_event(const struct config *cfg, const struct publish_alert *a);
 /* Returns a JSON object text of the figures (caller frees), as stored with an alert. */

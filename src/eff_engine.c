@@ -1,5 +1,5 @@
 /* The efficiency engine: turns stored slots into efficiency figures, station by station. */
-#include "pvrelief/analysis.h"
+#include "pvrelief/eff_engine.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -36,18 +36,18 @@ struct astation {
 	struct irradiance_month_scale scales[SCALES]; /* cached months (year 0 = empty) */
 };
 
-struct analysis {
+struct eff_engine {
 	const struct config *cfg;
 	struct clock *clk;
 	struct weather *weather;
 	struct store *store;
 	struct astation *st;
-	analysis_listener listener;
+	eff_engine_listener listener;
 	void *listener_ctx;
 
 	pthread_mutex_t lock; /* guards snap, county */
-	struct analysis_station *snap;
-	struct analysis_county county;
+	struct eff_engine_station *snap;
+	struct eff_engine_county county;
 	struct periodic *thread;
 };
 
@@ -62,10 +62,10 @@ static void local_day_bounds(const char *day, int utc_offset_s, double *t0, doub
 	*t1 = *t0 + 86400.0;
 }
 
-struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struct weather *w)
+struct eff_engine *eff_engine_new(const struct config *cfg, struct clock *clk, struct weather *w)
 {
 	char err[512];
-	struct analysis *a = xcalloc(1, sizeof *a);
+	struct eff_engine *a = xcalloc(1, sizeof *a);
 	a->cfg = cfg;
 	a->clk = clk;
 	a->weather = w;
@@ -74,7 +74,7 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 	a->st = xcalloc(cfg->n_stations ? cfg->n_stations : 1, sizeof *a->st);
 	if (!(a->store = store_open(cfg->database.path, 0, err, sizeof err))) {
 		log_err("efficiency: %s", err);
-		analysis_free(a);
+		eff_engine_free(a);
 		return NULL;
 	}
 	store_set_max_size(a->store, cfg->database.max_size_mb);
@@ -91,7 +91,7 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 			    0) {
 				log_err("efficiency: database %s: %s", cfg->database.path,
 					store_errmsg(a->store));
-				analysis_free(a);
+				eff_engine_free(a);
 				return NULL;
 			}
 			if (as->cfg->devices[d].role == CONFIG_SENSOR)
@@ -107,13 +107,13 @@ struct analysis *analysis_new(const struct config *cfg, struct clock *clk, struc
 	return a;
 }
 
-void analysis_set_listener(struct analysis *a, analysis_listener fn, void *ctx)
+void eff_engine_set_listener(struct eff_engine *a, eff_engine_listener fn, void *ctx)
 {
 	a->listener = fn;
 	a->listener_ctx = ctx;
 }
 
-void analysis_free(struct analysis *a)
+void eff_engine_free(struct eff_engine *a)
 {
 	if (!a)
 		return;
@@ -165,7 +165,7 @@ struct sfig {
 };
 
 /* The parameters of inverter k of a station: its DC capacity as P_stc. */
-static void inverter_params(struct analysis *a, const struct astation *as, size_t k,
+static void inverter_params(struct eff_engine *a, const struct astation *as, size_t k,
 			    struct efficiency_params *p)
 {
 	efficiency_params_from_config(a->cfg, as->cfg, p);
@@ -174,7 +174,7 @@ static void inverter_params(struct analysis *a, const struct astation *as, size_
 
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
  * the inverter's own energy, and its DC capacity as P_stc. */
-static void inverter_windows(struct analysis *a, struct astation *as, double t0, double t1,
+static void inverter_windows(struct eff_engine *a, struct astation *as, double t0, double t1,
 			     const struct efficiency_params *station, const struct efficiency_sample *samples,
 			     int n, struct efficiency_window *inv)
 {
@@ -207,7 +207,7 @@ static void inverter_windows(struct analysis *a, struct astation *as, double t0,
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
  * f->av. The peers are not known yet: the choice is made as if there were none, and
  * apply_peers makes it again once they are. */
-static int window(struct analysis *a, struct astation *as, double t0, double t1, struct sfig *f)
+static int window(struct eff_engine *a, struct astation *as, double t0, double t1, struct sfig *f)
 {
 	struct efficiency_window *w = &f->w;
 	struct irradiance_choice *choice = &f->choice;
@@ -360,7 +360,7 @@ struct candidates {
 	double *coverage, *anomaly;
 };
 
-static void candidates_init(struct analysis *a, struct candidates *c)
+static void candidates_init(struct eff_engine *a, struct candidates *c)
 {
 	size_t n = a->cfg->n_stations ? a->cfg->n_stations : 1;
 	c->peers = xcalloc(n, sizeof *c->peers);
@@ -406,7 +406,7 @@ static void mark_healthy(size_t n, struct candidates *c)
  * skipped): records their median and the ratio to it, and when the station has nothing better
  * than an unscaled clear sky, chooses again knowing the healthy peers, which may make them the
  * window's source. */
-static void apply_peers(struct analysis *a, size_t s, const struct irradiance_peer *peers,
+static void apply_peers(struct eff_engine *a, size_t s, const struct irradiance_peer *peers,
 			struct sfig *f)
 {
 	struct astation *as = &a->st[s];
@@ -439,7 +439,7 @@ static void apply_peers(struct analysis *a, size_t s, const struct irradiance_pe
 /* A day's KPIs of a station: the slot-based online rate of its inverters over the daylight
  * quarter-hours of [t0, t1) (a quarter with a reading at night does not make up for a
  * daylight one without), and its share of rejected readings. */
-static void day_kpis(struct analysis *a, struct astation *as, const char *day, double t0, double t1,
+static void day_kpis(struct eff_engine *a, struct astation *as, const char *day, double t0, double t1,
 		     double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
@@ -464,7 +464,7 @@ static void day_kpis(struct analysis *a, struct astation *as, const char *day, d
 }
 
 /* Fills the stored form of station s's day from its window and KPIs. */
-static void day_row(struct analysis *a, size_t s, const char *day, const struct sfig *f,
+static void day_row(struct eff_engine *a, size_t s, const char *day, const struct sfig *f,
 		   double online, double anomaly, struct store_eff_day *d)
 {
 	const struct efficiency_window *w = &f->w;
@@ -494,7 +494,7 @@ static void day_row(struct analysis *a, size_t s, const char *day, const struct 
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */
-static int put_inverter_days(struct analysis *a, size_t s, const char *day,
+static int put_inverter_days(struct eff_engine *a, size_t s, const char *day,
 			     const struct efficiency_window *inv)
 {
 	const struct astation *as = &a->st[s];
@@ -521,7 +521,7 @@ static int put_inverter_days(struct analysis *a, size_t s, const char *day,
  * here as just computed, the others as stored for the day. figs, online and anomaly (n
  * entries each, may be NULL) receive the figures. Returns the stations not computed or
  * stored. */
-static int compute_day(struct analysis *a, const char *day, double now, const unsigned char *want,
+static int compute_day(struct eff_engine *a, const char *day, double now, const unsigned char *want,
 		       struct sfig *figs, double *online, double *anomaly)
 {
 	size_t n = a->cfg->n_stations, wanted = 0;
@@ -600,12 +600,12 @@ static int compute_day(struct analysis *a, const char *day, double now, const un
 	return (int)(wanted - stored_ok);
 }
 
-int analysis_days(struct analysis *a, const char *day, double now, const unsigned char *want)
+int eff_engine_days(struct eff_engine *a, const char *day, double now, const unsigned char *want)
 {
 	return compute_day(a, day, now, want, NULL, NULL, NULL);
 }
 
-int analysis_day(struct analysis *a, size_t station, const char *day, double now,
+int eff_engine_day(struct eff_engine *a, size_t station, const char *day, double now,
 		 struct store_eff_day *out)
 {
 	size_t n = a->cfg->n_stations;
@@ -627,7 +627,7 @@ int analysis_day(struct analysis *a, size_t station, const char *day, double now
 	return rc;
 }
 
-static void county_figures(struct analysis *a, double now, struct analysis_county *c)
+static void county_figures(struct eff_engine *a, double now, struct eff_engine_county *c)
 {
 	size_t n = a->cfg->n_stations;
 	struct efficiency_station_figure *day = xcalloc(n ? n : 1, sizeof *day);
@@ -664,7 +664,7 @@ static void county_figures(struct analysis *a, double now, struct analysis_count
 /* Computes again the earlier days whose data changed since they were computed: a day
  * stale for one station is computed for every station that has it, so that the peers of each
  * are weighed on the same data. Returns the failures. */
-static int stale_days(struct analysis *a, const char *today, double now)
+static int stale_days(struct eff_engine *a, const char *today, double now)
 {
 	const struct config *cfg = a->cfg;
 	size_t n = cfg->n_stations;
@@ -698,7 +698,7 @@ static int stale_days(struct analysis *a, const char *today, double now)
 	return failures;
 }
 
-int analysis_pass(struct analysis *a, double now)
+int eff_engine_pass(struct eff_engine *a, double now)
 {
 	const struct config *cfg = a->cfg;
 	size_t n = cfg->n_stations;
@@ -727,7 +727,7 @@ int analysis_pass(struct analysis *a, double now)
 	for (size_t s = 0; s < n; s++) {
 		if (!day[s].ok || !hour[s].ok)
 			continue;
-		struct analysis_station *fresh = &a->snap[s];
+		struct eff_engine_station *fresh = &a->snap[s];
 		fresh->station = s;
 		fresh->valid = 1;
 		fresh->computed_at = now;
@@ -748,7 +748,7 @@ int analysis_pass(struct analysis *a, double now)
 	 * backfills correct the figures they belong to. */
 	failures += stale_days(a, today, now);
 
-	struct analysis_county county;
+	struct eff_engine_county county;
 	county_figures(a, now, &county);
 	pthread_mutex_lock(&a->lock);
 	a->county = county;
@@ -761,8 +761,8 @@ int analysis_pass(struct analysis *a, double now)
 	return failures ? -1 : 0;
 }
 
-size_t analysis_snapshot(struct analysis *a, struct analysis_station *out, size_t cap,
-			 struct analysis_county *county)
+size_t eff_engine_snapshot(struct eff_engine *a, struct eff_engine_station *out, size_t cap,
+			 struct eff_engine_county *county)
 {
 	size_t n = a->cfg->n_stations < cap ? a->cfg->n_stations : cap;
 	pthread_mutex_lock(&a->lock);
@@ -775,17 +775,17 @@ size_t analysis_snapshot(struct analysis *a, struct analysis_station *out, size_
 
 static void pass_round(void *ctx, double now)
 {
-	analysis_pass(ctx, now);
+	eff_engine_pass(ctx, now);
 }
 
-int analysis_start(struct analysis *a)
+int eff_engine_start(struct eff_engine *a)
 {
 	a->thread = periodic_start(a->clk, a->cfg->efficiency.interval_s, pass_round, a,
 				   "efficiency");
 	return a->thread ? 0 : -1;
 }
 
-void analysis_stop(struct analysis *a)
+void eff_engine_stop(struct eff_engine *a)
 {
 	if (!a)
 		return;

@@ -1,6 +1,6 @@
 /* The alert engine: rules over live device state and efficiency figures, the lifecycle of
  * alert.c, and delivery that loses nothing (alert row and outbox row in one transaction). */
-#include "pvrelief/alerts.h"
+#include "pvrelief/alert_engine.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "pvrelief/alert.h"
-#include "pvrelief/analysis.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/energy.h"
@@ -43,11 +43,11 @@ struct devstate {
 	unsigned readings[BUCKETS], rejected[BUCKETS];
 };
 
-struct alerts {
+struct alert_engine {
 	const struct config *cfg;
 	struct clock *clk;
 	struct poller *poller;
-	struct analysis *analysis;
+	struct eff_engine *analysis;
 	struct mqtt *mqtt;
 	struct webhook *webhook;
 	struct store *store;
@@ -78,11 +78,11 @@ static void add_fig(struct verdict *v, const char *name, double value, const cha
 		v->fig[v->n_fig++] = (struct publish_figure){name, value, unit};
 }
 
-struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct poller *poller,
-			  struct analysis *analysis, struct mqtt *mqtt, struct webhook *webhook)
+struct alert_engine *alert_engine_new(const struct config *cfg, struct clock *clk, struct poller *poller,
+			  struct eff_engine *analysis, struct mqtt *mqtt, struct webhook *webhook)
 {
 	char err[512], buf[32];
-	struct alerts *a = xcalloc(1, sizeof *a);
+	struct alert_engine *a = xcalloc(1, sizeof *a);
 	a->cfg = cfg;
 	a->clk = clk;
 	a->poller = poller;
@@ -149,11 +149,11 @@ struct alerts *alerts_new(const struct config *cfg, struct clock *clk, struct po
 fail_db:
 	log_err("alerts: database %s: %s", cfg->database.path, store_errmsg(a->store));
 fail:
-	alerts_free(a);
+	alert_engine_free(a);
 	return NULL;
 }
 
-void alerts_free(struct alerts *a)
+void alert_engine_free(struct alert_engine *a)
 {
 	if (!a)
 		return;
@@ -166,9 +166,9 @@ void alerts_free(struct alerts *a)
 	free(a);
 }
 
-void alerts_on_result(void *ctx, const struct poller_result *res)
+void alert_engine_on_result(void *ctx, const struct poller_result *res)
 {
-	struct alerts *a = ctx;
+	struct alert_engine *a = ctx;
 	struct devstate *d = &a->devs[a->first_dev[res->station] + res->device];
 	pthread_mutex_lock(&a->lock);
 	int b = (int)((long long)floor(res->ts / BUCKET_S) % BUCKETS);
@@ -198,12 +198,12 @@ void alerts_on_result(void *ctx, const struct poller_result *res)
 
 /* ---- words ---- */
 
-static const char *sname(const struct alerts *a, int station)
+static const char *sname(const struct alert_engine *a, int station)
 {
 	return station >= 0 ? a->cfg->stations[station].name : a->cfg->county_name;
 }
 
-static void title_of(const struct alerts *a, const struct alert_key *k, int cleared, char *buf,
+static void title_of(const struct alert_engine *a, const struct alert_key *k, int cleared, char *buf,
 		     size_t len)
 {
 	const char *dev = k->device >= 0 ? a->cfg->stations[k->station].devices[k->device].id : NULL;
@@ -225,7 +225,7 @@ static enum webhook_severity webhook_sev(enum alert_severity s)
 
 /* Stores the event and its MQTT outbox row in one transaction, so a crash can lose neither
  * without the other; then hands it to the chat groups. */
-static void deliver(struct alerts *a, const struct alert_event *ev, const struct verdict *v)
+static void deliver(struct alert_engine *a, const struct alert_event *ev, const struct verdict *v)
 {
 	const struct config *cfg = a->cfg;
 	const struct alert_key *k = &ev->key;
@@ -316,7 +316,7 @@ static void deliver(struct alerts *a, const struct alert_event *ev, const struct
 	free(payload);
 }
 
-static void observe(struct alerts *a, const struct verdict *v, double now)
+static void observe(struct alert_engine *a, const struct verdict *v, double now)
 {
 	struct alert_event ev;
 	if (alert_observe(a->tracker, &v->obs, now, &ev, 1) == 1)
@@ -340,7 +340,7 @@ static struct verdict verdict_for(enum alert_kind kind, int station, int device)
 	return v;
 }
 
-static void fault_words(const struct alerts *a, const struct config_device *cd,
+static void fault_words(const struct alert_engine *a, const struct config_device *cd,
 			const struct devstate *d, char *buf, size_t len)
 {
 	buf[0] = '\0';
@@ -366,7 +366,7 @@ static void fault_words(const struct alerts *a, const struct config_device *cd,
 
 /* Offline, fault and data anomaly, per inverter; a station whose inverters are all offline
  * gets one station alert instead of one per inverter. */
-static void device_rules(struct alerts *a, size_t s, const struct devstate *devs, int sun_is_up,
+static void device_rules(struct alert_engine *a, size_t s, const struct devstate *devs, int sun_is_up,
 			 double now)
 {
 	const struct config *cfg = a->cfg;
@@ -442,7 +442,7 @@ static void device_rules(struct alerts *a, size_t s, const struct devstate *devs
 }
 
 /* The station's judged days, newest first: up to want of them within the look-back. */
-static size_t judged_days(struct alerts *a, const struct config_station *st, double now,
+static size_t judged_days(struct alert_engine *a, const struct config_station *st, double now,
 			  struct store_eff_day *out, size_t want)
 {
 	size_t n = 0;
@@ -492,7 +492,7 @@ static double median_without(const double *sorted, size_t n, double x)
 
 /* Low efficiency over the configured number of judged days, a sudden PR drop against the
  * station's own baseline, and the slow decline against its peers that says "clean me". */
-static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_station *eff,
+static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_engine_station *eff,
 			     size_t n_eff, const double *yf_sorted, size_t n_yf, int impaired,
 			     double now)
 {
@@ -583,7 +583,7 @@ static void efficiency_rules(struct alerts *a, size_t s, const struct analysis_s
 	observe(a, &cv, now);
 }
 
-static void station_rules(struct alerts *a, size_t s, const struct poller_station_live *live,
+static void station_rules(struct alert_engine *a, size_t s, const struct poller_station_live *live,
 			  const struct devstate *devs, double peer_specific_w, double now)
 {
 	const struct config *cfg = a->cfg;
@@ -629,9 +629,9 @@ static void station_rules(struct alerts *a, size_t s, const struct poller_statio
 
 /* ---- publishing ---- */
 
-static void publish_states(struct alerts *a, const struct poller_station_live *live,
-			   const struct analysis_station *eff, size_t n_eff,
-			   const struct analysis_county *county, double now)
+static void publish_states(struct alert_engine *a, const struct poller_station_live *live,
+			   const struct eff_engine_station *eff, size_t n_eff,
+			   const struct eff_engine_county *county, double now)
 {
 	const struct config *cfg = a->cfg;
 	static const struct store_alert_filter f = {.active_only = 1};
@@ -660,7 +660,7 @@ static void publish_states(struct alerts *a, const struct poller_station_live *l
 }
 
 /* Availability changes only: a retained "online" or "offline" per device. */
-static void publish_availability(struct alerts *a)
+static void publish_availability(struct alert_engine *a)
 {
 	size_t n = a->n_devs;
 	struct poller_device_live *dl = xcalloc(n ? n : 1, sizeof *dl);
@@ -678,7 +678,7 @@ static void publish_availability(struct alerts *a)
 	free(dl);
 }
 
-void alerts_evaluate(struct alerts *a, double now)
+void alert_engine_evaluate(struct alert_engine *a, double now)
 {
 	const struct config *cfg = a->cfg;
 	size_t ns = cfg->n_stations;
@@ -687,11 +687,11 @@ void alerts_evaluate(struct alerts *a, double now)
 	memcpy(devs, a->devs, a->n_devs * sizeof *devs);
 	pthread_mutex_unlock(&a->lock);
 	struct poller_station_live *live = xcalloc(ns ? ns : 1, sizeof *live);
-	struct analysis_station *eff = xcalloc(ns ? ns : 1, sizeof *eff);
-	struct analysis_county county;
+	struct eff_engine_station *eff = xcalloc(ns ? ns : 1, sizeof *eff);
+	struct eff_engine_county county;
 	memset(&county, 0, sizeof county);
 	poller_snapshot(a->poller, live, ns);
-	size_t n_eff = a->analysis ? analysis_snapshot(a->analysis, eff, ns, &county) : 0;
+	size_t n_eff = a->analysis ? eff_engine_snapshot(a->analysis, eff, ns, &county) : 0;
 
 	/* What the other stations do, for zero output and soiling: specific power now and the
 	 * last hour's yield, medians over the stations online. */
@@ -758,7 +758,7 @@ void alerts_evaluate(struct alerts *a, double now)
 
 static void eval_round(void *ctx, double now)
 {
-	struct alerts *a = ctx;
+	struct alert_engine *a = ctx;
 	if (!a->discovered && a->mqtt && a->cfg->mqtt.ha_discovery)
 		for (size_t s = 0; s < a->cfg->n_stations; s++) {
 			char suffix[160];
@@ -767,16 +767,16 @@ static void eval_round(void *ctx, double now)
 					  suffix);
 		}
 	a->discovered = 1;
-	alerts_evaluate(a, now);
+	alert_engine_evaluate(a, now);
 }
 
-int alerts_start(struct alerts *a)
+int alert_engine_start(struct alert_engine *a)
 {
 	a->thread = periodic_start(a->clk, a->cfg->polling.fast_interval_s, eval_round, a, "alerts");
 	return a->thread ? 0 : -1;
 }
 
-void alerts_stop(struct alerts *a)
+void alert_engine_stop(struct alert_engine *a)
 {
 	if (!a)
 		return;
