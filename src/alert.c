@@ -192,7 +192,8 @@ int alert_observe(struct alert_tracker *t, const struct alert_obs *obs, double n
 		return 0;
 	if (obs->thresholded) {
 		double h = t->set.hysteresis * obs->threshold;
-		holds = obs->alert_below ? obs->value < obs->threshold : obs->value > obs->threshold;
+		holds =
+		    obs->alert_below ? obs->value < obs->threshold : obs->value > obs->threshold;
 		clear_ok = obs->alert_below ? obs->value >= obs->threshold + h
 					    : obs->value <= obs->threshold - h;
 	} else {

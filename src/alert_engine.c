@@ -78,8 +78,9 @@ static void add_fig(struct verdict *v, const char *name, double value, const cha
 		v->fig[v->n_fig++] = (struct publish_figure){name, value, unit};
 }
 
-struct alert_engine *alert_engine_new(const struct config *cfg, struct clock *clk, struct poller *poller,
-			  struct eff_engine *analysis, struct mqtt *mqtt, struct webhook *webhook)
+struct alert_engine *alert_engine_new(const struct config *cfg, struct clock *clk,
+				      struct poller *poller, struct eff_engine *analysis,
+				      struct mqtt *mqtt, struct webhook *webhook)
 {
 	char err[512], buf[32];
 	struct alert_engine *a = xcalloc(1, sizeof *a);
@@ -203,22 +204,24 @@ static const char *sname(const struct alert_engine *a, int station)
 	return station >= 0 ? a->cfg->stations[station].name : a->cfg->county_name;
 }
 
-static void title_of(const struct alert_engine *a, const struct alert_key *k, int cleared, char *buf,
-		     size_t len)
+static void title_of(const struct alert_engine *a, const struct alert_key *k, int cleared,
+		     char *buf, size_t len)
 {
-	const char *dev = k->device >= 0 ? a->cfg->stations[k->station].devices[k->device].id : NULL;
+	const char *dev =
+	    k->device >= 0 ? a->cfg->stations[k->station].devices[k->device].id : NULL;
 	if (a->zh)
-		snprintf(buf, len, "%s%s%s %s%s", sname(a, k->station), dev ? " " : "", dev ? dev : "",
-			 alert_kind_name_zh(k->kind), cleared ? "（已恢复）" : "");
+		snprintf(buf, len, "%s%s%s %s%s", sname(a, k->station), dev ? " " : "",
+			 dev ? dev : "", alert_kind_name_zh(k->kind), cleared ? "（已恢复）" : "");
 	else
-		snprintf(buf, len, "%s%s%s: %s%s", sname(a, k->station), dev ? " " : "", dev ? dev : "",
-			 alert_kind_name(k->kind), cleared ? " (cleared)" : "");
+		snprintf(buf, len, "%s%s%s: %s%s", sname(a, k->station), dev ? " " : "",
+			 dev ? dev : "", alert_kind_name(k->kind), cleared ? " (cleared)" : "");
 }
 
 static enum webhook_severity webhook_sev(enum alert_severity s)
 {
 	return s == ALERT_SEV_CRITICAL ? WEBHOOK_CRITICAL
-				       : s == ALERT_SEV_INFO ? WEBHOOK_INFO : WEBHOOK_WARNING;
+	       : s == ALERT_SEV_INFO   ? WEBHOOK_INFO
+				       : WEBHOOK_WARNING;
 }
 
 /* ---- delivery ---- */
@@ -250,8 +253,8 @@ static void deliver(struct alert_engine *a, const struct alert_event *ev, const 
 	char *payload = publish_alert_event(cfg, &pa);
 	int ok = store_begin(a->store) == 0;
 	if (ok && ev->type == ALERT_EV_RAISED) {
-		struct store_alert row = {.id = ev->id, .raised_at = ev->raised_at,
-					  .suppressed = ev->suppressed};
+		struct store_alert row = {
+		    .id = ev->id, .raised_at = ev->raised_at, .suppressed = ev->suppressed};
 		snprintf(row.kind, sizeof row.kind, "%s", pa.kind);
 		snprintf(row.severity, sizeof row.severity, "%s", pa.severity);
 		snprintf(row.station, sizeof row.station, "%s",
@@ -307,7 +310,8 @@ static void deliver(struct alert_engine *a, const struct alert_event *ev, const 
 		for (size_t i = 0; v && i < v->n_fig && i < WEBHOOK_MAX_FIGURES; i++) {
 			struct webhook_figure *f = &we.figures[we.n_figures++];
 			snprintf(f->name, sizeof f->name, "%s", v->fig[i].name);
-			snprintf(f->unit, sizeof f->unit, "%s", v->fig[i].unit ? v->fig[i].unit : "");
+			snprintf(f->unit, sizeof f->unit, "%s",
+				 v->fig[i].unit ? v->fig[i].unit : "");
 			f->value = v->fig[i].value;
 		}
 		webhook_send(a->webhook, &we);
@@ -345,17 +349,17 @@ static void fault_words(const struct alert_engine *a, const struct config_device
 {
 	buf[0] = '\0';
 	if (d->fault_code && cd->map) {
-		const char *name = regmap_fault_name(cd->map, d->fault_code,
-						     a->zh ? REGMAP_ZH : REGMAP_EN);
+		const char *name =
+		    regmap_fault_name(cd->map, d->fault_code, a->zh ? REGMAP_ZH : REGMAP_EN);
 		snprintf(buf, len, "%s %u%s%s", a->zh ? "故障码" : "fault code", d->fault_code,
 			 name ? ": " : "", name ? name : "");
 		return;
 	}
 	for (int bit = 0; bit < 32; bit++)
 		if (d->events & (1u << bit)) {
-			const char *name = cd->map ? regmap_alarm_name(cd->map, bit,
-								      a->zh ? REGMAP_ZH : REGMAP_EN)
-						   : sunspec_event_name(bit);
+			const char *name =
+			    cd->map ? regmap_alarm_name(cd->map, bit, a->zh ? REGMAP_ZH : REGMAP_EN)
+				    : sunspec_event_name(bit);
 			size_t used = strlen(buf);
 			snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
 				 name ? name : "?");
@@ -366,8 +370,8 @@ static void fault_words(const struct alert_engine *a, const struct config_device
 
 /* Offline, fault and data anomaly, per inverter; a station whose inverters are all offline
  * gets one station alert instead of one per inverter. */
-static void device_rules(struct alert_engine *a, size_t s, const struct devstate *devs, int sun_is_up,
-			 double now)
+static void device_rules(struct alert_engine *a, size_t s, const struct devstate *devs,
+			 int sun_is_up, double now)
 {
 	const struct config *cfg = a->cfg;
 	const struct config_station *st = &cfg->stations[s];
@@ -388,8 +392,9 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 	sv.obs.verdict = !sun_is_up ? ALERT_UNKNOWN : all ? ALERT_HOLDS : ALERT_CLEAR;
 	add_fig(&sv, "devices_offline", (double)offline, "");
 	snprintf(sv.detail, sizeof sv.detail,
-		 a->zh ? "全部%zu台逆变器白天超过%d分钟无有效数据" : "none of its %zu inverters has "
-							    "answered for over %d minutes in daylight",
+		 a->zh ? "全部%zu台逆变器白天超过%d分钟无有效数据"
+		       : "none of its %zu inverters has "
+			 "answered for over %d minutes in daylight",
 		 inverters, cfg->alerts.offline_minutes);
 	observe(a, &sv, now);
 
@@ -399,21 +404,24 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 		double last = d->seen ? d->last_valid : a->started;
 		struct verdict v = verdict_for(ALERT_OFFLINE, (int)s, (int)i);
 		v.obs.verdict = !sun_is_up || (all && off[i]) ? ALERT_UNKNOWN
-				: off[i]			   ? ALERT_HOLDS
-								   : ALERT_CLEAR;
+				: off[i]		      ? ALERT_HOLDS
+							      : ALERT_CLEAR;
 		add_fig(&v, "minutes_without_data", (now - last) / 60.0, "min");
 		snprintf(v.detail, sizeof v.detail,
 			 a->zh ? "白天%.0f分钟无有效数据（%s:%d 单元%d）"
 			       : "no valid reading for %.0f minutes in daylight (%s:%d unit %d)",
-			 (now - last) / 60.0, cd->transport == CONFIG_RTU ? cd->serial_device : cd->host,
-			 cd->port, cd->unit_id);
+			 (now - last) / 60.0,
+			 cd->transport == CONFIG_RTU ? cd->serial_device : cd->host, cd->port,
+			 cd->unit_id);
 		observe(a, &v, now);
 		if (cd->role != CONFIG_INVERTER)
 			continue;
 
 		struct verdict fv = verdict_for(ALERT_FAULT, (int)s, (int)i);
 		int faulty = (d->state_known && d->state == INV_STATE_FAULT) || d->fault_code != 0;
-		fv.obs.verdict = off[i] || !d->seen ? ALERT_UNKNOWN : faulty ? ALERT_HOLDS : ALERT_CLEAR;
+		fv.obs.verdict = off[i] || !d->seen ? ALERT_UNKNOWN
+				 : faulty	    ? ALERT_HOLDS
+						    : ALERT_CLEAR;
 		fault_words(a, cd, d, fv.detail, sizeof fv.detail);
 		add_fig(&fv, "events", (double)d->events, "");
 		add_fig(&fv, "fault_code", (double)d->fault_code, "");
@@ -519,9 +527,10 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 		add_fig(&v, "days", (double)want, "");
 		add_fig(&v, "grade", days[0].grade, "");
 		snprintf(v.detail, sizeof v.detail,
-			 a->zh ? "发电参数η=%.2f（目标%.2f），连续%zu个有效日偏低；辐照来源%s，基准%s"
-			       : "generation parameter %.2f (target %.2f) over %zu judged days; "
-				 "irradiance from %s, %s basis",
+			 a->zh
+			     ? "发电参数η=%.2f（目标%.2f），连续%zu个有效日偏低；辐照来源%s，基准%s"
+			     : "generation parameter %.2f (target %.2f) over %zu judged days; "
+			       "irradiance from %s, %s basis",
 			 v.obs.value, v.obs.threshold, want, days[0].source, days[0].basis);
 	}
 	observe(a, &v, now);
@@ -559,9 +568,8 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 	cv.obs.thresholded = 1;
 	cv.obs.alert_below = 1;
 	cv.obs.threshold = 1.0 - cfg->alerts.soiling_drop;
-	double peer_yf = s < n_eff && eff[s].valid
-			     ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h)
-			     : NAN;
+	double peer_yf =
+	    s < n_eff && eff[s].valid ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h) : NAN;
 	if (!impaired && s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) &&
 	    isfinite(peer_yf) && peer_yf > 0.1) {
 		cv.obs.value = eff[s].hour.yf_h / peer_yf;
@@ -574,8 +582,10 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 		add_fig(&cv, "yield_h", eff[s].hour.yf_h, "h");
 		add_fig(&cv, "peer_yield_h", peer_yf, "h");
 		snprintf(cv.detail, sizeof cv.detail,
-			 a->zh ? "近一小时等效利用小时%.2f h，仅为其他电站中位数%.2f h的%.0f%%，疑似组件积灰"
-			       : "last hour's yield %.2f h is %.0f%% of the other stations' median %.2f h: "
+			 a->zh ? "近一小时等效利用小时%.2f h，仅为其他电站中位数%.2f "
+				 "h的%.0f%%，疑似组件积灰"
+			       : "last hour's yield %.2f h is %.0f%% of the other stations' median "
+				 "%.2f h: "
 				 "the panels may need cleaning",
 			 eff[s].hour.yf_h, a->zh ? peer_yf : 100.0 * cv.obs.value,
 			 a->zh ? 100.0 * cv.obs.value : peer_yf);
@@ -617,8 +627,8 @@ static void station_rules(struct alert_engine *a, size_t s, const struct poller_
 	if (last < a->installed_at)
 		last = a->installed_at;
 	struct verdict iv = verdict_for(ALERT_INSPECTION_OVERDUE, (int)s, -1);
-	iv.obs.verdict = now - last > cfg->alerts.inspection_days * 86400.0 ? ALERT_HOLDS
-									     : ALERT_CLEAR;
+	iv.obs.verdict =
+	    now - last > cfg->alerts.inspection_days * 86400.0 ? ALERT_HOLDS : ALERT_CLEAR;
 	add_fig(&iv, "days_since_inspection", (now - last) / 86400.0, "d");
 	snprintf(iv.detail, sizeof iv.detail,
 		 a->zh ? "已%.0f天未登记巡检（要求每%d天）"
@@ -645,8 +655,8 @@ static void publish_states(struct alert_engine *a, const struct poller_station_l
 			if (strcmp(act[i].station, st->id) == 0)
 				pa[k++] = (struct publish_active){act[i].id, act[i].kind,
 								  act[i].severity, act[i].device};
-		char *json = publish_station_state(cfg, s, &live[s], s < n_eff ? &eff[s] : NULL,
-						   pa, k, now);
+		char *json =
+		    publish_station_state(cfg, s, &live[s], s < n_eff ? &eff[s] : NULL, pa, k, now);
 		char suffix[160];
 		snprintf(suffix, sizeof suffix, "%s/state", st->id);
 		mqtt_publish_state(a->mqtt, suffix, json, 1);
@@ -772,7 +782,8 @@ static void eval_round(void *ctx, double now)
 
 int alert_engine_start(struct alert_engine *a)
 {
-	a->thread = periodic_start(a->clk, a->cfg->polling.fast_interval_s, eval_round, a, "alerts");
+	a->thread =
+	    periodic_start(a->clk, a->cfg->polling.fast_interval_s, eval_round, a, "alerts");
 	return a->thread ? 0 : -1;
 }
 

@@ -356,8 +356,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			lit = mask[s];
 		}
 		struct health_station *row = &r.stations[r.n_stations];
-		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], nq,
-			   lit, row) != 0) {
+		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], nq, lit,
+			   row) != 0) {
 			rc = 1;
 			goto out;
 		}

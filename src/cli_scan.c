@@ -45,9 +45,11 @@ static void print_reading(const struct reading *r)
 			continue;
 		}
 		if (reading_has(r, (enum reading_field)f))
-			printf("    %-18s %.3f\n", reading_field_name((enum reading_field)f), r->value[f]);
+			printf("    %-18s %.3f\n", reading_field_name((enum reading_field)f),
+			       r->value[f]);
 		else if (r->sentinel & (1u << f))
-			printf("    %-18s (not implemented)\n", reading_field_name((enum reading_field)f));
+			printf("    %-18s (not implemented)\n",
+			       reading_field_name((enum reading_field)f));
 	}
 }
 
@@ -190,7 +192,8 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 	int port = 502;
 	const char *colon = strrchr(argv[optind], ':');
 	snprintf(host, sizeof host, "%.*s",
-		 (int)(colon ? (size_t)(colon - argv[optind]) : strlen(argv[optind])), argv[optind]);
+		 (int)(colon ? (size_t)(colon - argv[optind]) : strlen(argv[optind])),
+		 argv[optind]);
 	if (colon && cli_parse_long("the port", colon + 1, 1, 65535, &num) == 0)
 		port = (int)num;
 	else if (colon)

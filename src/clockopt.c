@@ -12,9 +12,10 @@ struct clock *clockopt_build(const struct config *cfg, const char *start, double
 	int simulated = cfg->clock.mode == CONFIG_CLOCK_SIMULATED;
 	if (start && *start) {
 		if (config_parse_time(start, &start_unix) != 0) {
-			snprintf(err, errlen,
-				 "clock start \"%s\" is not a time like \"2026-06-21 05:00:00+08:00\"",
-				 start);
+			snprintf(
+			    err, errlen,
+			    "clock start \"%s\" is not a time like \"2026-06-21 05:00:00+08:00\"",
+			    start);
 			return NULL;
 		}
 		simulated = 1;

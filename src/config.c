@@ -166,8 +166,8 @@ static int get_enum(struct loader *ld, const config_setting_t *grp, const char *
 	config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
 	if (!s)
 		return def;
-	const char *v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s)
-								      : NULL;
+	const char *v =
+	    config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
 	for (int i = 0; v && names[i]; i++)
 		if (strcmp(names[i], v) == 0)
 			return i;
@@ -222,8 +222,9 @@ static char *read_secret(struct loader *ld, const config_setting_t *s, const cha
 	}
 	/* Others, not the group: under systemd the file is root:pvrelief, mode 0640. */
 	if (st.st_mode & S_IRWXO) {
-		err_at(ld, s, "%s: %s holds a secret but is accessible to others (mode %03o); "
-			      "run chmod o-rwx on it",
+		err_at(ld, s,
+		       "%s: %s holds a secret but is accessible to others (mode %03o); "
+		       "run chmod o-rwx on it",
 		       what, path, (unsigned)(st.st_mode & 0777));
 		return NULL;
 	}
@@ -314,9 +315,9 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
 	static const char *const db_keys[] = {"path", "retention_days", "max_size_mb", NULL};
 	static const char *const poll_keys[] = {
-	    "fast_interval",	"energy_interval", "identity_interval", "timeout_ms",
-	    "retries",		"unit_gap_ms",	   "workers",		"max_backoff",
-	    "night_interval",	"night_elevation", "max_connections",	NULL};
+	    "fast_interval",  "energy_interval", "identity_interval", "timeout_ms",
+	    "retries",	      "unit_gap_ms",	 "workers",	      "max_backoff",
+	    "night_interval", "night_elevation", "max_connections",   NULL};
 	config_setting_t *g = group(ld, root, "log");
 	check_keys(ld, g, "log", log_keys);
 	cfg->log.level = xstrdup(levels[get_enum(ld, g, "log", "level", 2, levels)]);
@@ -350,22 +351,24 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	cfg->polling.max_connections =
 	    get_int(ld, g, "polling", "max_connections", 1, 700, 1, 800, "");
 	if (cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
-		err_at(ld, g, "polling: energy_interval (%d s) is shorter than fast_interval (%d s)",
+		err_at(ld, g,
+		       "polling: energy_interval (%d s) is shorter than fast_interval (%d s)",
 		       cfg->polling.energy_interval_s, cfg->polling.fast_interval_s);
 }
 
 static void load_mqtt(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
-	static const char *const keys[] = {
-	    "enabled",	 "host",     "port",	      "client_id",    "prefix",	      "keepalive",
-	    "tls",	 "ca_file",  "cert_file",     "key_file",     "username",     "password_file",
-	    "ha_discovery", "ha_prefix", NULL};
+	static const char *const keys[] = {"enabled",	   "host",	"port",	    "client_id",
+					   "prefix",	   "keepalive", "tls",	    "ca_file",
+					   "cert_file",	   "key_file",	"username", "password_file",
+					   "ha_discovery", "ha_prefix", NULL};
 	config_setting_t *g = group(ld, root, "mqtt");
 	check_keys(ld, g, "mqtt", keys);
 	cfg->mqtt.enabled = get_bool(ld, g, "mqtt", "enabled", g != NULL);
 	cfg->mqtt.host = get_str(ld, g, "mqtt", "host", "localhost");
 	cfg->mqtt.tls = get_bool(ld, g, "mqtt", "tls", 0);
-	cfg->mqtt.port = get_int(ld, g, "mqtt", "port", 1, cfg->mqtt.tls ? 8883 : 1883, 1, 65535, "");
+	cfg->mqtt.port =
+	    get_int(ld, g, "mqtt", "port", 1, cfg->mqtt.tls ? 8883 : 1883, 1, 65535, "");
 	cfg->mqtt.client_id = get_str(ld, g, "mqtt", "client_id", "pvreliefd");
 	cfg->mqtt.prefix = get_str(ld, g, "mqtt", "prefix", "pvrelief");
 	cfg->mqtt.keepalive_s = get_int(ld, g, "mqtt", "keepalive", 1, 30, 5, 3600, "s");
@@ -396,17 +399,19 @@ static void get_monthly(struct loader *ld, const config_setting_t *grp, const ch
 	if (!mi)
 		return;
 	if (!config_setting_is_array(mi) || config_setting_length(mi) != 12) {
-		err_at(ld, mi, "%s: monthly_irradiation must be an array of 12 numbers "
-			       "(kWh/m2, January first)",
+		err_at(ld, mi,
+		       "%s: monthly_irradiation must be an array of 12 numbers "
+		       "(kWh/m2, January first)",
 		       what);
 		return;
 	}
 	for (unsigned m = 0; m < 12; m++) {
 		const config_setting_t *e = config_setting_get_elem(mi, m);
 		double v = config_setting_type(e) == CONFIG_TYPE_INT ? config_setting_get_int(e)
-								      : config_setting_get_float(e);
+								     : config_setting_get_float(e);
 		if (!(v > 0 && v <= 400))
-			err_at(ld, mi, "%s: monthly_irradiation[%u] = %g is out of range 0..400 kWh/m2",
+			err_at(ld, mi,
+			       "%s: monthly_irradiation[%u] = %g is out of range 0..400 kWh/m2",
 			       what, m, v);
 		out[m] = v;
 	}
@@ -414,10 +419,10 @@ static void get_monthly(struct loader *ld, const config_setting_t *grp, const ch
 
 static void load_efficiency(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
-	static const char *const keys[] = {"basis",	    "transposition",   "k_default",
-					   "station_target", "county_target",   "linke_turbidity",
-					   "weather_url",   "weather_timeout_ms", "weather_refresh",
-					   "interval",	    "monthly_irradiation", NULL};
+	static const char *const keys[] = {
+	    "basis",	       "transposition",	  "k_default",		 "station_target",
+	    "county_target",   "linke_turbidity", "weather_url",	 "weather_timeout_ms",
+	    "weather_refresh", "interval",	  "monthly_irradiation", NULL};
 	static const char *const bases[] = {"horizontal", "poa", NULL};
 	static const char *const models[] = {"isotropic", "hay-davies", NULL};
 	config_setting_t *g = group(ld, root, "efficiency");
@@ -461,7 +466,8 @@ static void check_private(struct loader *ld, const config_setting_t *s, const ch
 
 static void load_webhooks(struct loader *ld, struct config *cfg, const config_setting_t *alerts)
 {
-	static const char *const keys[] = {"name", "kind", "url", "secret_file", "timeout_ms", NULL};
+	static const char *const keys[] = {"name",	  "kind",	"url",
+					   "secret_file", "timeout_ms", NULL};
 	static const char *const kinds[] = {"wecom", "dingtalk", "feishu", "json", NULL};
 	config_setting_t *list = alerts ? config_setting_get_member(alerts, "webhooks") : NULL;
 	if (!list)
@@ -494,12 +500,21 @@ static void load_webhooks(struct loader *ld, struct config *cfg, const config_se
 
 static void load_alerts(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
-	static const char *const keys[] = {
-	    "low_efficiency_days", "min_irradiance_w_m2", "min_irradiation_kwh_m2",
-	    "pr_drop_fraction",	   "offline_minutes",	  "fault_minutes",
-	    "anomaly_rate",	   "raise_delay",	  "clear_hysteresis",
-	    "burst_cap",	   "inspection_days",	  "soiling_drop",
-	    "language",		   "webhooks",		  NULL};
+	static const char *const keys[] = {"low_efficiency_days",
+					   "min_irradiance_w_m2",
+					   "min_irradiation_kwh_m2",
+					   "pr_drop_fraction",
+					   "offline_minutes",
+					   "fault_minutes",
+					   "anomaly_rate",
+					   "raise_delay",
+					   "clear_hysteresis",
+					   "burst_cap",
+					   "inspection_days",
+					   "soiling_drop",
+					   "language",
+					   "webhooks",
+					   NULL};
 	static const char *const langs[] = {"zh", "en", NULL};
 	config_setting_t *g = group(ld, root, "alerts");
 	const char *w = "alerts";
@@ -524,10 +539,10 @@ static void load_alerts(struct loader *ld, struct config *cfg, const config_sett
 
 static void load_revenue(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
-	static const char *const keys[] = {"policy", "notice_days", "pay_mode", "grades",
-					   "reconcile_tolerance", NULL};
-	static const char *const pkeys[] = {"posts", "public_works", "rewards", "om_reserve",
-					    "min_posts", NULL};
+	static const char *const keys[] = {"policy", "notice_days",	    "pay_mode",
+					   "grades", "reconcile_tolerance", NULL};
+	static const char *const pkeys[] = {"posts",	  "public_works", "rewards",
+					    "om_reserve", "min_posts",	  NULL};
 	static const char *const gkeys[] = {"A", "B", "C", "D", NULL};
 	static const char *const modes[] = {"pro_rata", "grade", NULL};
 	static const double grade_def[] = {100, 90, 70, 0};
@@ -547,10 +562,11 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 		err_at(ld, where(p, g), "revenue.policy: the shares add up to %u.%02u%%, not 100%%",
 		       sum / 100, sum % 100);
 	if (cfg->revenue.posts_bp < cfg->revenue.min_posts_bp)
-		err_at(ld, where(p, g),
-		       "revenue.policy: posts and labour get %u.%02u%%, below the minimum %u.%02u%%",
-		       cfg->revenue.posts_bp / 100, cfg->revenue.posts_bp % 100,
-		       cfg->revenue.min_posts_bp / 100, cfg->revenue.min_posts_bp % 100);
+		err_at(
+		    ld, where(p, g),
+		    "revenue.policy: posts and labour get %u.%02u%%, below the minimum %u.%02u%%",
+		    cfg->revenue.posts_bp / 100, cfg->revenue.posts_bp % 100,
+		    cfg->revenue.min_posts_bp / 100, cfg->revenue.min_posts_bp % 100);
 	cfg->revenue.notice_days = get_int(ld, g, "revenue", "notice_days", 1, 7, 1, 60, "days");
 	cfg->revenue.pay_mode = get_enum(ld, g, "revenue", "pay_mode", CONFIG_PAY_PRO_RATA, modes);
 	cfg->revenue.reconcile_tolerance =
@@ -558,8 +574,8 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	config_setting_t *gr = group(ld, g, "grades");
 	check_keys(ld, gr, "revenue.grades", gkeys);
 	for (int i = 0; i < 4; i++)
-		cfg->revenue.grade_bp[i] = get_percent_bp(ld, gr, "revenue.grades", gkeys[i],
-							  grade_def[i]);
+		cfg->revenue.grade_bp[i] =
+		    get_percent_bp(ld, gr, "revenue.grades", gkeys[i], grade_def[i]);
 }
 
 static void load_towns(struct loader *ld, struct config *cfg, const config_setting_t *root)
@@ -685,10 +701,10 @@ static void share_capacity(struct loader *ld, struct config_station *st,
 static void load_device(struct loader *ld, struct config *cfg, struct config_station *st,
 			const config_setting_t *d, struct config_device *dev)
 {
-	static const char *const keys[] = {"id",	 "role",     "transport", "host",
-					   "port",	 "serial",   "baud",	  "parity",
-					   "data_bits",	 "stop_bits", "unit",	  "protocol",
-					   "rated_power_w", "dc_kwp",	  "sim",      NULL};
+	static const char *const keys[] = {
+	    "id",     "role",	   "transport", "host", "port",	    "serial",	     "baud",
+	    "parity", "data_bits", "stop_bits", "unit", "protocol", "rated_power_w", "dc_kwp",
+	    "sim",    NULL};
 	static const char *const skeys[] = {"health", "offline", "delay_ms", "float_model", NULL};
 	static const char *const roles[] = {"inverter", "sensor", NULL};
 	static const char *const transports[] = {"tcp", "rtu", "rtu-over-tcp", NULL};
@@ -741,11 +757,23 @@ static void load_device(struct loader *ld, struct config *cfg, struct config_sta
 static void load_station(struct loader *ld, struct config *cfg, const config_setting_t *s,
 			 struct config_station *st)
 {
-	static const char *const keys[] = {"id",	   "name",     "village",  "lat",
-					   "lon",	   "altitude", "capacity_kwp", "tilt",
-					   "azimuth",	   "k",	       "albedo",   "tariff",
-					   "coal_tariff",  "owners",   "monthly_irradiation",
-					   "devices",	   NULL};
+	static const char *const keys[] = {"id",
+					   "name",
+					   "village",
+					   "lat",
+					   "lon",
+					   "altitude",
+					   "capacity_kwp",
+					   "tilt",
+					   "azimuth",
+					   "k",
+					   "albedo",
+					   "tariff",
+					   "coal_tariff",
+					   "owners",
+					   "monthly_irradiation",
+					   "devices",
+					   NULL};
 	static const char *const okeys[] = {"village", "parts", NULL};
 	char what[96];
 
@@ -779,7 +807,8 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	config_setting_t *owners = config_setting_get_member(s, "owners");
 	if (owners) {
 		if (!config_setting_is_list(owners) || config_setting_length(owners) < 1) {
-			err_at(ld, owners, "%s: owners must be a list ( { village = ...; parts = ...; } )",
+			err_at(ld, owners,
+			       "%s: owners must be a list ( { village = ...; parts = ...; } )",
 			       what);
 		} else {
 			int n = config_setting_length(owners);
@@ -790,14 +819,15 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 				check_keys(ld, o, "owner", okeys);
 				char *v = get_str(ld, o, what, "village", NULL);
 				if (*v && find_village(cfg, v, &sh->village) != 0)
-					err_at(ld, o, "%s: owner village \"%s\" is not defined", what,
-					       v);
+					err_at(ld, o, "%s: owner village \"%s\" is not defined",
+					       what, v);
 				for (size_t j = 0; j + 1 < st->n_shares; j++)
 					if (*v && st->shares[j].village == sh->village)
-						err_at(ld, o, "%s: owner village \"%s\" is listed twice",
+						err_at(ld, o,
+						       "%s: owner village \"%s\" is listed twice",
 						       what, v);
-				sh->parts = (uint32_t)get_int(ld, o, what, "parts", 0, 0, 1, 1000000,
-							      "");
+				sh->parts =
+				    (uint32_t)get_int(ld, o, what, "parts", 0, 0, 1, 1000000, "");
 				free(v);
 			}
 		}
@@ -834,16 +864,16 @@ static const char *transport_name(enum config_transport t)
 
 /* Two devices may share an endpoint only with different unit ids, and a host:port only with
  * the same transport. */
-static void check_endpoints(struct loader *ld, struct config *cfg,
-			    const config_setting_t *stations)
+static void check_endpoints(struct loader *ld, struct config *cfg, const config_setting_t *stations)
 {
 	for (size_t a = 0; a < cfg->n_stations; a++)
 		for (size_t i = 0; i < cfg->stations[a].n_devices; i++) {
 			const struct config_device *x = &cfg->stations[a].devices[i];
 			for (size_t b = a; b < cfg->n_stations; b++)
-				for (size_t j = (b == a ? i + 1 : 0); j < cfg->stations[b].n_devices;
-				     j++) {
-					const struct config_device *y = &cfg->stations[b].devices[j];
+				for (size_t j = (b == a ? i + 1 : 0);
+				     j < cfg->stations[b].n_devices; j++) {
+					const struct config_device *y =
+					    &cfg->stations[b].devices[j];
 					if (x->transport != y->transport &&
 					    x->transport != CONFIG_RTU &&
 					    y->transport != CONFIG_RTU && x->port == y->port &&
@@ -861,17 +891,20 @@ static void check_endpoints(struct loader *ld, struct config *cfg,
 						    transport_name(x->transport));
 						continue;
 					}
-					if (x->transport != y->transport || x->unit_id != y->unit_id)
+					if (x->transport != y->transport ||
+					    x->unit_id != y->unit_id)
 						continue;
 					if (x->transport == CONFIG_RTU
 						? strcmp(x->serial_device, y->serial_device) != 0
-						: (strcmp(x->host, y->host) != 0 || x->port != y->port))
+						: (strcmp(x->host, y->host) != 0 ||
+						   x->port != y->port))
 						continue;
-					errlist_add(ld->errs, file_of(ld, stations), y->line,
-						    "station \"%s\" device \"%s\" has the same endpoint "
-						    "and unit %d as station \"%s\" device \"%s\"",
-						    cfg->stations[b].id, y->id, y->unit_id,
-						    cfg->stations[a].id, x->id);
+					errlist_add(
+					    ld->errs, file_of(ld, stations), y->line,
+					    "station \"%s\" device \"%s\" has the same endpoint "
+					    "and unit %d as station \"%s\" device \"%s\"",
+					    cfg->stations[b].id, y->id, y->unit_id,
+					    cfg->stations[a].id, x->id);
 				}
 		}
 }
@@ -884,10 +917,9 @@ static char *dir_of(const char *path)
 
 struct config *config_load(const char *path, struct errlist *errs)
 {
-	static const char *const keys[] = {"county",  "maps_dir",   "clock",   "log",
-					   "database", "polling",   "mqtt",    "efficiency",
-					   "alerts",  "revenue",    "towns",   "stations",
-					   NULL};
+	static const char *const keys[] = {
+	    "county",	  "maps_dir", "clock",	 "log",	  "database", "polling", "mqtt",
+	    "efficiency", "alerts",   "revenue", "towns", "stations", NULL};
 	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);

@@ -32,11 +32,11 @@ struct runtime {
 	struct config *cfg;
 	struct clock *clk;
 	struct store *store;
-	struct weather *weather;   /* NULL without a weather service */
+	struct weather *weather; /* NULL without a weather service */
 	struct poller *poller;
 	struct eff_engine *analysis;
-	struct mqtt *mqtt;	   /* NULL without MQTT */
-	struct webhook *webhook;   /* NULL without webhooks */
+	struct mqtt *mqtt;	 /* NULL without MQTT */
+	struct webhook *webhook; /* NULL without webhooks */
 	struct alert_engine *alerts;
 	struct pollqueue *pending; /* readings the previous poller could not store */
 };
@@ -54,7 +54,8 @@ static void print_errors(const char *what, const struct errlist *errs, int runni
 	if (running)
 		log_err("%s: %zu problem%s found", what, errs->n, errs->n == 1 ? "" : "s");
 	else
-		fprintf(stderr, "%s: %zu problem%s found\n", what, errs->n, errs->n == 1 ? "" : "s");
+		fprintf(stderr, "%s: %zu problem%s found\n", what, errs->n,
+			errs->n == 1 ? "" : "s");
 }
 
 static void apply_logging(const struct daemon_options *opt, const struct config *cfg)
@@ -67,8 +68,8 @@ static void apply_logging(const struct daemon_options *opt, const struct config 
 static struct clock *build_clock(const struct daemon_options *opt, const struct config *cfg)
 {
 	char err[256];
-	struct clock *c =
-	    clockopt_build(cfg, opt->clock_start, opt->clock_rate, opt->clock_anchor, err, sizeof err);
+	struct clock *c = clockopt_build(cfg, opt->clock_start, opt->clock_rate, opt->clock_anchor,
+					 err, sizeof err);
 	if (!c)
 		log_err("%s", err);
 	return c;
@@ -92,7 +93,8 @@ static int start_services(struct runtime *rt)
 		return -1;
 	if (cfg->alerts.n_webhooks > 0)
 		rt->webhook = webhook_new(cfg);
-	rt->alerts = alert_engine_new(cfg, rt->clk, rt->poller, rt->analysis, rt->mqtt, rt->webhook);
+	rt->alerts =
+	    alert_engine_new(cfg, rt->clk, rt->poller, rt->analysis, rt->mqtt, rt->webhook);
 	if (!rt->alerts)
 		return -1;
 	poller_set_listener(rt->poller, alert_engine_on_result, rt->alerts);
@@ -219,7 +221,8 @@ static void print_live(struct runtime *rt)
 	if (isfinite(county.mtd.eta))
 		printf("  month to date %.2f (target %.2f)%s\n", county.mtd.eta,
 		       rt->cfg->efficiency.county_target,
-		       county.risk.at_risk && county.risk.alertable ? ": county target at risk" : "");
+		       county.risk.at_risk && county.risk.alertable ? ": county target at risk"
+								    : "");
 	else
 		printf("  month to date -\n");
 	fflush(stdout);
@@ -242,9 +245,10 @@ int daemon_run(const struct daemon_options *opt)
 		return 1;
 	}
 	if (opt->check_only) {
-		printf("%s: configuration OK (%zu towns, %zu villages, %zu stations, %zu devices)\n",
-		       opt->config_path, rt.cfg->n_towns, rt.cfg->n_villages, rt.cfg->n_stations,
-		       config_device_count(rt.cfg));
+		printf(
+		    "%s: configuration OK (%zu towns, %zu villages, %zu stations, %zu devices)\n",
+		    opt->config_path, rt.cfg->n_towns, rt.cfg->n_villages, rt.cfg->n_stations,
+		    config_device_count(rt.cfg));
 		config_free(rt.cfg);
 		return 0;
 	}

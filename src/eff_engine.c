@@ -32,7 +32,7 @@ struct astation {
 	struct irradiance_site site;
 	int64_t *sensor_ids, *inverter_ids;
 	size_t n_sensors, n_inverters;
-	const struct config_device **inverters; /* n_inverters, in inverter_ids' order */
+	const struct config_device **inverters;	      /* n_inverters, in inverter_ids' order */
 	struct irradiance_month_scale scales[SCALES]; /* cached months (year 0 = empty) */
 };
 
@@ -175,8 +175,9 @@ static void inverter_params(struct eff_engine *a, const struct astation *as, siz
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
  * the inverter's own energy, and its DC capacity as P_stc. */
 static void inverter_windows(struct eff_engine *a, struct astation *as, double t0, double t1,
-			     const struct efficiency_params *station, const struct efficiency_sample *samples,
-			     int n, struct efficiency_window *inv)
+			     const struct efficiency_params *station,
+			     const struct efficiency_sample *samples, int n,
+			     struct efficiency_window *inv)
 {
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
 	struct efficiency_sample *mine = xcalloc(MAX_SLOTS, sizeof *mine);
@@ -398,7 +399,8 @@ static void mark_healthy(size_t n, struct candidates *c)
 			best = c->coverage[k];
 	for (size_t k = 0; k < n; k++)
 		c->peers[k].healthy = isfinite(c->peers[k].yf_h) && c->peers[k].yf_h > 0 &&
-				      best > 0 && c->coverage[k] >= ANALYSIS_PEER_MIN_COVERAGE * best &&
+				      best > 0 &&
+				      c->coverage[k] >= ANALYSIS_PEER_MIN_COVERAGE * best &&
 				      !(c->anomaly[k] > ANALYSIS_PEER_MAX_ANOMALY);
 }
 
@@ -416,8 +418,8 @@ static void apply_peers(struct eff_engine *a, size_t s, const struct irradiance_
 		if (k != s)
 			others[m++] = peers[k];
 	struct irradiance_peer_result r;
-	int have = irradiance_peer_compare(as->site.lat_deg, as->site.lon_deg, f->w.yf_h, others,
-					   m, IRRADIANCE_PEER_RADIUS_DEFAULT_KM,
+	int have = irradiance_peer_compare(as->site.lat_deg, as->site.lon_deg, f->w.yf_h, others, m,
+					   IRRADIANCE_PEER_RADIUS_DEFAULT_KM,
 					   IRRADIANCE_MIN_PEERS_DEFAULT, &r) == 0;
 	free(others);
 	int use = 0;
@@ -439,8 +441,8 @@ static void apply_peers(struct eff_engine *a, size_t s, const struct irradiance_
 /* A day's KPIs of a station: the slot-based online rate of its inverters over the daylight
  * quarter-hours of [t0, t1) (a quarter with a reading at night does not make up for a
  * daylight one without), and its share of rejected readings. */
-static void day_kpis(struct eff_engine *a, struct astation *as, const char *day, double t0, double t1,
-		     double *online, double *anomaly)
+static void day_kpis(struct eff_engine *a, struct astation *as, const char *day, double t0,
+		     double t1, double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
 	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
@@ -449,8 +451,7 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 		expected += lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
-		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq,
-						       lit);
+		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq, lit);
 		valid += got > 0 ? got : 0;
 		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
 			readings += v + r;
@@ -465,7 +466,7 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 
 /* Fills the stored form of station s's day from its window and KPIs. */
 static void day_row(struct eff_engine *a, size_t s, const char *day, const struct sfig *f,
-		   double online, double anomaly, struct store_eff_day *d)
+		    double online, double anomaly, struct store_eff_day *d)
 {
 	const struct efficiency_window *w = &f->w;
 	memset(d, 0, sizeof *d);
@@ -500,13 +501,18 @@ static int put_inverter_days(struct eff_engine *a, size_t s, const char *day,
 	const struct astation *as = &a->st[s];
 	for (size_t k = 0; k < as->n_inverters; k++) {
 		const struct efficiency_window *w = &inv[k];
-		struct store_inv_day d = {.station = as->cfg->id, .device = as->inverters[k]->id,
+		struct store_inv_day d = {.station = as->cfg->id,
+					  .device = as->inverters[k]->id,
 					  .dc_kwp = as->inverters[k]->dc_kwp,
 					  .energy_wh = w->energy_kwh * 1000.0,
 					  .e_act_wh = w->e_act_kwh * 1000.0,
-					  .eth_wh = w->e_th_kwh * 1000.0, .eta = w->eta, .pr = w->pr,
-					  .pr_stc = w->pr_stc, .yf_h = w->yf_h,
-					  .coverage = w->coverage, .peer_ratio = w->peer_ratio,
+					  .eth_wh = w->e_th_kwh * 1000.0,
+					  .eta = w->eta,
+					  .pr = w->pr,
+					  .pr_stc = w->pr_stc,
+					  .yf_h = w->yf_h,
+					  .coverage = w->coverage,
+					  .peer_ratio = w->peer_ratio,
 					  .grade = w->grade};
 		snprintf(d.day, sizeof d.day, "%s", day);
 		snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w->source));
@@ -538,8 +544,8 @@ static int compute_day(struct eff_engine *a, const char *day, double now, const 
 	for (size_t k = 0; k < n; k++) {
 		on[k] = an[k] = NAN;
 		f[k].ok = 0;
-		f[k].inv = (!want || want[k]) ? xcalloc(a->st[k].n_inverters + 1, sizeof *f[k].inv)
-					       : NULL;
+		f[k].inv =
+		    (!want || want[k]) ? xcalloc(a->st[k].n_inverters + 1, sizeof *f[k].inv) : NULL;
 	}
 	int ns = store_eff_day_peers(a->store, day, stored, n);
 	for (int i = 0; i < ns; i++) {
@@ -606,7 +612,7 @@ int eff_engine_days(struct eff_engine *a, const char *day, double now, const uns
 }
 
 int eff_engine_day(struct eff_engine *a, size_t station, const char *day, double now,
-		 struct store_eff_day *out)
+		   struct store_eff_day *out)
 {
 	size_t n = a->cfg->n_stations;
 	if (station >= n)
@@ -674,8 +680,8 @@ static int stale_days(struct eff_engine *a, const char *today, double now)
 	size_t nd = 0;
 	for (size_t s = 0; s < n; s++) {
 		char stale[STALE_DAYS + 1][11];
-		int ns = store_eff_stale_days(a->store, a->st[s].cfg->id, first, stale,
-					      STALE_DAYS + 1);
+		int ns =
+		    store_eff_stale_days(a->store, a->st[s].cfg->id, first, stale, STALE_DAYS + 1);
 		for (int i = 0; i < ns; i++) {
 			size_t j = 0;
 			while (j < nd && strcmp(days[j], stale[i]) != 0)
@@ -762,7 +768,7 @@ int eff_engine_pass(struct eff_engine *a, double now)
 }
 
 size_t eff_engine_snapshot(struct eff_engine *a, struct eff_engine_station *out, size_t cap,
-			 struct eff_engine_county *county)
+			   struct eff_engine_county *county)
 {
 	size_t n = a->cfg->n_stations < cap ? a->cfg->n_stations : cap;
 	pthread_mutex_lock(&a->lock);
@@ -780,8 +786,8 @@ static void pass_round(void *ctx, double now)
 
 int eff_engine_start(struct eff_engine *a)
 {
-	a->thread = periodic_start(a->clk, a->cfg->efficiency.interval_s, pass_round, a,
-				   "efficiency");
+	a->thread =
+	    periodic_start(a->clk, a->cfg->efficiency.interval_s, pass_round, a, "efficiency");
 	return a->thread ? 0 : -1;
 }
 

@@ -105,7 +105,7 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 
 const char *energy_quality_names(unsigned q, char *buf, unsigned len)
 {
-	static const char *const names[] = {"sentinel", "out-of-range", "frozen", "counter-reset",
+	static const char *const names[] = {"sentinel", "out-of-range", "frozen",  "counter-reset",
 					    "late",	"startup-zero", "bad-time"};
 	buf[0] = '\0';
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -346,8 +346,10 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 	static const int right[] = {0, 0, 1, 1, 1, 1, 1, 0};
 	struct table t;
 	table_init(&t, 8, right);
-	char *h1[] = {"station", "inverter", "DC kWp", "eta", "vs peers", "hours", "energy kWh", "grade"};
-	char *h2[] = {"电站", "逆变器", "直流容量", "发电参数", "与邻站比", "等效小时", "发电量", "等级"};
+	char *h1[] = {"station",  "inverter", "DC kWp",	    "eta",
+		      "vs peers", "hours",    "energy kWh", "grade"};
+	char *h2[] = {"电站",	  "逆变器",   "直流容量", "发电参数",
+		      "与邻站比", "等效小时", "发电量",	  "等级"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	size_t rows = 0;
@@ -385,11 +387,11 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
 	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
-	strbuf_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n", r->county_id,
-		  r->county_name && *r->county_name ? " (" : "",
-		  r->county_name ? r->county_name : "",
-		  r->county_name && *r->county_name ? ")" : "", r->is_day ? "day" : "month",
-		  r->period, r->first_day, r->last_day, until);
+	strbuf_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n",
+		      r->county_id, r->county_name && *r->county_name ? " (" : "",
+		      r->county_name ? r->county_name : "",
+		      r->county_name && *r->county_name ? ")" : "", r->is_day ? "day" : "month",
+		      r->period, r->first_day, r->last_day, until);
 	strbuf_printf(
 	    b, "Targets 目标: station η ≥ %.2f, county η ≥ %.2f; η basis 基准: %s irradiation\n\n",
 	    r->station_target, r->county_target, r->basis);
@@ -397,14 +399,13 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
 	struct table t;
 	table_init(&t, 17, sright);
-	char *h1[] = {"station",    "village",	  "eta",	"vs peers", "PR",
-		      "PR_stc",	    "hours",	  "energy kWh", "theory kWh", "online",
-		      "fault min",  "fault alerts", "anomaly",	"basis",    "source",
-		      "grade",	    "mark"};
-	char *h2[] = {"电站",	  "村",	    "发电参数",	  "与邻站比", "性能比",
-		      "温度修正PR", "等效小时", "发电量",	  "理论发电量", "在线率",
-		      "故障分钟",   "故障告警", "数据异常率", "基准",	"辐照来源",
-		      "等级",	  "标记"};
+	char *h1[] = {"station",   "village",	   "eta",	 "vs peers",   "PR",
+		      "PR_stc",	   "hours",	   "energy kWh", "theory kWh", "online",
+		      "fault min", "fault alerts", "anomaly",	 "basis",      "source",
+		      "grade",	   "mark"};
+	char *h2[] = {"电站",	    "村",     "发电参数",   "与邻站比", "性能比",   "温度修正PR",
+		      "等效小时",   "发电量", "理论发电量", "在线率",	"故障分钟", "故障告警",
+		      "数据异常率", "基准",   "辐照来源",   "等级",	"标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
@@ -495,17 +496,17 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 	char eta[16];
 	num(eta, sizeof eta, c->eta, 1, 3, "");
 	strbuf_printf(b, "\nCounty η %s against %.2f: %s", eta, r->county_target,
-		  !isfinite(c->eta)	  ? "no figure 无数据"
-		  : c->meets_group_target ? "meets the target 达标"
-					  : "BELOW the target 未达标");
+		      !isfinite(c->eta)	      ? "no figure 无数据"
+		      : c->meets_group_target ? "meets the target 达标"
+					      : "BELOW the target 未达标");
 	if (isfinite(c->eta) && c->worst_grade > 2)
 		strbuf_printf(b, " (includes estimates 含估算; grade 1-2 stations: %s)",
-			  num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
+			      num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
 	strbuf_printf(b, "\n");
 	strbuf_printf(b,
-		  "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
-		  "estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
-		  r->station_target);
+		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
+		      "estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
+		      r->station_target);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -601,7 +602,8 @@ static json_t *jstation(const struct health_report *r, const struct health_stati
 		json_object_set_new(i, "peer_ratio", jnum(inv->peer_ratio));
 		json_object_set_new(i, "equivalent_hours", jnum(inv->equivalent_hours));
 		json_object_set_new(i, "energy_kwh", jnum(inv->energy_kwh));
-		json_object_set_new(i, "grade", inv->grade ? json_integer(inv->grade) : json_null());
+		json_object_set_new(i, "grade",
+				    inv->grade ? json_integer(inv->grade) : json_null());
 		json_array_append_new(invs, i);
 	}
 	json_object_set_new(o, "inverters", invs);

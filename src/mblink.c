@@ -338,7 +338,7 @@ static int classify(int e)
 static int tcp_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_t count,
 		    uint16_t *dest, const char **why)
 {
-	uint8_t req[6] = {(uint8_t)unit, (uint8_t)function, (uint8_t)(addr >> 8),
+	uint8_t req[6] = {(uint8_t)unit,	  (uint8_t)function,	 (uint8_t)(addr >> 8),
 			  (uint8_t)(addr & 0xff), (uint8_t)(count >> 8), (uint8_t)(count & 0xff)};
 	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
 	*why = NULL;

@@ -70,8 +70,8 @@ struct endpoint {
 	struct pdev **devs;
 	size_t n_devs;
 	int connect_wait_ms;
-	int busy;	/* guarded by sched_lock */
-	double due;	/* clock time of the next visit; guarded by sched_lock */
+	int busy;	  /* guarded by sched_lock */
+	double due;	  /* clock time of the next visit; guarded by sched_lock */
 	double back_seen; /* poller.back_s that due accounts for; guarded by sched_lock */
 };
 
@@ -269,9 +269,9 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 			if (d->cfg->map && build_tiers(d) != 0)
 				goto fail_tx;
 			if (load_device_state(p, d) != 0) {
-				log_err("database %s: cannot load state of station %s device %s: %s",
-					cfg->database.path, st->id, d->cfg->id,
-					store_errmsg(p->store));
+				log_err(
+				    "database %s: cannot load state of station %s device %s: %s",
+				    cfg->database.path, st->id, d->cfg->id, store_errmsg(p->store));
 				goto fail_tx;
 			}
 			struct endpoint *ep = find_or_add_endpoint(p, d->cfg);
@@ -404,7 +404,8 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 		memcpy(dest, rc->cache + (addr - rc->cache_addr), count * sizeof *dest);
 		return 0;
 	}
-	if (rc->widen && !rc->d->prefetch_refused && count < 125 && (uint32_t)addr + 125 <= 65536u) {
+	if (rc->widen && !rc->d->prefetch_refused && count < 125 &&
+	    (uint32_t)addr + 125 <= 65536u) {
 		int r = raw_read(rc, addr, 125, rc->cache);
 		if (r == MBLINK_OK) {
 			rc->cache_addr = addr;
@@ -528,9 +529,8 @@ static void schedule_next(struct poller *p, struct pdev *d, double t, int night,
 	if (due[TIER_FAST])
 		d->next_due[TIER_FAST] = t + fast;
 	if (due[TIER_ENERGY])
-		d->next_due[TIER_ENERGY] =
-		    t + (night ? fmax(fast, cfg->polling.energy_interval_s)
-			       : cfg->polling.energy_interval_s);
+		d->next_due[TIER_ENERGY] = t + (night ? fmax(fast, cfg->polling.energy_interval_s)
+						      : cfg->polling.energy_interval_s);
 	if (due[TIER_IDENTITY])
 		d->next_due[TIER_IDENTITY] = t + cfg->polling.identity_interval_s;
 }
@@ -565,8 +565,11 @@ static void record_failure(struct poller *p, struct endpoint *ep, struct pdev *d
 	d->live.last_ts = t;
 	pthread_mutex_unlock(&p->live_lock);
 	if (p->listener) {
-		struct poller_result res = {.station = d->station, .device = d->index, .ts = t,
-					    .error = err, .night = night};
+		struct poller_result res = {.station = d->station,
+					    .device = d->index,
+					    .ts = t,
+					    .error = err,
+					    .night = night};
 		p->listener(p->listener_ctx, &res);
 	}
 }
@@ -628,22 +631,33 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 		d->live.last = *r;
 	pthread_mutex_unlock(&p->live_lock);
 
-	struct pollqueue_row row = {.device_id = d->db_id, .station = d->st->id, .ts = t,
-				    .quality = q, .rejected = rejected,
-				    .delta_wh = delta, .ghi_wh_m2 = ghi_wh, .poa_wh_m2 = poa_wh,
+	struct pollqueue_row row = {.device_id = d->db_id,
+				    .station = d->st->id,
+				    .ts = t,
+				    .quality = q,
+				    .rejected = rejected,
+				    .delta_wh = delta,
+				    .ghi_wh_m2 = ghi_wh,
+				    .poa_wh_m2 = poa_wh,
 				    .energy = d->energy};
 	store_values_of(&row.values, r);
 	pollqueue_push(p->queue, &row);
 	if (p->listener) {
-		struct poller_result res = {.station = d->station, .device = d->index, .ts = t,
-					    .ok = 1, .reading = r, .quality = q, .delta_wh = delta,
-					    .ghi_wh_m2 = ghi_wh, .poa_wh_m2 = poa_wh, .night = night};
+		struct poller_result res = {.station = d->station,
+					    .device = d->index,
+					    .ts = t,
+					    .ok = 1,
+					    .reading = r,
+					    .quality = q,
+					    .delta_wh = delta,
+					    .ghi_wh_m2 = ghi_wh,
+					    .poa_wh_m2 = poa_wh,
+					    .night = night};
 		p->listener(p->listener_ctx, &res);
 	}
 }
 
-static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
-			int night)
+static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, double t, int night)
 {
 	int due[TIER_COUNT];
 	for (int k = 0; k < TIER_COUNT; k++)
@@ -896,11 +910,17 @@ static int write_batch(struct poller *p, struct store_batch *b, const struct pol
 		if (i % 16 == 15 && clock_monotonic_now() >= until)
 			break;
 		const struct pollqueue_row *w = &rows[i];
-		struct store_reading sr = {
-		    .device_id = w->device_id, .station = w->station, .ts = w->ts,
-		    .utc_offset_s = p->cfg->utc_offset_s, .v = &w->values, .quality = w->quality,
-		    .rejected = w->rejected, .delta_wh = w->delta_wh, .ghi_wh_m2 = w->ghi_wh_m2,
-		    .poa_wh_m2 = w->poa_wh_m2, .energy = &w->energy};
+		struct store_reading sr = {.device_id = w->device_id,
+					   .station = w->station,
+					   .ts = w->ts,
+					   .utc_offset_s = p->cfg->utc_offset_s,
+					   .v = &w->values,
+					   .quality = w->quality,
+					   .rejected = w->rejected,
+					   .delta_wh = w->delta_wh,
+					   .ghi_wh_m2 = w->ghi_wh_m2,
+					   .poa_wh_m2 = w->poa_wh_m2,
+					   .energy = &w->energy};
 		if (store_batch_add(b, &sr) != 0)
 			goto fail;
 	}
@@ -926,7 +946,8 @@ fail:
 static void write_diag(struct poller *p)
 {
 	for (size_t from = 0; from < p->n_devs; from += WRITER_BATCH_MAX) {
-		size_t to = from + WRITER_BATCH_MAX < p->n_devs ? from + WRITER_BATCH_MAX : p->n_devs;
+		size_t to =
+		    from + WRITER_BATCH_MAX < p->n_devs ? from + WRITER_BATCH_MAX : p->n_devs;
 		if (store_begin(p->store) != 0)
 			return;
 		for (size_t i = from; i < to; i++)
@@ -991,8 +1012,9 @@ static void *writer_main(void *arg)
 				pollqueue_drop(p->queue, taken);
 				atomic_fetch_add(&p->rows_written, taken);
 				if (failing)
-					log_info("database %s: writing again; %zu readings caught up",
-						 p->cfg->database.path, taken);
+					log_info(
+					    "database %s: writing again; %zu readings caught up",
+					    p->cfg->database.path, taken);
 				failing = 0;
 				backoff = 1;
 				/* Catching up, batch follows batch: a pause leaves the write lock
@@ -1003,10 +1025,10 @@ static void *writer_main(void *arg)
 			} else {
 				atomic_fetch_add(&p->write_failures, 1);
 				if (!failing++)
-					log_err("database %s: cannot store readings (%s); keeping %zu "
-						"in memory and retrying",
-						p->cfg->database.path, why,
-						pollqueue_length(p->queue));
+					log_err(
+					    "database %s: cannot store readings (%s); keeping %zu "
+					    "in memory and retrying",
+					    p->cfg->database.path, why, pollqueue_length(p->queue));
 				if (stopping)
 					break;
 				writer_backoff(p, (int)(backoff * 1000));
@@ -1022,7 +1044,8 @@ static void *writer_main(void *arg)
 			    p->store, t - p->cfg->database.retention_days * 86400.0);
 			if (gone > 0)
 				log_info("database %s: removed %ld raw readings older than %d days",
-					 p->cfg->database.path, gone, p->cfg->database.retention_days);
+					 p->cfg->database.path, gone,
+					 p->cfg->database.retention_days);
 			next_prune = t + 3600;
 		}
 	}
@@ -1088,8 +1111,9 @@ int poller_start(struct poller *p)
 	/* Spread the first visits over a few seconds so a thousand gateways are not all
 	 * dialled in the same instant. */
 	for (size_t i = 0; i < p->n_eps; i++)
-		p->eps[i].due = t + (p->n_eps > 1 ? (double)i / (double)p->n_eps : 0) *
-					fmin(5.0 * clock_rate(p->clk), p->cfg->polling.fast_interval_s);
+		p->eps[i].due =
+		    t + (p->n_eps > 1 ? (double)i / (double)p->n_eps : 0) *
+			    fmin(5.0 * clock_rate(p->clk), p->cfg->polling.fast_interval_s);
 	p->n_workers = p->cfg->polling.workers;
 	if ((size_t)p->n_workers > p->n_eps)
 		p->n_workers = (int)p->n_eps;
@@ -1143,8 +1167,8 @@ void poller_stop(struct poller *p)
 
 /* ---- views ---- */
 
-static enum poller_state station_state(size_t devices, size_t online, size_t faults,
-				       int night, double power_w)
+static enum poller_state station_state(size_t devices, size_t online, size_t faults, int night,
+				       double power_w)
 {
 	if (faults)
 		return POLLER_ST_FAULT;
@@ -1197,8 +1221,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 	double t = now_clock(p);
 	for (size_t s = 0; s < n; s++)
 		out[s].state = station_state(out[s].devices, out[s].online, faults[s],
-					     sun_below(p, &p->cfg->stations[s], t),
-					     out[s].power_w);
+					     sun_below(p, &p->cfg->stations[s], t), out[s].power_w);
 	free(faults);
 	return n;
 }

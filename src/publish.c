@@ -37,7 +37,8 @@ void publish_local_time(double t, int utc_offset_s, char *buf, size_t len)
 	char stamp[32];
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 	int off = utc_offset_s / 60;
-	snprintf(buf, len, "%s%c%02d:%02d", stamp, off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
+	snprintf(buf, len, "%s%c%02d:%02d", stamp, off < 0 ? '-' : '+', abs(off) / 60,
+		 abs(off) % 60);
 }
 
 static json_t *time_json(const struct config *cfg, double t)
@@ -49,8 +50,8 @@ static json_t *time_json(const struct config *cfg, double t)
 
 char *publish_station_state(const struct config *cfg, size_t station,
 			    const struct poller_station_live *live,
-			    const struct eff_engine_station *eff, const struct publish_active *active,
-			    size_t n_active, double now)
+			    const struct eff_engine_station *eff,
+			    const struct publish_active *active, size_t n_active, double now)
 {
 	const struct config_station *st = &cfg->stations[station];
 	json_t *j = json_object();
@@ -73,10 +74,11 @@ char *publish_station_state(const struct config *cfg, size_t station,
 	json_object_set_new(j, "eta", d ? round_to(d->eta, 0.001) : json_null());
 	json_object_set_new(j, "eta_target", json_real(cfg->efficiency.station_target));
 	if (d) {
-		json_object_set_new(j, "eta_basis", json_string(d->basis == EFFICIENCY_BASIS_POA
-								    ? "poa"
-								    : "horizontal"));
-		json_object_set_new(j, "eta_source", json_string(irradiance_source_name(d->source)));
+		json_object_set_new(
+		    j, "eta_basis",
+		    json_string(d->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal"));
+		json_object_set_new(j, "eta_source",
+				    json_string(irradiance_source_name(d->source)));
 		json_object_set_new(j, "eta_grade", json_integer(d->grade));
 		json_object_set_new(j, "eta_judgeable", json_boolean(d->judgeable));
 		json_object_set_new(j, "pr", round_to(d->pr, 0.001));
@@ -122,7 +124,8 @@ char *publish_county_state(const struct config *cfg, const struct poller_station
 	json_object_set_new(j, "eta_target", json_real(cfg->efficiency.county_target));
 	json_object_set_new(j, "share_meeting_station_target",
 			    round_to(county->day.share_meeting_target, 0.001));
-	json_object_set_new(j, "equivalent_hours_today", round_to(county->day.equivalent_hours, 0.01));
+	json_object_set_new(j, "equivalent_hours_today",
+			    round_to(county->day.equivalent_hours, 0.01));
 	json_object_set_new(j, "target_at_risk", json_boolean(county->risk.at_risk));
 	return take(j);
 }
@@ -148,7 +151,8 @@ char *publish_alert_event(const struct config *cfg, const struct publish_alert *
 		json_object_set_new(j, "station", json_string(st->id));
 		json_object_set_new(j, "station_name", json_string(st->name));
 		json_object_set_new(j, "village", json_string(cfg->villages[st->village].id));
-		json_object_set_new(j, "village_name", json_string(cfg->villages[st->village].name));
+		json_object_set_new(j, "village_name",
+				    json_string(cfg->villages[st->village].name));
 	} else {
 		json_object_set_new(j, "station", json_null());
 	}

@@ -411,18 +411,19 @@ static void svg_buckets(struct strbuf *b, const int64_t *alloc)
 			max = alloc[i];
 	}
 	strbuf_printf(b, "<svg class=chart viewBox=\"0 0 640 150\" width=\"640\" height=\"150\" "
-		     "role=\"img\" aria-label=\"收益用途\">");
+			 "role=\"img\" aria-label=\"收益用途\">");
 	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
 		double wdt = alloc[i] > 0 ? 380.0 * (double)alloc[i] / (double)max : 0;
 		int y = 10 + i * 34;
 		char yv[32];
-		strbuf_printf(b,
-			  "<text x=\"110\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>"
-			  "<rect x=\"120\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"%s\"/>"
-			  "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s 元 (%.1f%%)</text>",
-			  y + 16, report_bucket_zh((enum revenue_bucket)i), y, wdt,
-			  bucket_colour[i], 126 + wdt, y + 16, report_yuan(alloc[i], yv),
-			  total > 0 ? 100.0 * (double)alloc[i] / (double)total : 0.0);
+		strbuf_printf(
+		    b,
+		    "<text x=\"110\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">%s</text>"
+		    "<rect x=\"120\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"%s\"/>"
+		    "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s 元 (%.1f%%)</text>",
+		    y + 16, report_bucket_zh((enum revenue_bucket)i), y, wdt, bucket_colour[i],
+		    126 + wdt, y + 16, report_yuan(alloc[i], yv),
+		    total > 0 ? 100.0 * (double)alloc[i] / (double)total : 0.0);
 	}
 	strbuf_add(b, "</svg>", 6);
 }
@@ -437,17 +438,17 @@ static void svg_eta(struct strbuf *b, const struct report *r, const size_t *idx,
 	double width = 40 + slot * (double)n + 20;
 	double ymax = 1.2, h = 160;
 	strbuf_printf(b,
-		  "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
-		  "role=\"img\" aria-label=\"电站效率\">",
-		  width, width < 680 ? width : 680);
+		      "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
+		      "role=\"img\" aria-label=\"电站效率\">",
+		      width, width < 680 ? width : 680);
 	for (int k = 0; k < 2; k++) {
 		double target = k ? r->eta_county_target : r->eta_station_target;
 		double y = 10 + h - h * target / ymax;
 		strbuf_printf(b,
-			  "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			  "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
-			  "%.1f</text>",
-			  width - 10, y, y, k ? "#2f6f4f" : "#c0392b", y + 4, target);
+			      "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			      "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
+			      "%.1f</text>",
+			      width - 10, y, y, k ? "#2f6f4f" : "#c0392b", y + 4, target);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct report_station *s = &r->stations[idx[i]];
@@ -456,22 +457,23 @@ static void svg_eta(struct strbuf *b, const struct report *r, const size_t *idx,
 			double e = s->eta < 0 ? 0 : s->eta > ymax ? ymax : s->eta;
 			double bh = h * e / ymax;
 			strbuf_printf(b,
-				  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				  "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-				  "text-anchor=\"middle\">%.2f</text>",
-				  x, 10 + h - bh, slot * 0.7, bh,
-				  s->eta >= r->eta_county_target    ? "#2f6f4f"
-				  : s->eta >= r->eta_station_target ? "#d9a441"
-								    : "#c0392b",
-				  x + slot * 0.35, 10 + h - bh - 2, s->eta);
+				      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				      "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+				      "text-anchor=\"middle\">%.2f</text>",
+				      x, 10 + h - bh, slot * 0.7, bh,
+				      s->eta >= r->eta_county_target	? "#2f6f4f"
+				      : s->eta >= r->eta_station_target ? "#d9a441"
+									: "#c0392b",
+				      x + slot * 0.35, 10 + h - bh - 2, s->eta);
 		} else {
 			strbuf_printf(b,
-				  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-				  "text-anchor=\"middle\">—</text>",
-				  x + slot * 0.35, 10 + h - 4);
+				      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+				      "text-anchor=\"middle\">—</text>",
+				      x + slot * 0.35, 10 + h - 4);
 		}
-		strbuf_printf(b, "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
-			  x + slot * 0.35);
+		strbuf_printf(b,
+			      "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
+			      x + slot * 0.35);
 		sb_esc(b, s->id);
 		strbuf_add(b, "</text>", 7);
 	}
@@ -489,10 +491,10 @@ static void html_kwh(struct strbuf *b, int has, double kwh)
 static void html_stations(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
 	strbuf_printf(b,
-		  "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
-		  "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
-		  "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
-		  r->eta_station_target, r->eta_county_target);
+		      "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
+		      "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
+		      "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
+		      r->eta_station_target, r->eta_county_target);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_station *s = &r->stations[idx[i]];
 		strbuf_add(b, "<tr>", 4);
@@ -506,15 +508,15 @@ static void html_stations(struct strbuf *b, const struct report *r, const size_t
 		html_kwh(b, s->has_metered, s->metered_kwh);
 		if (s->has_measured && s->has_metered && s->metered_kwh > 0)
 			strbuf_printf(b, "<td class=\"n%s\">%+.1f%%%s</td>",
-				  s->reconcile_flag ? " flag" : "", s->diff_fraction * 100.0,
-				  s->reconcile_flag ? " 需核对" : "");
+				      s->reconcile_flag ? " flag" : "", s->diff_fraction * 100.0,
+				      s->reconcile_flag ? " 需核对" : "");
 		else
 			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 		td_yuan(b, s->received_fen);
 		td_yuan(b, s->receivable_fen);
 		if (s->has_eta)
 			strbuf_printf(b, "<td class=\"n%s\">%.3f</td>",
-				  s->eta < r->eta_station_target ? " flag" : "", s->eta);
+				      s->eta < r->eta_station_target ? " flag" : "", s->eta);
 		else
 			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 		strbuf_add(b, "</tr>", 5);
@@ -535,11 +537,11 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 	strbuf_printf(b, "<p class=state>方案状态：%s</p>", state_zh(v->state));
 	strbuf_add(b, "<table class=sum><tbody>", strlen("<table class=sum><tbody>"));
 	strbuf_printf(b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
-		  v->measured_kwh, v->metered_kwh);
+		      v->measured_kwh, v->metered_kwh);
 	strbuf_add(b, "<tr><th>本月到账收入</th>", strlen("<tr><th>本月到账收入</th>"));
 	td_yuan(b, v->received_fen);
 	strbuf_add(b, "</tr><tr><th>应收未到账补贴（不分配）</th>",
-	       strlen("</tr><tr><th>应收未到账补贴（不分配）</th>"));
+		   strlen("</tr><tr><th>应收未到账补贴（不分配）</th>"));
 	td_yuan(b, v->receivable_fen);
 	strbuf_add(b, "</tr>", 5);
 	for (int c = 0; c < REPORT_NCOSTS; c++) {
@@ -552,7 +554,7 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 	strbuf_add(b, "</tr>", 5);
 	if (v->deficit_in_fen || v->deficit_out_fen) {
 		strbuf_add(b, "<tr><th>上月亏空 / 结转亏空</th><td class=n>",
-		       strlen("<tr><th>上月亏空 / 结转亏空</th><td class=n>"));
+			   strlen("<tr><th>上月亏空 / 结转亏空</th><td class=n>"));
 		sb_yuan(b, v->deficit_in_fen);
 		strbuf_add(b, " / ", 3);
 		sb_yuan(b, v->deficit_out_fen);
@@ -560,15 +562,16 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 	}
 	strbuf_add(b, "</tbody></table>", 16);
 	svg_buckets(b, v->alloc_fen);
-	strbuf_add(b,
-	       "<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配</th>"
-	       "<th>本月支出</th><th>结转下月</th></tr></thead><tbody>",
-	       strlen("<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配"
-		      "</th><th>本月支出</th><th>结转下月</th></tr></thead><tbody>"));
+	strbuf_add(
+	    b,
+	    "<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配</th>"
+	    "<th>本月支出</th><th>结转下月</th></tr></thead><tbody>",
+	    strlen("<table><thead><tr><th>用途</th><th>比例</th><th>上月结转</th><th>本月分配"
+		   "</th><th>本月支出</th><th>结转下月</th></tr></thead><tbody>"));
 	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
 		strbuf_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
-			  report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
-			  v->share_bp[i] % 100);
+			      report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
+			      v->share_bp[i] % 100);
 		td_yuan(b, v->carry_in_fen[i]);
 		td_yuan(b, v->alloc_fen[i]);
 		td_yuan(b, v->spent_fen[i]);
@@ -576,31 +579,33 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 		strbuf_add(b, "</tr>", 5);
 	}
 	strbuf_add(b, "<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>",
-	       strlen("<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>"));
+		   strlen("<tr class=total><td>合计结转</td><td></td><td></td><td></td><td></td>"));
 	td_yuan(b, carried);
 	strbuf_add(b, "</tr></tbody></table>", strlen("</tr></tbody></table>"));
 	int ok = posts_ok(v);
 	strbuf_printf(b, "<p class=\"check%s\">岗位及劳务占比：方案 %d.%02d%%", ok ? "" : " flag",
-		  v->policy_posts_bp / 100, v->policy_posts_bp % 100);
+		      v->policy_posts_bp / 100, v->policy_posts_bp % 100);
 	if (v->posts_share_bp >= 0)
-		strbuf_printf(b, "，实发 %d.%02d%%", v->posts_share_bp / 100, v->posts_share_bp % 100);
+		strbuf_printf(b, "，实发 %d.%02d%%", v->posts_share_bp / 100,
+			      v->posts_share_bp % 100);
 	strbuf_printf(b, "（不低于 %d.%02d%%）%s</p>", v->min_posts_bp / 100, v->min_posts_bp % 100,
-		  ok ? " ✓ 符合" : " ✗ 不符合");
+		      ok ? " ✓ 符合" : " ✗ 不符合");
 	if (v->note[0]) {
 		strbuf_add(b, "<p class=note>", 14);
 		sb_esc(b, v->note);
 		strbuf_add(b, "</p>", 4);
 	}
 	strbuf_add(b, "<h3>发放明细</h3><table><thead><tr><th>姓名</th>",
-	       strlen("<h3>发放明细</h3><table><thead><tr><th>姓名</th>"));
+		   strlen("<h3>发放明细</h3><table><thead><tr><th>姓名</th>"));
 	if (!r->public_notice)
 		strbuf_add(b, "<th>身份证号</th><th>户类别</th>",
-		       strlen("<th>身份证号</th><th>户类别</th>"));
-	strbuf_add(b,
-	       "<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th><th>说明</th>"
-	       "</tr></thead><tbody>",
-	       strlen("<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th>"
-		      "<th>说明</th></tr></thead><tbody>"));
+			   strlen("<th>身份证号</th><th>户类别</th>"));
+	strbuf_add(
+	    b,
+	    "<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th><th>说明</th>"
+	    "</tr></thead><tbody>",
+	    strlen("<th>岗位</th><th>出勤天数</th><th>工资标准</th><th>实发金额 元</th>"
+		   "<th>说明</th></tr></thead><tbody>"));
 	for (size_t k = 0; k < v->npayees; k++) {
 		const struct report_payee *p = &v->payees[k];
 		strbuf_add(b, "<tr>", 4);
@@ -615,7 +620,8 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 		sb_esc(b, p->post_id);
 		strbuf_add(b, "</small></td>", 13);
 		if (p->required_days)
-			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked, p->required_days);
+			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked,
+				      p->required_days);
 		else
 			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
 		td_yuan(b, p->standard_fen);
@@ -663,38 +669,40 @@ char *report_html(const struct report *r)
 	    strlen("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"));
 	sb_esc(&b, r->county_name);
 	strbuf_printf(&b, " %s 光伏扶贫电站收益分配%s</title>", r->month,
-		  r->public_notice ? "公示" : "月报");
+		      r->public_notice ? "公示" : "月报");
 	strbuf_add(&b, html_style, strlen(html_style));
 	strbuf_add(&b, "</head><body><h1>", strlen("</head><body><h1>"));
 	sb_esc(&b, r->county_name);
 	strbuf_printf(&b, " %s 村级光伏扶贫电站收益分配%s</h1>", r->month,
-		  r->public_notice ? "公示" : "月报");
+		      r->public_notice ? "公示" : "月报");
 	strbuf_printf(&b, "<p>生成时间 %s。只分配已到账收入，应收补贴到账后再分配。</p>", when);
 	strbuf_add(&b, "<h2>全县汇总</h2><table class=sum><tbody>",
-	       strlen("<h2>全县汇总</h2><table class=sum><tbody>"));
+		   strlen("<h2>全县汇总</h2><table class=sum><tbody>"));
 	strbuf_printf(&b, "<tr><th>发电量（实测 / 结算）</th><td class=n>%.1f / %.1f kWh</td></tr>",
-		  t.measured_kwh, t.metered_kwh);
+		      t.measured_kwh, t.metered_kwh);
 	strbuf_add(&b, "<tr><th>到账收入</th>", strlen("<tr><th>到账收入</th>"));
 	td_yuan(&b, t.received_fen);
-	strbuf_add(&b, "</tr><tr><th>应收未到账补贴</th>", strlen("</tr><tr><th>应收未到账补贴</th>"));
+	strbuf_add(&b, "</tr><tr><th>应收未到账补贴</th>",
+		   strlen("</tr><tr><th>应收未到账补贴</th>"));
 	td_yuan(&b, t.receivable_fen);
 	strbuf_add(&b, "</tr><tr><th>费用合计</th>", strlen("</tr><tr><th>费用合计</th>"));
 	td_yuan(&b, t.costs_fen);
 	strbuf_add(&b, "</tr><tr><th>可分配收益</th>", strlen("</tr><tr><th>可分配收益</th>"));
 	td_yuan(&b, t.distributable_fen);
 	strbuf_add(&b, "</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>",
-	       strlen("</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>"));
+		   strlen("</tr><tr><th>岗位工资 / 以工代赈劳务</th><td class=n>"));
 	sb_yuan(&b, t.wages_paid_fen);
 	strbuf_add(&b, " / ", 3);
 	sb_yuan(&b, t.labour_paid_fen);
-	strbuf_printf(&b, "</td></tr><tr><th>领取人数</th><td class=n>%zu</td></tr>", t.payees_paid);
+	strbuf_printf(&b, "</td></tr><tr><th>领取人数</th><td class=n>%zu</td></tr>",
+		      t.payees_paid);
 	if (t.posts_share_bp >= 0)
 		strbuf_printf(&b, "<tr><th>岗位及劳务实发占比</th><td class=n>%d.%02d%%</td></tr>",
-			  t.posts_share_bp / 100, t.posts_share_bp % 100);
+			      t.posts_share_bp / 100, t.posts_share_bp % 100);
 	strbuf_printf(&b, "<tr><th>结算电量需核对的电站</th><td class=n>%zu</td></tr>",
-		  t.stations_flagged);
+		      t.stations_flagged);
 	strbuf_add(&b, "</tbody></table><h3>收益用途（本月分配）</h3>",
-	       strlen("</tbody></table><h3>收益用途（本月分配）</h3>"));
+		   strlen("</tbody></table><h3>收益用途（本月分配）</h3>"));
 	svg_buckets(&b, t.alloc_fen);
 	strbuf_add(&b, "<h3>电站效率 η</h3>", strlen("<h3>电站效率 η</h3>"));
 	size_t *all = xmalloc((r->nstations ? r->nstations : 1) * sizeof *all);
@@ -707,13 +715,14 @@ char *report_html(const struct report *r)
 	html_stations(&b, r, all, r->nstations);
 	free(all);
 	if (r->nvillages > 1) {
-		strbuf_add(&b,
-		       "<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入</th>"
-		       "<th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%</th>"
-		       "</tr></thead><tbody>",
-		       strlen("<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入"
-			      "</th><th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%"
-			      "</th></tr></thead><tbody>"));
+		strbuf_add(
+		    &b,
+		    "<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入</th>"
+		    "<th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%</th>"
+		    "</tr></thead><tbody>",
+		    strlen("<h3>各村</h3><table><thead><tr><th>村</th><th>状态</th><th>到账收入"
+			   "</th><th>可分配</th><th>岗位及劳务实发</th><th>结转</th><th>≥80%"
+			   "</th></tr></thead><tbody>"));
 		for (size_t i = 0; i < r->nvillages; i++) {
 			const struct report_village *v = &r->villages[i];
 			int64_t carried = 0;

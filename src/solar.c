@@ -639,7 +639,8 @@ double solar_elevation_approx_deg(double unix_time_s, double lat_deg, double lon
 	time_t t = (time_t)floor(unix_time_s);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	double hour = tm.tm_hour + tm.tm_min / 60.0 + (tm.tm_sec + (unix_time_s - (double)t)) / 3600.0;
+	double hour =
+	    tm.tm_hour + tm.tm_min / 60.0 + (tm.tm_sec + (unix_time_s - (double)t)) / 3600.0;
 	int days = (tm.tm_year % 4 == 0) ? 366 : 365;
 	double g = 2.0 * M_PI / days * (tm.tm_yday + (hour - 12.0) / 24.0);
 	double eqtime_min = 229.18 * (0.000075 + 0.001868 * cos(g) - 0.032077 * sin(g) -
@@ -648,8 +649,8 @@ double solar_elevation_approx_deg(double unix_time_s, double lat_deg, double lon
 		      0.000907 * sin(2 * g) - 0.002697 * cos(3 * g) + 0.00148 * sin(3 * g);
 	double true_solar_min = hour * 60.0 + eqtime_min + 4.0 * lon_deg;
 	double hour_angle = (true_solar_min / 4.0 - 180.0) * deg;
-	double cos_zenith = sin(lat_deg * deg) * sin(decl) +
-			    cos(lat_deg * deg) * cos(decl) * cos(hour_angle);
+	double cos_zenith =
+	    sin(lat_deg * deg) * sin(decl) + cos(lat_deg * deg) * cos(decl) * cos(hour_angle);
 	if (cos_zenith > 1)
 		cos_zenith = 1;
 	if (cos_zenith < -1)

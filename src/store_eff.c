@@ -140,7 +140,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 {
 	static const char sql[] =
 	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
-	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, peer_yf_h, "
+	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
+	    "peer_yf_h, "
 	    "peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
@@ -192,8 +193,8 @@ int store_inv_day_put(struct store *st, const struct store_inv_day *d)
 	sqlite3_bind_text(q, 2, d->device, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, d->day, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 4, d->dc_kwp);
-	const double v[] = {d->energy_wh, d->e_act_wh, d->eth_wh, d->eta, d->pr,
-			    d->pr_stc, d->yf_h, d->coverage, d->peer_ratio};
+	const double v[] = {d->energy_wh, d->e_act_wh, d->eth_wh,   d->eta,	  d->pr,
+			    d->pr_stc,	  d->yf_h,     d->coverage, d->peer_ratio};
 	for (int i = 0; i < 9; i++)
 		bind_num(q, 5 + i, v[i]);
 	sqlite3_bind_text(q, 14, d->source, -1, SQLITE_STATIC);
@@ -231,8 +232,8 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 		const unsigned char *day = sqlite3_column_text(q, 1);
 		snprintf(d->day, sizeof d->day, "%s", day ? (const char *)day : "");
 		d->dc_kwp = sqlite3_column_double(q, 2);
-		double *v[] = {&d->energy_wh, &d->e_act_wh, &d->eth_wh, &d->eta,	&d->pr,
-			       &d->pr_stc,    &d->yf_h,	   &d->coverage, &d->peer_ratio};
+		double *v[] = {&d->energy_wh, &d->e_act_wh, &d->eth_wh,	  &d->eta,	 &d->pr,
+			       &d->pr_stc,    &d->yf_h,	    &d->coverage, &d->peer_ratio};
 		for (int i = 0; i < 9; i++)
 			*v[i] = col_num(q, 3 + i);
 		const unsigned char *src = sqlite3_column_text(q, 12);
@@ -243,8 +244,7 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
 }
 
-int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out,
-			size_t cap)
+int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out, size_t cap)
 {
 	static const char sql[] = "SELECT station, yf_h, coverage, anomaly_rate FROM "
 				  "station_eff_day WHERE day = ?1 ORDER BY station";
@@ -304,8 +304,8 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 	return 0;
 }
 
-long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
-				 size_t n_quarters, const unsigned char *lit)
+long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
+				 const unsigned char *lit)
 {
 	static const char sql[] =
 	    "SELECT DISTINCT CAST((slot - ?2) / 900 AS INTEGER) FROM rollup_5min WHERE "
@@ -327,11 +327,11 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 	return rc == SQLITE_DONE ? n : -1;
 }
 
-int store_eff_month_get(struct store *st, const char *station, const char *month,
-			double *energy_wh, double *eth_wh, double *eta, int *grade)
+int store_eff_month_get(struct store *st, const char *station, const char *month, double *energy_wh,
+			double *eth_wh, double *eta, int *grade)
 {
-	static const char sql[] =
-	    "SELECT energy_wh, eth_wh, eta, grade FROM station_month WHERE station = ?1 AND month = ?2";
+	static const char sql[] = "SELECT energy_wh, eth_wh, eta, grade FROM station_month WHERE "
+				  "station = ?1 AND month = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;

@@ -73,11 +73,16 @@ int store_energy_state_get(struct store *st, int64_t device_id, struct energy_st
 
 /* The reading field each stored field is taken from. */
 static const enum reading_field stored_field[SF_COUNT] = {
-    [SF_POWER_W] = RF_POWER_W,		  [SF_ENERGY_TOTAL_WH] = RF_ENERGY_TOTAL_WH,
-    [SF_ENERGY_TODAY_WH] = RF_ENERGY_TODAY_WH, [SF_DC_POWER_W] = RF_DC_POWER_W,
-    [SF_CABINET_TEMP_C] = RF_CABINET_TEMP_C,   [SF_GHI_W_M2] = RF_GHI_W_M2,
-    [SF_POA_W_M2] = RF_POA_W_M2,		  [SF_MODULE_TEMP_C] = RF_MODULE_TEMP_C,
-    [SF_AIR_TEMP_C] = RF_AIR_TEMP_C,	  [SF_WIND_M_S] = RF_WIND_M_S,
+    [SF_POWER_W] = RF_POWER_W,
+    [SF_ENERGY_TOTAL_WH] = RF_ENERGY_TOTAL_WH,
+    [SF_ENERGY_TODAY_WH] = RF_ENERGY_TODAY_WH,
+    [SF_DC_POWER_W] = RF_DC_POWER_W,
+    [SF_CABINET_TEMP_C] = RF_CABINET_TEMP_C,
+    [SF_GHI_W_M2] = RF_GHI_W_M2,
+    [SF_POA_W_M2] = RF_POA_W_M2,
+    [SF_MODULE_TEMP_C] = RF_MODULE_TEMP_C,
+    [SF_AIR_TEMP_C] = RF_AIR_TEMP_C,
+    [SF_WIND_M_S] = RF_WIND_M_S,
 };
 
 void store_values_of(struct store_values *v, const struct reading *r)
@@ -378,15 +383,19 @@ static int put_rollup_5min(struct store *st, const struct agg5 *f)
 	    "power_max_w, ghi_wh_m2, poa_wh_m2, n_valid, n_rejected, tmod_sum_c, tmod_n, "
 	    "tair_sum_c, tair_n, wind_sum_m_s, wind_n) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
-	    "ON CONFLICT (device_id, slot) DO UPDATE SET energy_wh = energy_wh + excluded.energy_wh,"
-	    " power_sum_w = power_sum_w + excluded.power_sum_w, power_n = power_n + excluded.power_n,"
+	    "ON CONFLICT (device_id, slot) DO UPDATE SET energy_wh = energy_wh + "
+	    "excluded.energy_wh,"
+	    " power_sum_w = power_sum_w + excluded.power_sum_w, power_n = power_n + "
+	    "excluded.power_n,"
 	    " power_max_w = max(coalesce(power_max_w, excluded.power_max_w), "
 	    "coalesce(excluded.power_max_w, power_max_w)),"
-	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + excluded.poa_wh_m2,"
+	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + "
+	    "excluded.poa_wh_m2,"
 	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected,"
 	    " tmod_sum_c = tmod_sum_c + excluded.tmod_sum_c, tmod_n = tmod_n + excluded.tmod_n,"
 	    " tair_sum_c = tair_sum_c + excluded.tair_sum_c, tair_n = tair_n + excluded.tair_n,"
-	    " wind_sum_m_s = wind_sum_m_s + excluded.wind_sum_m_s, wind_n = wind_n + excluded.wind_n";
+	    " wind_sum_m_s = wind_sum_m_s + excluded.wind_sum_m_s, wind_n = wind_n + "
+	    "excluded.wind_n";
 	sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -1;
@@ -415,13 +424,16 @@ static int put_rollup_day(struct store *st, const struct aggday *d)
 	static const char sql[] =
 	    "INSERT INTO rollup_day (device_id, day, energy_wh, power_max_w, ghi_wh_m2, poa_wh_m2,"
 	    " n_valid, n_rejected, first_ts, last_ts, updated) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (julianday('now') - 2440587.5) * 86400.0) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, (julianday('now') - 2440587.5) * "
+	    "86400.0) "
 	    "ON CONFLICT (device_id, day) DO UPDATE SET energy_wh = energy_wh + excluded.energy_wh,"
 	    " power_max_w = max(coalesce(power_max_w, excluded.power_max_w), "
 	    "coalesce(excluded.power_max_w, power_max_w)),"
-	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + excluded.poa_wh_m2,"
+	    " ghi_wh_m2 = ghi_wh_m2 + excluded.ghi_wh_m2, poa_wh_m2 = poa_wh_m2 + "
+	    "excluded.poa_wh_m2,"
 	    " n_valid = n_valid + excluded.n_valid, n_rejected = n_rejected + excluded.n_rejected,"
-	    " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
+	    " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, "
+	    "excluded.last_ts),"
 	    " updated = excluded.updated";
 	char day[11];
 	store_local_day(d->day_ts, d->utc_offset_s, day);
@@ -506,7 +518,8 @@ long store_readings_prune(struct store *st, double before_ts)
 
 double store_day_energy_wh(struct store *st, int64_t device_id, const char *day)
 {
-	static const char sql[] = "SELECT energy_wh FROM rollup_day WHERE device_id = ?1 AND day = ?2";
+	static const char sql[] =
+	    "SELECT energy_wh FROM rollup_day WHERE device_id = ?1 AND day = ?2";
 	sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return 0;

@@ -177,8 +177,8 @@ static char *join_values(const struct kind_desc *d, const char *const *v, unsign
 			cap = need * 2;
 			out = xrealloc(out, cap);
 		}
-		len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len ? "; " : "", d->cols[i],
-					val);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len ? "; " : "",
+					d->cols[i], val);
 	}
 	return out;
 }

@@ -139,29 +139,31 @@ char *webhook_format_text(const struct webhook_event *ev, const char *language, 
 	char when[32], v[32];
 
 	strbuf_printf(&b, "%s%s%s%s%s%s", markdown ? "### " : "", tag, ev->station_name,
-		  en ? " - " : " ", webhook_kind_label(ev->kind, language), markdown ? "\n" : "\n");
+		      en ? " - " : " ", webhook_kind_label(ev->kind, language),
+		      markdown ? "\n" : "\n");
 	if (ev->title[0])
-		strbuf_printf(&b, "%s%s%s\n", markdown ? "**" : "", ev->title, markdown ? "**" : "");
+		strbuf_printf(&b, "%s%s%s\n", markdown ? "**" : "", ev->title,
+			      markdown ? "**" : "");
 	if (ev->n_figures) {
 		strbuf_printf(&b, "%s%s%s", li, en ? "Figures" : "数据", sep);
 		for (size_t i = 0; i < ev->n_figures && i < WEBHOOK_MAX_FIGURES; i++) {
 			const struct webhook_figure *f = &ev->figures[i];
 			format_value(f->value, v, sizeof v);
 			strbuf_printf(&b, "%s%s=%s%s%s", i ? (en ? ", " : "，") : "", f->name, v,
-				  f->unit[0] ? " " : "", f->unit);
+				      f->unit[0] ? " " : "", f->unit);
 		}
 		strbuf_printf(&b, "\n");
 	}
 	strbuf_printf(&b, "%s%s%s%s\n", li, en ? "Severity" : "级别", sep,
-		  severity_label(ev->severity, language));
+		      severity_label(ev->severity, language));
 	if (ev->village_name[0])
 		strbuf_printf(&b, "%s%s%s%s\n", li, en ? "Village" : "村", sep, ev->village_name);
 	strbuf_printf(&b, "%s%s%s%s%s%s\n", li, en ? "Station" : "电站", sep, ev->station_id,
-		  ev->device_id[0] ? (en ? ", device " : "，设备 ") : "", ev->device_id);
+		      ev->device_id[0] ? (en ? ", device " : "，设备 ") : "", ev->device_id);
 	clock_format((double)ev->time_unix, utc_offset_s, when, sizeof when);
 	strbuf_printf(&b, "%s%s%s%s\n", li,
-		  ev->cleared ? (en ? "Cleared at" : "恢复时间") : (en ? "Since" : "开始时间"), sep,
-		  when);
+		      ev->cleared ? (en ? "Cleared at" : "恢复时间") : (en ? "Since" : "开始时间"),
+		      sep, when);
 	strbuf_printf(&b, "%s%s%s%lld", li, en ? "Alert no." : "告警编号", sep, (long long)ev->id);
 	/* The free text comes last, after a blank line in markdown, so that it is not taken
 	 * for a continuation of the list above. */

@@ -36,14 +36,14 @@ static int check_passed, check_failed;
 #define CHECK_STR(got, want)                                                                       \
 	do {                                                                                       \
 		const char *g_ = (got), *w_ = (want);                                              \
-		CHECK_REPORT_(g_ && w_ && strcmp(g_, w_) == 0, "%s = \"%s\", want \"%s\"", #got,   \
+		CHECK_REPORT_(g_ &&w_ &&strcmp(g_, w_) == 0, "%s = \"%s\", want \"%s\"", #got,     \
 			      g_ ? g_ : "(null)", w_ ? w_ : "(null)");                             \
 	} while (0)
 /* Checks that haystack contains needle. */
 #define CHECK_CONTAINS(hay, needle)                                                                \
 	do {                                                                                       \
 		const char *h_ = (hay), *n_ = (needle);                                            \
-		CHECK_REPORT_(h_ && n_ && strstr(h_, n_), "%s does not contain \"%s\":\n%s", #hay, \
+		CHECK_REPORT_(h_ &&n_ &&strstr(h_, n_), "%s does not contain \"%s\":\n%s", #hay,   \
 			      n_ ? n_ : "(null)", h_ ? h_ : "(null)");                             \
 	} while (0)
 

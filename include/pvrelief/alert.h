@@ -55,11 +55,11 @@ enum alert_event_type { ALERT_EV_RAISED, ALERT_EV_CLEARED };
 struct alert_event {
 	enum alert_event_type type;
 	struct alert_key key;
-	uint64_t id;	     /* stable id of the alert, from raise to clear */
-	double at;	     /* when (unix s) */
-	double raised_at;    /* when it was raised (for clear events too) */
+	uint64_t id;	  /* stable id of the alert, from raise to clear */
+	double at;	  /* when (unix s) */
+	double raised_at; /* when it was raised (for clear events too) */
 	double value, threshold;
-	int suppressed;	     /* part of a burst: published only in the summary */
+	int suppressed; /* part of a burst: published only in the summary */
 	char detail[256];
 };
 

@@ -22,8 +22,9 @@ struct webhook;
 /* Returns an engine for cfg on clk, reading live state from poller and figures from analysis
  * (all borrowed), publishing through mqtt and webhook (either may be NULL); it opens its own
  * database connection and restores the active alerts. NULL with a logged reason on failure. */
-struct alert_engine *alert_engine_new(const struct config *cfg, struct clock *clk, struct poller *poller,
-			  struct eff_engine *analysis, struct mqtt *mqtt, struct webhook *webhook);
+struct alert_engine *alert_engine_new(const struct config *cfg, struct clock *clk,
+				      struct poller *poller, struct eff_engine *analysis,
+				      struct mqtt *mqtt, struct webhook *webhook);
 /* The poller's listener: records a device result (thread-safe, quick). ctx is the engine. */
 void alert_engine_on_result(void *ctx, const struct poller_result *res);
 /* Starts the evaluation thread (every fast_interval seconds of the clock). */

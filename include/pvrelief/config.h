@@ -17,8 +17,12 @@ enum config_clock_mode { CONFIG_CLOCK_REAL, CONFIG_CLOCK_SIMULATED };
 enum config_basis { CONFIG_BASIS_HORIZONTAL, CONFIG_BASIS_POA };
 enum config_transposition { CONFIG_TRANSPOSITION_ISOTROPIC, CONFIG_TRANSPOSITION_HAY_DAVIES };
 enum config_pay_mode { CONFIG_PAY_PRO_RATA, CONFIG_PAY_GRADE };
-enum config_webhook_kind { CONFIG_WEBHOOK_WECOM, CONFIG_WEBHOOK_DINGTALK, CONFIG_WEBHOOK_FEISHU,
-			   CONFIG_WEBHOOK_JSON };
+enum config_webhook_kind {
+	CONFIG_WEBHOOK_WECOM,
+	CONFIG_WEBHOOK_DINGTALK,
+	CONFIG_WEBHOOK_FEISHU,
+	CONFIG_WEBHOOK_JSON
+};
 
 struct config_town {
 	char *id, *name;
@@ -31,10 +35,10 @@ struct config_village {
 
 /* Settings the simulator uses for a device; the daemon ignores them. */
 struct config_sim {
-	double health;	  /* 1.0 healthy, 0.5 badly soiled; range 0..1.2 */
-	int offline;	  /* starts not answering */
-	int delay_ms;	  /* reply delay, models a 4G link */
-	int float_model;  /* SunSpec float model 113 instead of 103 */
+	double health;	 /* 1.0 healthy, 0.5 badly soiled; range 0..1.2 */
+	int offline;	 /* starts not answering */
+	int delay_ms;	 /* reply delay, models a 4G link */
+	int float_model; /* SunSpec float model 113 instead of 103 */
 };
 
 struct config_device {
@@ -47,8 +51,8 @@ struct config_device {
 	int baud, data_bits, stop_bits;
 	char parity; /* 'N', 'E' or 'O' */
 	int unit_id;
-	char *protocol;	    /* "sunspec" or a map name under maps_dir */
-	struct regmap *map; /* resolved map, NULL for SunSpec; owned by the config */
+	char *protocol;	      /* "sunspec" or a map name under maps_dir */
+	struct regmap *map;   /* resolved map, NULL for SunSpec; owned by the config */
 	double rated_power_w; /* 0: read from the device's nameplate */
 	double dc_kwp;	      /* inverters: the DC capacity behind it, its share of P_stc */
 	struct config_sim sim;
@@ -56,7 +60,7 @@ struct config_device {
 };
 
 struct config_share {
-	size_t village;	 /* index into config.villages */
+	size_t village; /* index into config.villages */
 	uint32_t parts; /* this village's parts of the station's revenue */
 };
 
@@ -69,8 +73,8 @@ struct config_station {
 	double azimuth_deg; /* clockwise from north, 180 = due south */
 	double k_coeff;	    /* comprehensive efficiency coefficient K of GB 50797 */
 	double albedo;
-	int64_t tariff_mfen_per_kwh;	  /* whole tariff, thousandths of a fen per kWh */
-	int64_t coal_tariff_mfen_per_kwh; /* part the grid pays with each settlement */
+	int64_t tariff_mfen_per_kwh;	       /* whole tariff, thousandths of a fen per kWh */
+	int64_t coal_tariff_mfen_per_kwh;      /* part the grid pays with each settlement */
 	double monthly_irradiation_kwh_m2[12]; /* typical-year horizontal irradiation; 0 = unset */
 	struct config_share *shares;
 	size_t n_shares;
@@ -89,7 +93,7 @@ struct config_webhook {
 };
 
 struct config {
-	char *path;	 /* the file loaded */
+	char *path; /* the file loaded */
 	char *maps_dir;
 	char *county_id, *county_name;
 	int utc_offset_s; /* the county's local time offset, for days and months */

@@ -5,8 +5,8 @@
 
 struct daemon_options {
 	const char *config_path;
-	int check_only;	     /* -n: validate the configuration and exit */
-	int live;	     /* print a per-station line to stdout while running */
+	int check_only; /* -n: validate the configuration and exit */
+	int live;	/* print a per-station line to stdout while running */
 	double live_interval_s;
 	const char *clock_start; /* overrides clock.start (implies a simulated clock) */
 	double clock_rate;	 /* overrides clock.rate when > 0 */

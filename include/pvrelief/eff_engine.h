@@ -22,8 +22,8 @@ struct eff_engine_station {
 	size_t station; /* index into the configuration */
 	int valid;	/* computed at least once */
 	double computed_at;
-	struct efficiency_window hour; /* the last hour */
-	struct efficiency_window day;  /* local midnight until now */
+	struct efficiency_window hour;	  /* the last hour */
+	struct efficiency_window day;	  /* local midnight until now */
 	double online_rate, anomaly_rate; /* today, NAN when unknown */
 	char reason[160];		  /* why the irradiance source was chosen */
 };
@@ -36,7 +36,7 @@ struct eff_engine_county {
 
 /* Called after every pass with every station (n) and the county; from the engine's thread. */
 typedef void (*eff_engine_listener)(void *ctx, const struct eff_engine_station *st, size_t n,
-				  const struct eff_engine_county *county, double now);
+				    const struct eff_engine_county *county, double now);
 
 /* Returns an engine for cfg on clk (both borrowed), with weather (may be NULL) as a source;
  * it opens its own database connection. NULL with a logged reason on failure. */
@@ -59,10 +59,10 @@ int eff_engine_days(struct eff_engine *a, const char *day, double now, const uns
 /* Computes and stores one station's local day (YYYY-MM-DD) whole, or until now when it is
  * today; fills *out when not NULL. Returns 0 or negative. */
 int eff_engine_day(struct eff_engine *a, size_t station, const char *day, double now,
-		 struct store_eff_day *out);
+		   struct store_eff_day *out);
 /* Copies the latest figures: stations into out (cap) and the county into *county (may be
  * NULL); returns the number of stations copied. */
 size_t eff_engine_snapshot(struct eff_engine *a, struct eff_engine_station *out, size_t cap,
-			 struct eff_engine_county *county);
+			   struct eff_engine_county *county);
 
 #endif

@@ -42,9 +42,10 @@ enum efficiency_have {
 struct efficiency_sample {
 	double t_start_s, t_end_s; /* unix s */
 	double energy_wh;	   /* energy produced in the interval (lifetime counter increase) */
-	double gap_energy_wh; /* of it, energy produced before the interval, over a gap in the
-			       * readings (an outage); > 0 makes the sample count in the energy and
-			       * yields but not in eta, PR or coverage, since its own share is unknown */
+	double gap_energy_wh;	   /* of it, energy produced before the interval, over a gap in the
+				    * readings (an outage); > 0 makes the sample count in the energy and
+				    * yields but not in eta, PR or coverage, since its own share is
+				    * unknown */
 	double ghi_w_m2;	   /* mean global horizontal irradiance over the interval */
 	double poa_w_m2;	   /* mean plane-of-array irradiance */
 	double module_temp_c;	   /* mean back-of-module temperature */

@@ -39,8 +39,8 @@ struct energy_state {
 
 /* Limits a device's readings are judged against. */
 struct energy_limits {
-	double rated_w;	     /* AC rating (or the station's DC capacity when unknown) */
-	double capacity_wp;  /* the station's installed DC capacity, for daily energy */
+	double rated_w;	      /* AC rating (or the station's DC capacity when unknown) */
+	double capacity_wp;   /* the station's installed DC capacity, for daily energy */
 	double resolution_wh; /* counter resolution (e.g. 1000 for a counter in kWh) */
 };
 

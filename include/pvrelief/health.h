@@ -29,8 +29,8 @@ struct health_inverter {
 	const char *id; /* borrowed */
 	double dc_kwp;
 	int days;
-	double energy_wh, e_act_wh, eth_wh, yf_h, peer_yf_h; /* sums */
-	int grade;					     /* worst of the days with an eta */
+	double energy_wh, e_act_wh, eth_wh, yf_h, peer_yf_h;  /* sums */
+	int grade;					      /* worst of the days with an eta */
 	double energy_kwh, eta, equivalent_hours, peer_ratio; /* results; NAN none */
 };
 
@@ -60,7 +60,7 @@ struct health_station {
 	/* Results (health_station_finish). */
 	double energy_kwh, e_act_kwh, e_th_kwh, eta, pr, pr_stc, equivalent_hours;
 	double online_rate, anomaly_rate;
-	double peer_ratio; /* its yield / its peers' median over the days compared; NAN none */
+	double peer_ratio;  /* its yield / its peers' median over the days compared; NAN none */
 	const char *source; /* the source most days used ("" none); points into sources */
 	enum health_mark mark;
 	struct health_inverter *inverters; /* the caller's, n_inverters (may be 0) */

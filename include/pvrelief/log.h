@@ -14,7 +14,8 @@ int log_level_parse(const char *name);
 /* Writes a message at a level; the format is checked like printf. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes a message at a level from a va_list. */
-void log_vmsg(enum log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Writes an error and exits with status 1: for start-up errors only. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -26,10 +26,10 @@ enum poller_state {
 
 /* One device's poll result, as given to the listener. */
 struct poller_result {
-	size_t station, device; /* indexes into the configuration */
-	double ts;		/* clock time of the reading (unix s) */
-	int ok;			/* the device answered */
-	int error;		/* enum mblink_error or a decode error when !ok */
+	size_t station, device;	       /* indexes into the configuration */
+	double ts;		       /* clock time of the reading (unix s) */
+	int ok;			       /* the device answered */
+	int error;		       /* enum mblink_error or a decode error when !ok */
 	const struct reading *reading; /* when ok */
 	unsigned quality;	       /* enum energy_quality bits */
 	double delta_wh;	       /* energy counted since the previous reading */

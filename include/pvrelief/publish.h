@@ -24,7 +24,7 @@ struct publish_alert {
 	uint64_t id;
 	int cleared;
 	const char *kind, *kind_zh, *severity;
-	int station; /* index, -1 for the county */
+	int station;	    /* index, -1 for the county */
 	const char *device; /* NULL or "" for the station */
 	const char *title, *detail;
 	const struct publish_figure *figures;
@@ -43,8 +43,8 @@ struct publish_active {
  * today's generation parameter with its basis, source and grade, and the active alerts. */
 char *publish_station_state(const struct config *cfg, size_t station,
 			    const struct poller_station_live *live,
-			    const struct eff_engine_station *eff, const struct publish_active *active,
-			    size_t n_active, double now);
+			    const struct eff_engine_station *eff,
+			    const struct publish_active *active, size_t n_active, double now);
 /* Returns the county's state JSON (caller frees): power, energy, today's and the month's
  * energy-weighted generation parameter, stations meeting the target, the target at risk. */
 char *publish_county_state(const struct config *cfg, const struct poller_station_live *live,

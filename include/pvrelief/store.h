@@ -41,7 +41,6 @@ int store_meta_get(struct store *st, const char *key, char *buf, size_t len);
 /* Runs PRAGMA integrity_check; returns 0 when the database is intact. */
 int store_integrity_check(struct store *st, char *why, size_t len);
 
-
 /* ---- Readings (store_readings.c) ---- */
 
 struct reading;
@@ -67,8 +66,8 @@ enum store_field {
  * poller queues readings in this form until they are written, so the queue holds no more
  * than the table will. */
 struct store_values {
-	double value[SF_COUNT];	 /* units as the field names say */
-	uint16_t present;	 /* bit (1u << SF_x) set when field x holds a value */
+	double value[SF_COUNT];	  /* units as the field names say */
+	uint16_t present;	  /* bit (1u << SF_x) set when field x holds a value */
 	uint8_t has_state, state; /* state: enum inv_state, when has_state */
 	uint32_t vendor_state, events, events2, fault_code;
 };
@@ -83,10 +82,10 @@ struct store_reading {
 	double ts;	  /* unix s */
 	int utc_offset_s; /* for the local day of the daily rollups */
 	const struct store_values *v;
-	unsigned quality; /* enum energy_quality bits */
-	int rejected;	  /* counts toward the data anomaly rate */
-	double delta_wh;  /* energy since the previous trusted counter value */
-	double ghi_wh_m2, poa_wh_m2; /* irradiation since the previous sensor reading */
+	unsigned quality;		   /* enum energy_quality bits */
+	int rejected;			   /* counts toward the data anomaly rate */
+	double delta_wh;		   /* energy since the previous trusted counter value */
+	double ghi_wh_m2, poa_wh_m2;	   /* irradiation since the previous sensor reading */
 	const struct energy_state *energy; /* the device's state after this reading */
 };
 

@@ -15,14 +15,14 @@ struct store;
 
 /* One 5-minute slot of a station. */
 struct store_slot {
-	int64_t slot;	    /* unix s of its start */
-	double energy_wh;   /* energy counted by the inverters */
-	double gap_wh;	    /* of it, energy counted by an inverter's first reading after a gap
-			     * (an outage, a restart): produced earlier, not in this slot */
-	int energy_n;	    /* valid inverter readings in it */
-	double ghi_wh_m2;   /* sensor irradiation in it */
+	int64_t slot;	  /* unix s of its start */
+	double energy_wh; /* energy counted by the inverters */
+	double gap_wh;	  /* of it, energy counted by an inverter's first reading after a gap
+			   * (an outage, a restart): produced earlier, not in this slot */
+	int energy_n;	  /* valid inverter readings in it */
+	double ghi_wh_m2; /* sensor irradiation in it */
 	double poa_wh_m2;
-	int sensor_n;	    /* valid sensor readings in it */
+	int sensor_n;				    /* valid sensor readings in it */
 	double module_temp_c, air_temp_c, wind_m_s; /* sensor means; NAN when none */
 };
 
@@ -80,8 +80,7 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 		      struct store_eff_day *out);
 /* Fills out (cap) with every station's stored figures for a day that matter to its peers;
  * returns the count or negative. */
-int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out,
-			size_t cap);
+int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out, size_t cap);
 /* Fills days (cap entries of 11 bytes) with the station's days since first_day (inclusive)
  * whose rollups changed after their figures were computed, or were never computed; returns
  * the count or negative. */
@@ -95,12 +94,12 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
  * valid reading of the device, counting only those whose flag in lit is set (the daylight
  * ones; NULL: all);
  * negative on error. */
-long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
-				 size_t n_quarters, const unsigned char *lit);
+long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
+				 const unsigned char *lit);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */
-int store_eff_month_get(struct store *st, const char *station, const char *month,
-			double *energy_wh, double *eth_wh, double *eta, int *grade);
+int store_eff_month_get(struct store *st, const char *station, const char *month, double *energy_wh,
+			double *eth_wh, double *eta, int *grade);
 
 #endif

@@ -15,9 +15,12 @@ static void run(const char *what, struct alert_tracker *t, struct alert_key key,
 		const struct step *steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct alert_obs o = {.key = key, .verdict = steps[i].verdict,
-				      .thresholded = thresholded, .alert_below = 1,
-				      .value = steps[i].value, .threshold = 0.6};
+		struct alert_obs o = {.key = key,
+				      .verdict = steps[i].verdict,
+				      .thresholded = thresholded,
+				      .alert_below = 1,
+				      .value = steps[i].value,
+				      .threshold = 0.6};
 		struct alert_event ev;
 		int got = alert_observe(t, &o, steps[i].t, &ev, 1);
 		int kind = got ? (ev.type == ALERT_EV_RAISED ? 1 : 2) : 0;
@@ -29,19 +32,19 @@ static void run(const char *what, struct alert_tracker *t, struct alert_key key,
 
 int main(void)
 {
-	struct alert_settings s = {.raise_delay_s = 300, .clear_delay_s = 120, .hysteresis = 0.05,
-				   .burst_cap = 3};
+	struct alert_settings s = {
+	    .raise_delay_s = 300, .clear_delay_s = 120, .hysteresis = 0.05, .burst_cap = 3};
 	struct alert_tracker *t = alert_tracker_new(&s, 41);
 
 	/* Offline: must hold 300 s and still hold at the recheck; one raise, then clear after
 	 * 120 s of being clear. */
 	struct alert_key off = {ALERT_OFFLINE, 2, 1};
 	static const struct step offline[] = {
-	    {0, ALERT_HOLDS, 0, 0},	{100, ALERT_HOLDS, 0, 0},  {200, ALERT_CLEAR, 0, 0},
-	    {250, ALERT_HOLDS, 0, 0},	{500, ALERT_HOLDS, 0, 0},  {560, ALERT_HOLDS, 0, 1},
-	    {600, ALERT_HOLDS, 0, 0},	{900, ALERT_HOLDS, 0, 0},  {950, ALERT_UNKNOWN, 0, 0},
-	    {1000, ALERT_CLEAR, 0, 0},	{1050, ALERT_HOLDS, 0, 0}, {1100, ALERT_CLEAR, 0, 0},
-	    {1200, ALERT_CLEAR, 0, 0},	{1230, ALERT_CLEAR, 0, 2}, {1300, ALERT_CLEAR, 0, 0},
+	    {0, ALERT_HOLDS, 0, 0},    {100, ALERT_HOLDS, 0, 0},  {200, ALERT_CLEAR, 0, 0},
+	    {250, ALERT_HOLDS, 0, 0},  {500, ALERT_HOLDS, 0, 0},  {560, ALERT_HOLDS, 0, 1},
+	    {600, ALERT_HOLDS, 0, 0},  {900, ALERT_HOLDS, 0, 0},  {950, ALERT_UNKNOWN, 0, 0},
+	    {1000, ALERT_CLEAR, 0, 0}, {1050, ALERT_HOLDS, 0, 0}, {1100, ALERT_CLEAR, 0, 0},
+	    {1200, ALERT_CLEAR, 0, 0}, {1230, ALERT_CLEAR, 0, 2}, {1300, ALERT_CLEAR, 0, 0},
 	};
 	run("offline", t, off, 0, offline, sizeof offline / sizeof offline[0]);
 	CHECK_INT(alert_active_count(t), 0);
@@ -49,9 +52,9 @@ int main(void)
 	/* Low efficiency with hysteresis: 0.61 does not clear (needs >= 0.63). */
 	struct alert_key low = {ALERT_LOW_EFFICIENCY, 5, -1};
 	static const struct step eff[] = {
-	    {0, 1, 0.50, 0},	 {300, 1, 0.55, 1},	{400, -1, 0.90, 0},  {500, 1, 0.61, 0},
-	    {700, 1, 0.62, 0},	 {800, 1, 0.64, 0},	{900, 1, 0.59, 0},   {1000, 1, 0.65, 0},
-	    {1120, 1, 0.66, 2},
+	    {0, 1, 0.50, 0},   {300, 1, 0.55, 1},  {400, -1, 0.90, 0},
+	    {500, 1, 0.61, 0}, {700, 1, 0.62, 0},  {800, 1, 0.64, 0},
+	    {900, 1, 0.59, 0}, {1000, 1, 0.65, 0}, {1120, 1, 0.66, 2},
 	};
 	run("low efficiency", t, low, 1, eff, sizeof eff / sizeof eff[0]);
 

@@ -42,7 +42,8 @@ int main(void)
 	cfg.clock.mode = CONFIG_CLOCK_REAL;
 	cfg.clock.rate = 1.0;
 	char err[200];
-	struct clock *c = clockopt_build(&cfg, "2026-06-21 05:00:00+08:00", 10.0, wall, err, sizeof err);
+	struct clock *c =
+	    clockopt_build(&cfg, "2026-06-21 05:00:00+08:00", 10.0, wall, err, sizeof err);
 	CHECK(c != NULL);
 	if (c) {
 		CHECK_NEAR(clock_rate(c), 10.0, 0);

@@ -14,10 +14,10 @@
 static char dir[] = "/tmp/pvrelief-test-config-XXXXXX";
 
 static const char base[] =
-    "county = { id = \"c1\"; name = \"Test\"; };\n"			/* 1 */
-    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; }, { id = \"v2\"; } ); } );\n" /* 2 */
-    "stations = (\n"							/* 3 */
-    "  { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 100.0;\n" /* 4 */
+    "county = { id = \"c1\"; name = \"Test\"; };\n"					     /* 1 */
+    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; }, { id = \"v2\"; } ); } );\n"     /* 2 */
+    "stations = (\n"									     /* 3 */
+    "  { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 100.0;\n"    /* 4 */
     "    devices = ( { id = \"inv1\"; host = \"127.0.0.1\"; port = 1502; unit = 1; } ); }\n" /* 5 */
     ");\n";
 
@@ -108,8 +108,9 @@ struct bad_case {
 /* Each inverter's DC capacity: given, or its share of what the others were not given. */
 static void test_dc_capacity(void)
 {
-	static const char *const head = "county = { id = \"c1\"; };\n"
-					 "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n";
+	static const char *const head =
+	    "county = { id = \"c1\"; };\n"
+	    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n";
 	static const struct {
 		const char *devices;
 		double want[3]; /* kWp of devices a, b, c (the sensor, if any, is 0) */
@@ -139,7 +140,8 @@ static void test_dc_capacity(void)
 		CHECK_STR(e, "");
 		if (cfg)
 			for (size_t d = 0; d < cfg->stations[0].n_devices; d++)
-				CHECK_NEAR(cfg->stations[0].devices[d].dc_kwp, cases[i].want[d], 1e-9);
+				CHECK_NEAR(cfg->stations[0].devices[d].dc_kwp, cases[i].want[d],
+					   1e-9);
 		config_free(cfg);
 		free(e);
 	}
@@ -181,8 +183,10 @@ static void test_bad_files(void)
 	     "    devices = ( { id = \"a\"; host = \"h\"; port = 502; unit = 1; },\n"
 	     "                { id = \"a\"; host = \"h\"; port = 502; unit = 1; } ); }\n"
 	     ");\n",
-	     {"%s:2: village id \"v1\" is used twice", "%s:6: station \"s1\": device id \"a\" is used twice",
-	      "%s:6: station \"s1\" device \"a\" has the same endpoint and unit 1 as station \"s1\" "
+	     {"%s:2: village id \"v1\" is used twice",
+	      "%s:6: station \"s1\": device id \"a\" is used twice",
+	      "%s:6: station \"s1\" device \"a\" has the same endpoint and unit 1 as station "
+	      "\"s1\" "
 	      "device \"a\""}},
 	    {"one port with two transports",
 	     "county = { id = \"c1\"; };\n"
@@ -205,23 +209,29 @@ static void test_bad_files(void)
 	    {"unknown map and bad enum",
 	     "county = { id = \"c1\"; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
-	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
-	     "  devices = ( { id = \"a\"; host = \"h\"; protocol = \"acme\"; role = \"meter\"; } ); } );\n",
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp "
+	     "= 90.0;\n"
+	     "  devices = ( { id = \"a\"; host = \"h\"; protocol = \"acme\"; role = \"meter\"; } "
+	     "); } );\n",
 	     {"%s:4: station \"s1\" device \"a\": \"role\" must be one of inverter, sensor",
 	      "%s:4: protocol \"acme\" is neither \"sunspec\" nor a map file"}},
 	    {"policy below the posts minimum",
 	     "county = { id = \"c1\"; };\n"
-	     "revenue = { policy = { posts = 70.0; public_works = 20.0; rewards = 5.0; om_reserve = 5.0; }; };\n"
+	     "revenue = { policy = { posts = 70.0; public_works = 20.0; rewards = 5.0; om_reserve "
+	     "= 5.0; }; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
-	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp "
+	     "= 90.0;\n"
 	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
 	     {"%s:2: revenue.policy: posts and labour get 70.00%, below the minimum 80.00%"}},
 	    {"shares not adding up, interval order, a float where an integer belongs",
 	     "county = { id = \"c1\"; };\n"
-	     "revenue = { policy = { posts = 85.0; public_works = 10.0; rewards = 5.0; om_reserve = 5.0; }; };\n"
+	     "revenue = { policy = { posts = 85.0; public_works = 10.0; rewards = 5.0; om_reserve "
+	     "= 5.0; }; };\n"
 	     "polling = { fast_interval = 120; energy_interval = 60; retries = 1.5; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
-	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp "
+	     "= 90.0;\n"
 	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
 	     {"%s:2: revenue.policy: the shares add up to 105.00%, not 100%",
 	      "%s:3: polling: energy_interval (60 s) is shorter than fast_interval (120 s)",
@@ -230,7 +240,8 @@ static void test_bad_files(void)
 	     "county = { id = \"c 1\"; };\n"
 	     "clock = { mode = \"simulated\"; start = \"yesterday\"; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
-	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp = 90.0;\n"
+	     "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; capacity_kwp "
+	     "= 90.0;\n"
 	     "  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n",
 	     {"%s:1: county: id \"c 1\" may hold only ASCII letters",
 	      "%s:2: clock: start \"yesterday\" is not a time like"}},
@@ -246,8 +257,8 @@ static void test_bad_files(void)
 			char want[1024];
 			const char *pat = cases[i].want[w], *mark = strstr(pat, "%s");
 			if (mark)
-				snprintf(want, sizeof want, "%.*s%s%s", (int)(mark - pat), pat, path,
-					 mark + 2);
+				snprintf(want, sizeof want, "%.*s%s%s", (int)(mark - pat), pat,
+					 path, mark + 2);
 			else
 				snprintf(want, sizeof want, "%s", pat);
 			if (!strstr(e, want))
@@ -264,8 +275,8 @@ static void test_secret_permissions(void)
 	char *secret = write_conf("pw", "hunter2\n");
 	chmod(secret, 0644);
 	char text[2048];
-	snprintf(text, sizeof text,
-		 "%smqtt = { host = \"127.0.0.1\"; password_file = \"%s\"; };\n", base, secret);
+	snprintf(text, sizeof text, "%smqtt = { host = \"127.0.0.1\"; password_file = \"%s\"; };\n",
+		 base, secret);
 	struct config *cfg;
 	char *e = load_errors(text, &cfg);
 	CHECK(cfg == NULL);

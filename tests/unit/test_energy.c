@@ -42,9 +42,13 @@ static void test_sequences(void)
 {
 	static const struct seq cases[] = {
 	    {"steady production",
-	     {{1000, 5e6, 30000, 0, 0}, {1060, 5e6 + 500, 30000.5, 0, 500}, {1120, 5e6 + 1000, 30001, 0, 500}}},
+	     {{1000, 5e6, 30000, 0, 0},
+	      {1060, 5e6 + 500, 30000.5, 0, 500},
+	      {1120, 5e6 + 1000, 30001, 0, 500}}},
 	    {"a zero counter at start-up is not a value",
-	     {{1000, 0, 0, ENERGY_Q_STARTUP_ZERO, 0}, {1060, 5e6, 100, 0, 0}, {1120, 5e6 + 300, 100, 0, 300}}},
+	     {{1000, 0, 0, ENERGY_Q_STARTUP_ZERO, 0},
+	      {1060, 5e6, 100, 0, 0},
+	      {1120, 5e6 + 300, 100, 0, 300}}},
 	    {"counter reset: adopted after three readings, energy since the reset counted",
 	     {{1000, 5e6, 1000, 0, 0},
 	      {1060, 5e6 + 400, 1001, 0, 400},
@@ -74,8 +78,10 @@ static void test_sequences(void)
 	    {"power beyond 1.2 x rating is out of range",
 	     {{1000, 5e6, 70000, ENERGY_Q_OUT_OF_RANGE, 0}}},
 	    {"the same non-zero power for over two hours of daylight is frozen",
-	     {{1000, -1, 12345, 0, 0}, {1000 + 7000, -1, 12345, 0, 0},
-	      {1000 + 7300, -1, 12345, ENERGY_Q_FROZEN, 0}, {1000 + 7360, -1, 12346, 0, 0}}},
+	     {{1000, -1, 12345, 0, 0},
+	      {1000 + 7000, -1, 12345, 0, 0},
+	      {1000 + 7300, -1, 12345, ENERGY_Q_FROZEN, 0},
+	      {1000 + 7360, -1, 12346, 0, 0}}},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct energy_state s;

@@ -198,20 +198,35 @@ static void test_inverters(void)
 	 * 0.7778, worst grade 2, hours = 450 / 60 = 7.5. Peers: day 1 Y_f 4.0 at ratio 0.8
 	 * (median 5.0), day 2 Y_f 3.0 at ratio 0.75 (median 4.0): 7 / 9 = 0.7778. */
 	struct health_inverter inv = {.id = "inv1", .dc_kwp = 60};
-	struct store_inv_day d1 = {.dc_kwp = 60, .energy_wh = 240000, .e_act_wh = 240000,
-				   .eth_wh = 300000, .eta = 0.8, .yf_h = 4.0, .peer_ratio = 0.8,
+	struct store_inv_day d1 = {.dc_kwp = 60,
+				   .energy_wh = 240000,
+				   .e_act_wh = 240000,
+				   .eth_wh = 300000,
+				   .eta = 0.8,
+				   .yf_h = 4.0,
+				   .peer_ratio = 0.8,
 				   .grade = 1};
-	struct store_inv_day d2 = {.dc_kwp = 60, .energy_wh = 180000, .e_act_wh = 180000,
-				   .eth_wh = 240000, .eta = 0.75, .yf_h = 3.0, .peer_ratio = 0.75,
+	struct store_inv_day d2 = {.dc_kwp = 60,
+				   .energy_wh = 180000,
+				   .e_act_wh = 180000,
+				   .eth_wh = 240000,
+				   .eta = 0.75,
+				   .yf_h = 3.0,
+				   .peer_ratio = 0.75,
 				   .grade = 2};
-	struct store_inv_day d3 = {.dc_kwp = 60, .energy_wh = 30000, .e_act_wh = NAN,
-				   .eth_wh = NAN, .eta = NAN, .yf_h = 0.5, .peer_ratio = NAN,
+	struct store_inv_day d3 = {.dc_kwp = 60,
+				   .energy_wh = 30000,
+				   .e_act_wh = NAN,
+				   .eth_wh = NAN,
+				   .eta = NAN,
+				   .yf_h = 0.5,
+				   .peer_ratio = NAN,
 				   .grade = 4};
 	health_inverter_add_day(&inv, &d1);
 	health_inverter_add_day(&inv, &d2);
 	health_inverter_add_day(&inv, &d3);
-	struct health_station s = {.id = "s", .capacity_kwp = 60, .inverters = &inv,
-				   .n_inverters = 1};
+	struct health_station s = {
+	    .id = "s", .capacity_kwp = 60, .inverters = &inv, .n_inverters = 1};
 	health_station_reset(&s);
 	health_station_finish(&s, 0.6);
 	CHECK_INT(inv.days, 3);

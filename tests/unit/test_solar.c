@@ -501,7 +501,7 @@ static void test_elevation_approx(void)
 	double worst = 0;
 	for (int i = 0; i < 2000; i++) {
 		seed = seed * 1103515245u + 12345u;
-		double t = 1767225600.0 + (seed % 31536000u);	      /* during 2026 */
+		double t = 1767225600.0 + (seed % 31536000u); /* during 2026 */
 		seed = seed * 1103515245u + 12345u;
 		double lat = -60.0 + (seed % 12000u) / 100.0;
 		seed = seed * 1103515245u + 12345u;

@@ -28,7 +28,7 @@ struct batch_case {
 	int batch;	 /* readings per batch in the batched database */
 	int reject_1_in; /* every so many readings is rejected (0: none) */
 	int no_power_1_in;
-	int env;	 /* readings carry module and air temperature and wind */
+	int env; /* readings carry module and air temperature and wind */
 	int no_energy_1_in;
 	int duplicate_1_in; /* a reading repeats the previous one's device and time */
 	int prefill;	    /* readings stored one at a time in both files before the case's own */
@@ -87,21 +87,30 @@ static void make(const struct batch_case *c, int i, const int64_t *ids, struct g
 	}
 	g->dev = dev;
 	store_values_of(&g->v, &g->r);
-	g->e = (struct energy_state){.have = 1, .total_wh = 1e6 + i, .total_ts = ts, .ts = ts,
-				     .power_w = g->r.value[RF_POWER_W], .cand_count = i % 3};
+	g->e = (struct energy_state){.have = 1,
+				     .total_wh = 1e6 + i,
+				     .total_ts = ts,
+				     .ts = ts,
+				     .power_w = g->r.value[RF_POWER_W],
+				     .cand_count = i % 3};
 	int rejected = c->reject_1_in && i % c->reject_1_in == 1;
-	g->row = (struct store_reading){.device_id = ids[dev], .station = "s1", .ts = ts,
-					.utc_offset_s = 8 * 3600, .v = &g->v,
-					.quality = rejected ? 4u : 0u, .rejected = rejected,
-					.delta_wh = rejected ? 0 : 10 * rnd(),
-					.ghi_wh_m2 = rnd(), .poa_wh_m2 = 1.1 * rnd(),
-					.energy = c->no_energy_1_in && i % c->no_energy_1_in ? NULL
-											      : &g->e};
+	g->row = (struct store_reading){
+	    .device_id = ids[dev],
+	    .station = "s1",
+	    .ts = ts,
+	    .utc_offset_s = 8 * 3600,
+	    .v = &g->v,
+	    .quality = rejected ? 4u : 0u,
+	    .rejected = rejected,
+	    .delta_wh = rejected ? 0 : 10 * rnd(),
+	    .ghi_wh_m2 = rnd(),
+	    .poa_wh_m2 = 1.1 * rnd(),
+	    .energy = c->no_energy_1_in && i % c->no_energy_1_in ? NULL : &g->e};
 }
 
 /* Stores the case's readings (those from..to) in batches of per_batch; 0 or -1. */
-static int put(struct store *st, const struct batch_case *c, const int64_t *ids, int from,
-	       int to, int per_batch, unsigned long long seed)
+static int put(struct store *st, const struct batch_case *c, const int64_t *ids, int from, int to,
+	       int per_batch, unsigned long long seed)
 {
 	struct gen *g = calloc((size_t)c->readings + (size_t)c->prefill, sizeof *g);
 	struct store_batch *b = store_batch_new(st);
@@ -135,7 +144,8 @@ static void compare(const char *name, sqlite3 *a, sqlite3 *b, const char *sql, c
 	int rows = 0, differ = 0;
 	for (;;) {
 		int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
-		CHECK_REPORT_(ra == rb, "%s: %s: one file has more rows (after %d)", name, sql, rows);
+		CHECK_REPORT_(ra == rb, "%s: %s: one file has more rows (after %d)", name, sql,
+			      rows);
 		if (ra != SQLITE_ROW || rb != SQLITE_ROW)
 			break;
 		rows++;
@@ -144,18 +154,20 @@ static void compare(const char *name, sqlite3 *a, sqlite3 *b, const char *sql, c
 			int ta = sqlite3_column_type(sa, k), tb = sqlite3_column_type(sb, k);
 			int same = ta == tb;
 			if (same && ta == SQLITE_FLOAT) {
-				double x = sqlite3_column_double(sa, k), y = sqlite3_column_double(sb, k);
+				double x = sqlite3_column_double(sa, k),
+				       y = sqlite3_column_double(sb, k);
 				char key[40];
 				snprintf(key, sizeof key, " %s ", col);
 				int sum = strstr(sums, key) != NULL;
-				same = loose && sum ? fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y)) : x == y;
+				same = loose && sum ? fabs(x - y) <= 1e-12 * fmax(fabs(x), fabs(y))
+						    : x == y;
 			} else if (same && ta != SQLITE_NULL) {
 				same = strcmp((const char *)sqlite3_column_text(sa, k),
 					      (const char *)sqlite3_column_text(sb, k)) == 0;
 			}
 			if (!same && differ++ < 5)
-				CHECK_REPORT_(0, "%s: %s row %d column %s: %s vs %s", name, sql, rows,
-					      col, sqlite3_column_text(sa, k),
+				CHECK_REPORT_(0, "%s: %s row %d column %s: %s vs %s", name, sql,
+					      rows, col, sqlite3_column_text(sa, k),
 					      sqlite3_column_text(sb, k));
 		}
 	}
@@ -200,8 +212,7 @@ static void run_case(const struct batch_case *c, const char *dir, int n)
 	sqlite3_open_v2(path[1], &b, SQLITE_OPEN_READONLY, NULL);
 	int loose = c->prefill > 0 || c->batch < c->readings;
 	compare(c->name, a, b, "SELECT * FROM reading ORDER BY device_id, ts", "", 0);
-	compare(c->name, a, b,
-		"SELECT * FROM rollup_5min ORDER BY device_id, slot",
+	compare(c->name, a, b, "SELECT * FROM rollup_5min ORDER BY device_id, slot",
 		" energy_wh power_sum_w ghi_wh_m2 poa_wh_m2 tmod_sum_c tair_sum_c wind_sum_m_s ",
 		loose);
 	compare(c->name, a, b,
@@ -280,8 +291,8 @@ static void fields_to_columns(const char *dir)
 	sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
 	for (int k = 0; k < 2; k++) {
 		sqlite3_stmt *s = NULL;
-		CHECK_INT(sqlite3_prepare_v2(db, "SELECT * FROM reading WHERE device_id = ?1", -1, &s,
-					     NULL),
+		CHECK_INT(sqlite3_prepare_v2(db, "SELECT * FROM reading WHERE device_id = ?1", -1,
+					     &s, NULL),
 			  SQLITE_OK);
 		sqlite3_bind_int64(s, 1, k == 0 ? full : bare);
 		CHECK_INT(sqlite3_step(s), SQLITE_ROW);

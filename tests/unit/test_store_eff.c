@@ -22,9 +22,14 @@ static void put(int64_t dev, double ts, double delta_wh, double poa_wh_m2)
 	reading_set(&r, RF_POWER_W, 1000.0);
 	struct store_values v;
 	store_values_of(&v, &r);
-	struct store_reading row = {.device_id = dev, .station = "s1", .ts = ts,
-				    .utc_offset_s = 8 * 3600, .v = &v, .delta_wh = delta_wh,
-				    .poa_wh_m2 = poa_wh_m2, .ghi_wh_m2 = poa_wh_m2};
+	struct store_reading row = {.device_id = dev,
+				    .station = "s1",
+				    .ts = ts,
+				    .utc_offset_s = 8 * 3600,
+				    .v = &v,
+				    .delta_wh = delta_wh,
+				    .poa_wh_m2 = poa_wh_m2,
+				    .ghi_wh_m2 = poa_wh_m2};
 	CHECK_INT(store_batch_add(batch, &row), 0);
 }
 

@@ -48,10 +48,15 @@ int main(void)
 			struct store_values v;
 			store_values_of(&v, &r);
 			es.total_wh += 100;
-			struct store_reading row = {.device_id = i % 2 ? b : a, .station = "s1",
+			struct store_reading row = {.device_id = i % 2 ? b : a,
+						    .station = "s1",
 						    .ts = t0 + day * 86400.0 + i * 60.0,
-						    .utc_offset_s = 8 * 3600, .v = &v, .quality = 0,
-						    .rejected = i == 9, .delta_wh = 100, .energy = &es};
+						    .utc_offset_s = 8 * 3600,
+						    .v = &v,
+						    .quality = 0,
+						    .rejected = i == 9,
+						    .delta_wh = 100,
+						    .energy = &es};
 			CHECK_INT(store_batch_add(batch, &row), 0);
 		}
 	CHECK_INT(store_batch_flush(batch), 0);
@@ -84,9 +89,11 @@ int main(void)
 		store_values_of(&v, &r);
 		CHECK_INT(store_begin(st), 0);
 		for (int i = 0; i < 2 * STORE_PRUNE_CHUNK + 500; i++) {
-			struct store_reading row = {.device_id = i % 2 ? b : a, .station = "s1",
+			struct store_reading row = {.device_id = i % 2 ? b : a,
+						    .station = "s1",
 						    .ts = t0 - 30 * 86400.0 + i,
-						    .utc_offset_s = 8 * 3600, .v = &v};
+						    .utc_offset_s = 8 * 3600,
+						    .v = &v};
 			CHECK_INT(store_batch_add(old, &row), 0);
 		}
 		CHECK_INT(store_batch_flush(old), 0);

@@ -270,7 +270,8 @@ static int run_raw(const struct config *cfg, int threads, int rounds, int hold)
 			const struct config_device *dev = &cfg->stations[s].devices[d];
 			struct raw_gw *gw = NULL;
 			for (size_t g = 0; g < job.n_gws && !gw; g++)
-				if (job.gws[g].port == dev->port && !strcmp(job.gws[g].host, dev->host))
+				if (job.gws[g].port == dev->port &&
+				    !strcmp(job.gws[g].host, dev->host))
 					gw = &job.gws[g];
 			if (!gw) {
 				gw = &job.gws[job.n_gws++];
@@ -293,7 +294,8 @@ static int run_raw(const struct config *cfg, int threads, int rounds, int hold)
 		pthread_join(th[i], NULL);
 	double wall = clock_monotonic_now() - t0;
 	double rate = job.reads / wall;
-	printf("mode:                raw libmodbus loop (%d threads, %d rounds)\n", threads, rounds);
+	printf("mode:                raw libmodbus loop (%d threads, %d rounds)\n", threads,
+	       rounds);
 	printf("reads:               %lu ok, %lu failed\n", job.reads, job.errors);
 	printf("throughput:          %.0f devices/s\n", rate);
 	print_usage_figures(wall);
@@ -307,10 +309,14 @@ int main(int argc, char **argv)
 {
 	enum { OPT_START = 256, OPT_RATE, OPT_ANCHOR };
 	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},	 {"cycles", required_argument, NULL, 'k'},
-	    {"raw", no_argument, NULL, 'r'},		 {"threads", required_argument, NULL, 't'},
-	    {"limit", required_argument, NULL, 'l'},	 {"clock-start", required_argument, NULL, OPT_START},
-	    {"clock-rate", required_argument, NULL, OPT_RATE}, {"hold", required_argument, NULL, 'H'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"cycles", required_argument, NULL, 'k'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"limit", required_argument, NULL, 'l'},
+	    {"clock-start", required_argument, NULL, OPT_START},
+	    {"clock-rate", required_argument, NULL, OPT_RATE},
+	    {"hold", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *start = NULL;
 	int cycles = 3, raw = 0, threads = 0, hold = 0, c;
@@ -343,7 +349,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: pvrelief-bench-poll -c CONF [--cycles K] [--raw] "
-					"[--threads N] [--hold N] [--limit S] [--clock-start T --clock-rate R]\n");
+					"[--threads N] [--hold N] [--limit S] [--clock-start T "
+					"--clock-rate R]\n");
 			return 2;
 		}
 	}
