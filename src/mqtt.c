@@ -18,12 +18,12 @@
 #include <time.h>
 
 #include <MQTTAsync.h>
-#include <jansson.h>
 
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
+#include "pvrelief/publish.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/xalloc.h"
@@ -162,19 +162,6 @@ static void wait_until(struct mqtt *m, double deadline_s)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_cond_timedwait(&m->cv, &m->mu, &ts);
-}
-
-static char *json_take(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	if (!s) {
-		/* jansson fails only when out of memory, which the project treats as fatal. */
-		fatal("mqtt: out of memory encoding JSON");
-	}
-	char *out = xstrdup(s);
-	free(s);
-	return out;
 }
 
 /* ---- paho callbacks: they only record outcomes, under mu ---- */
@@ -384,15 +371,6 @@ static void send_refused(struct mqtt *m, struct rec *r, int rc, const char *topi
 	}
 }
 
-static char *status_online(struct mqtt *m)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "state", json_string("online"));
-	json_object_set_new(j, "version", json_string(PVRELIEF_VERSION));
-	json_object_set_new(j, "since", json_integer((json_int_t)m->since));
-	return json_take(j);
-}
-
 /* Sends what is due on a live session; under mu, released around each send. Returns 1 if
  * it sent something, 0 if there was nothing to do. */
 static int send_due(struct mqtt *m)
@@ -400,7 +378,7 @@ static int send_due(struct mqtt *m)
 	unsigned session = m->session;
 	if (m->need_status) {
 		m->need_status = 0;
-		char *payload = status_online(m);
+		char *payload = publish_status("online", m->since);
 		struct rec *r = rec_new(m, REC_STATUS);
 		pthread_mutex_unlock(&m->mu);
 		int rc = send_one(m, m->status_topic, payload, 1, 1, r);
@@ -602,9 +580,7 @@ struct mqtt *mqtt_new(const struct config *cfg, const char *db_path)
 	m->cert_file = opt_str(cfg->mqtt.cert_file);
 	m->key_file = opt_str(cfg->mqtt.key_file);
 	m->status_topic = xasprintf("%s/%s/status", m->prefix, m->county);
-	json_t *w = json_object();
-	json_object_set_new(w, "state", json_string("offline"));
-	m->will_payload = json_take(w);
+	m->will_payload = publish_status("offline", 0);
 	m->backoff_s = MQTT_BACKOFF_MIN_S;
 	pthread_mutex_init(&m->mu, NULL);
 	pthread_condattr_t ca;
@@ -809,28 +785,6 @@ int mqtt_enqueue(struct mqtt *m, const char *topic_suffix, const char *json_text
 	return rc != 0 ? -1 : 0;
 }
 
-/* Replaces characters Home Assistant does not accept in ids. */
-static void sanitize_id(char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			*s = '_';
-}
-
-struct ha_entity {
-	const char *component, *object, *label, *unit, *device_class, *state_class, *value_template;
-};
-
-static const struct ha_entity ha_entities[] = {
-    {"sensor", "power", "power", "W", "power", "measurement", "{{ value_json.power_w }}"},
-    {"sensor", "energy_today", "energy today", "kWh", "energy", "total_increasing",
-     "{{ value_json.energy_today_kwh }}"},
-    {"sensor", "eta", "efficiency \u03b7", NULL, NULL, "measurement", "{{ value_json.eta }}"},
-    {"binary_sensor", "online", "online", NULL, "connectivity", NULL,
-     "{{ 'ON' if value_json.online else 'OFF' }}"},
-};
-
 int mqtt_ha_discovery(struct mqtt *m, const char *station_id, const char *station_name,
 		      const char *state_suffix)
 {
@@ -843,49 +797,14 @@ int mqtt_ha_discovery(struct mqtt *m, const char *station_id, const char *statio
 			station_id ? station_id : "");
 		return -1;
 	}
-	char *node = xasprintf("pvrelief_%s_%s", m->county, station_id);
-	sanitize_id(node);
-	for (size_t i = 0; i < sizeof ha_entities / sizeof ha_entities[0]; i++) {
-		const struct ha_entity *e = &ha_entities[i];
-		char *uid = xasprintf("%s_%s", node, e->object);
-		char *name = xasprintf("%s %s", station_name, e->label);
-		json_t *j = json_object();
-		json_object_set_new(j, "name", json_string(name));
-		json_object_set_new(j, "unique_id", json_string(uid));
-		json_object_set_new(j, "state_topic", json_string(state_topic));
-		json_object_set_new(j, "value_template", json_string(e->value_template));
-		if (e->unit)
-			json_object_set_new(j, "unit_of_measurement", json_string(e->unit));
-		if (e->device_class)
-			json_object_set_new(j, "device_class", json_string(e->device_class));
-		if (e->state_class)
-			json_object_set_new(j, "state_class", json_string(e->state_class));
-		if (strcmp(e->component, "binary_sensor") == 0) {
-			json_object_set_new(j, "payload_on", json_string("ON"));
-			json_object_set_new(j, "payload_off", json_string("OFF"));
-		}
-		/* The entities are unavailable while the daemon is offline. */
-		json_object_set_new(j, "availability_topic", json_string(m->status_topic));
-		json_object_set_new(j, "availability_template",
-				    json_string("{{ value_json.state }}"));
-		json_object_set_new(j, "payload_available", json_string("online"));
-		json_object_set_new(j, "payload_not_available", json_string("offline"));
-		json_t *dev = json_object();
-		json_object_set_new(dev, "identifiers", json_pack("[s]", node));
-		json_object_set_new(dev, "name", json_string(station_name));
-		json_object_set_new(dev, "manufacturer", json_string("pvrelief"));
-		json_object_set_new(dev, "model", json_string("village PV station"));
-		json_object_set_new(j, "device", dev);
-		char *payload = json_take(j);
-		char *topic =
-		    xasprintf("%s/%s/%s/%s/config", m->ha_prefix, e->component, node, e->object);
-		state_put(m, topic, payload, 1);
-		free(topic);
-		free(payload);
-		free(name);
-		free(uid);
+	struct publish_msg msgs[PUBLISH_HA_ENTITIES];
+	size_t n = publish_ha_discovery(m->ha_prefix, m->county, station_id, station_name,
+					state_topic, m->status_topic, msgs);
+	for (size_t i = 0; i < n; i++) {
+		state_put(m, msgs[i].topic, msgs[i].payload, 1);
+		free(msgs[i].topic);
+		free(msgs[i].payload);
 	}
-	free(node);
 	return 0;
 }
 

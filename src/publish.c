@@ -4,17 +4,24 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "pvrelief/eff_engine.h"
 #include "pvrelief/config.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/poller.h"
+#include "pvrelief/xalloc.h"
 
 static char *take(json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(j);
+	if (!s) {
+		/* jansson fails only when out of memory, which aborts everywhere in pvrelief. */
+		fputs("pvrelief: out of memory encoding JSON\n", stderr);
+		abort();
+	}
 	return s;
 }
 
@@ -173,4 +180,86 @@ char *publish_alert_event(const struct config *cfg, const struct publish_alert *
 	json_object_set_new(j, "time", json_integer((json_int_t)floor(a->at)));
 	json_object_set_new(j, "time_local", time_json(cfg, a->at));
 	return take(j);
+}
+
+char *publish_status(const char *state, double since)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "state", json_string(state));
+	if (strcmp(state, "online") == 0) {
+		json_object_set_new(j, "version", json_string(PVRELIEF_VERSION));
+		json_object_set_new(j, "since", json_integer((json_int_t)since));
+	}
+	return take(j);
+}
+
+/* Replaces characters Home Assistant does not accept in ids. */
+static void sanitize_id(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			*s = '_';
+}
+
+struct ha_entity {
+	const char *component, *object, *label, *unit, *device_class, *state_class, *value_template;
+};
+
+static const struct ha_entity ha_entities[] = {
+    {"sensor", "power", "power", "W", "power", "measurement", "{{ value_json.power_w }}"},
+    {"sensor", "energy_today", "energy today", "kWh", "energy", "total_increasing",
+     "{{ value_json.energy_today_kwh }}"},
+    {"sensor", "eta", "efficiency \u03b7", NULL, NULL, "measurement", "{{ value_json.eta }}"},
+    {"binary_sensor", "online", "online", NULL, "connectivity", NULL,
+     "{{ 'ON' if value_json.online else 'OFF' }}"},
+};
+_Static_assert(sizeof ha_entities / sizeof ha_entities[0] == PUBLISH_HA_ENTITIES,
+	       "PUBLISH_HA_ENTITIES counts the Home Assistant entities");
+
+size_t publish_ha_discovery(const char *ha_prefix, const char *county, const char *station_id,
+			    const char *station_name, const char *state_topic,
+			    const char *status_topic, struct publish_msg out[PUBLISH_HA_ENTITIES])
+{
+	char *node = xasprintf("pvrelief_%s_%s", county, station_id);
+	sanitize_id(node);
+	for (size_t i = 0; i < PUBLISH_HA_ENTITIES; i++) {
+		const struct ha_entity *e = &ha_entities[i];
+		char *uid = xasprintf("%s_%s", node, e->object);
+		char *name = xasprintf("%s %s", station_name, e->label);
+		json_t *j = json_object();
+		json_object_set_new(j, "name", json_string(name));
+		json_object_set_new(j, "unique_id", json_string(uid));
+		json_object_set_new(j, "state_topic", json_string(state_topic));
+		json_object_set_new(j, "value_template", json_string(e->value_template));
+		if (e->unit)
+			json_object_set_new(j, "unit_of_measurement", json_string(e->unit));
+		if (e->device_class)
+			json_object_set_new(j, "device_class", json_string(e->device_class));
+		if (e->state_class)
+			json_object_set_new(j, "state_class", json_string(e->state_class));
+		if (strcmp(e->component, "binary_sensor") == 0) {
+			json_object_set_new(j, "payload_on", json_string("ON"));
+			json_object_set_new(j, "payload_off", json_string("OFF"));
+		}
+		/* The entities are unavailable while the daemon is offline. */
+		json_object_set_new(j, "availability_topic", json_string(status_topic));
+		json_object_set_new(j, "availability_template",
+				    json_string("{{ value_json.state }}"));
+		json_object_set_new(j, "payload_available", json_string("online"));
+		json_object_set_new(j, "payload_not_available", json_string("offline"));
+		json_t *dev = json_object();
+		json_object_set_new(dev, "identifiers", json_pack("[s]", node));
+		json_object_set_new(dev, "name", json_string(station_name));
+		json_object_set_new(dev, "manufacturer", json_string("pvrelief"));
+		json_object_set_new(dev, "model", json_string("village PV station"));
+		json_object_set_new(j, "device", dev);
+		out[i].payload = take(j);
+		out[i].topic =
+		    xasprintf("%s/%s/%s/%s/config", ha_prefix, e->component, node, e->object);
+		free(name);
+		free(uid);
+	}
+	free(node);
+	return PUBLISH_HA_ENTITIES;
 }

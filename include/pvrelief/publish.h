@@ -53,6 +53,23 @@ char *publish_county_state(const struct config *cfg, const struct poller_station
 char *publish_alert_event(const struct config *cfg, const struct publish_alert *a);
 /* Returns a JSON object text of the figures (caller frees), as stored with an alert. */
 char *publish_figures_json(const struct publish_figure *f, size_t n);
+/* Returns the daemon's status JSON (caller frees): state ("online" or "offline"), and for
+ * "online" the version and since (unix s) it has been running. */
+char *publish_status(const char *state, double since);
+
+/* A message with its full topic; both owned by whoever holds it. */
+struct publish_msg {
+	char *topic, *payload;
+};
+/* How many Home Assistant entities a station has (power, energy today, eta, online). */
+#define PUBLISH_HA_ENTITIES 4
+/* Fills out with a station's retained Home Assistant discovery configs (topics under
+ * ha_prefix), whose values come from the JSON keys power_w, energy_today_kwh, eta and online
+ * of the state message on state_topic and whose availability follows status_topic. The
+ * caller frees each topic and payload. Returns how many it wrote (PUBLISH_HA_ENTITIES). */
+size_t publish_ha_discovery(const char *ha_prefix, const char *county, const char *station_id,
+			    const char *station_name, const char *state_topic,
+			    const char *status_topic, struct publish_msg out[PUBLISH_HA_ENTITIES]);
 /* Formats unix time as local ISO 8601 with the county's offset into buf. */
 void publish_local_time(double t, int utc_offset_s, char *buf, size_t len);
 
