@@ -43,7 +43,7 @@ static int ack(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_OPTION_BY, CLI_OPTION_AT, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief alerts ack"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts ack"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:t:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -130,11 +130,14 @@ static void print_json(const struct config *cfg, const struct store_alert *a, in
 
 static void print_table(const struct config *cfg, const struct store_alert *a, int n)
 {
-	static const char *const head[] = {"id",     "kind",	"severity",	"station", "device",
-					   "raised", "cleared", "acknowledged", "title"};
+	/* The detail (the fault's name, the figure against its threshold) last: the title only
+	 * names the station and the kind. */
+	static const char *const head[] = {"id",     "kind",   "severity", "station",
+					   "device", "raised", "cleared",  "acknowledged",
+					   "title",  "detail"};
 	static const char *const zh[] = {"编号", "类型", "级别", "电站", "设备",
-					 "发生", "恢复", "确认", "标题"};
-	enum { NC = 9 };
+					 "发生", "恢复", "确认", "标题", "详情"};
+	enum { NC = 10 };
 	size_t w[NC];
 	char ackbuf[128];
 	for (int c = 0; c < NC; c++)
@@ -161,6 +164,7 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 		}
 		snprintf(cells[i][7], 300, "%s", ackbuf);
 		snprintf(cells[i][8], 300, "%s", a[i].title);
+		snprintf(cells[i][9], 300, "%s", a[i].detail[0] ? a[i].detail : "-");
 		for (int c = 0; c < NC; c++)
 			if (health_display_width(cells[i][c]) > w[c])
 				w[c] = health_display_width(cells[i][c]);
@@ -191,7 +195,7 @@ int cli_alerts(struct cli_env *env, int argc, char **argv)
 	    {"limit", required_argument, NULL, 'n'}, CLI_OPTION_FORMAT,
 	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0}};
 	struct store_alert_filter f = {.limit = DEFAULT_LIMIT};
-	struct cli_opts o = {.cmd = "pvrelief alerts", .formats = "table|json"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts", .formats = "table|json"};
 	long num;
 	int c;
 	while ((c = getopt_long(argc, argv, "as:n:f:h", longopts, NULL)) != -1) {

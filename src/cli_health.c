@@ -196,7 +196,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief health", .formats = "table|json|csv"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
 	int do_recompute = 0, c;
@@ -261,7 +261,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	}
 	double now = clock_now(clk);
 	if (!clock_start && cfg->clock.mode != CONFIG_CLOCK_SIMULATED) {
-		int64_t n = cli_now(NULL);
+		int64_t n = cli_time(env);
 		if (n < 0) {
 			fprintf(stderr, "pvrelief health: PVRELIEF_NOW is not a time\n");
 			clock_free(clk);

@@ -982,7 +982,12 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	cfg->path = xstrdup(path);
 	config_init(&lc);
-	char *dir = dir_of(path);
+	char *dir = dir_of(path), *abs = realpath(dir, NULL);
+	if (abs) {
+		/* Absolute, so that messages name the file wherever the program runs. */
+		free(dir);
+		dir = abs;
+	}
 	config_set_include_dir(&lc, dir);
 	if (!(f = fopen(path, "r"))) {
 		errlist_add(errs, path, 0, "cannot open: %s", strerror(errno));
@@ -1023,6 +1028,14 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	load_clock(&ld, cfg, root);
 	load_general(&ld, cfg, root);
+	/* Relative paths are resolved one way, from the configuration file's folder, like
+	 * maps_dir: a program started from another folder must find the same database, not
+	 * create an empty one where it stands. */
+	if (cfg->database.path[0] != '/') {
+		char *rel = cfg->database.path;
+		cfg->database.path = xasprintf("%s/%s", dir, rel);
+		free(rel);
+	}
 	load_mqtt(&ld, cfg, root);
 	load_efficiency(&ld, cfg, root);
 	load_alerts(&ld, cfg, root);

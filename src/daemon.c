@@ -83,6 +83,14 @@ static int start_services(struct runtime *rt)
 	const struct config *cfg = rt->cfg;
 	rt->weather = weather_new(cfg);
 	store_set_max_size(rt->store, cfg->database.max_size_mb);
+	/* The CLI acts at the daemon's time (a simulated clock in the demo and the tests): the
+	 * clock's reading, the wall time of that reading and its rate. */
+	char clk[96];
+	snprintf(clk, sizeof clk, "%.3f %.3f %g", clock_now(rt->clk), clock_wall_now(),
+		 clock_rate(rt->clk));
+	if (store_meta_set(rt->store, "clock", clk) != 0)
+		log_warn("database %s: cannot record the clock for the CLI: %s", cfg->database.path,
+			 store_errmsg(rt->store));
 	if (!(rt->poller = poller_new(cfg, rt->clk)))
 		return -1;
 	poller_adopt_pending(rt->poller, rt->pending);
