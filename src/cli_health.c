@@ -33,6 +33,9 @@ static void usage(FILE *out)
 		"  -d, --day YYYY-MM-DD    one day instead of a month\n"
 		"  -s, --station ID        only this station\n"
 		"  -f, --format F          table (default), json or csv\n"
+		"  -w, --wide              every column in the table (by default it fits 120\n"
+		"                          columns: stations by name, villages when they hold\n"
+		"                          more than one station)\n"
 		"  -r, --recompute         compute every day of the period again from the stored\n"
 		"                          rollups first (late data, backfills)\n"
 		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
@@ -191,6 +194,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    CLI_OPTION_STATION,
 	    CLI_OPTION_FORMAT,
 	    {"recompute", no_argument, NULL, 'r'},
+	    {"wide", no_argument, NULL, 'w'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
@@ -199,14 +203,17 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
-	int do_recompute = 0, c;
-	while ((c = getopt_long(argc, argv, "m:d:s:f:rh", longopts, NULL)) != -1) {
+	int do_recompute = 0, wide = 0, c;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rwh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			day = optarg;
 			break;
 		case 'r':
 			do_recompute = 1;
+			break;
+		case 'w':
+			wide = 1;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -309,6 +316,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	r.county_target = cfg->efficiency.county_target;
 	r.fault_threshold_min = cfg->alerts.fault_minutes;
 	r.show_inverters = only != NULL;
+	r.wide = wide;
 	r.stations = xcalloc(cfg->n_stations + 1, sizeof *r.stations);
 	r.villages = xcalloc(cfg->n_villages + 1, sizeof *r.villages);
 	long *vmap = xcalloc(cfg->n_villages + 1, sizeof *vmap);
