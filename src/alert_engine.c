@@ -837,6 +837,18 @@ static void publish_availability(struct alert_engine *a)
 	free(dl);
 }
 
+int alert_engine_county_judged(const struct config *cfg, const struct eff_engine_county *county)
+{
+	/* Judged once the month holds something to judge: a theoretical generation of at least
+	 * half an hour at the county's full capacity, not the first minutes of a new month. */
+	double capacity_kwp = 0;
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		capacity_kwp += cfg->stations[s].capacity_kwp;
+	return county->risk.known && isfinite(county->mtd.eta) &&
+	       county->mtd.e_th_kwh >= 0.5 * capacity_kwp &&
+	       (county->risk.alertable || !county->risk.at_risk);
+}
+
 void alert_engine_evaluate(struct alert_engine *a, double now)
 {
 	const struct config *cfg = a->cfg;
@@ -882,14 +894,7 @@ void alert_engine_evaluate(struct alert_engine *a, double now)
 	v.obs.thresholded = 1;
 	v.obs.alert_below = 1;
 	v.obs.threshold = cfg->efficiency.county_target;
-	/* Judged once the month holds something to judge: a theoretical generation of at least
-	 * half an hour at the county's full capacity, not the first minutes of a new month. */
-	double capacity_kwp = 0;
-	for (size_t s = 0; s < ns; s++)
-		capacity_kwp += cfg->stations[s].capacity_kwp;
-	if (n_eff && county.risk.known && isfinite(county.mtd.eta) &&
-	    county.mtd.e_th_kwh >= 0.5 * capacity_kwp &&
-	    (county.risk.alertable || !county.risk.at_risk)) {
+	if (n_eff && alert_engine_county_judged(cfg, &county)) {
 		v.obs.value = county.mtd.eta;
 		v.obs.verdict = ALERT_HOLDS;
 		add_fig(&v, "eta_month", county.mtd.eta, "");
