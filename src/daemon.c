@@ -209,6 +209,19 @@ static void alert_kinds(const struct store_alert *act, int n, const char *id, ch
 	}
 }
 
+/* The first lines of the --live-note file under the table, while it exists: in the demo,
+ * the problems the simulator found in the fault file the user just edited. */
+static void print_note(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[512];
+	if (!f)
+		return;
+	for (int n = 0; n < 8 && fgets(line, sizeof line, f); n++)
+		printf("%s! %s%s", n ? "" : "\n", line, strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+}
+
 /* The live table of --live: a line per station, its state ("connecting" until its devices
  * have had their chance, "offline since" when they went silent) and its active alerts.
  * On a terminal it is drawn again in place, like top; into a file or a pipe, one table
@@ -285,6 +298,7 @@ static void print_live(struct runtime *rt, int redraw)
 	else
 		printf("  month to date: too little yet to judge");
 	printf("%s%s\n", kinds[0] ? "  " : "", kinds);
+	print_note(rt->opt->live_note);
 	fflush(stdout);
 	free(act);
 	free(last_ok);

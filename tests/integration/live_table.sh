@@ -26,7 +26,7 @@ use_clock "2026-06-21 10:00:00+08:00" 10
 start_sim "$WORK/l.conf"
 faults "gateway $pb hang"
 sleep 1 # the simulator reads the control file within half a second
-start_daemon "$WORK/l.conf" --live --live-interval 0.5 >"$WORK/live.txt"
+start_daemon "$WORK/l.conf" --live --live-interval 0.5 --live-note "$WORK/faults.errors" >"$WORK/live.txt"
 
 # The first table in which the healthy station produces: the slow one is still on its first
 # poll (a 4 s timeout).
@@ -38,6 +38,17 @@ check "the first screen does not say offline: \"$(grep -m1 '^slow ' "$WORK/live.
 check "no false county target at risk on the first screens" bash -c "! head -40 '$WORK/live.txt' | grep -q 'at risk'"
 wait_for 60 "the slow station offline with its alert" bash -c "grep -q '^slow .*offline since 10:0.*offline' '$WORK/live.txt'"
 tail -4 "$WORK/live.txt"
+
+# A typo in the fault file is reported under the live table, where the user is looking, and
+# goes away once the line is fixed.
+faults "gateway $pb hang
+fine/i1 helth 0.5"
+wait_for 20 "the bad line under the table" grep -q "^! $WORK/faults:2: \"helth\" with 1 argument(s) is not offline" "$WORK/live.txt" &&
+	pass "a bad fault-file line is shown under the live table"
+faults "gateway $pb hang
+fine/i1 health 0.5"
+wait_for 20 "the problems file to go" bash -c "[ ! -e '$WORK/faults.errors' ]" &&
+	pass "fixed, the report goes away"
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID" || true
 finish

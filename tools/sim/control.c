@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 #include "sim.h"
 
@@ -22,7 +25,41 @@ struct control {
 	off_t size;
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
+	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 };
+
+/* A bad line: logged, and kept for the problems file beside the control file, which
+ * tools/demo shows under the live table, where the user is looking. */
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn("%s:%d: %s; line ignored", c->path, lineno, msg);
+	strbuf_printf(&c->problems, "%s:%d: %s; line ignored\n", c->path, lineno, msg);
+}
+
+/* Writes this pass's problems to PATH.errors, or removes that file when there were none. */
+static void write_problems(struct control *c)
+{
+	char *errors = xasprintf("%s.errors", c->path), *tmp = xasprintf("%s.errors.tmp", c->path);
+	char *text = strbuf_take(&c->problems);
+	if (!text || !*text) {
+		if (unlink(errors) != 0 && errno != ENOENT)
+			log_warn("%s: cannot remove: %s", errors, strerror(errno));
+	} else {
+		FILE *f = fopen(tmp, "w");
+		if (!f || fputs(text, f) == EOF || fclose(f) != 0 || rename(tmp, errors) != 0)
+			log_warn("%s: cannot write: %s", errors, strerror(errno));
+	}
+	free(text);
+	free(tmp);
+	free(errors);
+}
 
 static void fault_default(const struct sim_device *d, struct sim_fault *f)
 {
@@ -101,7 +138,7 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char *save = NULL;
 	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (ntok == 8) {
-			log_warn("%s:%d: too many words; line ignored", c->path, lineno);
+			problem(c, lineno, "too many words");
 			return;
 		}
 		tok[ntok++] = t;
@@ -109,7 +146,7 @@ static void parse_line(struct control *c, char *line, int lineno)
 	if (ntok == 0 || tok[0][0] == '#')
 		return;
 	if (ntok < 2) {
-		log_warn("%s:%d: \"%s\" has no action; line ignored", c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" has no action", tok[0]);
 		return;
 	}
 	if (strcmp(tok[0], "gateway") == 0) {
@@ -117,8 +154,7 @@ static void parse_line(struct control *c, char *line, int lineno)
 		long port = strtol(tok[1], &end, 10);
 		struct sim_gateway *gw = *end ? NULL : sim_gateway_find(sim, (int)port);
 		if (!gw) {
-			log_warn("%s:%d: no simulated gateway listens on port \"%s\"; line ignored",
-				 c->path, lineno, tok[1]);
+			problem(c, lineno, "no simulated gateway listens on port \"%s\"", tok[1]);
 			return;
 		}
 		size_t g = (size_t)(gw - sim->gateways);
@@ -129,16 +165,14 @@ static void parse_line(struct control *c, char *line, int lineno)
 		} else if (ntok == 3 && strcmp(tok[2], "ok") == 0) {
 			c->gw_down[g] = c->gw_hang[g] = 0;
 		} else {
-			log_warn("%s:%d: a gateway action is down, hang or ok; line ignored",
-				 c->path, lineno);
+			problem(c, lineno, "a gateway action is down, hang or ok");
 		}
 		return;
 	}
 	char *slash = strchr(tok[0], '/');
 	if (!slash) {
-		log_warn("%s:%d: \"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"; "
-			 "line ignored",
-			 c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"",
+			tok[0]);
 		return;
 	}
 	*slash = '\0';
@@ -152,14 +186,13 @@ static void parse_line(struct control *c, char *line, int lineno)
 			continue;
 		char err[200];
 		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
-			log_warn("%s:%d: %s; line ignored", c->path, lineno, err);
+			problem(c, lineno, "%s", err);
 			return;
 		}
 		matched++;
 	}
 	if (!matched)
-		log_warn("%s:%d: no simulated device \"%s/%s\"; line ignored", c->path, lineno,
-			 station, device);
+		problem(c, lineno, "no simulated device \"%s/%s\"", station, device);
 }
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
@@ -253,7 +286,9 @@ void control_poll(struct control *c)
 		}
 		fclose(f);
 		log_info("%s: control file read (%d lines)", c->path, lineno);
+		write_problems(c);
 	} else {
+		write_problems(c);
 		log_info("%s: no control file; every fault cleared", c->path);
 	}
 	apply(c);
@@ -267,5 +302,6 @@ void control_free(struct control *c)
 	free(c->want);
 	free(c->gw_down);
 	free(c->gw_hang);
+	free(strbuf_take(&c->problems));
 	free(c);
 }
