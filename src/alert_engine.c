@@ -13,6 +13,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/eff_engine.h"
 #include "pvrelief/config.h"
+#include "pvrelief/efficiency.h"
 #include "pvrelief/energy.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/log.h"
@@ -640,6 +641,25 @@ static const char *basis_words(const char *stored, int zh)
 	return stored;
 }
 
+/* The last hour's final yield of a station for comparing with its peers, or NAN when it
+ * cannot be compared: a window that covers too little of the hour, or one that began before
+ * every device could have had its first counter reading since the engine started. Right
+ * after a start (or a reload), devices are first read at different times (a vendor map reads
+ * its counter every energy_interval, SunSpec with every poll), so the first hours' windows
+ * hold different shares of the hour's energy: the demo's second cleaning_due was a clean
+ * station at 81% of the median 19 minutes after the start, its counter first read five
+ * minutes after the others'. */
+static double hour_yield(const struct alert_engine *a, const struct eff_engine_station *e,
+			 double now)
+{
+	double settled = a->started + 3600.0 + a->cfg->polling.energy_interval_s +
+			 a->cfg->polling.fast_interval_s;
+	if (now < settled || !e->valid || !isfinite(e->hour.yf_h) || !isfinite(e->hour.coverage) ||
+	    e->hour.coverage < EFFICIENCY_JUDGE_MIN_COVERAGE)
+		return NAN;
+	return e->hour.yf_h;
+}
+
 /* Low efficiency over the configured number of judged days, a sudden PR drop against the
  * station's own baseline, and the slow decline against its peers that says "clean me". */
 static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_engine_station *eff,
@@ -712,18 +732,17 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 	cv.obs.thresholded = 1;
 	cv.obs.alert_below = 1;
 	cv.obs.threshold = 1.0 - cfg->alerts.soiling_drop;
-	double peer_yf =
-	    s < n_eff && eff[s].valid ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h) : NAN;
-	if (!impaired && s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) &&
-	    isfinite(peer_yf) && peer_yf > 0.1) {
-		cv.obs.value = eff[s].hour.yf_h / peer_yf;
+	double own_yf = s < n_eff ? hour_yield(a, &eff[s], now) : NAN;
+	double peer_yf = isfinite(own_yf) ? median_without(yf_sorted, n_yf, own_yf) : NAN;
+	if (!impaired && isfinite(own_yf) && isfinite(peer_yf) && peer_yf > 0.1) {
+		cv.obs.value = own_yf / peer_yf;
 		cv.obs.verdict = ALERT_HOLDS;
 		double cleaned = 0;
 		store_maintenance_last(a->store, st->id, "cleaning", &cleaned);
 		if (cv.obs.value >= cv.obs.threshold && now - cleaned > 7 * 86400.0)
 			cv.obs.verdict = ALERT_UNKNOWN;
 		add_fig(&cv, "yield_ratio", cv.obs.value, "");
-		add_fig(&cv, "yield_h", eff[s].hour.yf_h, "h");
+		add_fig(&cv, "yield_h", own_yf, "h");
 		add_fig(&cv, "peer_yield_h", peer_yf, "h");
 		snprintf(cv.detail, sizeof cv.detail,
 			 a->zh ? "近一小时等效利用小时%.2f h，仅为其他电站中位数%.2f "
@@ -731,7 +750,7 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 			       : "last hour's yield %.2f h is %.0f%% of the other stations' median "
 				 "%.2f h: "
 				 "the panels may need cleaning",
-			 eff[s].hour.yf_h, a->zh ? peer_yf : 100.0 * cv.obs.value,
+			 own_yf, a->zh ? peer_yf : 100.0 * cv.obs.value,
 			 a->zh ? 100.0 * cv.obs.value : peer_yf);
 	}
 	observe(a, &cv, now);
@@ -871,8 +890,8 @@ void alert_engine_evaluate(struct alert_engine *a, double now)
 	for (size_t s = 0; s < ns; s++) {
 		if (live[s].online > 0 && live[s].online == live[s].devices)
 			spec[n_spec++] = live[s].power_w / cfg->stations[s].capacity_kwp;
-		if (s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h))
-			yf[n_yf++] = eff[s].hour.yf_h;
+		if (s < n_eff && isfinite(hour_yield(a, &eff[s], now)))
+			yf[n_yf++] = hour_yield(a, &eff[s], now);
 	}
 	double peer_spec = n_spec >= 3 ? median(spec, n_spec) : NAN;
 	qsort(yf, n_yf, sizeof *yf, cmp_double);

@@ -73,14 +73,15 @@ int64_t cli_time(struct cli_env *env)
 	if (text)
 		return cli_now(text);
 	/* The clock the daemon recorded: its reading, the wall time of that reading and its
-	 * rate, so that a simulated clock is followed as it runs on. */
+	 * rate, so that a simulated clock is followed as it runs on; rate 0 when a simulated
+	 * clock stopped with the daemon. */
 	const struct config *cfg = env->store ? env->cfg : NULL;
 	if (!cfg && (cfg = cli_config(env)) && access(cfg->database.path, F_OK) == 0)
 		cli_store(env);
 	char buf[96];
 	double clk, wall, rate;
 	if (env->store && store_meta_get(env->store, "clock", buf, sizeof buf) == 0 &&
-	    sscanf(buf, "%lf %lf %lf", &clk, &wall, &rate) == 3 && rate > 0)
+	    sscanf(buf, "%lf %lf %lf", &clk, &wall, &rate) == 3 && rate >= 0)
 		return (int64_t)floor(clk + ((double)time(NULL) - wall) * rate);
 	return (int64_t)time(NULL);
 }

@@ -391,6 +391,13 @@ int daemon_run(const struct daemon_options *opt)
 	status = 0;
 out:
 	stop_services(&rt);
+	/* A simulated clock stops with the daemon: the CLI then acts at the time it stopped
+	 * (rate 0) rather than running the clock on; a real one goes on as the CLI's own. */
+	if (rt.store && rt.clk && clock_rate(rt.clk) != 1.0) {
+		char clk[96];
+		snprintf(clk, sizeof clk, "%.3f %.3f 0", clock_now(rt.clk), clock_wall_now());
+		store_meta_set(rt.store, "clock", clk);
+	}
 	pollqueue_free(rt.pending);
 	store_close(rt.store);
 	clock_free(rt.clk);

@@ -85,4 +85,6 @@ grep -q "active alerts restored" "$WORK/daemon.log" && pass "the restart restore
 	fail "the restart restored the active alerts"
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID" || true
+check "a simulated clock stopped with the daemon is recorded at rate 0" \
+	bash -c "[[ '$(q "SELECT value FROM meta WHERE key = 'clock'")' == *' 0' ]]"
 finish
