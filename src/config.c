@@ -982,11 +982,11 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	cfg->path = xstrdup(path);
 	config_init(&lc);
-	char *dir = dir_of(path), *abs = realpath(dir, NULL);
-	if (abs) {
+	char *dir = dir_of(path), *real = realpath(dir, NULL);
+	if (real) {
 		/* Absolute, so that messages name the file wherever the program runs. */
 		free(dir);
-		dir = abs;
+		dir = real;
 	}
 	config_set_include_dir(&lc, dir);
 	if (!(f = fopen(path, "r"))) {
