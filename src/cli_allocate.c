@@ -13,7 +13,7 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 #include "pvrelief/xalloc.h"
 
 /* Fills the allocation policy from the configuration. */

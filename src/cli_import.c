@@ -19,7 +19,7 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 #include "pvrelief/xalloc.h"
 
 enum col_type {

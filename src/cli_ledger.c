@@ -14,7 +14,7 @@
 #include "pvrelief/ledger.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 #include "pvrelief/xalloc.h"
 
 static int verify(struct store *st)

@@ -17,7 +17,7 @@
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 
 static const struct {
 	const char *verb;

@@ -15,7 +15,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 
 static double now_s(void)
 {

@@ -6,8 +6,8 @@
  * the caller (amounts as integer fen, dates YYYY-MM-DD, months YYYY-MM). Every function works
  * inside the caller's transaction when there is one, so that an import commits whole or not at
  * all. */
-#ifndef PVRELIEF_STORE_REVENUE_H
-#define PVRELIEF_STORE_REVENUE_H
+#ifndef PVRELIEF_STORE_RECORDS_H
+#define PVRELIEF_STORE_RECORDS_H
 
 #include <stddef.h>
 #include <stdint.h>

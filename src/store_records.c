@@ -1,5 +1,5 @@
 /* The revenue tables: rows of the imports, plans, payments and the money ledger. */
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 
 #include <inttypes.h>
 #include <stdio.h>
