@@ -11,7 +11,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/health.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_alert.h"
+#include "pvrelief/store_maintenance.h"
 #include "pvrelief/xalloc.h"
 
 enum { MAX_ENTRIES = 100000 };
@@ -157,15 +157,15 @@ static int list(struct cli_env *env, int argc, char **argv)
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
-	struct store_maintenance *m = xcalloc(MAX_ENTRIES, sizeof *m);
-	int n = store_maintenance_list(st, station, kind, m, MAX_ENTRIES);
-	if (n < 0) {
+	struct store_maintenance *m;
+	size_t n;
+	if (store_maintenance_list(st, station, kind, STORE_MAINT_NEWEST_FIRST, MAX_ENTRIES, &m,
+				   &n) != 0) {
 		fprintf(stderr, "pvrelief maintenance: database: %s\n", store_errmsg(st));
-		free(m);
 		return 1;
 	}
 	size_t ws = health_display_width("station 电站"), wb = health_display_width("by 人员");
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (health_display_width(m[i].station) > ws)
 			ws = health_display_width(m[i].station);
 		if (health_display_width(m[i].by) > wb)
@@ -176,7 +176,7 @@ static int list(struct cli_env *env, int argc, char **argv)
 	cli_cell("kind 类型", 19);
 	cli_cell("by 人员", wb + 2);
 	printf("note 备注\n");
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char t[32], k[48];
 		clock_format(m[i].at, cfg->utc_offset_s, t, sizeof t);
 		int ki = kind_index(m[i].kind);
@@ -189,7 +189,7 @@ static int list(struct cli_env *env, int argc, char **argv)
 	}
 	if (n == 0)
 		printf("(no entries 无记录)\n");
-	free(m);
+	store_maintenance_free(m, n);
 	return 0;
 }
 

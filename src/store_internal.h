@@ -28,6 +28,16 @@ void store_stmt_release(struct store *st);
 /* Runs SQL without results; returns 0 or -1 (logged). */
 int store_exec(struct store *st, const char *sql);
 
+/* Binds text v to parameter i of s, or NULL when v is NULL. */
+void store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
+/* Returns 1 when the query with text parameters a and b (b may be NULL: not bound) has a row,
+ * 0 when not, -1 on error. */
+int store_exists2(struct store *st, const char *sql, const char *a, const char *b);
+/* Returns a new copy of column i's text ("" for NULL); the caller frees it. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+/* Copies column i's text ("" for NULL) into buf, truncated to len. */
+void store_col_copy(sqlite3_stmt *s, int i, char *buf, size_t len);
+
 /* The schema migrations, in order; migration i brings the schema to version i + 1. */
 extern const char *const store_migrations[];
 extern const int store_n_migrations;

@@ -18,6 +18,7 @@
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_records.h"
+#include "pvrelief/store_plan.h"
 
 #define NVILLAGES 4
 #define NMONTHS 6
