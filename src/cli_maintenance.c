@@ -12,6 +12,7 @@
 #include "pvrelief/health.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_maintenance.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 enum { MAX_ENTRIES = 100000 };
@@ -110,7 +111,7 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 		return 1;
 	}
 	char t[32];
-	clock_format((double)when, cfg->utc_offset_s, t, sizeof t);
+	timefmt_local((double)when, cfg->utc_offset_s, t, sizeof t);
 	printf("station %s: %s (%s) by %s at %s recorded\n", cs->id, kind,
 	       kinds_zh[kind_index(kind)], by, t);
 	return 0;
@@ -178,7 +179,7 @@ static int list(struct cli_env *env, int argc, char **argv)
 	printf("note 备注\n");
 	for (size_t i = 0; i < n; i++) {
 		char t[32], k[48];
-		clock_format(m[i].at, cfg->utc_offset_s, t, sizeof t);
+		timefmt_local(m[i].at, cfg->utc_offset_s, t, sizeof t);
 		int ki = kind_index(m[i].kind);
 		snprintf(k, sizeof k, "%s %s", m[i].kind, ki >= 0 ? kinds_zh[ki] : "");
 		cli_cell(t, 21);

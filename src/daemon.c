@@ -23,6 +23,7 @@
 #include "pvrelief/poller.h"
 #include "pvrelief/pollqueue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/webhook.h"
 #include "pvrelief/xalloc.h"
@@ -192,7 +193,7 @@ static void print_live(struct runtime *rt)
 	char when[32];
 	n = poller_snapshot(rt->poller, live, n);
 	eff_engine_snapshot(rt->analysis, eff, n, &county);
-	clock_format(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
+	timefmt_local(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
 	printf("\n%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
 	       when, rt->cfg->county_name, rt->cfg->county_id, n,
 	       rt->cfg->efficiency.station_target);

@@ -25,6 +25,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/csv.h"
 #include "pvrelief/strbuf.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 #define TARGET_TOLERANCE 1e-9
@@ -386,7 +387,7 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
-	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
+	timefmt_local(r->until_unix, r->utc_offset_s, until, sizeof until);
 	strbuf_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n",
 		      r->county_id, r->county_name && *r->county_name ? " (" : "",
 		      r->county_name ? r->county_name : "",
@@ -614,7 +615,7 @@ static char *render_json(const struct health_report *r)
 {
 	json_t *root = json_object();
 	char until[32];
-	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
+	timefmt_local(r->until_unix, r->utc_offset_s, until, sizeof until);
 	json_object_set_new(root, "county",
 			    json_pack("{s:s, s:s}", "id", r->county_id, "name",
 				      r->county_name ? r->county_name : r->county_id));

@@ -17,6 +17,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 #include "server.h"
 #include "sim.h"
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
 	if (opt.ready_file)
 		write_ready_file(opt.ready_file, sim);
 	char now[32];
-	clock_format(clock_now(clock), cfg->utc_offset_s, now, sizeof now);
+	timefmt_local(clock_now(clock), cfg->utc_offset_s, now, sizeof now);
 	log_info("ready: %zu gateways, %zu devices (clock %s, rate %g)", sim->n_gateways,
 		 sim->n_devices, now, clock_rate(clock));
 
