@@ -31,7 +31,8 @@ static void say(enum log_level level, const struct complaint *c, double now, con
 	}
 	char d[32];
 	span(now - c->since, d, sizeof d);
-	log_msg(level, "%s (%s %u failures over %s)", msg, tail, c->failures, d);
+	log_msg(level, "%s (%s %u failure%s over %s)", msg, tail, c->failures,
+		c->failures == 1 ? "" : "s", d);
 }
 
 int complain(struct complaint *c, double now, const char *fmt, ...)

@@ -52,6 +52,7 @@ int main(void)
 	/* A new outage starts its own count and time. */
 	CHECK_INT(complain(&c, 9000, "peer: refused"), 1);
 	CHECK_NEAR(c.since, 9000, 0);
+	CHECK_INT(complain_release(&c, 9030, "peer: back"), 1);
 
 	char *text = log_text();
 	CHECK_CONTAINS(text, "peer: timed out (1)\n");
@@ -61,6 +62,7 @@ int main(void)
 	CHECK(strstr(text, "timed out (17)") == NULL);
 	CHECK_CONTAINS(text, "peer: answering again (after 20 failures over 60 min)");
 	CHECK(strstr(text, "peer: fine") == NULL);
+	CHECK_CONTAINS(text, "peer: back (after 1 failure over 30 s)");
 	/* Failed checks wrote their messages into the log file too: show it. */
 	if (check_failed)
 		fputs(text, stdout);
