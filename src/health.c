@@ -274,7 +274,7 @@ static void table_init(struct table *t, size_t ncols, const int *right)
 	memcpy(t->right, right, ncols * sizeof *right);
 }
 
-static void table_row(struct table *t, char **cells)
+static void table_row(struct table *t, const char *const *cells)
 {
 	t->cells = xrealloc(t->cells, (t->nrows + 1) * sizeof *t->cells);
 	char **row = xcalloc(t->ncols, sizeof *row);
@@ -347,10 +347,10 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 	static const int right[] = {0, 0, 1, 1, 1, 1, 1, 0};
 	struct table t;
 	table_init(&t, 8, right);
-	char *h1[] = {"station",  "inverter", "DC kWp",	    "eta",
-		      "vs peers", "hours",    "energy kWh", "grade"};
-	char *h2[] = {"电站",	  "逆变器",   "直流容量", "发电参数",
-		      "与邻站比", "等效小时", "发电量",	  "等级"};
+	const char *h1[] = {"station",	"inverter", "DC kWp",	  "eta",
+			    "vs peers", "hours",    "energy kWh", "grade"};
+	const char *h2[] = {"电站",	"逆变器",   "直流容量", "发电参数",
+			    "与邻站比", "等效小时", "发电量",	"等级"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	size_t rows = 0;
@@ -370,7 +370,7 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 				snprintf(c[7], 48, "%d", inv->grade);
 			else
 				snprintf(c[7], 48, "-");
-			char *row[8];
+			const char *row[8];
 			for (int j = 0; j < 8; j++)
 				row[j] = c[j];
 			table_row(&t, row);
@@ -400,13 +400,14 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
 	struct table t;
 	table_init(&t, 17, sright);
-	char *h1[] = {"station",   "village",	   "eta",	 "vs peers",   "PR",
-		      "PR_stc",	   "hours",	   "energy kWh", "theory kWh", "online",
-		      "fault min", "fault alerts", "anomaly",	 "basis",      "source",
-		      "grade",	   "mark"};
-	char *h2[] = {"电站",	    "村",     "发电参数",   "与邻站比", "性能比",   "温度修正PR",
-		      "等效小时",   "发电量", "理论发电量", "在线率",	"故障分钟", "故障告警",
-		      "数据异常率", "基准",   "辐照来源",   "等级",	"标记"};
+	const char *h1[] = {"station",	 "village",	 "eta",	       "vs peers",   "PR",
+			    "PR_stc",	 "hours",	 "energy kWh", "theory kWh", "online",
+			    "fault min", "fault alerts", "anomaly",    "basis",	     "source",
+			    "grade",	 "mark"};
+	const char *h2[] = {"电站",	  "村",	      "发电参数",   "与邻站比",	  "性能比",
+			    "温度修正PR", "等效小时", "发电量",	    "理论发电量", "在线率",
+			    "故障分钟",	  "故障告警", "数据异常率", "基准",	  "辐照来源",
+			    "等级",	  "标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
@@ -436,7 +437,7 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		else
 			snprintf(c[15], 48, "-");
 		snprintf(c[16], 48, "%s", mark_text(s->mark));
-		char *row[17];
+		const char *row[17];
 		for (int k = 0; k < 17; k++)
 			row[k] = c[k];
 		table_row(&t, row);
@@ -448,12 +449,13 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 	strbuf_printf(b, "\n");
 	static const int gright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	table_init(&t, 13, gright);
-	char *g1[] = {"village",    "stations",	  "eta",	"eta grade 1-2", "meeting target",
-		      "energy kWh", "theory kWh", "hours",	"capability",	 "online",
-		      "fault rate", "anomaly",	  "worst grade"};
-	char *g2[] = {"村",	"电站数",     "发电参数", "实测发电参数", "达标电站",
-		      "发电量", "理论发电量", "等效小时", "发电能力",	  "在线率",
-		      "故障率", "数据异常率", "最差等级"};
+	const char *g1[] = {"village",	      "stations",   "eta",	  "eta grade 1-2",
+			    "meeting target", "energy kWh", "theory kWh", "hours",
+			    "capability",     "online",	    "fault rate", "anomaly",
+			    "worst grade"};
+	const char *g2[] = {"村",     "电站数",	    "发电参数", "实测发电参数", "达标电站",
+			    "发电量", "理论发电量", "等效小时", "发电能力",	"在线率",
+			    "故障率", "数据异常率", "最差等级"};
 	table_row(&t, g1);
 	table_row(&t, g2);
 	for (size_t v = 0; v <= r->n_villages; v++) {
@@ -486,7 +488,7 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 			snprintf(c[12], 64, "%d", g->eff.worst_grade);
 		else
 			snprintf(c[12], 64, "-");
-		char *row[13];
+		const char *row[13];
 		for (int k = 0; k < 13; k++)
 			row[k] = c[k];
 		table_row(&t, row);
