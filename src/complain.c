@@ -20,8 +20,9 @@ static void span(double s, char *buf, size_t len)
 		snprintf(buf, len, "%.1f days", s / 86400);
 }
 
-static void say(enum log_level level, const struct complaint *c, double now, const char *tail,
-		const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static void say(enum log_level level,
+						      const struct complaint *c, double now,
+						      const char *tail, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
