@@ -19,6 +19,8 @@ enum { MAX_ENTRIES = 100000 };
 
 static const char *const kinds[] = {"inspection", "cleaning", "repair"};
 static const char *const kinds_zh[] = {"巡检", "清洗", "维修"};
+_Static_assert(sizeof kinds / sizeof kinds[0] == sizeof kinds_zh / sizeof kinds_zh[0],
+	       "a Chinese name for every maintenance kind");
 
 static void usage(FILE *out)
 {
