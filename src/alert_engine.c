@@ -34,6 +34,8 @@ enum { BUCKETS = 6, BUCKET_S = 600, MAX_ACTIVE = 4096, EFF_LOOKBACK_DAYS = 14 };
 struct devstate {
 	int seen;
 	double last_valid; /* clock time of the last accepted reading */
+	int answered;
+	double last_answer; /* clock time of the last answer, accepted or rejected */
 	int state_known;
 	enum inv_state state;
 	uint32_t events, fault_code;
@@ -181,6 +183,8 @@ void alert_engine_on_result(void *ctx, const struct poller_result *res)
 	}
 	if (res->ok) {
 		const struct reading *r = res->reading;
+		d->answered = 1;
+		d->last_answer = res->ts;
 		int rejected = (res->quality & ENERGY_Q_REJECTED) != 0;
 		d->readings[b]++;
 		d->rejected[b] += rejected;
@@ -369,6 +373,22 @@ static void fault_words(const struct alert_engine *a, const struct config_device
 		snprintf(buf, len, "%s", a->zh ? "逆变器处于故障状态" : "inverter in FAULT state");
 }
 
+/* Whether a device is offline: OFF_NO when it answered within the limit, OFF_YES when it has
+ * not for longer, OFF_UNKNOWN when it has not answered since the daemon started and the
+ * limit has not passed since: not yet had its chance, which is not the same as fresh. An
+ * active offline alert restored at a restart or a reload therefore stays, with its id.
+ * Offline means no answer: a device that answers with readings that are all rejected is
+ * not offline but a data anomaly (one condition, one alert). */
+enum { OFF_NO, OFF_YES, OFF_UNKNOWN };
+
+static int offline_state(const struct alert_engine *a, const struct devstate *d, double limit,
+			 double now)
+{
+	if (!d->answered)
+		return now - a->started > limit ? OFF_YES : OFF_UNKNOWN;
+	return now - d->last_answer > limit ? OFF_YES : OFF_NO;
+}
+
 /* Offline, fault and data anomaly, per inverter; a station whose inverters are all offline
  * gets one station alert instead of one per inverter. */
 static void device_rules(struct alert_engine *a, size_t s, const struct devstate *devs,
@@ -377,23 +397,24 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 	const struct config *cfg = a->cfg;
 	const struct config_station *st = &cfg->stations[s];
 	double limit = cfg->alerts.offline_minutes * 60.0;
-	size_t inverters = 0, offline = 0;
+	size_t inverters = 0, offline = 0, unknown = 0;
 	int *off = xcalloc(st->n_devices, sizeof *off);
 	for (size_t i = 0; i < st->n_devices; i++) {
-		const struct devstate *d = &devs[i];
-		double last = d->seen ? d->last_valid : a->started;
-		off[i] = now - last > limit;
+		off[i] = offline_state(a, &devs[i], limit, now);
 		if (st->devices[i].role == CONFIG_INVERTER) {
 			inverters++;
-			offline += off[i];
+			offline += off[i] == OFF_YES;
+			unknown += off[i] == OFF_UNKNOWN;
 		}
 	}
 	int all = inverters > 0 && offline == inverters;
 	struct verdict sv = verdict_for(ALERT_OFFLINE, (int)s, -1);
-	sv.obs.verdict = !sun_is_up ? ALERT_UNKNOWN : all ? ALERT_HOLDS : ALERT_CLEAR;
+	sv.obs.verdict = !sun_is_up || (!all && offline + unknown == inverters) ? ALERT_UNKNOWN
+			 : all							? ALERT_HOLDS
+										: ALERT_CLEAR;
 	add_fig(&sv, "devices_offline", (double)offline, "");
 	snprintf(sv.detail, sizeof sv.detail,
-		 a->zh ? "全部%zu台逆变器白天超过%d分钟无有效数据"
+		 a->zh ? "全部%zu台逆变器白天超过%d分钟无应答"
 		       : "none of its %zu inverters has "
 			 "answered for over %d minutes in daylight",
 		 inverters, cfg->alerts.offline_minutes);
@@ -402,15 +423,16 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 	for (size_t i = 0; i < st->n_devices; i++) {
 		const struct devstate *d = &devs[i];
 		const struct config_device *cd = &st->devices[i];
-		double last = d->seen ? d->last_valid : a->started;
+		double last = d->answered ? d->last_answer : a->started;
 		struct verdict v = verdict_for(ALERT_OFFLINE, (int)s, (int)i);
-		v.obs.verdict = !sun_is_up || (all && off[i]) ? ALERT_UNKNOWN
-				: off[i]		      ? ALERT_HOLDS
-							      : ALERT_CLEAR;
+		v.obs.verdict = !sun_is_up || (all && off[i] == OFF_YES) || off[i] == OFF_UNKNOWN
+				    ? ALERT_UNKNOWN
+				: off[i] == OFF_YES ? ALERT_HOLDS
+						    : ALERT_CLEAR;
 		add_fig(&v, "minutes_without_data", (now - last) / 60.0, "min");
 		snprintf(v.detail, sizeof v.detail,
-			 a->zh ? "白天%.0f分钟无有效数据（%s:%d 单元%d）"
-			       : "no valid reading for %.0f minutes in daylight (%s:%d unit %d)",
+			 a->zh ? "白天%.0f分钟无应答（%s:%d 单元%d）"
+			       : "no answer for %.0f minutes in daylight (%s:%d unit %d)",
 			 (now - last) / 60.0,
 			 cd->transport == CONFIG_RTU ? cd->serial_device : cd->host, cd->port,
 			 cd->unit_id);
@@ -420,9 +442,9 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 
 		struct verdict fv = verdict_for(ALERT_FAULT, (int)s, (int)i);
 		int faulty = (d->state_known && d->state == INV_STATE_FAULT) || d->fault_code != 0;
-		fv.obs.verdict = off[i] || !d->seen ? ALERT_UNKNOWN
-				 : faulty	    ? ALERT_HOLDS
-						    : ALERT_CLEAR;
+		fv.obs.verdict = off[i] != OFF_NO || !d->seen ? ALERT_UNKNOWN
+				 : faulty		      ? ALERT_HOLDS
+							      : ALERT_CLEAR;
 		fault_words(a, cd, d, fv.detail, sizeof fv.detail);
 		add_fig(&fv, "events", (double)d->events, "");
 		add_fig(&fv, "fault_code", (double)d->fault_code, "");

@@ -42,26 +42,20 @@ static void when(const struct config *cfg, double t, char *buf, size_t len)
 
 static int ack(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"at", required_argument, NULL, 't'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *at = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_AT, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.cmd = "pvrelief alerts ack"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:t:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 't':
-			at = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind + 1 != argc) {
@@ -74,17 +68,13 @@ static int ack(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief alerts ack: \"%s\" is not an alert id\n", argv[optind]);
 		return 2;
 	}
-	int64_t now = cli_now(at);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief alerts ack: cannot read the time \"%s\"\n",
-			at ? at : getenv("PVRELIEF_NOW"));
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
-	const char *who = cli_by(by);
-	int rc = store_alert_ack(st, (uint64_t)id, who, (double)now);
+	const char *who = cli_by(o.by);
+	int rc = store_alert_ack(st, (uint64_t)id, who, (double)o.now);
 	if (rc == 1) {
 		fprintf(stderr, "pvrelief alerts ack: there is no alert %llu\n", id);
 		return 1;
@@ -94,7 +84,7 @@ static int ack(struct cli_env *env, int argc, char **argv)
 		return 1;
 	}
 	char t[32];
-	when(cli_config(env), (double)now, t, sizeof t);
+	when(cli_config(env), (double)o.now, t, sizeof t);
 	printf("alert %llu acknowledged by %s at %s\n", id, who, t);
 	return 0;
 }
@@ -198,58 +188,45 @@ int cli_alerts(struct cli_env *env, int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "ack") == 0)
 		return ack(env, argc - 1, argv + 1);
 	static const struct option longopts[] = {
-	    {"active", no_argument, NULL, 'a'},	     {"station", required_argument, NULL, 's'},
-	    {"limit", required_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
+	    {"active", no_argument, NULL, 'a'},	     CLI_OPTION_STATION,
+	    {"limit", required_argument, NULL, 'n'}, CLI_OPTION_FORMAT,
 	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0}};
 	struct store_alert_filter f = {.limit = DEFAULT_LIMIT};
-	int json = 0, c;
+	struct cli_opts o = {.cmd = "pvrelief alerts", .formats = "table|json"};
+	long num;
+	int c;
 	while ((c = getopt_long(argc, argv, "as:n:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			f.active_only = 1;
 			break;
-		case 's':
-			f.station = optarg;
-			break;
-		case 'n': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > MAX_LIMIT) {
-				fprintf(stderr, "pvrelief alerts: --limit must be 1..%d\n",
-					MAX_LIMIT);
+		case 'n':
+			if (cli_parse_long("--limit", optarg, 1, MAX_LIMIT, &num) != 0)
 				return 2;
-			}
-			f.limit = (size_t)v;
-			break;
-		}
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "table") != 0) {
-				fprintf(stderr, "pvrelief alerts: --format is table or json\n");
-				return 2;
-			}
+			f.limit = (size_t)num;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	int json = o.format_index == 1;
 	const struct config *cfg = cli_config(env);
 	if (!cfg)
 		return 1;
-	if (f.station && !config_station_find(cfg, f.station)) {
-		fprintf(stderr, "pvrelief alerts: no station \"%s\" in %s\n", f.station,
-			env->config_path);
+	if ((f.station = o.station) && !cli_station(env, o.cmd, f.station))
 		return 1;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;

@@ -186,43 +186,24 @@ fail:
 int cli_health(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"month", required_argument, NULL, 'm'},
+	    CLI_OPTION_MONTH,
 	    {"day", required_argument, NULL, 'd'},
-	    {"station", required_argument, NULL, 's'},
-	    {"format", required_argument, NULL, 'f'},
+	    CLI_OPTION_STATION,
+	    CLI_OPTION_FORMAT,
 	    {"recompute", no_argument, NULL, 'r'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	const char *month = NULL, *day = NULL, *station = NULL, *clock_start = NULL;
+	struct cli_opts o = {.cmd = "pvrelief health", .formats = "table|json|csv"};
+	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
 	int do_recompute = 0, c;
-	enum health_format format = HEALTH_TABLE;
 	while ((c = getopt_long(argc, argv, "m:d:s:f:rh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			month = optarg;
-			break;
 		case 'd':
 			day = optarg;
-			break;
-		case 's':
-			station = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				format = HEALTH_TABLE;
-			else if (strcmp(optarg, "json") == 0)
-				format = HEALTH_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				format = HEALTH_CSV;
-			else {
-				fprintf(stderr,
-					"pvrelief health: --format is table, json or csv\n");
-				return 2;
-			}
 			break;
 		case 'r':
 			do_recompute = 1;
@@ -242,19 +223,23 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
-	if (optind != argc || (month && day)) {
+	if (optind != argc || (o.month && day)) {
 		usage(stderr);
 		return 2;
 	}
-	int y, m, d;
-	if (month && csv_parse_month(month, &y, &m) != 0) {
-		fprintf(stderr, "pvrelief health: --month \"%s\" is not YYYY-MM\n", month);
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
+	const char *month = o.month, *station = o.station;
+	/* The order of o.formats is that of enum health_format. */
+	enum health_format format =
+	    o.format_index < 0 ? HEALTH_TABLE : (enum health_format)o.format_index;
+	int y, m, d;
 	if (day && csv_parse_date(day, &y, &m, &d) != 0) {
 		fprintf(stderr, "pvrelief health: --day \"%s\" is not a date YYYY-MM-DD\n", day);
 		return 2;
@@ -264,11 +249,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 		return 1;
 	log_init("pvrelief", 0, LOG_LEVEL_WARNING);
 	const struct config_station *only = NULL;
-	if (station && !(only = config_station_find(cfg, station))) {
-		fprintf(stderr, "pvrelief health: no station \"%s\" in %s\n", station,
-			env->config_path);
+	if (station && !(only = cli_station(env, o.cmd, station)))
 		return 1;
-	}
 	/* Now: a simulated clock when one is asked for, else PVRELIEF_NOW or the real time. */
 	char err[256];
 	struct clock *clk =

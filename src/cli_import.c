@@ -552,29 +552,6 @@ static int import_rows(struct import_ctx *c, const struct import_spec *sp, struc
 	return c->e->n > e0 ? -1 : rows;
 }
 
-static int64_t parse_now(const char *text)
-{
-	double t;
-	if (!text)
-		return (int64_t)time(NULL);
-	if (config_parse_time(text, &t) != 0)
-		return -1;
-	return (int64_t)t;
-}
-
-int64_t cli_now(const char *text)
-{
-	return parse_now(text ? text : getenv("PVRELIEF_NOW"));
-}
-
-const char *cli_by(const char *by)
-{
-	if (by && *by)
-		return by;
-	const char *u = getenv("USER");
-	return u && *u ? u : "unknown";
-}
-
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -656,20 +633,12 @@ static void kinds_usage(FILE *out)
 
 int cli_import(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *now_text = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.cmd = "pvrelief import"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'h':
 			printf(
 			    "usage: pvrelief import KIND FILE.csv [--by NAME] [--now TIME]\n"
@@ -678,7 +647,8 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 			kinds_usage(stdout);
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
 	const struct import_spec *sp = optind + 2 == argc ? spec_find(argv[optind]) : NULL;
@@ -687,11 +657,8 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 		kinds_usage(stderr);
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief import: --now is not \"YYYY-MM-DD HH:MM:SS+08:00\"\n");
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
 	if (!cli_config(env))
 		return 1;
 	size_t len = 0;
@@ -700,7 +667,7 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief import: cannot read %s\n", argv[optind + 1]);
 		return 1;
 	}
-	int rc = run_import(env, sp, argv[optind + 1], data, len, cli_by(by), now);
+	int rc = run_import(env, sp, argv[optind + 1], data, len, cli_by(o.by), o.now);
 	free(data);
 	return rc;
 }
@@ -724,20 +691,12 @@ static void put_quoted(char **buf, size_t *len, size_t *cap, const char *s)
 
 int cli_set(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *now_text = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.cmd = "pvrelief set"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'h':
 			printf(
 			    "usage: pvrelief set KIND [--by NAME] COLUMN=VALUE...\n"
@@ -747,7 +706,8 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 			kinds_usage(stdout);
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
 	const struct import_spec *sp = optind + 1 < argc ? spec_find(argv[optind]) : NULL;
@@ -756,9 +716,10 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 		kinds_usage(stderr);
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0 || !cli_config(env))
-		return now < 0 ? 2 : 1;
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	if (!cli_config(env))
+		return 1;
 	size_t len = 0, cap = 256;
 	char *buf = xmalloc(cap);
 	for (int pass = 0; pass < 2; pass++) {
@@ -779,7 +740,7 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 		}
 		buf[len++] = '\n';
 	}
-	int rc = run_import(env, sp, "command line", buf, len, cli_by(by), now);
+	int rc = run_import(env, sp, "command line", buf, len, cli_by(o.by), o.now);
 	free(buf);
 	return rc;
 }

@@ -181,32 +181,27 @@ static int write_out(const char *path, const char *data, size_t len)
 
 int cli_report(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"month", required_argument, NULL, 'm'},  {"village", required_argument, NULL, 'v'},
-	    {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-	    {"public", no_argument, NULL, 'p'},	      {"now", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
-	const char *month = NULL, *village = NULL, *format = NULL, *out = NULL, *now_text = NULL;
-	int c, pub = 0, y, m;
+	static const struct option longopts[] = {CLI_OPTION_MONTH,
+						 CLI_OPTION_VILLAGE,
+						 CLI_OPTION_FORMAT,
+						 {"out", required_argument, NULL, 'o'},
+						 {"public", no_argument, NULL, 'p'},
+						 CLI_OPTION_NOW,
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	enum { FMT_HTML, FMT_CSV, FMT_XLSX, FMT_JSON };
+	struct cli_opts o = {.cmd = "pvrelief report",
+			     .formats = "html|csv|xlsx|json",
+			     .need = CLI_NEED_MONTH | CLI_NEED_FORMAT};
+	const char *out = NULL;
+	int c, pub = 0;
 	while ((c = getopt_long(argc, argv, "m:v:f:o:pn:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			month = optarg;
-			break;
-		case 'v':
-			village = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
 		case 'o':
 			out = optarg;
 			break;
 		case 'p':
 			pub = 1;
-			break;
-		case 'n':
-			now_text = optarg;
 			break;
 		case 'h':
 			printf("usage: pvrelief report --month YYYY-MM [--village V] "
@@ -215,38 +210,28 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 			       "--out - writes html, csv and json to standard output.\n");
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
-	if (!month || csv_parse_month(month, &y, &m) != 0 || strlen(month) != 7 || !format ||
-	    !out || optind != argc) {
+	if (!out || optind != argc) {
 		fprintf(stderr, "usage: pvrelief report --month YYYY-MM [--village V] --format "
 				"html|csv|xlsx|json --out FILE [--public]\n");
 		return 2;
 	}
-	if (strcmp(format, "html") && strcmp(format, "csv") && strcmp(format, "xlsx") &&
-	    strcmp(format, "json")) {
-		fprintf(stderr, "pvrelief report: unknown format \"%s\"\n", format);
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief report: --now is not a time\n");
-		return 2;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
 	long only = -1;
-	if (village && (only = cli_village_index(env->cfg, village)) < 0) {
-		fprintf(stderr, "pvrelief report: unknown village \"%s\"\n", village);
+	if (o.village && (only = cli_village(env, o.cmd, o.village)) < 0)
 		return 2;
-	}
-	struct report *r = cli_report_load(st, env->cfg, month, only, pub, now);
+	struct report *r = cli_report_load(st, env->cfg, o.month, only, pub, o.now);
 	if (!r)
 		return 1;
 	int rc = 0;
-	if (strcmp(format, "xlsx") == 0) {
+	if (o.format_index == FMT_XLSX) {
 		char why[512];
 		if (strcmp(out, "-") == 0 || report_xlsx(r, out, why, sizeof why) != 0) {
 			fprintf(stderr, "pvrelief report: %s\n",
@@ -255,10 +240,10 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 		}
 	} else {
 		size_t len = 0;
-		char *text = strcmp(format, "csv") == 0	   ? report_csv(r, &len)
-			     : strcmp(format, "json") == 0 ? report_json(r)
-							   : report_html(r);
-		if (strcmp(format, "csv") != 0)
+		char *text = o.format_index == FMT_CSV	  ? report_csv(r, &len)
+			     : o.format_index == FMT_JSON ? report_json(r)
+							  : report_html(r);
+		if (o.format_index != FMT_CSV)
 			len = strlen(text);
 		rc = write_out(out, text, len);
 		free(text);
