@@ -33,7 +33,8 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 		sqlite3_bind_int64(q, 2, sensor ? first : first - STORE_SLOT_GAP_S);
 		sqlite3_bind_double(q, 3, t1);
 		int64_t prev = INT64_MIN;
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		int rc;
+		while ((rc = store_row(st, q)) > 0) {
 			int64_t slot = sqlite3_column_int64(q, 0);
 			int after_gap = prev == INT64_MIN || slot - prev > STORE_SLOT_GAP_S;
 			prev = slot;
@@ -63,9 +64,52 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			if (sqlite3_column_type(q, 7) != SQLITE_NULL)
 				out[i].wind_m_s = sqlite3_column_double(q, 7);
 		}
-		sqlite3_reset(q);
+		if (rc < 0)
+			return -1;
 	}
 	return (int)n;
+}
+
+int store_inverter_slots(struct store *st, int64_t device_id, double t0, double t1,
+			 struct store_slot *out, size_t cap, long *missing_before)
+{
+	static const char sql[] =
+	    "SELECT slot, energy_wh, n_valid FROM rollup_5min WHERE device_id = ?1 AND slot >= ?2 "
+	    "AND slot < ?3 AND n_valid > 0 ORDER BY slot";
+	static const char before_sql[] =
+	    "SELECT max(slot) FROM rollup_5min WHERE device_id = ?1 AND slot < ?2 AND slot >= ?3 "
+	    "AND n_valid > 0";
+	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	size_t n = 0;
+	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].slot = s;
+		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
+	}
+	sqlite3_stmt *q = store_stmt(st, before_sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_int64(q, 3, first - STORE_SLOT_LOOKBACK_S);
+	*missing_before = -1;
+	int rc;
+	while ((rc = store_row(st, q)) > 0)
+		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+			*missing_before = (long)((first - sqlite3_column_int64(q, 0)) / 300 - 1);
+	if (rc < 0 || !(q = store_stmt(st, sql)))
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, t1);
+	while ((rc = store_row(st, q)) > 0) {
+		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+		if (i >= n)
+			continue;
+		out[i].energy_wh += sqlite3_column_double(q, 1);
+		out[i].energy_n += sqlite3_column_int(q, 2);
+	}
+	return rc < 0 ? -1 : (int)n;
 }
 
 static void bind_num(sqlite3_stmt *q, int col, double v)
