@@ -537,6 +537,7 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 		     double t1, double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
+	int bad_online = 0, bad_anomaly = 0;
 	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
 	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
@@ -544,16 +545,21 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
 		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq, lit);
+		if (got < 0)
+			bad_online = 1;
 		valid += got > 0 ? got : 0;
 		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
 			readings += v + r;
 			rejected += r;
+		} else {
+			bad_anomaly = 1;
 		}
 	}
 	free(lit);
+	/* A figure the database could not give whole is no figure. */
 	long all = expected * (long)as->n_inverters;
-	*online = all > 0 ? (double)valid / (double)all : NAN;
-	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;
+	*online = all > 0 && !bad_online ? (double)valid / (double)all : NAN;
+	*anomaly = readings > 0 && !bad_anomaly ? (double)rejected / (double)readings : NAN;
 }
 
 /* Fills the stored form of station s's day from its window and KPIs. */
@@ -640,6 +646,28 @@ static int compute_day(struct eff_engine *a, const char *day, double now, const 
 		    (!want || want[k]) ? xcalloc(a->st[k].n_inverters + 1, sizeof *f[k].inv) : NULL;
 	}
 	int ns = store_eff_day_peers(a->store, day, stored, n);
+	if (ns < 0) {
+		/* Without the stored peers each station would be weighed against part of its
+		 * neighbours: nothing is computed this time. */
+		log_warn("efficiency: day %s: cannot read the stations' stored figures: %s", day,
+			 store_errmsg(a->store));
+		for (size_t k = 0; k < n; k++)
+			if (!want || want[k])
+				wanted++;
+		free(stored);
+		candidates_free(&c);
+		for (size_t k = 0; k < n; k++) {
+			free(f[k].inv);
+			f[k].inv = NULL;
+		}
+		if (!anomaly)
+			free(an);
+		if (!online)
+			free(on);
+		if (!figs)
+			free(f);
+		return (int)wanted;
+	}
 	for (int i = 0; i < ns; i++) {
 		const struct config_station *cs = config_station_find(a->cfg, stored[i].station);
 		if (!cs)
@@ -770,10 +798,16 @@ static int stale_days(struct eff_engine *a, const char *today, double now)
 	store_local_day(now - STALE_DAYS * 86400.0, cfg->utc_offset_s, first);
 	char days[STALE_DAYS + 1][11];
 	size_t nd = 0;
+	int failures_read = 0;
 	for (size_t s = 0; s < n; s++) {
 		char stale[STALE_DAYS + 1][11];
 		int ns =
 		    store_eff_stale_days(a->store, a->st[s].cfg->id, first, stale, STALE_DAYS + 1);
+		if (ns < 0) {
+			log_warn("efficiency: station %s: cannot read which days changed: %s",
+				 a->st[s].cfg->id, store_errmsg(a->store));
+			failures_read++;
+		}
 		for (int i = 0; i < ns; i++) {
 			size_t j = 0;
 			while (j < nd && strcmp(days[j], stale[i]) != 0)
@@ -782,7 +816,7 @@ static int stale_days(struct eff_engine *a, const char *today, double now)
 				memcpy(days[nd++], stale[i], sizeof days[0]);
 		}
 	}
-	int failures = 0;
+	int failures = failures_read;
 	unsigned char *want = xcalloc(n ? n : 1, 1);
 	for (size_t j = 0; j < nd; j++) {
 		for (size_t s = 0; s < n; s++) {

@@ -93,7 +93,7 @@ int store_inverter_slots(struct store *st, int64_t device_id, double t0, double 
 	sqlite3_bind_int64(q, 2, first);
 	sqlite3_bind_int64(q, 3, first - STORE_SLOT_LOOKBACK_S);
 	*missing_before = -1;
-	int rc;
+	int rc = 0;
 	while ((rc = store_row(st, q)) > 0)
 		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
 			*missing_before = (long)((first - sqlite3_column_int64(q, 0)) / 300 - 1);
@@ -261,8 +261,8 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		const char *dev = (const char *)sqlite3_column_text(q, 0);
 		size_t k = 0;
 		while (k < n_ids && (!dev || strcmp(ids[k], dev) != 0))
@@ -284,8 +284,9 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 		snprintf(d->source, sizeof d->source, "%s", src ? (const char *)src : "");
 		d->grade = sqlite3_column_int(q, 13);
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out, size_t cap)
@@ -297,8 +298,8 @@ int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer
 		return -1;
 	sqlite3_bind_text(q, 1, day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		const unsigned char *id = sqlite3_column_text(q, 0);
 		snprintf(out[n].station, sizeof out[n].station, "%s", id ? (const char *)id : "");
 		out[n].yf_h = col_num(q, 1);
@@ -306,8 +307,9 @@ int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer
 		out[n].anomaly_rate = col_num(q, 3);
 		n++;
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_eff_stale_days(struct store *st, const char *station, const char *first_day,
@@ -323,10 +325,14 @@ int store_eff_stale_days(struct store *st, const char *station, const char *firs
 	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	while (n < cap && sqlite3_step(q) == SQLITE_ROW)
-		snprintf(days[n++], 11, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	return (int)n;
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
+		const unsigned char *day = sqlite3_column_text(q, 0);
+		snprintf(days[n++], 11, "%s", day ? (const char *)day : "");
+	}
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_device_day_counts(struct store *st, int64_t device_id, const char *day, long *valid,
@@ -340,12 +346,12 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
 	*valid = *rejected = 0;
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	int rc;
+	while ((rc = store_row(st, q)) > 0) {
 		*valid = sqlite3_column_int64(q, 0);
 		*rejected = sqlite3_column_int64(q, 1);
 	}
-	sqlite3_reset(q);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
@@ -361,14 +367,13 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 	sqlite3_bind_double(q, 2, t0);
 	sqlite3_bind_double(q, 3, t0 + 900.0 * (double)n_quarters);
 	long n = 0;
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while ((rc = store_row(st, q)) > 0) {
 		sqlite3_int64 k = sqlite3_column_int64(q, 0);
 		if (k >= 0 && (size_t)k < n_quarters && (!lit || lit[k]))
 			n++;
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? n : -1;
+	return rc < 0 ? -1 : n;
 }
 
 int store_eff_month_get(struct store *st, const char *station, const char *month, double *energy_wh,
