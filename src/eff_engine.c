@@ -11,6 +11,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
 #include "pvrelief/solar.h"
@@ -541,9 +542,13 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
 	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
-		expected += lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
+		lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
+		double since;
+		if (store_device_first_ts(a->store, as->inverter_ids[i], &since) != 0)
+			bad_online = 1;
+		expected += (long)kpi_expected_quarters(lit, nq, t0, since);
 		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq, lit);
 		if (got < 0)
 			bad_online = 1;
@@ -557,7 +562,7 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 	}
 	free(lit);
 	/* A figure the database could not give whole is no figure. */
-	long all = expected * (long)as->n_inverters;
+	long all = expected;
 	*online = all > 0 && !bad_online ? (double)valid / (double)all : NAN;
 	*anomaly = readings > 0 && !bad_anomaly ? (double)rejected / (double)readings : NAN;
 }

@@ -398,3 +398,18 @@ int store_eff_month_get(struct store *st, const char *station, const char *month
 	sqlite3_reset(q);
 	return 0;
 }
+
+int store_device_first_ts(struct store *st, int64_t device_id, double *ts)
+{
+	static const char sql[] =
+	    "SELECT min(first_ts) FROM rollup_day WHERE device_id = ?1 AND n_valid > 0";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	*ts = NAN;
+	int rc;
+	while ((rc = store_row(st, q)) > 0)
+		*ts = col_num(q, 0);
+	return rc < 0 ? -1 : 0;
+}

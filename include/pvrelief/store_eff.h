@@ -107,6 +107,10 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
 				 const unsigned char *lit);
 
+/* Returns into *ts the time of a device's first valid reading ever (NAN when none): when its
+ * monitoring began. 0 or negative. */
+int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
+
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */
 int store_eff_month_get(struct store *st, const char *station, const char *month, double *energy_wh,
