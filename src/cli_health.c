@@ -14,6 +14,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
 #include "pvrelief/health.h"
+#include "pvrelief/kpi.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/log.h"
 #include "pvrelief/reading.h"
@@ -118,8 +119,8 @@ static int recompute(const struct config *cfg, struct clock *clk, struct store *
 
 /* Fills a station's row from the store; 0 or negative (printed). */
 static int gather(struct store *st, const struct config *cfg, const struct config_station *cs,
-		  const char *first, const char *last, double t0, double until, double quarters,
-		  size_t nq, const unsigned char *lit, struct health_station *row)
+		  const char *first, const char *last, double t0, double until, size_t nq,
+		  const unsigned char *lit, struct health_station *row)
 {
 	health_station_reset(row);
 	row->id = cs->id;
@@ -164,7 +165,10 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 		    store_device_state_time(st, id, INV_STATE_FAULT, t0, until, &fault_s,
 					    &longest_s) != 0)
 			goto fail;
-		row->quarters_expected += quarters;
+		double since;
+		if (store_device_first_ts(st, id, &since) != 0)
+			goto fail;
+		row->quarters_expected += kpi_expected_quarters(lit, nq, t0, since);
 		row->quarters_valid += (double)got;
 		row->readings += valid + rejected;
 		row->rejected += rejected;
@@ -338,8 +342,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			lit = mask[s];
 		}
 		struct health_station *row = &r.stations[r.n_stations];
-		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, quarters[s], nq, lit,
-			   row) != 0) {
+		if (gather(st, cfg, cs, r.first_day, r.last_day, t0, until, nq, lit, row) != 0) {
 			rc = 1;
 			goto out;
 		}

@@ -158,6 +158,8 @@ void health_station_finish(struct health_station *s, double station_target)
 		s->mark = HEALTH_MARK_NONE;
 	else if (s->grade > 2)
 		s->mark = HEALTH_MARK_ESTIMATE;
+	else if (s->judgeable_days == 0)
+		s->mark = HEALTH_MARK_UNJUDGED; /* 1.9 at dawn is not meeting the target */
 	else if (s->eta < station_target - TARGET_TOLERANCE)
 		s->mark = HEALTH_MARK_BELOW;
 	else
@@ -173,6 +175,8 @@ const char *health_mark_name(enum health_mark m)
 		return "below";
 	case HEALTH_MARK_ESTIMATE:
 		return "estimate";
+	case HEALTH_MARK_UNJUDGED:
+		return "not_judgeable";
 	default:
 		return "";
 	}
@@ -336,6 +340,8 @@ static const char *mark_text(enum health_mark m)
 		return "BELOW 低于目标";
 	case HEALTH_MARK_ESTIMATE:
 		return "estimate 估算";
+	case HEALTH_MARK_UNJUDGED:
+		return "not judgeable 不可判定";
 	default:
 		return "-";
 	}
@@ -506,10 +512,12 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		strbuf_printf(b, " (includes estimates 含估算; grade 1-2 stations: %s)",
 			      num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
 	strbuf_printf(b, "\n");
-	strbuf_printf(b,
-		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
-		      "estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
-		      r->station_target);
+	strbuf_printf(
+	    b,
+	    "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
+	    "estimate = η from grade 3-4 irradiance, not judged 估算不判定; not judgeable = "
+	    "too little irradiation or coverage to judge 辐照或覆盖不足不可判定\n",
+	    r->station_target);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */

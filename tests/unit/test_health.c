@@ -53,6 +53,22 @@ static void test_marks(void)
 		health_station_finish(&s, 0.6);
 		CHECK_INT(s.mark, cases[i].want);
 	}
+	/* Early morning on a sensor: eta 1.9 from too little irradiation is not judgeable,
+	 * not "ok"; in the table and JSON too. */
+	struct health_station s = {.id = "s", .capacity_kwp = 100};
+	health_station_reset(&s);
+	struct store_eff_day d = day("2026-06-01", 1900, 1000, 0.01, 1.5, "sensor", 1);
+	d.judgeable = 0;
+	health_station_add_day(&s, &d);
+	health_station_finish(&s, 0.6);
+	CHECK_NEAR(s.eta, 1.9, 1e-12);
+	CHECK_INT(s.mark, HEALTH_MARK_UNJUDGED);
+	CHECK_STR(health_mark_name(s.mark), "not_judgeable");
+	/* A month with one judgeable day is judged on its eta. */
+	struct store_eff_day d2 = day("2026-06-02", 700e3, 1000e3, 7, 0.8, "sensor", 1);
+	health_station_add_day(&s, &d2);
+	health_station_finish(&s, 0.6);
+	CHECK_INT(s.mark, HEALTH_MARK_OK);
 }
 
 static void test_month(void)
