@@ -284,8 +284,12 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
  * so that it is left out on both sides. */
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
+	/* The poller integrates each sensor reading over the time since the previous one, up to
+	 * two fast intervals, so readings at least every other interval cover the whole slot:
+	 * half the expected count is enough. Asking for nearly every poll made a busy daemon
+	 * (polls a little late) drop a working sensor for the clear-sky estimate. */
 	int expected = (int)floor(300.0 / a->cfg->polling.fast_interval_s);
-	return slot->sensor_n > 0 && slot->sensor_n >= expected - 1;
+	return slot->sensor_n > 0 && 2 * slot->sensor_n >= expected;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
