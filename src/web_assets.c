@@ -61,7 +61,8 @@ const char web_asset_css[] =
     "footer{color:var(--muted);font-size:.8em;padding:1em;text-align:center}"
     ".detail{white-space:pre-wrap;color:#333;font-size:.9em}"
     "@media (max-width:600px){main{padding:.5em}.hide-s{display:none}"
-    "th,td{padding:.3em .3em}.tile b{font-size:1.25em}}";
+    "th,td{padding:.3em .3em}.tile b{font-size:1.25em}td.name{min-width:9em}"
+    ".tiles{grid-template-columns:1fr 1fr}}";
 
 const char web_asset_js[] =
     "(function(){'use strict';\n"

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "pvrelief/config.h"
+#include "pvrelief/store_alert.h"
+#include "pvrelief/store_console.h"
 #include "pvrelief/web_html.h"
 #include "pvrelief/web_params.h"
 #include "pvrelief/xalloc.h"
@@ -150,6 +152,39 @@ static void map(struct web_ctx *c, const struct web_county *k)
 	strbuf_puts(b, "</svg>");
 }
 
+/* The newest active alerts as the script later refreshes them (the same markup). */
+static void live_alerts(struct web_ctx *c)
+{
+	enum { N = 12 };
+	struct store_alert a[N];
+	struct store_console_alert_filter f = {NULL, NULL, 1, 0, 0, N};
+	struct store *st = web_store(c->app);
+	int n = st ? store_console_alerts(st, &f, a, N) : -1;
+	if (st)
+		store_console_read_end(st);
+	for (int i = 0; i < n; i++) {
+		char t[32];
+		web_time(c, a[i].raised_at, t);
+		web_html_printf(&c->rep->body,
+				"<li data-alert=\"%llu\"><span class=\"sev-%s\">%s </span><span>%s "
+				"</span>",
+				(unsigned long long)a[i].id, a[i].severity,
+				web_i18n_severity(c->lang, a[i].severity), t);
+		if (a[i].station[0]) {
+			struct strbuf h = {0};
+			web_url_encode(&h, a[i].station);
+			char *hid = strbuf_take(&h);
+			web_html_printf(&c->rep->body, "<a href=\"/station/%s\">%s</a> ", hid,
+					a[i].station);
+			free(hid);
+		}
+		web_html_printf(&c->rep->body, "<span class=\"title\">%s</span></li>", a[i].title);
+	}
+	if (n == 0)
+		web_html_printf(&c->rep->body, "<li>%s</li>",
+				T(c, "没有未消除的告警", "No active alerts"));
+}
+
 static void select_opt(struct strbuf *b, const char *value, const char *label, const char *cur)
 {
 	web_html_printf(b, "<option value=\"%s\"%s>%s</option>", value,
@@ -212,6 +247,7 @@ void web_page_overview(struct web_ctx *c)
 	strbuf_puts(b, "</p></section><section class=\"card\">");
 	web_html_printf(b, "<h2>%s</h2><ul id=\"live-alerts\">",
 			T(c, "未消除的告警（实时）", "Active alerts (live)"));
+	live_alerts(c);
 	strbuf_puts(b, "</ul>");
 	web_html_printf(b, "<p><a href=\"/alerts\">%s</a></p></section></div>",
 			T(c, "全部告警 →", "All alerts →"));
@@ -259,8 +295,8 @@ void web_page_overview(struct web_ctx *c)
 	web_html_printf(b,
 			"<div class=\"scroll\"><table id=\"ranking\"><thead><tr><th class=\"n\">#"
 			"</th><th>%s</th><th class=\"hide-s\">%s</th><th>%s</th><th class=\"n\">%s"
-			"</th><th class=\"n\">W/kWp</th><th class=\"n hide-s\">%s</th>"
-			"<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+			"</th><th class=\"n hide-s\">W/kWp</th><th class=\"n hide-s\">%s</th>"
+			"<th class=\"n hide-s\">%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s</th>"
 			"<th class=\"n hide-s\">%s</th><th class=\"hide-s\">%s</th></tr></thead>"
 			"<tbody>",
 			T(c, "电站", "Station"), T(c, "村", "Village"), T(c, "状态", "State"),
@@ -275,7 +311,7 @@ void web_page_overview(struct web_ctx *c)
 		web_url_encode(&href, id);
 		char *h_id = strbuf_take(&href);
 		web_html_printf(b,
-				"<tr data-station=\"%s\"><td class=\"n\">%zu</td><td><a "
+				"<tr data-station=\"%s\"><td class=\"n\">%zu</td><td class=\"name\"><a "
 				"href=\"/station/%s\">%s</a></td><td class=\"hide-s\">%s</td>"
 				"<td><span class=\"st st-%s\" data-cls=\"station_by_id|%s|state\" "
 				"data-k=\"station_by_id|%s|state_text\">%s</span></td>",
@@ -287,14 +323,14 @@ void web_page_overview(struct web_ctx *c)
 				"data-dec=\"1\">",
 				id);
 		web_num(b, s->power_w / 1000.0, 1);
-		strbuf_puts(b, "</td><td class=\"n\">");
+		strbuf_puts(b, "</td><td class=\"n hide-s\">");
 		web_num(b, s->power_w / s->cfg->capacity_kwp, 0);
 		web_html_printf(b,
 				"</td><td class=\"n hide-s\" data-k=\"station_by_id|%s|"
 				"energy_today_kwh\" data-dec=\"1\">",
 				id);
 		web_num(b, s->energy_today_wh / 1000.0, 1);
-		strbuf_puts(b, "</td><td class=\"n\">");
+		strbuf_puts(b, "</td><td class=\"n hide-s\">");
 		web_num(b, s->energy_today_wh / 1000.0 / s->cfg->capacity_kwp, 2);
 		const char *cls = isnan(s->eta_day)				? ""
 				  : s->eta_day < cfg->efficiency.station_target ? " bad"
@@ -304,7 +340,7 @@ void web_page_overview(struct web_ctx *c)
 		cls = isnan(s->eta_month)			      ? ""
 		      : s->eta_month < cfg->efficiency.station_target ? " bad"
 								      : "";
-		web_html_printf(b, "</td><td class=\"n%s\">", cls);
+		web_html_printf(b, "</td><td class=\"n hide-s%s\">", cls);
 		web_pct(b, s->eta_month);
 		web_html_printf(b, "</td><td class=\"n hide-s\">%d</td><td class=\"hide-s\">",
 				s->alerts_active);

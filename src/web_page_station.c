@@ -144,7 +144,7 @@ static void curve(struct web_ctx *c, const struct config_station *cs, double day
 		if (open)
 			strbuf_puts(b, "\"/>");
 	}
-	strbuf_puts(b, "</svg>");
+	strbuf_puts(b, "</g></svg>");
 	web_html_printf(
 	    b,
 	    "<p class=\"note\"><span style=\"color:#1565c0\">━</span> %s (kW) "
@@ -196,7 +196,7 @@ static void eta_chart(struct web_ctx *c, const struct store_eff_day *d, int n)
 		      "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#c62828\" "
 		      "stroke-dasharray=\"6 3\"/>",
 		      L, H - H * target / top, W, H - H * target / top);
-	strbuf_puts(b, "</svg>");
+	strbuf_puts(b, "</g></svg>");
 	web_html_printf(b,
 			"<p class=\"note\">%s %.2f · <span style=\"color:#1565c0\">●</span> PR</p>",
 			T(c, "柱：每日 η（红色为低于目标）；虚线：目标",
