@@ -209,7 +209,7 @@ static struct web_county *build(struct web_app *app, struct store *st)
 	double wall_limit = limit / fmax(1.0, clock_rate(app->clk));
 	int reading_old = isnan(c->data_age_s) || c->data_age_s > limit;
 	int diag_old =
-	    c->newest_diag_wall <= 0 || c->built_wall - c->newest_diag_wall > fmax(wall_limit, 30);
+	    c->newest_diag_wall <= 0 || c->built_wall - c->newest_diag_wall > fmax(wall_limit, 5);
 	c->daemon_silent = reading_old && diag_old;
 	free(dev);
 	free(eff);
