@@ -182,20 +182,18 @@ struct web_http *web_http_start(const struct web_http_opts *o, web_http_handler 
 		w->key = xstrdup(o->tls_key_pem);
 	}
 	if (w->tls)
-		w->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, access_cb, w,
-					MHD_OPTION_EXTERNAL_LOGGER, logger, NULL,
-					MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-					(unsigned)o->max_clients, MHD_OPTION_CONNECTION_TIMEOUT,
-					(unsigned)o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-					completed, NULL, MHD_OPTION_HTTPS_MEM_CERT, w->cert,
-					MHD_OPTION_HTTPS_MEM_KEY, w->key, MHD_OPTION_END);
+		w->d = MHD_start_daemon(
+		    flags, (uint16_t)o->port, NULL, NULL, access_cb, w, MHD_OPTION_EXTERNAL_LOGGER,
+		    logger, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned)o->max_clients, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_HTTPS_MEM_CERT,
+		    w->cert, MHD_OPTION_HTTPS_MEM_KEY, w->key, MHD_OPTION_END);
 	else
-		w->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, access_cb, w,
-					MHD_OPTION_EXTERNAL_LOGGER, logger, NULL,
-					MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-					(unsigned)o->max_clients, MHD_OPTION_CONNECTION_TIMEOUT,
-					(unsigned)o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-					completed, NULL, MHD_OPTION_END);
+		w->d = MHD_start_daemon(
+		    flags, (uint16_t)o->port, NULL, NULL, access_cb, w, MHD_OPTION_EXTERNAL_LOGGER,
+		    logger, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned)o->max_clients, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 	if (!w->d) {
 		snprintf(err, errlen,
 			 "cannot listen on %s port %d (in use, not an address of this machine, "

@@ -292,31 +292,32 @@ void web_page_overview(struct web_ctx *c)
 	}
 	g_sort = sort;
 	qsort(rows, n, sizeof *rows, by_rank);
-	web_html_printf(b,
-			"<div class=\"scroll\"><table id=\"ranking\"><thead><tr><th class=\"n\">#"
-			"</th><th>%s</th><th class=\"hide-s\">%s</th><th>%s</th><th class=\"n\">%s"
-			"</th><th class=\"n hide-s\">W/kWp</th><th class=\"n hide-s\">%s</th>"
-			"<th class=\"n hide-s\">%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s</th>"
-			"<th class=\"n hide-s\">%s</th><th class=\"hide-s\">%s</th></tr></thead>"
-			"<tbody>",
-			T(c, "电站", "Station"), T(c, "村", "Village"), T(c, "状态", "State"),
-			T(c, "功率 kW", "Power kW"), T(c, "今日 kWh", "Today kWh"),
-			T(c, "等效小时", "Equiv. h"), T(c, "今日 η", "η today"),
-			T(c, "本月 η", "η month"), T(c, "告警", "Alerts"),
-			T(c, "离线起始", "Offline since"));
+	web_html_printf(
+	    b,
+	    "<div class=\"scroll\"><table id=\"ranking\"><thead><tr><th class=\"n\">#"
+	    "</th><th>%s</th><th class=\"hide-s\">%s</th><th>%s</th><th class=\"n\">%s"
+	    "</th><th class=\"n hide-s\">W/kWp</th><th class=\"n hide-s\">%s</th>"
+	    "<th class=\"n hide-s\">%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s</th>"
+	    "<th class=\"n hide-s\">%s</th><th class=\"hide-s\">%s</th></tr></thead>"
+	    "<tbody>",
+	    T(c, "电站", "Station"), T(c, "村", "Village"), T(c, "状态", "State"),
+	    T(c, "功率 kW", "Power kW"), T(c, "今日 kWh", "Today kWh"),
+	    T(c, "等效小时", "Equiv. h"), T(c, "今日 η", "η today"), T(c, "本月 η", "η month"),
+	    T(c, "告警", "Alerts"), T(c, "离线起始", "Offline since"));
 	for (size_t i = 0; i < n; i++) {
 		const struct web_station *s = rows[i];
 		const char *id = s->cfg->id;
 		struct strbuf href = {0};
 		web_url_encode(&href, id);
 		char *h_id = strbuf_take(&href);
-		web_html_printf(b,
-				"<tr data-station=\"%s\"><td class=\"n\">%zu</td><td class=\"name\"><a "
-				"href=\"/station/%s\">%s</a></td><td class=\"hide-s\">%s</td>"
-				"<td><span class=\"st st-%s\" data-cls=\"station_by_id|%s|state\" "
-				"data-k=\"station_by_id|%s|state_text\">%s</span></td>",
-				id, i + 1, h_id, s->cfg->name, cfg->villages[s->cfg->village].name,
-				s->state, id, id, web_i18n_state(c->lang, s->state));
+		web_html_printf(
+		    b,
+		    "<tr data-station=\"%s\"><td class=\"n\">%zu</td><td class=\"name\"><a "
+		    "href=\"/station/%s\">%s</a></td><td class=\"hide-s\">%s</td>"
+		    "<td><span class=\"st st-%s\" data-cls=\"station_by_id|%s|state\" "
+		    "data-k=\"station_by_id|%s|state_text\">%s</span></td>",
+		    id, i + 1, h_id, s->cfg->name, cfg->villages[s->cfg->village].name, s->state,
+		    id, id, web_i18n_state(c->lang, s->state));
 		free(h_id);
 		web_html_printf(b,
 				"<td class=\"n\" data-k=\"station_by_id|%s|power_kw\" "

@@ -91,6 +91,11 @@ static void curve(struct web_ctx *c, const struct config_station *cs, double day
 		if (i >= 0 && i < SLOTS)
 			act[i] = sl[k].power_w;
 	}
+	/* One source for the whole day: the sensor's when it reported today (its gaps stay
+	 * gaps), else the clear sky, so that the curve never jumps between the two. */
+	int has_sensor = 0;
+	for (int k = 0; k < ns; k++)
+		has_sensor |= !isnan(sl[k].poa_w_m2) || !isnan(sl[k].ghi_w_m2);
 	int j = 0;
 	for (int i = 0; i < SLOTS; i++) {
 		double t = day0 + i * 300.0;
@@ -98,7 +103,11 @@ static void curve(struct web_ctx *c, const struct config_station *cs, double day
 			j++;
 		const struct store_console_slot *s =
 		    j < ns && sl[j].slot == (int64_t)t ? &sl[j] : NULL;
-		th[i] = theory_w(cfg, cs, t + 150, s, &sensor);
+		if (has_sensor && !s) {
+			th[i] = NAN;
+			continue;
+		}
+		th[i] = theory_w(cfg, cs, t + 150, has_sensor ? s : NULL, &sensor);
 		if (!isnan(th[i]))
 			pmax = fmax(pmax, th[i]);
 		if (!isnan(act[i]))
@@ -245,7 +254,8 @@ static void inverters(struct web_ctx *c, struct inv_set *s)
 		strbuf_puts(b, "</td><td>");
 		if (!isnan(y[i]) && vmax > 0)
 			strbuf_printf(b,
-				      "<svg viewBox=\"0 0 200 14\" width=\"200\" height=\"14\">"
+				      "<svg viewBox=\"0 0 200 14\" preserveAspectRatio=\"none\" "
+				      "style=\"width:100%%;max-width:200px\" height=\"14\">"
 				      "<rect width=\"%.1f\" height=\"14\" fill=\"%s\"/></svg>",
 				      200 * y[i] / vmax, weak ? "#c62828" : "#43a047");
 		strbuf_puts(b, "</td></tr>");
@@ -347,8 +357,9 @@ void web_page_station(struct web_ctx *c, const char *id)
 	web_html_printf(b,
 			"</section></div><section class=\"card\"><h2>%s</h2><div class=\"scroll\">"
 			"<table id=\"diag\"><thead><tr><th>%s</th><th>%s</th><th class=\"n\">"
-			"%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">"
-			"%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			"%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s</th><th "
+			"class=\"n hide-s\">%s</th><th>%s</th><th class=\"hide-s\">%s</th></tr>"
+			"</thead><tbody>",
 			T(c, "设备诊断", "Device diagnostics"), T(c, "设备", "Device"),
 			T(c, "状态", "State"), T(c, "请求", "Requests"), T(c, "错误", "Errors"),
 			T(c, "超时", "Timeouts"), T(c, "往返 ms", "Round trip ms"),
@@ -359,8 +370,8 @@ void web_page_station(struct web_ctx *c, const char *id)
 		web_html_printf(
 		    b,
 		    "<tr><td>%s</td><td>%s</td><td class=\"n\">%lld</td><td class=\"n\">"
-		    "%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.0f</td><td>%s</td>"
-		    "<td>%s</td></tr>",
+		    "%lld</td><td class=\"n hide-s\">%lld</td><td class=\"n hide-s\">%.0f</td>"
+		    "<td>%s</td><td class=\"hide-s\">%s</td></tr>",
 		    dev[i].device,
 		    dev[i].state >= 0 ? inv_state_name((enum inv_state)dev[i].state) : "–",
 		    (long long)dev[i].requests, (long long)dev[i].errors,
