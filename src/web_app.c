@@ -191,7 +191,7 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *active)
 	}
 	strbuf_puts(b, "</div></header>");
 	/* The status bar: how old the data is and whether the daemon still polls. */
-	const struct web_county *county = web_county_get(c->app);
+	const struct web_county *county = c->status_from ? c->status_from : web_county_get(c->app);
 	strbuf_puts(b, "<div class=\"status\" id=\"status\">");
 	if (!county) {
 		web_html_printf(b, "<span class=\"bad\">%s %s</span>",

@@ -80,6 +80,9 @@ struct web_ctx {
 	const char *path;
 	int is_post;
 	double now;
+	/* The model the status bar reads, when the page built its own (a station page); NULL:
+	 * the cached county. */
+	const struct web_county *status_from;
 };
 
 #define T(c, zh, en) ((c)->lang == WEB_LANG_EN ? (en) : (zh))
@@ -112,6 +115,11 @@ void web_pct(struct strbuf *b, double v);
 /* Returns the county model, built from the database at most WEB_CACHE_S old; NULL with the
  * database's error in app->db_error. Owned by the app. */
 const struct web_county *web_county_get(struct web_app *app);
+/* Returns a model in which only the station at index (in the configuration) is filled in
+ * (the others keep their identity only), built now without the cache: what a station page
+ * needs, at a fraction of the whole county's cost. NULL with app->db_error on a database
+ * error; the caller frees it with web_county_free. */
+struct web_county *web_county_one(struct web_app *app, long index);
 /* Frees a county model; accepts NULL. */
 void web_county_free(struct web_county *c);
 /* Returns the index of a station in the configuration, or -1. */

@@ -57,7 +57,7 @@ static const char *station_state(const struct web_station *s, int night, int fau
 	return s->power_w > 0 ? "producing" : "idle";
 }
 
-static struct web_county *build(struct web_app *app, struct store *st)
+static struct web_county *build(struct web_app *app, struct store *st, long only)
 {
 	const struct config *cfg = app->cfg;
 	struct web_county *c = xcalloc(1, sizeof *c);
@@ -84,11 +84,13 @@ static struct web_county *build(struct web_app *app, struct store *st)
 	struct store_alert *alerts = xcalloc(MAX_ACTIVE_ALERTS, sizeof *alerts);
 	size_t nd = 0, ne = 0;
 	struct store_console_status status;
-	struct store_console_alert_filter af = {NULL, NULL, 1, 0, 0, MAX_ACTIVE_ALERTS};
+	struct store_console_alert_filter af = {
+	    only >= 0 ? cfg->stations[only].id : NULL, NULL, 1, 0, 0, MAX_ACTIVE_ALERTS};
 	if (store_console_read_begin(st) != 0)
 		goto fail;
 	int na;
-	if (store_console_devices(st, NULL, c->today, &dev, &nd) != 0 ||
+	if (store_console_devices(st, only >= 0 ? cfg->stations[only].id : NULL, c->today, &dev,
+				  &nd) != 0 ||
 	    store_console_eff(st, c->today, c->month, &eff, &ne) != 0 ||
 	    store_console_status(st, &status) != 0 ||
 	    (na = store_console_alerts(st, &af, alerts, MAX_ACTIVE_ALERTS)) < 0 ||
@@ -234,12 +236,23 @@ const struct web_county *web_county_get(struct web_app *app)
 	struct store *st = web_store(app);
 	if (!st)
 		return NULL;
-	struct web_county *c = build(app, st);
+	struct web_county *c = build(app, st, -1);
 	if (!c) {
 		web_store_reset(app);
 		return NULL;
 	}
 	web_county_free(app->county);
 	app->county = c;
+	return c;
+}
+
+struct web_county *web_county_one(struct web_app *app, long index)
+{
+	struct store *st = web_store(app);
+	if (!st)
+		return NULL;
+	struct web_county *c = build(app, st, index);
+	if (!c)
+		web_store_reset(app);
 	return c;
 }

@@ -272,9 +272,10 @@ void web_page_station(struct web_ctx *c, const char *id)
 		return;
 	}
 	const struct config_station *cs = &cfg->stations[si];
-	const struct web_county *k = web_county_get(c->app);
+	struct web_county *k = web_county_one(c->app, si);
 	struct store *st = k ? web_store(c->app) : NULL;
 	if (!k || !st) {
+		web_county_free(k);
 		web_error(c, 503, c->app->db_error);
 		return;
 	}
@@ -313,6 +314,7 @@ void web_page_station(struct web_ctx *c, const char *id)
 		web_store_reset(c->app);
 		goto out;
 	}
+	c->status_from = k;
 	web_page_begin(c, cs->name, "station");
 	struct strbuf *b = &c->rep->body;
 	web_html_printf(
@@ -414,6 +416,7 @@ void web_page_station(struct web_ctx *c, const char *id)
 	free(hid);
 	web_page_end(c);
 out:
+	web_county_free(k);
 	free(sl);
 	free(days);
 	free(al);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	errlist_clear(&errs);
+	/* Loading a county of 10,000 devices leaves megabytes of libconfig's parse tree freed
+	 * but kept by the allocator; pages are rendered into buffers of up to a megabyte that
+	 * live for one request. Hand both back to the system, so the console's resident size
+	 * is what it uses: large buffers come from mmap and go back on free, one arena serves
+	 * the server thread and main, and the parse tree's pages are trimmed now. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 1);
+	malloc_trim(0);
 	log_init("pvrelief-web", cfg->log.syslog,
 		 (enum log_level)log_level_parse(level ? level : cfg->log.level));
 	char *users_file = users ? xstrdup(users) : beside(config_path, cfg->web.users_file);

@@ -22,8 +22,9 @@ for s in range(n_st):
     for u in range(1, units + 1):
         cur.execute("INSERT INTO device (station, device) VALUES (?, ?)", (f"s{s}", f"i{u}"))
         devs.append((cur.lastrowid, s, u))
-y, m, d = (int(x) for x in day.split("-"))
-days = [f"{y:04d}-{m:02d}-{dd:02d}" for dd in range(max(1, d - 29), d + 1)]
+import datetime
+last = datetime.date.fromisoformat(day)
+days = [(last - datetime.timedelta(days=29 - i)).isoformat() for i in range(30)]
 midnight = noon - 12 * 3600
 
 
@@ -69,7 +70,7 @@ for s in range(n_st):
         eta = health[s] * random.uniform(0.85, 1.0)
         eff.append((f"s{s}", dd, 200000.0, 200000.0 * eta, 200000.0, 5.0, 5.2, eta, eta * 0.95, None,
                     4.0, 1.0, "horizontal", "clearsky-scaled", 3, 0, 1.0, 0.0, time.time()))
-    month.append((f"s{s}", day[:7], 200000.0 * len(days), 200000.0 * len(days), health[s], "horizontal",
+    month.append((f"s{s}", day[:7], 200000.0 * last.day, 200000.0 * last.day, health[s], "horizontal",
                   "clearsky-scaled", 3))
 cur.executemany("INSERT INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2,"
                 " h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, judgeable,"

@@ -115,6 +115,8 @@ def live():
         note = MARKUP + " 已到场"
         row.find_element(By.NAME, "note").send_keys(note)
         row.find_element(By.CSS_SELECTOR, "form.ack button").click()
+        WebDriverWait(d, 20, 0.2).until(lambda drv: drv.find_elements(
+            By.CSS_SELECTOR, f'tr[data-alert="{alert_id}"] .acked'))
         row = d.find_element(By.CSS_SELECTOR, f'tr[data-alert="{alert_id}"]')
         expect("管理员" in row.find_element(By.CSS_SELECTOR, ".acked").text, "the page shows who acknowledged")
         expect(row.find_element(By.CSS_SELECTOR, ".ack-note").text == note, "and the note, as text")
@@ -133,6 +135,7 @@ def live():
         by.send_keys("张师傅")
         d.find_element(By.NAME, "note").send_keys(MARKUP)
         d.find_element(By.CSS_SELECTOR, "#log-form button").click()
+        WebDriverWait(d, 20, 0.2).until(lambda drv: "张师傅" in drv.page_source and "/maintenance?station=s2" in drv.current_url)
         cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#ledger tbody td")]
         expect("张师傅" in cells and MARKUP in cells and "清洗" in cells, f"the ledger shows the entry: {cells}")
         no_dialog(d, "the maintenance page")
