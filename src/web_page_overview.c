@@ -103,12 +103,19 @@ static void map(struct web_ctx *c, const struct web_county *k)
 	}
 	double pad = 0.02, kx = cos((lat0 + lat1) / 2 * M_PI / 180);
 	lat0 -= pad, lat1 += pad, lon0 -= pad, lon1 += pad;
-	double w = 600, h = 600 * (lat1 - lat0) / fmax((lon1 - lon0) * kx, 1e-6);
-	h = fmin(fmax(h, 240), 700);
+	/* True proportions within 600 x 400: a county taller than wide gets a narrower map. */
+	double aspect = (lat1 - lat0) / fmax((lon1 - lon0) * kx, 1e-6);
+	double w = 600, h = 600 * aspect;
+	if (h > 400) {
+		h = 400;
+		w = fmax(240, 400 / aspect);
+	}
+	h = fmax(h, 160);
 	double sx = w / (lon1 - lon0), sy = h / (lat1 - lat0);
 	web_html_printf(
 	    b,
-	    "<svg id=\"map\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" role=\"img\" "
+	    "<svg id=\"map\" viewBox=\"0 0 %.0f %.0f\" style=\"width:%.0fpx;max-width:100%%\" "
+	    "role=\"img\" "
 	    "aria-label=\"%s\"><rect width=\"100%%\" height=\"100%%\" fill=\"#f3f6f2\"/>",
 	    w, h + 20, w, T(c, "电站分布图", "Map of the stations"));
 	/* A 0.1 degree graticule for scale. */
