@@ -39,7 +39,10 @@ static void logger(void *cls, const char *fmt, va_list ap) __attribute__((format
 static void logger(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
-	log_vmsg(LOG_LEVEL_WARNING, fmt, ap);
+	char text[512];
+	vsnprintf(text, sizeof text, fmt, ap);
+	text[strcspn(text, "\n")] = '\0'; /* the library ends its messages with a newline */
+	log_warn("HTTP: %s", text);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
