@@ -69,7 +69,9 @@ enum alert_severity alert_kind_severity(enum alert_kind k)
 const char *alert_severity_name(enum alert_severity s)
 {
 	static const char *const names[] = {"info", "warning", "critical"};
-	return (unsigned)s < 3 ? names[s] : "warning";
+	_Static_assert(sizeof names / sizeof names[0] == ALERT_SEV_CRITICAL + 1,
+		       "a name for every severity");
+	return (unsigned)s <= ALERT_SEV_CRITICAL ? names[s] : "warning";
 }
 
 struct alert_tracker *alert_tracker_new(const struct alert_settings *s, uint64_t first_id)

@@ -25,6 +25,7 @@
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_alert.h"
+#include "pvrelief/store_maintenance.h"
 #include "pvrelief/store_eff.h"
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/webhook.h"

@@ -12,6 +12,7 @@
 #include "pvrelief/health.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_alert.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 enum { DEFAULT_LIMIT = 100, MAX_LIMIT = 100000 };
@@ -34,7 +35,7 @@ static void usage(FILE *out)
 static void when(const struct config *cfg, double t, char *buf, size_t len)
 {
 	if (t > 0)
-		clock_format(t, cfg->utc_offset_s, buf, (unsigned)len);
+		timefmt_local(t, cfg->utc_offset_s, buf, (unsigned)len);
 	else
 		snprintf(buf, len, "-");
 }

@@ -13,7 +13,8 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
+#include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
 
 /* Fills the allocation policy from the configuration. */

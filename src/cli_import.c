@@ -20,7 +20,9 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
+#include "pvrelief/store_plan.h"
+#include "pvrelief/store_ledger.h"
 #include "pvrelief/xalloc.h"
 
 enum col_type {

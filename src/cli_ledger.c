@@ -14,7 +14,8 @@
 #include "pvrelief/ledger.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_ledger.h"
+#include "pvrelief/store_maintenance.h"
 #include "pvrelief/xalloc.h"
 
 static int verify(struct store *st)
@@ -108,15 +109,15 @@ static int export_station(struct store *st, const struct config *cfg, const char
 		snprintf(v, sizeof v, "%u/%u", s->shares[i].parts, total);
 		row(w, "权属台账 ownership", "", ov->id, v, ov->name);
 	}
-	struct store_rev_maint *m;
+	struct store_maintenance *m;
 	size_t nm;
-	if (store_rev_maintenance(st, id, &m, &nm) == 0) {
+	if (store_maintenance_list(st, id, NULL, STORE_MAINT_OLDEST_FIRST, 0, &m, &nm) == 0) {
 		for (size_t i = 0; i < nm; i++) {
-			fmt_day(m[i].at_unix, cfg->utc_offset_s, d, sizeof d);
+			fmt_day(m[i].at, cfg->utc_offset_s, d, sizeof d);
 			row(w, "运维台账 operation and maintenance", d, m[i].kind, m[i].by,
 			    m[i].note);
 		}
-		store_rev_maint_free(m, nm);
+		store_maintenance_free(m, nm);
 	}
 	struct store_ledger l;
 	if (store_ledger_load(st, &l) == 0) {

@@ -11,13 +11,16 @@
 #include "pvrelief/config.h"
 #include "pvrelief/health.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_alert.h"
+#include "pvrelief/store_maintenance.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 enum { MAX_ENTRIES = 100000 };
 
 static const char *const kinds[] = {"inspection", "cleaning", "repair"};
 static const char *const kinds_zh[] = {"巡检", "清洗", "维修"};
+_Static_assert(sizeof kinds / sizeof kinds[0] == sizeof kinds_zh / sizeof kinds_zh[0],
+	       "a Chinese name for every maintenance kind");
 
 static void usage(FILE *out)
 {
@@ -98,7 +101,7 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 		return 1;
 	}
 	char t[32];
-	clock_format((double)when, cfg->utc_offset_s, t, sizeof t);
+	timefmt_local((double)when, cfg->utc_offset_s, t, sizeof t);
 	printf("station %s: %s (%s) by %s at %s recorded\n", cs->id, kind,
 	       kinds_zh[kind_index(kind)], by, t);
 	return 0;
@@ -143,15 +146,15 @@ static int list(struct cli_env *env, int argc, char **argv)
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
-	struct store_maintenance *m = xcalloc(MAX_ENTRIES, sizeof *m);
-	int n = store_maintenance_list(st, station, kind, m, MAX_ENTRIES);
-	if (n < 0) {
+	struct store_maintenance *m;
+	size_t n;
+	if (store_maintenance_list(st, station, kind, STORE_MAINT_NEWEST_FIRST, MAX_ENTRIES, &m,
+				   &n) != 0) {
 		fprintf(stderr, "pvrelief maintenance: database: %s\n", store_errmsg(st));
-		free(m);
 		return 1;
 	}
 	size_t ws = health_display_width("station 电站"), wb = health_display_width("by 人员");
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (health_display_width(m[i].station) > ws)
 			ws = health_display_width(m[i].station);
 		if (health_display_width(m[i].by) > wb)
@@ -162,9 +165,9 @@ static int list(struct cli_env *env, int argc, char **argv)
 	cli_cell("kind 类型", 19);
 	cli_cell("by 人员", wb + 2);
 	printf("note 备注\n");
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char t[32], k[48];
-		clock_format(m[i].at, cfg->utc_offset_s, t, sizeof t);
+		timefmt_local(m[i].at, cfg->utc_offset_s, t, sizeof t);
 		int ki = kind_index(m[i].kind);
 		snprintf(k, sizeof k, "%s %s", m[i].kind, ki >= 0 ? kinds_zh[ki] : "");
 		cli_cell(t, 21);
@@ -175,7 +178,7 @@ static int list(struct cli_env *env, int argc, char **argv)
 	}
 	if (n == 0)
 		printf("(no entries 无记录)\n");
-	free(m);
+	store_maintenance_free(m, n);
 	return 0;
 }
 

@@ -17,7 +17,8 @@
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_plan.h"
+#include "pvrelief/store_ledger.h"
 
 static const struct {
 	const char *verb;

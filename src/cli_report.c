@@ -12,7 +12,8 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
+#include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
 
 static int owns(const struct config_station *s, size_t vi, uint32_t *parts, uint32_t *total)

@@ -11,6 +11,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/weather.h"
 
 static void usage(FILE *out)
@@ -91,7 +92,7 @@ int cli_weather(struct cli_env *env, int argc, char **argv)
 	char why[300], when[32];
 	struct weather_point p;
 	int rc = 1;
-	clock_format(t, cfg->utc_offset_s, when, sizeof when);
+	timefmt_local(t, cfg->utc_offset_s, when, sizeof when);
 	if (weather_wait(w, idx, wait_ms, why, sizeof why) != 0) {
 		printf("station %s at %s: no data: %s\n", st->id, when, why);
 	} else if (weather_get(w, idx, t, &p) != 0) {

@@ -65,11 +65,3 @@ double clock_to_real_s(const struct clock *c, double clock_s)
 {
 	return clock_s / c->rate;
 }
-
-void clock_format(double unix_s, int utc_offset_s, char *buf, unsigned len)
-{
-	time_t t = (time_t)floor(unix_s) + utc_offset_s;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}

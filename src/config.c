@@ -2,6 +2,7 @@
  * collected as "file:line: sentence" so an operator fixes a broken file in one pass. */
 #include "pvrelief/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <libconfig.h>
@@ -963,6 +964,46 @@ static void check_endpoints(struct loader *ld, struct config *cfg, const config_
 		}
 }
 
+/* The console's settings. The address must be numeric (the console binds it before it could
+ * resolve names under its sandbox); files are checked when pvrelief-web starts, since the
+ * daemon and the CLI never read them. */
+static void load_web(struct loader *ld, struct config *cfg, const config_setting_t *root)
+{
+	static const char *const keys[] = {"address",
+					   "port",
+					   "tls_cert_file",
+					   "tls_key_file",
+					   "read_requires_login",
+					   "users_file",
+					   "session_minutes",
+					   "max_clients",
+					   "login_attempts",
+					   "silent_after",
+					   NULL};
+	config_setting_t *g = group(ld, root, "web");
+	const char *w = "web";
+	check_keys(ld, g, w, keys);
+	cfg->web.address = get_str(ld, g, w, "address", "127.0.0.1");
+	cfg->web.port = get_int(ld, g, w, "port", 1, 8470, 1, 65535, "");
+	cfg->web.tls_cert_file = get_str(ld, g, w, "tls_cert_file", "");
+	cfg->web.tls_key_file = get_str(ld, g, w, "tls_key_file", "");
+	cfg->web.read_requires_login = get_bool(ld, g, w, "read_requires_login", 0);
+	cfg->web.users_file = get_str(ld, g, w, "users_file", "");
+	cfg->web.session_minutes = get_int(ld, g, w, "session_minutes", 1, 480, 5, 10080, "min");
+	cfg->web.max_clients = get_int(ld, g, w, "max_clients", 1, 200, 4, 1000, "");
+	cfg->web.login_attempts = get_int(ld, g, w, "login_attempts", 1, 5, 1, 100, "");
+	cfg->web.silent_after_s = get_int(ld, g, w, "silent_after", 1, 0, 0, 86400, "s");
+	struct in6_addr a6;
+	struct in_addr a4;
+	if (inet_pton(AF_INET, cfg->web.address, &a4) != 1 &&
+	    inet_pton(AF_INET6, cfg->web.address, &a6) != 1)
+		err_at(ld, where(config_setting_get_member(g, "address"), g),
+		       "web: address \"%s\" is not a numeric IPv4 or IPv6 address",
+		       cfg->web.address);
+	if (!*cfg->web.tls_cert_file != !*cfg->web.tls_key_file)
+		err_at(ld, g, "web: tls_cert_file and tls_key_file go together");
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -973,7 +1014,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 {
 	static const char *const keys[] = {
 	    "county",	  "maps_dir", "clock",	 "log",	  "database", "polling", "mqtt",
-	    "efficiency", "alerts",   "revenue", "towns", "stations", NULL};
+	    "efficiency", "alerts",   "revenue", "towns", "stations", "web",	 NULL};
 	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);
@@ -1040,6 +1081,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 	load_efficiency(&ld, cfg, root);
 	load_alerts(&ld, cfg, root);
 	load_revenue(&ld, cfg, root);
+	load_web(&ld, cfg, root);
 	load_towns(&ld, cfg, root);
 
 	config_setting_t *stations = config_setting_get_member(root, "stations");
@@ -1116,6 +1158,10 @@ void config_free(struct config *cfg)
 		free(h->secret);
 	}
 	free(cfg->alerts.webhooks);
+	free(cfg->web.address);
+	free(cfg->web.tls_cert_file);
+	free(cfg->web.tls_key_file);
+	free(cfg->web.users_file);
 	free(cfg->alerts.language);
 	free(cfg->efficiency.weather_url);
 	free(cfg->mqtt.host);

@@ -25,6 +25,7 @@
 #include "pvrelief/pollqueue.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_alert.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/webhook.h"
 #include "pvrelief/xalloc.h"
@@ -249,7 +250,7 @@ static void print_live(struct runtime *rt, int redraw)
 	if (n_act < 0)
 		n_act = 0; /* the alerts are shown when the database answers again */
 	double now = clock_now(rt->clk);
-	clock_format(now, cfg->utc_offset_s, when, sizeof when);
+	timefmt_local(now, cfg->utc_offset_s, when, sizeof when);
 	printf("%s%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
 	       redraw ? "\033[H\033[J" : "\n", when, cfg->county_name, cfg->county_id, n,
 	       cfg->efficiency.station_target);
@@ -274,7 +275,7 @@ static void print_live(struct runtime *rt, int redraw)
 		if (s->state == POLLER_ST_OFFLINE) {
 			/* Never answered since the start: silent since the daemon started. */
 			double t = last_ok[i] > 0 ? last_ok[i] : rt->started;
-			clock_format(t, cfg->utc_offset_s, since, sizeof since);
+			timefmt_local(t, cfg->utc_offset_s, since, sizeof since);
 			snprintf(state, sizeof state, "offline since %.5s", since + 11);
 		} else {
 			snprintf(state, sizeof state, "%s%s", poller_state_name(s->state),

@@ -25,6 +25,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/csv.h"
 #include "pvrelief/strbuf.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 #define TARGET_TOLERANCE 1e-9
@@ -157,6 +158,8 @@ void health_station_finish(struct health_station *s, double station_target)
 		s->mark = HEALTH_MARK_NONE;
 	else if (s->grade > 2)
 		s->mark = HEALTH_MARK_ESTIMATE;
+	else if (s->judgeable_days == 0)
+		s->mark = HEALTH_MARK_UNJUDGED; /* 1.9 at dawn is not meeting the target */
 	else if (s->eta < station_target - TARGET_TOLERANCE)
 		s->mark = HEALTH_MARK_BELOW;
 	else
@@ -172,6 +175,8 @@ const char *health_mark_name(enum health_mark m)
 		return "below";
 	case HEALTH_MARK_ESTIMATE:
 		return "estimate";
+	case HEALTH_MARK_UNJUDGED:
+		return "not_judgeable";
 	default:
 		return "";
 	}
@@ -273,7 +278,7 @@ static void table_init(struct table *t, size_t ncols, const int *right)
 	memcpy(t->right, right, ncols * sizeof *right);
 }
 
-static void table_row(struct table *t, char **cells)
+static void table_row(struct table *t, const char *const *cells)
 {
 	t->cells = xrealloc(t->cells, (t->nrows + 1) * sizeof *t->cells);
 	char **row = xcalloc(t->ncols, sizeof *row);
@@ -335,6 +340,8 @@ static const char *mark_text(enum health_mark m)
 		return "BELOW 低于目标";
 	case HEALTH_MARK_ESTIMATE:
 		return "estimate 估算";
+	case HEALTH_MARK_UNJUDGED:
+		return "not judgeable 不可判定";
 	default:
 		return "-";
 	}
@@ -346,10 +353,10 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 	static const int right[] = {0, 0, 1, 1, 1, 1, 1, 0};
 	struct table t;
 	table_init(&t, 8, right);
-	char *h1[] = {"station",  "inverter", "DC kWp",	    "eta",
-		      "vs peers", "hours",    "energy kWh", "grade"};
-	char *h2[] = {"电站",	  "逆变器",   "直流容量", "发电参数",
-		      "与邻站比", "等效小时", "发电量",	  "等级"};
+	const char *h1[] = {"station",	"inverter", "DC kWp",	  "eta",
+			    "vs peers", "hours",    "energy kWh", "grade"};
+	const char *h2[] = {"电站",	"逆变器",   "直流容量", "发电参数",
+			    "与邻站比", "等效小时", "发电量",	"等级"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	size_t rows = 0;
@@ -369,7 +376,7 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 				snprintf(c[7], 48, "%d", inv->grade);
 			else
 				snprintf(c[7], 48, "-");
-			char *row[8];
+			const char *row[8];
 			for (int j = 0; j < 8; j++)
 				row[j] = c[j];
 			table_row(&t, row);
@@ -434,10 +441,10 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 	static const int right[NC] = {0, 1, 1, 1, 1, 1, 1, 1, 0, 0};
 	struct table t;
 	table_init(&t, NC, right);
-	char *h1[NC] = {"station", "eta",	"vs peers", "PR",	    "kWh",
-			"online",  "fault min", "anomaly",  "source/grade", "mark"};
-	char *h2[NC] = {"电站",	  "发电参数", "与邻站比", "性能比",	   "发电量",
-			"在线率", "故障分钟", "异常率",	  "辐照来源/等级", "标记"};
+	const char *h1[NC] = {"station", "eta",	      "vs peers", "PR",		  "kWh",
+			      "online",	 "fault min", "anomaly",  "source/grade", "mark"};
+	const char *h2[NC] = {"电站",	"发电参数", "与邻站比", "性能比",	 "发电量",
+			      "在线率", "故障分钟", "异常率",	"辐照来源/等级", "标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
@@ -459,7 +466,7 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 		else
 			snprintf(c[8], 64, "%s", s->source[0] ? s->source : "-");
 		snprintf(c[9], 64, "%s", mark_text(s->mark));
-		char *row[NC];
+		const char *row[NC];
 		for (int k = 0; k < NC; k++)
 			row[k] = c[k];
 		table_row(&t, row);
@@ -476,10 +483,11 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 	enum { NG = 9 };
 	static const int gright[NG] = {0, 1, 1, 1, 1, 1, 1, 1, 1};
 	table_init(&t, NG, gright);
-	char *g1[NG] = {"village", "stations", "eta",	     "eta grade 1-2", "meeting target",
-			"kWh",	   "online",   "fault rate", "anomaly"};
-	char *g2[NG] = {"村",	  "电站数", "发电参数", "实测发电参数", "达标电站",
-			"发电量", "在线率", "故障率",	"异常率"};
+	const char *g1[NG] = {"village",       "stations",	 "eta",
+			      "eta grade 1-2", "meeting target", "kWh",
+			      "online",	       "fault rate",	 "anomaly"};
+	const char *g2[NG] = {"村",	"电站数", "发电参数", "实测发电参数", "达标电站",
+			      "发电量", "在线率", "故障率",   "异常率"};
 	table_row(&t, g1);
 	table_row(&t, g2);
 	for (size_t v = villages ? 0 : r->n_villages; v <= r->n_villages; v++) {
@@ -505,7 +513,7 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 		else
 			snprintf(c[7], 64, "-");
 		num(c[8], 64, g->anomaly.rate, 100, 2, "%");
-		char *row[NG];
+		const char *row[NG];
 		for (int k = 0; k < NG; k++)
 			row[k] = c[k];
 		table_row(&t, row);
@@ -516,7 +524,7 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
-	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
+	timefmt_local(r->until_unix, r->utc_offset_s, until, sizeof until);
 	strbuf_printf(b, "County %s%s%s%s — %s %s (%s .. %s, figures to %s local time)\n",
 		      r->county_id, r->county_name && *r->county_name ? " (" : "",
 		      r->county_name ? r->county_name : "",
@@ -538,13 +546,14 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
 	struct table t;
 	table_init(&t, 17, sright);
-	char *h1[] = {"station",   "village",	   "eta",	 "vs peers",   "PR",
-		      "PR_stc",	   "hours",	   "energy kWh", "theory kWh", "online",
-		      "fault min", "fault alerts", "anomaly",	 "basis",      "source",
-		      "grade",	   "mark"};
-	char *h2[] = {"电站",	    "村",     "发电参数",   "与邻站比", "性能比",   "温度修正PR",
-		      "等效小时",   "发电量", "理论发电量", "在线率",	"故障分钟", "故障告警",
-		      "数据异常率", "基准",   "辐照来源",   "等级",	"标记"};
+	const char *h1[] = {"station",	 "village",	 "eta",	       "vs peers",   "PR",
+			    "PR_stc",	 "hours",	 "energy kWh", "theory kWh", "online",
+			    "fault min", "fault alerts", "anomaly",    "basis",	     "source",
+			    "grade",	 "mark"};
+	const char *h2[] = {"电站",	  "村",	      "发电参数",   "与邻站比",	  "性能比",
+			    "温度修正PR", "等效小时", "发电量",	    "理论发电量", "在线率",
+			    "故障分钟",	  "故障告警", "数据异常率", "基准",	  "辐照来源",
+			    "等级",	  "标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
@@ -574,7 +583,7 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 		else
 			snprintf(c[15], 48, "-");
 		snprintf(c[16], 48, "%s", mark_text(s->mark));
-		char *row[17];
+		const char *row[17];
 		for (int k = 0; k < 17; k++)
 			row[k] = c[k];
 		table_row(&t, row);
@@ -586,12 +595,13 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 	strbuf_printf(b, "\n");
 	static const int gright[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	table_init(&t, 13, gright);
-	char *g1[] = {"village",    "stations",	  "eta",	"eta grade 1-2", "meeting target",
-		      "energy kWh", "theory kWh", "hours",	"capability",	 "online",
-		      "fault rate", "anomaly",	  "worst grade"};
-	char *g2[] = {"村",	"电站数",     "发电参数", "实测发电参数", "达标电站",
-		      "发电量", "理论发电量", "等效小时", "发电能力",	  "在线率",
-		      "故障率", "数据异常率", "最差等级"};
+	const char *g1[] = {"village",	      "stations",   "eta",	  "eta grade 1-2",
+			    "meeting target", "energy kWh", "theory kWh", "hours",
+			    "capability",     "online",	    "fault rate", "anomaly",
+			    "worst grade"};
+	const char *g2[] = {"村",     "电站数",	    "发电参数", "实测发电参数", "达标电站",
+			    "发电量", "理论发电量", "等效小时", "发电能力",	"在线率",
+			    "故障率", "数据异常率", "最差等级"};
 	table_row(&t, g1);
 	table_row(&t, g2);
 	for (size_t v = 0; v <= r->n_villages; v++) {
@@ -624,7 +634,7 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 			snprintf(c[12], 64, "%d", g->eff.worst_grade);
 		else
 			snprintf(c[12], 64, "-");
-		char *row[13];
+		const char *row[13];
 		for (int k = 0; k < 13; k++)
 			row[k] = c[k];
 		table_row(&t, row);
@@ -648,7 +658,9 @@ static void render_county_line(const struct health_report *r, struct strbuf *b)
 	strbuf_printf(b, "\n");
 	strbuf_printf(b,
 		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2);\n"
-		      "       estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
+		      "       estimate = η from grade 3-4 irradiance, not judged 估算不判定;\n"
+		      "       not judgeable = too little irradiation or coverage to judge "
+		      "辐照或覆盖不足不可判定\n",
 		      r->station_target);
 }
 
@@ -757,7 +769,7 @@ static char *render_json(const struct health_report *r)
 {
 	json_t *root = json_object();
 	char until[32];
-	clock_format(r->until_unix, r->utc_offset_s, until, sizeof until);
+	timefmt_local(r->until_unix, r->utc_offset_s, until, sizeof until);
 	json_object_set_new(root, "county",
 			    json_pack("{s:s, s:s}", "id", r->county_id, "name",
 				      r->county_name ? r->county_name : r->county_id));

@@ -20,6 +20,7 @@
 #include <MQTTAsync.h>
 
 #include "pvrelief/clock.h"
+#include "pvrelief/complain.h"
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
@@ -90,8 +91,9 @@ struct mqtt {
 	time_t since;
 	double next_attempt_s; /* monotonic */
 	int backoff_s;
-	int trouble_logged; /* a loss or failure was logged; the next success is a recovery */
-	uint64_t attempts;  /* failed attempts since the last success */
+	/* Losses and failed attempts since the last session: the first is logged, then fewer
+	 * and fewer, and the recovery once. */
+	struct complaint trouble;
 
 	/* Event window of the current session. */
 	int64_t last_sent_id;
@@ -186,15 +188,11 @@ static void on_connected(void *ctx, MQTTAsync_successData *resp)
 		m->since = time(NULL);
 		m->backoff_s = MQTT_BACKOFF_MIN_S;
 		long waiting = store_outbox_count(m->st);
-		if (m->trouble_logged)
-			log_info("%s: connection restored (%llu failed attempts meanwhile); %ld "
-				 "events waiting in the outbox",
-				 m->where, (unsigned long long)m->attempts, waiting);
-		else
+		if (!complain_release(&m->trouble, clock_monotonic_now(),
+				      "%s: connection restored; %ld events waiting in the outbox",
+				      m->where, waiting))
 			log_info("%s: connected; %ld events waiting in the outbox", m->where,
 				 waiting);
-		m->trouble_logged = 0;
-		m->attempts = 0;
 		pthread_cond_broadcast(&m->cv);
 	}
 	pthread_mutex_unlock(&m->mu);
@@ -208,19 +206,13 @@ static void on_connect_failed(void *ctx, MQTTAsync_failureData *resp)
 	if (r->session == m->session && m->link == LINK_CONNECTING) {
 		m->link = LINK_DOWN;
 		m->connect_failures++;
-		m->attempts++;
 		const char *why = resp && resp->message ? resp->message
 				  : resp		? MQTTAsync_strerror(resp->code)
 							: "unknown error";
-		/* Logged once per outage; the attempts go on quietly with growing gaps. */
-		if (!m->trouble_logged)
-			log_warn("%s: cannot connect (%s, code %d); retrying with backoff up to "
-				 "%d s",
-				 m->where, why, resp ? resp->code : 0, MQTT_BACKOFF_MAX_S);
-		else
-			log_debug("%s: connection attempt %llu failed: %s", m->where,
-				  (unsigned long long)m->attempts, why);
-		m->trouble_logged = 1;
+		if (!complain(&m->trouble, clock_monotonic_now(),
+			      "%s: cannot connect (%s, code %d); retrying with backoff up to %d s",
+			      m->where, why, resp ? resp->code : 0, MQTT_BACKOFF_MAX_S))
+			log_debug("%s: connection attempt failed: %s", m->where, why);
 		schedule_retry(m);
 		pthread_cond_broadcast(&m->cv);
 	}
@@ -234,10 +226,10 @@ static void on_connection_lost(void *ctx, char *cause)
 	pthread_mutex_lock(&m->mu);
 	if (r->session == m->session && m->link == LINK_UP) {
 		m->link = LINK_DOWN;
-		log_warn("%s: connection lost (%s); reconnecting with backoff, events wait in "
-			 "the outbox",
+		complain(&m->trouble, clock_monotonic_now(),
+			 "%s: connection lost (%s); reconnecting with backoff, events wait in the "
+			 "outbox",
 			 m->where, cause ? cause : "no reason given");
-		m->trouble_logged = 1;
 		m->backoff_s = MQTT_BACKOFF_MIN_S;
 		schedule_retry(m);
 		pthread_cond_broadcast(&m->cv);
@@ -313,12 +305,12 @@ static void on_publish_failed(void *ctx, MQTTAsync_failureData *resp)
 		/* A failed publish on a live session would leave a hole in the order; start a
 		 * new session, which resends from the lowest id still in the outbox. */
 		if (r->session == m->session && m->link == LINK_UP && r->kind != REC_OFFLINE) {
-			log_warn("%s: publish failed (%s); starting a new session", m->where,
+			complain(&m->trouble, clock_monotonic_now(),
+				 "%s: publish failed (%s); starting a new session", m->where,
 				 resp && resp->message
 				     ? resp->message
 				     : MQTTAsync_strerror(resp ? resp->code : -1));
 			m->link = LINK_DOWN;
-			m->trouble_logged = 1;
 			schedule_retry(m);
 		}
 	}
@@ -363,10 +355,10 @@ static void send_refused(struct mqtt *m, struct rec *r, int rc, const char *topi
 	rec_free(m, r);
 	m->failures++;
 	if (m->link == LINK_UP) {
-		log_warn("%s: cannot publish to %s (%s); starting a new session", m->where, topic,
+		complain(&m->trouble, clock_monotonic_now(),
+			 "%s: cannot publish to %s (%s); starting a new session", m->where, topic,
 			 MQTTAsync_strerror(rc));
 		m->link = LINK_DOWN;
-		m->trouble_logged = 1;
 		schedule_retry(m);
 	}
 }
@@ -524,12 +516,9 @@ static void *sender_main(void *arg)
 			    link->session == m->session) {
 				m->link = LINK_DOWN;
 				m->connect_failures++;
-				m->attempts++;
-				if (!m->trouble_logged)
-					log_warn("%s: cannot start connecting (%s); retrying with "
-						 "backoff",
-						 m->where, MQTTAsync_strerror(rc));
-				m->trouble_logged = 1;
+				complain(&m->trouble, clock_monotonic_now(),
+					 "%s: cannot start connecting (%s); retrying with backoff",
+					 m->where, MQTTAsync_strerror(rc));
 				schedule_retry(m);
 			}
 			continue;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "pvrelief/clock.h"
+#include "pvrelief/complain.h"
 #include "pvrelief/config.h"
 #include "pvrelief/energy.h"
 #include "pvrelief/log.h"
@@ -55,7 +56,7 @@ struct pdev {
 	double next_due[TIER_COUNT];
 	int failures;
 	double retry_at;
-	unsigned complaints;
+	struct complaint complaint; /* failing since, for the log */
 	double last_sensor_ts;
 	double back_seen; /* poller.back_s when the due times were last moved with the clock */
 	int prefetch_refused;
@@ -510,18 +511,6 @@ static int station_is_night(struct poller *p, size_t station, double t)
 	return c->night;
 }
 
-/* Logs repeated failures with growing gaps (1st, 2nd, 4th, 8th ...) so that a device down
- * for a week does not flood the log, and its recovery exactly once. */
-static void complain(struct pdev *d, const struct endpoint *ep, int err, const char *detail)
-{
-	d->complaints++;
-	if ((d->complaints & (d->complaints - 1)) != 0)
-		return;
-	log_warn("station %s device %s (%s unit %d): %s: %s%s", d->st->id, d->cfg->id, ep->name,
-		 d->cfg->unit_id, mblink_error_name(err), detail,
-		 d->complaints > 1 ? " (still failing)" : "");
-}
-
 static void schedule_next(struct poller *p, struct pdev *d, double t, int night, const int due[])
 {
 	const struct config *cfg = p->cfg;
@@ -558,7 +547,9 @@ static void record_failure(struct poller *p, struct endpoint *ep, struct pdev *d
 	d->retry_at = t + backoff;
 	atomic_fetch_add(&p->device_failed, 1);
 	if (!night)
-		complain(d, ep, err, mblink_strerror(ep->link));
+		complain(&d->complaint, t, "station %s device %s (%s unit %d): %s: %s", d->st->id,
+			 d->cfg->id, ep->name, d->cfg->unit_id, mblink_error_name(err),
+			 mblink_strerror(ep->link));
 	pthread_mutex_lock(&p->live_lock);
 	d->live.online = 0;
 	d->live.polled = 1;
@@ -603,11 +594,9 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 			poa_wh = r->value[RF_POA_W_M2] * dt / 3600.0;
 		d->last_sensor_ts = t;
 	}
-	if (d->failures > 0)
-		log_info("station %s device %s (%s unit %d): answering again after %d failed polls",
-			 d->st->id, d->cfg->id, ep->name, d->cfg->unit_id, d->failures);
+	complain_release(&d->complaint, t, "station %s device %s (%s unit %d): answering again",
+			 d->st->id, d->cfg->id, ep->name, d->cfg->unit_id);
 	d->failures = 0;
-	d->complaints = 0;
 	d->retry_at = 0;
 	atomic_fetch_add(&p->device_ok, 1);
 

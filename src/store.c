@@ -71,6 +71,26 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 	return s;
 }
 
+int store_row(struct store *st, sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return 0;
+	}
+	log_err("database %s: reading rows of \"%.60s...\": %s", st->path, sqlite3_sql(q),
+		sqlite3_errmsg(st->db));
+	sqlite3_reset(q);
+	return -1;
+}
+
+void store_rows_stop(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+}
+
 int store_exec(struct store *st, const char *sql)
 {
 	char *msg = NULL;
@@ -298,4 +318,36 @@ int store_integrity_check(struct store *st, char *why, size_t len)
 	}
 	sqlite3_finalize(s);
 	return ok;
+}
+
+void store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_exists2(struct store *st, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
+	if (b)
+		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+char *store_col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+void store_col_copy(sqlite3_stmt *s, int i, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
 }

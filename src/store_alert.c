@@ -112,8 +112,8 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f, struc
 	sqlite3_bind_int64(
 	    q, 3, f->limit && f->limit < cap ? (sqlite3_int64)f->limit : (sqlite3_int64)cap);
 	size_t n = 0;
-	int rc;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		struct store_alert *a = &out[n++];
 		memset(a, 0, sizeof *a);
 		a->id = (uint64_t)sqlite3_column_int64(q, 0);
@@ -130,69 +130,7 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f, struc
 		a->ack_at = sqlite3_column_double(q, 11);
 		a->suppressed = sqlite3_column_int(q, 12);
 	}
-	sqlite3_reset(q);
-	return (int)n;
-}
-
-int store_maintenance_add(struct store *st, const char *station, const char *kind, double at,
-			  const char *by, const char *note)
-{
-	static const char sql[] =
-	    "INSERT INTO maintenance_log (station, kind, at, by, note) VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt *q = store_stmt(st, sql);
-	if (!q)
-		return -1;
-	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_double(q, 3, at);
-	sqlite3_bind_text(q, 4, by, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, note ? note : "", -1, SQLITE_STATIC);
-	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-}
-
-int store_maintenance_last(struct store *st, const char *station, const char *kind, double *at)
-{
-	static const char sql[] =
-	    "SELECT coalesce(max(at), 0) FROM maintenance_log WHERE station = ?1 AND kind = ?2";
-	sqlite3_stmt *q = store_stmt(st, sql);
-	if (!q)
-		return -1;
-	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_ROW)
-		return -1;
-	*at = sqlite3_column_double(q, 0);
-	sqlite3_reset(q);
-	return 0;
-}
-
-int store_maintenance_list(struct store *st, const char *station, const char *kind,
-			   struct store_maintenance *out, size_t cap)
-{
-	static const char sql[] =
-	    "SELECT id, station, kind, at, coalesce(by, ''), coalesce(note, '') FROM "
-	    "maintenance_log"
-	    " WHERE (?1 IS NULL OR station = ?1) AND (?2 IS NULL OR kind = ?2)"
-	    " ORDER BY at DESC, id DESC";
-	sqlite3_stmt *q = store_stmt(st, sql);
-	if (!q)
-		return -1;
-	if (station)
-		sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
-	if (kind)
-		sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
-	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_maintenance *m = &out[n++];
-		memset(m, 0, sizeof *m);
-		m->id = sqlite3_column_int64(q, 0);
-		text(q, 1, m->station, sizeof m->station);
-		text(q, 2, m->kind, sizeof m->kind);
-		m->at = sqlite3_column_double(q, 3);
-		text(q, 4, m->by, sizeof m->by);
-		text(q, 5, m->note, sizeof m->note);
-	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }

@@ -23,10 +23,27 @@ struct store {
 /* Returns a reset prepared statement for sql (a string literal, cached by address); NULL
  * on error (logged). */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+/* The one way a reader walks its rows: steps q and returns 1 with a row, 0 after the last one
+ * (q reset), or -1 on an SQLite error (logged with the statement's text, q reset), so that an
+ * error in the middle of a row loop is the reader's error, never a short result. A loop that
+ * stops early (its buffer full) calls store_rows_stop. */
+int store_row(struct store *st, sqlite3_stmt *q);
+/* Ends a row loop before its last row: resets q, releasing its read snapshot. */
+void store_rows_stop(sqlite3_stmt *q);
 /* Resets every cached statement, ending the read snapshot an unfinished SELECT holds. */
 void store_stmt_release(struct store *st);
 /* Runs SQL without results; returns 0 or -1 (logged). */
 int store_exec(struct store *st, const char *sql);
+
+/* Binds text v to parameter i of s, or NULL when v is NULL. */
+void store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
+/* Returns 1 when the query with text parameters a and b (b may be NULL: not bound) has a row,
+ * 0 when not, -1 on error. */
+int store_exists2(struct store *st, const char *sql, const char *a, const char *b);
+/* Returns a new copy of column i's text ("" for NULL); the caller frees it. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+/* Copies column i's text ("" for NULL) into buf, truncated to len. */
+void store_col_copy(sqlite3_stmt *s, int i, char *buf, size_t len);
 
 /* The schema migrations, in order; migration i brings the schema to version i + 1. */
 extern const char *const store_migrations[];

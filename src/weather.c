@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "pvrelief/clock.h"
+#include "pvrelief/complain.h"
 #include "pvrelief/http.h"
 #include "pvrelief/log.h"
 #include "pvrelief/xalloc.h"
@@ -325,6 +326,7 @@ struct wstation {
 	double backoff_s;     /* 0 after a success */
 	uint64_t attempts;    /* finished attempts, for weather_wait */
 	char last_error[300];
+	struct complaint trouble; /* failing since, for the log */
 };
 
 struct weather {
@@ -434,11 +436,10 @@ static void *fetcher_main(void *arg)
 		const char *sid = cfg->stations[pick].id;
 		st->attempts++;
 		if (rc == 0) {
-			if (st->backoff_s > 0)
-				log_info(
-				    "weather service %s: station %s answers again (%zu samples)",
-				    w->origin, sid, series.n);
-			else
+			if (!complain_release(
+				&st->trouble, clock_monotonic_now(),
+				"weather service %s: station %s answers again (%zu samples)",
+				w->origin, sid, series.n))
 				log_debug("weather service %s: station %s, %zu samples", w->origin,
 					  sid, series.n);
 			weather_series_free(&st->series);
@@ -460,7 +461,8 @@ static void *fetcher_main(void *arg)
 			st->next_try_mono = clock_monotonic_now() + st->backoff_s;
 			snprintf(st->last_error, sizeof st->last_error, "%s", why);
 			w->stats.fetches_failed++;
-			log_warn("weather service %s: station %s: %s; trying again in %.0f s",
+			complain(&st->trouble, clock_monotonic_now(),
+				 "weather service %s: station %s: %s; trying again in %.0f s",
 				 w->origin, sid, why, st->backoff_s);
 		}
 		pthread_cond_broadcast(&w->cond);

@@ -16,6 +16,7 @@
 #include "pvrelief/http.h"
 #include "pvrelief/log.h"
 #include "pvrelief/strbuf.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 
 /* WeCom refuses markdown content over 4096 bytes; DingTalk and Feishu allow more, but an alert
@@ -160,7 +161,7 @@ char *webhook_format_text(const struct webhook_event *ev, const char *language, 
 		strbuf_printf(&b, "%s%s%s%s\n", li, en ? "Village" : "村", sep, ev->village_name);
 	strbuf_printf(&b, "%s%s%s%s%s%s\n", li, en ? "Station" : "电站", sep, ev->station_id,
 		      ev->device_id[0] ? (en ? ", device " : "，设备 ") : "", ev->device_id);
-	clock_format((double)ev->time_unix, utc_offset_s, when, sizeof when);
+	timefmt_local((double)ev->time_unix, utc_offset_s, when, sizeof when);
 	strbuf_printf(&b, "%s%s%s%s\n", li,
 		      ev->cleared ? (en ? "Cleared at" : "恢复时间") : (en ? "Since" : "开始时间"),
 		      sep, when);
@@ -233,7 +234,7 @@ static char *dump(json_t *root)
 static json_t *event_json(const struct webhook_event *ev, const char *language, int utc_offset_s)
 {
 	char when[32], iso[48];
-	clock_format((double)ev->time_unix, utc_offset_s, when, sizeof when);
+	timefmt_local((double)ev->time_unix, utc_offset_s, when, sizeof when);
 	int off = utc_offset_s < 0 ? -utc_offset_s : utc_offset_s;
 	snprintf(iso, sizeof iso, "%.10sT%s%c%02d:%02d", when, when + 11,
 		 utc_offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);

@@ -23,7 +23,5 @@ double clock_to_real_s(const struct clock *c, double clock_s);
 double clock_wall_now(void);
 /* Returns seconds of the monotonic clock (for timeouts that must not jump). */
 double clock_monotonic_now(void);
-/* Formats unix seconds as local "YYYY-MM-DD HH:MM:SS" at utc_offset_s into buf. */
-void clock_format(double unix_s, int utc_offset_s, char *buf, unsigned len);
 
 #endif

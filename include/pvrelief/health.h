@@ -18,6 +18,9 @@ enum health_mark {
 	HEALTH_MARK_OK,	      /* eta >= target on grade 1-2 irradiance */
 	HEALTH_MARK_BELOW,    /* eta < target on grade 1-2 irradiance */
 	HEALTH_MARK_ESTIMATE, /* grade 3-4 irradiance: an estimate, never judged below */
+	HEALTH_MARK_UNJUDGED, /* grade 1-2, but no day of the period was judgeable (too little
+			       * irradiation or coverage, such as early morning): neither ok nor
+			       * below */
 };
 
 enum health_format { HEALTH_TABLE, HEALTH_JSON, HEALTH_CSV };

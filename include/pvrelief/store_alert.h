@@ -41,25 +41,4 @@ int store_alert_max_id(struct store *st, uint64_t *id);
 /* Fills out (cap) with alerts matching f, newest first; returns the count or negative. */
 int store_alert_list(struct store *st, const struct store_alert_filter *f, struct store_alert *out,
 		     size_t cap);
-/* Records a maintenance ledger entry (inspection, cleaning or repair); 0 or negative. */
-int store_maintenance_add(struct store *st, const char *station, const char *kind, double at,
-			  const char *by, const char *note);
-/* One entry of the maintenance ledger. */
-struct store_maintenance {
-	int64_t id;
-	char station[72];
-	char kind[16]; /* "inspection", "cleaning" or "repair" */
-	double at;     /* unix s */
-	char by[64];
-	char note[256];
-};
-
-/* Fills out (cap) with ledger entries of a station and a kind (either NULL for all), newest
- * first; returns the count or negative. */
-int store_maintenance_list(struct store *st, const char *station, const char *kind,
-			   struct store_maintenance *out, size_t cap);
-/* Returns the time of the station's last maintenance of a kind in *at (0 when none); 0 or
- * negative. */
-int store_maintenance_last(struct store *st, const char *station, const char *kind, double *at);
-
 #endif

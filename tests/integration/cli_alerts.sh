@@ -69,6 +69,8 @@ run pv maintenance list
 check "the list is newest first" bash -c "head -2 '$WORK/out' | tail -1 | grep -q 'cleaning 清洗' && tail -1 '$WORK/out' | grep -q 'repair'"
 run pv maintenance list --station s1 --kind inspection
 check "filters by station and kind" bash -c "[ \$(wc -l <'$WORK/out') -eq 2 ] && grep -q '2026-06-20 09:30:00  s1 .*李四 .*逆变器风扇正常' '$WORK/out'"
+run pv ledger export --station s1
+check "the asset ledger lists the station's O&M records oldest first" bash -c "grep '运维台账' '$WORK/out' | head -1 | grep -q '2026-06-20.*inspection.*李四.*逆变器风扇正常' && grep '运维台账' '$WORK/out' | tail -1 | grep -q '2026-06-21.*cleaning.*王五' && ! grep -q 'repair' '$WORK/out'"
 run pv maintenance log nosuch --kind inspection --by x
 check "an unknown station is refused ($rc)" bash -c "[ $rc -eq 1 ] && grep -q 'no station \"nosuch\"' '$WORK/err'"
 run pv maintenance log s1 --kind painting --by x

@@ -54,6 +54,13 @@ check "PVRELIEF_NOW still wins" grep -q "at 2026-06-22 12:00:00" "$WORK/out"
 run pv alerts
 check "the alerts table shows the detail" grep -q "OVER_TEMP" "$WORK/out"
 
+# --month is the month asked for.
+run pv health --month 2026-05 --format json
+check "health --month reports that month ($rc)" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['period'] == '2026-05' and d['first_day'] == '2026-05-01', {k: d.get(k) for k in ('period', 'first_day')}" "$WORK/out"
+
 # Usage errors that say what is wrong.
 run pv allocate --month 2026-13
 check "a bad --month is named ($rc)" bash -c "[ $rc -eq 2 ] && grep -q -- '--month \"2026-13\" is not a month YYYY-MM' '$WORK/err'"

@@ -112,6 +112,15 @@ int main(void)
 	CHECK_STR(alert_kind_name(ALERT_LOW_EFFICIENCY), "low_efficiency");
 	CHECK_INT(alert_kind_parse("offline"), ALERT_OFFLINE);
 	CHECK_INT(alert_kind_parse("nonsense"), -1);
+	/* Every kind has both names, and its English name parses back to it: a kind added to the
+	 * enum without its row in the table fails here. */
+	for (int k = 0; k < ALERT_KIND_COUNT; k++) {
+		const char *name = alert_kind_name((enum alert_kind)k);
+		const char *zh = alert_kind_name_zh((enum alert_kind)k);
+		CHECK(name != NULL && zh != NULL && *zh != '\0');
+		if (name)
+			CHECK_INT(alert_kind_parse(name), k);
+	}
 	alert_tracker_free(t);
 	alert_tracker_free(t2);
 	return check_summary();

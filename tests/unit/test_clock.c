@@ -8,6 +8,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
 #include "pvrelief/config.h"
+#include "pvrelief/timefmt.h"
 
 int main(void)
 {
@@ -33,7 +34,7 @@ int main(void)
 	CHECK(b - a <= 60.0 * 0.5);
 
 	char buf[32];
-	clock_format(1781989200.0, 8 * 3600, buf, sizeof buf);
+	timefmt_local(1781989200.0, 8 * 3600, buf, sizeof buf);
 	CHECK_STR(buf, "2026-06-21 05:00:00");
 
 	/* The command-line overrides: a start text forces a simulated clock. */

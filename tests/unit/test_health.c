@@ -53,6 +53,22 @@ static void test_marks(void)
 		health_station_finish(&s, 0.6);
 		CHECK_INT(s.mark, cases[i].want);
 	}
+	/* Early morning on a sensor: eta 1.9 from too little irradiation is not judgeable,
+	 * not "ok"; in the table and JSON too. */
+	struct health_station s = {.id = "s", .capacity_kwp = 100};
+	health_station_reset(&s);
+	struct store_eff_day d = day("2026-06-01", 1900, 1000, 0.01, 1.5, "sensor", 1);
+	d.judgeable = 0;
+	health_station_add_day(&s, &d);
+	health_station_finish(&s, 0.6);
+	CHECK_NEAR(s.eta, 1.9, 1e-12);
+	CHECK_INT(s.mark, HEALTH_MARK_UNJUDGED);
+	CHECK_STR(health_mark_name(s.mark), "not_judgeable");
+	/* A month with one judgeable day is judged on its eta. */
+	struct store_eff_day d2 = day("2026-06-02", 700e3, 1000e3, 7, 0.8, "sensor", 1);
+	health_station_add_day(&s, &d2);
+	health_station_finish(&s, 0.6);
+	CHECK_INT(s.mark, HEALTH_MARK_OK);
 }
 
 static void test_month(void)
@@ -260,9 +276,9 @@ static void test_fits_120(void)
 		CHECK(strncmp(line, "jz", 2) != 0); /* names, not ids */
 	}
 	CHECK(widest > 60);
-	/* Title 2, note 1, header 2, 24 stations, blank 1, header 2, the county 1, verdict and
-	 * marks 3: no village rows. */
-	CHECK_INT(lines, 2 + 1 + 2 + N + 2 + 1 + 3);
+	/* Title 2, note 1, header 2, 24 stations, header 2, the county 1, the verdict 1 and the
+	 * marks 3 (blank lines are not counted): no village rows. */
+	CHECK_INT(lines, 2 + 1 + 2 + N + 2 + 1 + 1 + 3);
 	free(t);
 	r.wide = 1;
 	t = health_render(&r, HEALTH_TABLE);

@@ -17,7 +17,8 @@
 #include "pvrelief/config.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
+#include "pvrelief/store_plan.h"
 
 #define NVILLAGES 4
 #define NMONTHS 6

@@ -23,12 +23,12 @@ static double june(int day, int hour, int minute)
 }
 
 static struct config_device devs[3] = {
-    {.id = "inv1", .role = CONFIG_INVERTER, .rated_power_w = 100000},
-    {.id = "inv2", .role = CONFIG_INVERTER, .rated_power_w = 20000},
-    {.id = "met", .role = CONFIG_SENSOR},
+    {.id = (char[]){"inv1"}, .role = CONFIG_INVERTER, .rated_power_w = 100000},
+    {.id = (char[]){"inv2"}, .role = CONFIG_INVERTER, .rated_power_w = 20000},
+    {.id = (char[]){"met"}, .role = CONFIG_SENSOR},
 };
 /* 100 kWp, two inverters: a 50 kW DC share each. */
-static struct config_station st = {.id = "test-01",
+static struct config_station st = {.id = (char[]){"test-01"},
 				   .lat_deg = 31.5,
 				   .lon_deg = 117.0,
 				   .altitude_m = 50,
@@ -87,7 +87,7 @@ static void test_health_and_clipping(void)
 	double morning = physics_device_ac_w(&cfg, &st, &devs[1], 1.0, june(21, 7, 0));
 	CHECK(morning > 0 && morning < 20000);
 	/* No rating configured: the DC share / 1.1. */
-	struct config_device unrated = {.id = "x", .role = CONFIG_INVERTER};
+	struct config_device unrated = {.id = (char[]){"x"}, .role = CONFIG_INVERTER};
 	CHECK_NEAR(physics_rated_w(&st, &unrated), 50000 / 1.1, 1e-9);
 	CHECK_INT(physics_inverter_count(&st), 2);
 	CHECK_NEAR(physics_share_w(&st), 50000, 1e-9);

@@ -15,7 +15,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
-#include "pvrelief/store_revenue.h"
+#include "pvrelief/store_records.h"
 
 static double now_s(void)
 {
@@ -116,7 +116,9 @@ int main(int argc, char **argv)
 	double t2 = now_s();
 
 	optind = 0;
-	char *al[] = {"allocate", "--month", "2025-06", "--quiet", NULL};
+	/* getopt takes char **: the arguments are writable copies. */
+	char a0[] = "allocate", a1[] = "--month", a2[] = "2025-06", a3[] = "--quiet";
+	char *al[] = {a0, a1, a2, a3, NULL};
 	int rc = cli_allocate(&env, 4, al);
 	double t3 = now_s();
 	struct report *r = cli_report_load(st, cfg, "2025-06", -1, 0, 0);

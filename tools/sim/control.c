@@ -26,6 +26,7 @@ struct control {
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
 	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
+	struct sim_windows *gw_down_at;
 };
 
 /* A bad line: logged, and kept for the problems file beside the control file, which
@@ -130,6 +131,39 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 	return 0;
 }
 
+/* Adds [from, to) to w; returns 0 or -1 when w is full. */
+static int window_add(struct sim_windows *w, double from, double to)
+{
+	if (w->n == SIM_MAX_WINDOWS)
+		return -1;
+	w->from[w->n] = from;
+	w->to[w->n] = to;
+	w->n++;
+	return 0;
+}
+
+/* Reads "from T0 to T1" at the start of a line (T0 < T1, unix s of the simulated clock) into
+ * *from and *to; returns the words it took (4), 0 when the line has no such prefix, or -1
+ * with a sentence in err. */
+static int window_prefix(char **tok, int ntok, double *from, double *to, char *err, size_t len)
+{
+	if (ntok < 1 || strcmp(tok[0], "from") != 0)
+		return 0;
+	char *e1 = NULL, *e2 = NULL;
+	if (ntok < 6 || strcmp(tok[2], "to") != 0) {
+		snprintf(err, len, "a period is \"from UNIX to UNIX\" followed by a fault");
+		return -1;
+	}
+	*from = strtod(tok[1], &e1);
+	*to = strtod(tok[3], &e2);
+	if (*e1 || *e2 || !(*from < *to)) {
+		snprintf(err, len, "\"from %s to %s\" is not a period of unix seconds", tok[1],
+			 tok[3]);
+		return -1;
+	}
+	return 4;
+}
+
 static void parse_line(struct control *c, char *line, int lineno)
 {
 	struct sim *sim = c->sim;
@@ -145,6 +179,16 @@ static void parse_line(struct control *c, char *line, int lineno)
 	}
 	if (ntok == 0 || tok[0][0] == '#')
 		return;
+	double from = 0, to = 0;
+	char perr[200];
+	int skip = window_prefix(tok, ntok, &from, &to, perr, sizeof perr);
+	if (skip < 0) {
+		problem(c, lineno, "%s", perr);
+		return;
+	}
+	memmove(tok, tok + skip, (size_t)(ntok - skip) * sizeof tok[0]);
+	ntok -= skip;
+	int timed = skip > 0;
 	if (ntok < 2) {
 		problem(c, lineno, "\"%s\" has no action", tok[0]);
 		return;
@@ -158,7 +202,13 @@ static void parse_line(struct control *c, char *line, int lineno)
 			return;
 		}
 		size_t g = (size_t)(gw - sim->gateways);
-		if (ntok == 3 && strcmp(tok[2], "down") == 0) {
+		if (timed) {
+			if (ntok != 3 || strcmp(tok[2], "down") != 0)
+				problem(c, lineno, "only \"down\" takes a period for a gateway");
+			else if (window_add(&c->gw_down_at[g], from, to) != 0)
+				problem(c, lineno, "gateway %d has %d periods already", gw->port,
+					SIM_MAX_WINDOWS);
+		} else if (ntok == 3 && strcmp(tok[2], "down") == 0) {
 			c->gw_down[g] = 1;
 		} else if (ntok == 3 && strcmp(tok[2], "hang") == 0) {
 			c->gw_hang[g] = 1;
@@ -185,6 +235,19 @@ static void parse_line(struct control *c, char *line, int lineno)
 		if (strcmp(device, "*") != 0 && strcmp(d->dev->id, device) != 0)
 			continue;
 		char err[200];
+		if (timed) {
+			if (ntok != 2 || strcmp(tok[1], "offline") != 0) {
+				problem(c, lineno, "only \"offline\" takes a period for a device");
+				return;
+			}
+			if (window_add(&c->want[i].offline_at, from, to) != 0) {
+				problem(c, lineno, "%s has %d periods already", d->name,
+					SIM_MAX_WINDOWS);
+				return;
+			}
+			matched++;
+			continue;
+		}
 		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
 			problem(c, lineno, "%s", err);
 			return;
@@ -231,6 +294,9 @@ static void apply(struct control *c)
 				 c->gw_hang[g] ? "hangs (accepts, never answers)"
 					       : "answers again");
 		atomic_store(&gw->down, c->gw_down[g]);
+		pthread_mutex_lock(&gw->win_lock);
+		gw->down_at = c->gw_down_at[g];
+		pthread_mutex_unlock(&gw->win_lock);
 	}
 }
 
@@ -240,6 +306,7 @@ static void reset_wanted(struct control *c)
 		fault_default(&c->sim->devices[i], &c->want[i]);
 	memset(c->gw_down, 0, c->sim->n_gateways * sizeof *c->gw_down);
 	memset(c->gw_hang, 0, c->sim->n_gateways * sizeof *c->gw_hang);
+	memset(c->gw_down_at, 0, c->sim->n_gateways * sizeof *c->gw_down_at);
 }
 
 struct control *control_new(struct sim *sim, const char *path)
@@ -250,6 +317,7 @@ struct control *control_new(struct sim *sim, const char *path)
 	c->want = xcalloc(sim->n_devices ? sim->n_devices : 1, sizeof *c->want);
 	c->gw_down = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_down);
 	c->gw_hang = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_hang);
+	c->gw_down_at = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_down_at);
 	reset_wanted(c);
 	for (size_t i = 0; i < sim->n_devices; i++)
 		sim->devices[i].fault = c->want[i];
@@ -303,5 +371,6 @@ void control_free(struct control *c)
 	free(c->gw_down);
 	free(c->gw_hang);
 	free(strbuf_take(&c->problems));
+	free(c->gw_down_at);
 	free(c);
 }

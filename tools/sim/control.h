@@ -15,6 +15,10 @@
  *   gateway PORT down               listening socket closed, connection dropped
  *   gateway PORT hang               accepts and reads, never answers
  *   gateway PORT ok                 back to normal
+ *   from T0 to T1 STATION/DEVICE offline
+ *   from T0 to T1 gateway PORT down the same, only in the period [T0, T1) of the simulated
+ *                                   clock (unix s), checked at each request, so that a
+ *                                   fast clock gets minutes-long outages exactly
  *
  * A DEVICE of "*" names every device of the station. Blank lines and lines starting with # are
  * ignored; a bad line is logged as "file:line: sentence" and skipped. A fault whose line is

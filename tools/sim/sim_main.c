@@ -17,6 +17,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
+#include "pvrelief/timefmt.h"
 #include "pvrelief/xalloc.h"
 #include "server.h"
 #include "sim.h"
@@ -66,7 +67,10 @@ static void usage(FILE *out)
 		"  STATION/DEVICE health X         DC power times X (0..1.2): soiling, shading\n"
 		"  STATION/DEVICE wsf N            power scale factors N steps coarser (0..3)\n"
 		"  STATION/DEVICE ok               back to the configuration's state\n"
-		"  gateway PORT down|hang|ok       gateway closed, silent, or back to normal\n");
+		"  gateway PORT down|hang|ok       gateway closed, silent, or back to normal\n"
+		"  from T0 to T1 STATION/DEVICE offline, from T0 to T1 gateway PORT down\n"
+		"                                  the same, only in [T0, T1) of the simulated\n"
+		"                                  clock (unix seconds)\n");
 }
 
 static double parse_number(const char *what, const char *text)
@@ -256,7 +260,7 @@ int main(int argc, char **argv)
 	if (opt.ready_file)
 		write_ready_file(opt.ready_file, sim);
 	char now[32];
-	clock_format(clock_now(clock), cfg->utc_offset_s, now, sizeof now);
+	timefmt_local(clock_now(clock), cfg->utc_offset_s, now, sizeof now);
 	log_info("ready: %zu gateways, %zu devices (clock %s, rate %g)", sim->n_gateways,
 		 sim->n_devices, now, clock_rate(clock));
 

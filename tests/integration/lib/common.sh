@@ -50,9 +50,14 @@ check() {
 	shift
 	if "$@"; then pass "$what"; else fail "$what"; fi
 }
-# Ends the test with the summary line CTest and CI read.
+# Ends the test with the summary line CTest and CI read; a test in which no check ran fails,
+# since it asserted nothing.
 finish() {
 	echo "$PASSED passed, $FAILED failed"
+	if [ $((PASSED + FAILED)) -eq 0 ]; then
+		echo "FAIL: no check ran" >&2
+		FAILED=1
+	fi
 	[ "$FAILED" -eq 0 ]
 }
 

@@ -23,6 +23,10 @@
 #include <unistd.h>
 
 #include "check.h"
+
+/* A writable copy of a string literal for an argument vector, which execvp takes as char *[];
+ * it lives until the end of the enclosing block. */
+#define W(s) ((char[]){s})
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
@@ -108,7 +112,7 @@ static void broker_start(void)
 		"persistence_location %s/broker/\nmax_queued_messages 10000\n",
 		port, dir);
 	fclose(f);
-	char *argv[] = {"mosquitto", "-c", conf, NULL};
+	char *argv[] = {W("mosquitto"), W("-c"), conf, NULL};
 	broker_pid = spawn(argv, log);
 	double end = clock_monotonic_now() + 20;
 	while (!port_open() && clock_monotonic_now() < end)
@@ -137,11 +141,26 @@ static void sub_spawn(struct sub *s)
 {
 	char p[16];
 	snprintf(p, sizeof p, "%d", port);
-	char *argv[] = {
-	    "mosquitto_sub", "-h", "127.0.0.1", "-p", p,	  "-q", "1", "-i", s->id, "-F",
-	    "%r %t %p",	     "-t", s->topic,	"-t", "marker/#", NULL, NULL};
+	char *argv[] = {W("mosquitto_sub"),
+			W("-h"),
+			W("127.0.0.1"),
+			W("-p"),
+			p,
+			W("-q"),
+			W("1"),
+			W("-i"),
+			s->id,
+			W("-F"),
+			W("%r %t %p"),
+			W("-t"),
+			s->topic,
+			W("-t"),
+			W("marker/#"),
+			NULL,
+			NULL};
+	char clean_off[] = "-c";
 	if (s->persistent)
-		argv[15] = "-c";
+		argv[15] = clean_off;
 	s->pid = spawn(argv, s->file);
 }
 
@@ -186,8 +205,16 @@ static void sub_ready(struct sub *s)
 	double end = clock_monotonic_now() + 20;
 	while (clock_monotonic_now() < end) {
 		sub_ensure(s);
-		char *argv[] = {"mosquitto_pub", "-h", "127.0.0.1", "-p", p, "-t",
-				topic,		 "-m", "x",	    NULL};
+		char *argv[] = {W("mosquitto_pub"),
+				W("-h"),
+				W("127.0.0.1"),
+				W("-p"),
+				p,
+				W("-t"),
+				topic,
+				W("-m"),
+				W("x"),
+				NULL};
 		char out[600];
 		snprintf(out, sizeof out, "%s/pub.log", dir);
 		pid_t pid = spawn(argv, out);
@@ -269,18 +296,25 @@ static void retained(const char *topic, char *buf, size_t len)
 
 static struct config make_config(const char *client_id)
 {
+	/* The configuration owns writable strings; these live as long as the test. */
+	static char county[] = "dangshan", host[] = "127.0.0.1", prefix[] = "pvrelief",
+		    empty[] = "", ha[] = "homeassistant";
+	static char ids[8][64];
+	static size_t n_ids;
+	char *id = ids[n_ids++ % 8];
+	snprintf(id, sizeof ids[0], "%s", client_id);
 	struct config c;
 	memset(&c, 0, sizeof c);
-	c.county_id = "dangshan";
+	c.county_id = county;
 	c.mqtt.enabled = 1;
-	c.mqtt.host = "127.0.0.1";
+	c.mqtt.host = host;
 	c.mqtt.port = port;
-	c.mqtt.client_id = (char *)(uintptr_t)client_id;
-	c.mqtt.prefix = "pvrelief";
+	c.mqtt.client_id = id;
+	c.mqtt.prefix = prefix;
 	c.mqtt.keepalive_s = 5;
-	c.mqtt.ca_file = c.mqtt.cert_file = c.mqtt.key_file = c.mqtt.username = "";
+	c.mqtt.ca_file = c.mqtt.cert_file = c.mqtt.key_file = c.mqtt.username = empty;
 	c.mqtt.ha_discovery = 1;
-	c.mqtt.ha_prefix = "homeassistant";
+	c.mqtt.ha_prefix = ha;
 	return c;
 }
 
@@ -413,7 +447,7 @@ static void test_tls(void)
 		"keyfile %s/broker/server.key\n",
 		tls_port, dir, dir, dir);
 	fclose(f);
-	char *argv[] = {"mosquitto", "-c", conf, NULL};
+	char *argv[] = {W("mosquitto"), W("-c"), conf, NULL};
 	pid_t broker = spawn(argv, log);
 	double end = clock_monotonic_now() + 20;
 	while (!port_open_at(tls_port) && clock_monotonic_now() < end)
@@ -695,7 +729,7 @@ int main(int argc, char **argv)
 	exe[el > 0 ? el : 0] = '\0';
 	char port_text[16];
 	snprintf(port_text, sizeof port_text, "%d", port);
-	char *cargv[] = {exe, "--child", port_text, child_db, NULL};
+	char *cargv[] = {exe, W("--child"), port_text, child_db, NULL};
 	/* The child connects as a different client; wait for its own online status. */
 	sub_ensure(&stsub_status);
 	sub_ready(&stsub_status);

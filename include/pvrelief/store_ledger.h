@@ -1,0 +1,27 @@
+/* The money ledger in the store: every amount allocated, spent or paid as a SHA-256 chained
+ * entry (ledger.c computes the chain). */
+#ifndef PVRELIEF_STORE_LEDGER_H
+#define PVRELIEF_STORE_LEDGER_H
+
+#include <stddef.h>
+
+#include "pvrelief/ledger.h"
+
+struct store;
+
+/* Appends an entry to the ledger: sets its seq, prev_hash and hash from the last entry and
+ * seals it; 0, or -1 with why when the entry fails its check or the database refuses. */
+int store_ledger_append(struct store *st, struct ledger_entry *e, char *why, size_t whylen);
+/* The whole ledger, in seq order. Owns its strings. */
+struct store_ledger {
+	struct ledger_entry *entries;
+	size_t n;
+	char **strs;
+	size_t nstrs;
+};
+/* Loads the whole ledger (by rowid order, as stored); 0 or negative. */
+int store_ledger_load(struct store *st, struct store_ledger *out);
+/* Frees a loaded ledger and empties it. */
+void store_ledger_free(struct store_ledger *l);
+
+#endif

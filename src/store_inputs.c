@@ -1,0 +1,249 @@
+/* What a village's month of allocation starts from, summed from the revenue records: cash
+ * received per station, costs, bucket spending and the labour of the month. */
+#include "pvrelief/store_records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvrelief/xalloc.h"
+#include "store_internal.h"
+
+/* Sets the first and last day of month ("YYYY-MM") as text bounds; "-31" is after every day
+ * of any month in text order. */
+static void month_bounds(const char *month, char first[11], char last[11])
+{
+	snprintf(first, 11, "%.7s-01", month);
+	snprintf(last, 11, "%.7s-31", month);
+}
+
+static int64_t query_i64(struct store *st, const char *sql, const char *a, const char *b,
+			 const char *c, int *err)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s) {
+		*err = 1;
+		return 0;
+	}
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
+	if (b)
+		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
+	if (c)
+		sqlite3_bind_text(s, 3, c, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return sqlite3_column_int64(s, 0);
+	if (rc != SQLITE_DONE)
+		*err = 1;
+	return 0;
+}
+
+static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlement "
+			       "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
+static const char sql_sub[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
+			      "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
+
+int store_rev_station_cash(struct store *st, const char *station, const char *month,
+			   int64_t *cash_fen)
+{
+	char first[11], last[11];
+	int err = 0;
+	month_bounds(month, first, last);
+	*cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
+		    query_i64(st, sql_sub, station, first, last, &err);
+	return err ? -1 : 0;
+}
+
+int store_rev_station_month(struct store *st, const char *station, const char *month,
+			    struct store_rev_station_month *out)
+{
+	static const char sql_due[] = "SELECT COALESCE(SUM(subsidy_fen), 0) FROM settlement "
+				      "WHERE station = ?1 AND period <= ?2";
+	static const char sql_paid[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
+				       "WHERE station = ?1 AND period <= ?2 AND received_day <= ?3";
+	static const char sql_meter[] =
+	    "SELECT metered_kwh FROM settlement WHERE station = ?1 AND period = ?2";
+	static const char sql_measured[] = "SELECT SUM(energy_wh), COUNT(*) FROM station_day "
+					   "WHERE station = ?1 AND day BETWEEN ?2 AND ?3";
+	static const char sql_eta[] =
+	    "SELECT eta FROM station_month WHERE station = ?1 AND month = ?2 AND eta IS NOT NULL";
+	char first[11], last[11];
+	int err = 0;
+	memset(out, 0, sizeof *out);
+	month_bounds(month, first, last);
+	out->cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
+			query_i64(st, sql_sub, station, first, last, &err);
+	out->receivable_fen = query_i64(st, sql_due, station, month, NULL, &err) -
+			      query_i64(st, sql_paid, station, month, last, &err);
+	sqlite3_stmt *s = store_stmt(st, sql_meter);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->has_metered = 1;
+		out->metered_kwh = sqlite3_column_double(s, 0);
+	}
+	s = store_stmt(st, sql_measured);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 1) > 0) {
+		out->has_measured = 1;
+		out->measured_wh = sqlite3_column_double(s, 0);
+	}
+	s = store_stmt(st, sql_eta);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->has_eta = 1;
+		out->eta = sqlite3_column_double(s, 0);
+	}
+	return err ? -1 : 0;
+}
+
+int store_rev_costs(struct store *st, const char *village, const char *month, int64_t costs_fen[4])
+{
+	static const char sql[] = "SELECT kind, SUM(amount_fen) FROM cost "
+				  "WHERE village = ?1 AND month = ?2 GROUP BY kind";
+	static const char *const names[4] = {"om", "insurance", "land_rent", "other"};
+	sqlite3_stmt *s = store_stmt(st, sql);
+	memset(costs_fen, 0, 4 * sizeof *costs_fen);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		for (int i = 0; i < 4; i++)
+			if (k && strcmp(k, names[i]) == 0)
+				costs_fen[i] = sqlite3_column_int64(s, 1);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_rev_spending(struct store *st, const char *village, const char *month,
+		       int64_t spend_fen[REVENUE_NBUCKETS])
+{
+	static const char sql[] = "SELECT bucket, SUM(amount_fen) FROM spending "
+				  "WHERE village = ?1 AND month = ?2 GROUP BY bucket";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	memset(spend_fen, 0, REVENUE_NBUCKETS * sizeof *spend_fen);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		for (int b = REVENUE_PUBLIC_WORKS; b < REVENUE_NBUCKETS; b++)
+			if (k && strcmp(k, revenue_bucket_name((enum revenue_bucket)b)) == 0)
+				spend_fen[b] = sqlite3_column_int64(s, 1);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *set_str(struct store_rev_labour_set *set, const unsigned char *t)
+{
+	if (set->nstrs == set->capstrs) {
+		set->capstrs = set->capstrs ? set->capstrs * 2 : 64;
+		set->strs = xrealloc(set->strs, set->capstrs * sizeof *set->strs);
+	}
+	return set->strs[set->nstrs++] = xstrdup(t ? (const char *)t : "");
+}
+
+int store_rev_labour_load(struct store *st, const char *village, const char *month,
+			  struct store_rev_labour_set *out)
+{
+	/* Driven from the village's posts so that the indexes on post, agreement and attendance
+	 * keep a month's load proportional to the village, not the county. */
+	static const char sql_payees[] =
+	    "SELECT k.person, k.post, po.wage_fen, po.required_days,"
+	    "  EXISTS (SELECT 1 FROM agreement a WHERE a.person = k.person AND a.post = k.post"
+	    "    AND a.start_day <= ?3 AND a.end_day >= ?2),"
+	    "  t.days_worked, t.grade "
+	    "FROM (SELECT a.person AS person, a.post AS post FROM post p"
+	    "      JOIN agreement a ON a.post = p.id"
+	    "      WHERE p.village = ?1 AND a.start_day <= ?3 AND a.end_day >= ?2"
+	    "      UNION SELECT t.person, t.post FROM post p JOIN attendance t ON t.post = p.id"
+	    "      WHERE p.village = ?1 AND t.month = ?4) k "
+	    "JOIN post po ON po.id = k.post "
+	    "LEFT JOIN attendance t ON t.person = k.person AND t.post = k.post AND t.month = ?4 "
+	    "ORDER BY k.person, k.post";
+	static const char sql_labour[] =
+	    "SELECT person, work, days_worked, amount_fen, agreement FROM work_record "
+	    "WHERE village = ?1 AND month = ?2 ORDER BY person, work";
+	char first[11], last[11];
+	size_t cap = 0;
+	int rc;
+	memset(out, 0, sizeof *out);
+	month_bounds(month, first, last);
+	sqlite3_stmt *s = store_stmt(st, sql_payees);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, month, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->npayees == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->payees = xrealloc(out->payees, cap * sizeof *out->payees);
+		}
+		struct revenue_payee *p = &out->payees[out->npayees++];
+		memset(p, 0, sizeof *p);
+		p->person_id = set_str(out, sqlite3_column_text(s, 0));
+		p->post_id = set_str(out, sqlite3_column_text(s, 1));
+		p->wage_fen = sqlite3_column_int64(s, 2);
+		p->required_days = sqlite3_column_int(s, 3);
+		p->has_agreement = sqlite3_column_int(s, 4) != 0;
+		p->has_attendance = sqlite3_column_type(s, 5) != SQLITE_NULL;
+		p->days_worked = sqlite3_column_int(s, 5);
+		const char *g = (const char *)sqlite3_column_text(s, 6);
+		p->grade = g && g[0] >= 'A' && g[0] <= 'D' ? (enum revenue_grade)(g[0] - 'A' + 1)
+							   : REVENUE_GRADE_NONE;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	s = store_stmt(st, sql_labour);
+	if (!s)
+		goto fail;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	cap = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->nlabour == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->labour = xrealloc(out->labour, cap * sizeof *out->labour);
+		}
+		struct revenue_labour *l = &out->labour[out->nlabour++];
+		memset(l, 0, sizeof *l);
+		l->person_id = set_str(out, sqlite3_column_text(s, 0));
+		l->work_id = set_str(out, sqlite3_column_text(s, 1));
+		l->days_worked = sqlite3_column_int(s, 2);
+		l->amount_fen = sqlite3_column_int64(s, 3);
+		const unsigned char *a = sqlite3_column_text(s, 4);
+		l->has_agreement = a && a[0];
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return 0;
+fail:
+	store_rev_labour_set_free(out);
+	return -1;
+}
+
+void store_rev_labour_set_free(struct store_rev_labour_set *s)
+{
+	for (size_t i = 0; i < s->nstrs; i++)
+		free(s->strs[i]);
+	free(s->strs);
+	free(s->payees);
+	free(s->labour);
+	memset(s, 0, sizeof *s);
+}
