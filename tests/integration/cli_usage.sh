@@ -59,7 +59,8 @@ run pv health --month 2026-05 --format json
 check "health --month reports that month ($rc)" python3 -c "
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d['period'] == '2026-05' and d['first_day'] == '2026-05-01', {k: d.get(k) for k in ('period', 'first_day')}" "$WORK/out"
+p = d['period']
+assert p['value'] == '2026-05' and p['first_day'] == '2026-05-01', p" "$WORK/out"
 
 # Usage errors that say what is wrong.
 run pv allocate --month 2026-13
