@@ -156,7 +156,11 @@ now_ms() { NOW_MS=$((${EPOCHREALTIME/./} / 1000)); }
 # The uninterrupted run, twice: each step's state before and after on the first database,
 # and how long it took (the quicker of the two, as other work on the machine comes and goes).
 declare -a DUR_MS
-for c in ref ref2; do "$PV" -c "$WORK/$c.conf" ledger verify >/dev/null; done # the schema
+# The schema: a reading command fills an empty file, but never creates a database itself.
+for c in ref ref2; do
+	: >"$WORK/$c.db"
+	"$PV" -c "$WORK/$c.conf" ledger verify >/dev/null
+done
 # What any command spends before its work (start, configuration, opening the database): the
 # quickest of three runs of a command that does next to nothing.
 STARTUP_MS=1000000
