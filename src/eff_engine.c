@@ -591,7 +591,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->coverage = w->coverage;
 	snprintf(d->basis, sizeof d->basis, "%s",
 		 w->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
-	snprintf(d->source, sizeof d->source, "%s", irradiance_source_name(w->source));
+	snprintf(d->source, sizeof d->source, "%s",
+		 irradiance_source_label(w->source, w->grade, 0));
 	d->grade = w->grade;
 	d->judgeable = w->judgeable;
 	d->online_rate = online;
@@ -622,7 +623,8 @@ static int put_inverter_days(struct eff_engine *a, size_t s, const char *day,
 					  .peer_ratio = w->peer_ratio,
 					  .grade = w->grade};
 		snprintf(d.day, sizeof d.day, "%s", day);
-		snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w->source));
+		snprintf(d.source, sizeof d.source, "%s",
+			 irradiance_source_label(w->source, w->grade, 0));
 		if (store_inv_day_put(a->store, &d) != 0)
 			return -1;
 	}

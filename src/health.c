@@ -390,6 +390,137 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 	free(strbuf_take(&none));
 }
 
+static void render_wide(const struct health_report *r, struct strbuf *b);
+static void render_county_line(const struct health_report *r, struct strbuf *b);
+
+/* The number of trailing bytes all station names share, cut back to a whole UTF-8 character:
+ * "光伏帮扶电站" in a county whose every station is called so. 0 with fewer than two names or
+ * when a name would be left empty. */
+static size_t common_suffix(const struct health_report *r)
+{
+	size_t n = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < r->n_stations; i++) {
+		const char *name = r->stations[i].name;
+		if (!name || !*name)
+			return 0;
+		if (!first) {
+			first = name;
+			n = strlen(name);
+			continue;
+		}
+		size_t a = strlen(first), b = strlen(name), k = 0;
+		while (k < n && k < a && k < b && first[a - 1 - k] == name[b - 1 - k])
+			k++;
+		n = k;
+	}
+	if (!first || r->n_stations < 2)
+		return 0;
+	/* Back to a character boundary: the suffix must start on a lead byte. */
+	size_t a = strlen(first);
+	while (n > 0 && ((unsigned char)first[a - n] & 0xC0) == 0x80)
+		n--;
+	for (size_t i = 0; i < r->n_stations; i++)
+		if (strlen(r->stations[i].name) <= n)
+			return 0;
+	return n;
+}
+
+/* The default table: what fits 120 columns, stations by name. */
+static void render_compact(const struct health_report *r, struct strbuf *b)
+{
+	size_t cut = common_suffix(r);
+	if (cut)
+		strbuf_printf(b,
+			      "Stations by name, without the \"%s\" they all end with; "
+			      "--wide for every column\n",
+			      r->stations[0].name + strlen(r->stations[0].name) - cut);
+	else
+		strbuf_printf(b, "--wide for every column\n");
+	enum { NC = 10 };
+	static const int right[NC] = {0, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+	struct table t;
+	table_init(&t, NC, right);
+	const char *h1[NC] = {"station", "eta",	      "vs peers", "PR",		  "kWh",
+			      "online",	 "fault min", "anomaly",  "source/grade", "mark"};
+	const char *h2[NC] = {"电站",	"发电参数", "与邻站比", "性能比",	 "发电量",
+			      "在线率", "故障分钟", "异常率",	"辐照来源/等级", "标记"};
+	table_row(&t, h1);
+	table_row(&t, h2);
+	for (size_t i = 0; i < r->n_stations; i++) {
+		const struct health_station *s = &r->stations[i];
+		char c[NC][64];
+		if (s->name && *s->name)
+			snprintf(c[0], 64, "%.*s", (int)(strlen(s->name) - cut), s->name);
+		else
+			snprintf(c[0], 64, "%s", s->id);
+		num(c[1], 64, s->eta, 1, 3, "");
+		num(c[2], 64, s->peer_ratio, 1, 2, "");
+		num(c[3], 64, s->pr, 1, 3, "");
+		num(c[4], 64, s->energy_kwh, 1, 1, "");
+		num(c[5], 64, s->online_rate, 100, 1, "%");
+		num(c[6], 64, s->fault_min, 1, 0, "");
+		num(c[7], 64, s->anomaly_rate, 100, 2, "%");
+		if (s->source[0] && s->grade)
+			snprintf(c[8], 64, "%s/%d", s->source, s->grade);
+		else
+			snprintf(c[8], 64, "%s", s->source[0] ? s->source : "-");
+		snprintf(c[9], 64, "%s", mark_text(s->mark));
+		const char *row[NC];
+		for (int k = 0; k < NC; k++)
+			row[k] = c[k];
+		table_row(&t, row);
+	}
+	table_print(&t, b);
+	if (r->show_inverters)
+		render_inverters(r, b);
+
+	/* Villages only where they add something: a village of one station repeats its row. */
+	int villages = 0;
+	for (size_t v = 0; v < r->n_villages; v++)
+		villages |= r->villages[v].eff.n_stations > 1;
+	strbuf_printf(b, "\n");
+	enum { NG = 9 };
+	static const int gright[NG] = {0, 1, 1, 1, 1, 1, 1, 1, 1};
+	table_init(&t, NG, gright);
+	const char *g1[NG] = {"village",       "stations",	 "eta",
+			      "eta grade 1-2", "meeting target", "kWh",
+			      "online",	       "fault rate",	 "anomaly"};
+	const char *g2[NG] = {"村",	"电站数", "发电参数", "实测发电参数", "达标电站",
+			      "发电量", "在线率", "故障率",   "异常率"};
+	table_row(&t, g1);
+	table_row(&t, g2);
+	for (size_t v = villages ? 0 : r->n_villages; v <= r->n_villages; v++) {
+		const struct health_group *g = v < r->n_villages ? &r->villages[v] : &r->county;
+		char c[NG][64];
+		if (v < r->n_villages)
+			snprintf(c[0], 64, "%s", g->name && *g->name ? g->name : g->id);
+		else
+			snprintf(c[0], 64, "county 全县");
+		snprintf(c[1], 64, "%zu", g->eff.n_stations);
+		num(c[2], 64, g->eff.eta, 1, 3, "");
+		num(c[3], 64, g->eff.eta_grade12, 1, 3, "");
+		if (g->eff.n_with_value)
+			snprintf(c[4], 64, "%zu/%zu (%.0f%%)", g->eff.n_meeting_target,
+				 g->eff.n_with_value, 100.0 * g->eff.share_meeting_target);
+		else
+			snprintf(c[4], 64, "-");
+		num(c[5], 64, g->energy_kwh, 1, 1, "");
+		num(c[6], 64, g->online.rate, 100, 1, "%");
+		if (isfinite(g->fault.rate))
+			snprintf(c[7], 64, "%.0f/%.0f (%.1f%%)", g->fault.numerator,
+				 g->fault.denominator, 100 * g->fault.rate);
+		else
+			snprintf(c[7], 64, "-");
+		num(c[8], 64, g->anomaly.rate, 100, 2, "%");
+		const char *row[NG];
+		for (int k = 0; k < NG; k++)
+			row[k] = c[k];
+		table_row(&t, row);
+	}
+	table_print(&t, b);
+}
+
 static void render_table(const struct health_report *r, struct strbuf *b)
 {
 	char until[32];
@@ -402,7 +533,16 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 	strbuf_printf(
 	    b, "Targets 目标: station η ≥ %.2f, county η ≥ %.2f; η basis 基准: %s irradiation\n\n",
 	    r->station_target, r->county_target, r->basis);
+	if (!r->wide)
+		render_compact(r, b);
+	else
+		render_wide(r, b);
+	render_county_line(r, b);
+}
 
+/* Every column (--wide). */
+static void render_wide(const struct health_report *r, struct strbuf *b)
+{
 	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
 	struct table t;
 	table_init(&t, 17, sright);
@@ -500,7 +640,11 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		table_row(&t, row);
 	}
 	table_print(&t, b);
+}
 
+/* The county's verdict and what the marks mean, under either table. */
+static void render_county_line(const struct health_report *r, struct strbuf *b)
+{
 	const struct efficiency_aggregate *c = &r->county.eff;
 	char eta[16];
 	num(eta, sizeof eta, c->eta, 1, 3, "");
@@ -512,12 +656,11 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		strbuf_printf(b, " (includes estimates 含估算; grade 1-2 stations: %s)",
 			      num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
 	strbuf_printf(b, "\n");
-	strbuf_printf(
-	    b,
-	    "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
-	    "estimate = η from grade 3-4 irradiance, not judged 估算不判定; not judgeable = "
-	    "too little irradiation or coverage to judge 辐照或覆盖不足不可判定\n",
-	    r->station_target);
+	strbuf_printf(b,
+		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
+		      "not judgeable = too little light to judge 不可判定\n"
+		      "       estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
+		      r->station_target);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */

@@ -1156,15 +1156,15 @@ void poller_stop(struct poller *p)
 
 /* ---- views ---- */
 
-static enum poller_state station_state(size_t devices, size_t online, size_t faults, int night,
-				       double power_w)
+static enum poller_state station_state(size_t devices, size_t online, size_t unpolled,
+				       size_t faults, int night, double power_w)
 {
 	if (faults)
 		return POLLER_ST_FAULT;
 	if (night && power_w <= 0)
 		return POLLER_ST_NIGHT;
 	if (online == 0)
-		return POLLER_ST_OFFLINE;
+		return unpolled ? POLLER_ST_CONNECTING : POLLER_ST_OFFLINE;
 	if (online < devices)
 		return POLLER_ST_PARTIAL;
 	return power_w > 0 ? POLLER_ST_PRODUCING : POLLER_ST_IDLE;
@@ -1174,6 +1174,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 {
 	size_t n = p->cfg->n_stations < cap ? p->cfg->n_stations : cap;
 	size_t *faults = xcalloc(n ? n : 1, sizeof *faults);
+	size_t *unpolled = xcalloc(n ? n : 1, sizeof *unpolled);
 	memset(out, 0, n * sizeof *out);
 	for (size_t s = 0; s < n; s++)
 		out[s].station = s;
@@ -1187,6 +1188,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 		if (d->cfg->role == CONFIG_INVERTER) {
 			s->devices++;
 			s->energy_today_wh += d->live.energy_today_wh;
+			unpolled[d->station] += !d->live.polled;
 		}
 		if (d->live.last_ts > s->updated)
 			s->updated = d->live.last_ts;
@@ -1209,9 +1211,10 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 	pthread_mutex_unlock(&p->live_lock);
 	double t = now_clock(p);
 	for (size_t s = 0; s < n; s++)
-		out[s].state = station_state(out[s].devices, out[s].online, faults[s],
+		out[s].state = station_state(out[s].devices, out[s].online, unpolled[s], faults[s],
 					     sun_below(p, &p->cfg->stations[s], t), out[s].power_w);
 	free(faults);
+	free(unpolled);
 	return n;
 }
 
@@ -1245,7 +1248,7 @@ double poller_heartbeat(struct poller *p)
 
 const char *poller_state_name(enum poller_state s)
 {
-	static const char *const names[] = {"unknown", "producing", "idle", "night",
-					    "partial", "offline",   "fault"};
+	static const char *const names[] = {"unknown", "producing", "idle",  "night",
+					    "partial", "offline",   "fault", "connecting"};
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }

@@ -93,6 +93,7 @@ struct health_report {
 	size_t n_villages;
 	struct health_group county;
 	int show_inverters; /* the table and CSV list each station's inverters too */
+	int wide;	    /* the table has every column, not only what fits 120 columns */
 };
 
 /* Clears a station's sums and results (identity and KPI counts stay). */

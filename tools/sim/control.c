@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 #include "sim.h"
 
@@ -23,7 +26,41 @@ struct control {
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
 	struct sim_windows *gw_down_at;
+	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 };
+
+/* A bad line: logged, and kept for the problems file beside the control file, which
+ * tools/demo shows under the live table, where the user is looking. */
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn("%s:%d: %s; line ignored", c->path, lineno, msg);
+	strbuf_printf(&c->problems, "%s:%d: %s; line ignored\n", c->path, lineno, msg);
+}
+
+/* Writes this pass's problems to PATH.errors, or removes that file when there were none. */
+static void write_problems(struct control *c)
+{
+	char *errors = xasprintf("%s.errors", c->path), *tmp = xasprintf("%s.errors.tmp", c->path);
+	char *text = strbuf_take(&c->problems);
+	if (!text || !*text) {
+		if (unlink(errors) != 0 && errno != ENOENT)
+			log_warn("%s: cannot remove: %s", errors, strerror(errno));
+	} else {
+		FILE *f = fopen(tmp, "w");
+		if (!f || fputs(text, f) == EOF || fclose(f) != 0 || rename(tmp, errors) != 0)
+			log_warn("%s: cannot write: %s", errors, strerror(errno));
+	}
+	free(text);
+	free(tmp);
+	free(errors);
+}
 
 static void fault_default(const struct sim_device *d, struct sim_fault *f)
 {
@@ -135,7 +172,7 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char *save = NULL;
 	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (ntok == 8) {
-			log_warn("%s:%d: too many words; line ignored", c->path, lineno);
+			problem(c, lineno, "too many words");
 			return;
 		}
 		tok[ntok++] = t;
@@ -146,14 +183,14 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char perr[200];
 	int skip = window_prefix(tok, ntok, &from, &to, perr, sizeof perr);
 	if (skip < 0) {
-		log_warn("%s:%d: %s; line ignored", c->path, lineno, perr);
+		problem(c, lineno, "%s", perr);
 		return;
 	}
 	memmove(tok, tok + skip, (size_t)(ntok - skip) * sizeof tok[0]);
 	ntok -= skip;
 	int timed = skip > 0;
 	if (ntok < 2) {
-		log_warn("%s:%d: \"%s\" has no action; line ignored", c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" has no action", tok[0]);
 		return;
 	}
 	if (strcmp(tok[0], "gateway") == 0) {
@@ -161,19 +198,16 @@ static void parse_line(struct control *c, char *line, int lineno)
 		long port = strtol(tok[1], &end, 10);
 		struct sim_gateway *gw = *end ? NULL : sim_gateway_find(sim, (int)port);
 		if (!gw) {
-			log_warn("%s:%d: no simulated gateway listens on port \"%s\"; line ignored",
-				 c->path, lineno, tok[1]);
+			problem(c, lineno, "no simulated gateway listens on port \"%s\"", tok[1]);
 			return;
 		}
 		size_t g = (size_t)(gw - sim->gateways);
 		if (timed) {
 			if (ntok != 3 || strcmp(tok[2], "down") != 0)
-				log_warn("%s:%d: only \"down\" takes a period for a gateway; line "
-					 "ignored",
-					 c->path, lineno);
+				problem(c, lineno, "only \"down\" takes a period for a gateway");
 			else if (window_add(&c->gw_down_at[g], from, to) != 0)
-				log_warn("%s:%d: gateway %d has %d periods already; line ignored",
-					 c->path, lineno, gw->port, SIM_MAX_WINDOWS);
+				problem(c, lineno, "gateway %d has %d periods already", gw->port,
+					SIM_MAX_WINDOWS);
 		} else if (ntok == 3 && strcmp(tok[2], "down") == 0) {
 			c->gw_down[g] = 1;
 		} else if (ntok == 3 && strcmp(tok[2], "hang") == 0) {
@@ -181,16 +215,14 @@ static void parse_line(struct control *c, char *line, int lineno)
 		} else if (ntok == 3 && strcmp(tok[2], "ok") == 0) {
 			c->gw_down[g] = c->gw_hang[g] = 0;
 		} else {
-			log_warn("%s:%d: a gateway action is down, hang or ok; line ignored",
-				 c->path, lineno);
+			problem(c, lineno, "a gateway action is down, hang or ok");
 		}
 		return;
 	}
 	char *slash = strchr(tok[0], '/');
 	if (!slash) {
-		log_warn("%s:%d: \"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"; "
-			 "line ignored",
-			 c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"",
+			tok[0]);
 		return;
 	}
 	*slash = '\0';
@@ -205,29 +237,25 @@ static void parse_line(struct control *c, char *line, int lineno)
 		char err[200];
 		if (timed) {
 			if (ntok != 2 || strcmp(tok[1], "offline") != 0) {
-				log_warn(
-				    "%s:%d: only \"offline\" takes a period for a device; line "
-				    "ignored",
-				    c->path, lineno);
+				problem(c, lineno, "only \"offline\" takes a period for a device");
 				return;
 			}
 			if (window_add(&c->want[i].offline_at, from, to) != 0) {
-				log_warn("%s:%d: %s has %d periods already; line ignored", c->path,
-					 lineno, d->name, SIM_MAX_WINDOWS);
+				problem(c, lineno, "%s has %d periods already", d->name,
+					SIM_MAX_WINDOWS);
 				return;
 			}
 			matched++;
 			continue;
 		}
 		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
-			log_warn("%s:%d: %s; line ignored", c->path, lineno, err);
+			problem(c, lineno, "%s", err);
 			return;
 		}
 		matched++;
 	}
 	if (!matched)
-		log_warn("%s:%d: no simulated device \"%s/%s\"; line ignored", c->path, lineno,
-			 station, device);
+		problem(c, lineno, "no simulated device \"%s/%s\"", station, device);
 }
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
@@ -326,7 +354,9 @@ void control_poll(struct control *c)
 		}
 		fclose(f);
 		log_info("%s: control file read (%d lines)", c->path, lineno);
+		write_problems(c);
 	} else {
+		write_problems(c);
 		log_info("%s: no control file; every fault cleared", c->path);
 	}
 	apply(c);
@@ -341,5 +371,6 @@ void control_free(struct control *c)
 	free(c->gw_down);
 	free(c->gw_hang);
 	free(c->gw_down_at);
+	free(strbuf_take(&c->problems));
 	free(c);
 }
