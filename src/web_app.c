@@ -370,6 +370,38 @@ static int reads_need_login(const struct web_ctx *c)
 	return c->app->cfg->web.read_requires_login && !c->user[0];
 }
 
+/* A page visit: its session (made when there is none, for the login form's CSRF token) and
+ * the pages that work without reading rights: login, logout, the language switch. Returns 1
+ * when one of those answered. */
+static int visitor(struct web_ctx *c)
+{
+	int is_new = 0;
+	c->user = web_auth_session(c->app->auth, web_request_cookie(c->req, "pvw_sid"),
+				   clock_monotonic_now(), c->sid, &is_new);
+	c->csrf = web_auth_csrf(c->app->auth, c->sid);
+	if (is_new) {
+		char *v = xasprintf("%s; HttpOnly", c->sid);
+		cookie(c, "pvw_sid", v, "");
+		free(v);
+	}
+	if (strcmp(c->path, "/login") == 0) {
+		if (c->is_post)
+			login_post(c);
+		else
+			login_page(c, NULL);
+		return 1;
+	}
+	if (strcmp(c->path, "/logout") == 0 && c->is_post) {
+		logout_post(c);
+		return 1;
+	}
+	if (strcmp(c->path, "/lang") == 0) {
+		lang_switch(c);
+		return 1;
+	}
+	return 0;
+}
+
 void web_app_handle(void *arg, const struct web_request *req, struct web_reply *rep)
 {
 	struct web_app *app = arg;
@@ -400,30 +432,13 @@ void web_app_handle(void *arg, const struct web_request *req, struct web_reply *
 		asset(c, "text/javascript; charset=utf-8", web_asset_js);
 		return;
 	}
-	int is_new;
-	c->user = web_auth_session(app->auth, web_request_cookie(req, "pvw_sid"),
-				   clock_monotonic_now(), c->sid, &is_new);
-	c->csrf = web_auth_csrf(app->auth, c->sid);
-	if (is_new) {
-		char *v = xasprintf("%s; HttpOnly", c->sid);
-		cookie(c, "pvw_sid", v, "");
-		free(v);
-	}
-	if (strcmp(c->path, "/login") == 0) {
-		if (c->is_post)
-			login_post(c);
-		else
-			login_page(c, NULL);
+	/* Machine clients (the pages' own polling, Prometheus) keep no session of their own: a
+	 * scrape every few seconds must not push visitors' sessions out. */
+	if (strncmp(c->path, "/api/", 5) == 0 || strcmp(c->path, "/metrics") == 0)
+		c->user = web_auth_user(app->auth, web_request_cookie(req, "pvw_sid"),
+					clock_monotonic_now());
+	else if (visitor(c) != 0)
 		return;
-	}
-	if (strcmp(c->path, "/logout") == 0 && c->is_post) {
-		logout_post(c);
-		return;
-	}
-	if (strcmp(c->path, "/lang") == 0) {
-		lang_switch(c);
-		return;
-	}
 	if (reads_need_login(c)) {
 		if (strncmp(c->path, "/api/", 5) == 0 || strcmp(c->path, "/metrics") == 0) {
 			web_error(c, 401, T(c, "需要登录。", "Login required."));
