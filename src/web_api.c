@@ -66,10 +66,8 @@ static char *pct_text(double v)
 	return isnan(v) ? xstrdup("–") : xasprintf("%.1f%%", v * 100.0);
 }
 
-json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a);
-
 /* One alert with the keys of `pvrelief alerts --format json`, plus the console's texts. */
-json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a)
+static json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)a->id));
