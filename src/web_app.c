@@ -21,6 +21,14 @@
 extern const char web_asset_css[];
 extern const char web_asset_js[];
 
+static const struct config *sort_cfg; /* qsort has no argument; set only in web_app_new */
+
+static int by_station_id(const void *a, const void *b)
+{
+	return strcmp(sort_cfg->stations[*(const size_t *)a].id,
+		      sort_cfg->stations[*(const size_t *)b].id);
+}
+
 struct web_app *web_app_new(const struct config *cfg, struct clock *clk, struct web_auth *auth,
 			    const char *db_path)
 {
@@ -31,6 +39,11 @@ struct web_app *web_app_new(const struct config *cfg, struct clock *clk, struct 
 	app->db_path = xstrdup(db_path);
 	app->silent_after_s = cfg->web.silent_after_s;
 	app->version = PVRELIEF_VERSION;
+	app->by_id = xcalloc(cfg->n_stations + 1, sizeof *app->by_id);
+	for (size_t i = 0; i < cfg->n_stations; i++)
+		app->by_id[i] = i;
+	sort_cfg = cfg;
+	qsort(app->by_id, cfg->n_stations, sizeof *app->by_id, by_station_id);
 	return app;
 }
 
@@ -39,6 +52,7 @@ void web_app_free(struct web_app *app)
 	if (!app)
 		return;
 	web_county_free(app->county);
+	free(app->by_id);
 	store_close(app->st);
 	free(app->db_path);
 	free(app);

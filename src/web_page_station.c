@@ -266,7 +266,7 @@ static void inverters(struct web_ctx *c, struct inv_set *s)
 void web_page_station(struct web_ctx *c, const char *id)
 {
 	const struct config *cfg = c->app->cfg;
-	long si = web_param_id(id) ? web_station_index(cfg, id) : -1;
+	long si = web_param_id(id) ? web_station_index(c->app, id) : -1;
 	if (si < 0) {
 		web_error(c, 404, T(c, "没有这个电站。", "There is no such station."));
 		return;
