@@ -17,6 +17,10 @@ static double device_ac_w(const struct sim_device *d, const struct physics_env *
 	double dc = physics_dc_w(env, d->share_w, d->fault.health);
 	if (d->fault.fault)
 		dc = 0;
+	int dead = 0;
+	for (int i = 0; i < SIM_DC_INPUTS; i++)
+		dead += (d->fault.dead_inputs >> i) & 1u;
+	dc *= (double)(SIM_DC_INPUTS - dead) / SIM_DC_INPUTS;
 	*dc_w = dc;
 	return physics_ac_w(dc, d->rated_w);
 }
