@@ -14,6 +14,7 @@
 #include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
+#include "pvrelief/reading.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_health.h"
@@ -190,6 +191,10 @@ static void add_inverter_slot(struct efficiency_sample *sm, const struct efficie
 		sm->gap_energy_wh += x->energy_wh;
 	if (x->state == EFFICIENCY_SLOT_FILLED)
 		sm->estimated_share += share;
+	if (x->curtailed) {
+		sm->curtailed_share += share;
+		sm->curtailed_energy_wh += x->energy_wh;
+	}
 }
 
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
@@ -211,6 +216,7 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 			mine[i].have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 			mine[i].energy_wh = mine[i].gap_energy_wh = 0;
 			mine[i].absent_share = mine[i].estimated_share = 0;
+			mine[i].curtailed_share = mine[i].curtailed_energy_wh = 0;
 			add_inverter_slot(&mine[i], &x[k][i], 1.0);
 		}
 		efficiency_window(&p, t0, t1, mine, (size_t)n, &inv[k]);
@@ -225,11 +231,14 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			  long *missing_before)
 {
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
+	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
 	int rc = 0;
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
 					     &missing_before[k]);
-		if (m != n) {
+		if (m != n ||
+		    store_device_state_slots(a->store, as->inverter_ids[k], INV_STATE_THROTTLED, t0,
+					     throttled, (size_t)n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -237,10 +246,14 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			x[k][i].energy_wh = one[i].energy_wh;
 			x[k][i].state =
 			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
+			/* A slot with a curtailed reading is a curtailed one: the limit held for
+			 * part of it at least. */
+			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
 			slots[i].energy_n += one[i].energy_n;
 			slots[i].energy_wh += one[i].energy_wh;
 		}
 	}
+	free(throttled);
 	free(one);
 	return rc;
 }
@@ -268,6 +281,7 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 		struct efficiency_sample *sm = &samples[i];
 		sm->have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 		sm->energy_wh = sm->gap_energy_wh = sm->absent_share = sm->estimated_share = 0;
+		sm->curtailed_share = sm->curtailed_energy_wh = 0;
 		for (size_t k = 0; k < as->n_inverters; k++)
 			add_inverter_slot(sm, &x[k][i],
 					  dc_all > 0 ? as->inverters[k]->dc_kwp / dc_all
@@ -595,6 +609,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->peer_yf_h = w->peer_yf_h;
 	d->peer_ratio = w->peer_ratio;
 	d->peer_n = (int)w->peer_n;
+	d->curtailed_wh = w->curtailed_kwh * 1000.0;
+	d->curtail_loss_wh = w->curtailment_loss_kwh * 1000.0;
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */

@@ -46,6 +46,8 @@ struct sim_fault {
 	int w_sf_extra;	       /* added to the SunSpec power scale factors (0..3) */
 	int reset; /* a reset line is present (the counter drops once when it appears) */
 	struct sim_windows offline_at; /* offline in these periods only */
+	double limit;		       /* active power limit as a share of the rating, 0 for
+					* none: a grid operator's curtailment order */
 	unsigned dead_inputs;	       /* bit i: DC input i + 1 carries nothing (a blown string
 					* fuse): its share of the array is lost */
 };
