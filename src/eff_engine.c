@@ -14,7 +14,6 @@
 #include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
-#include "pvrelief/reading.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_health.h"
@@ -236,9 +235,8 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
 					     &missing_before[k]);
-		if (m != n ||
-		    store_device_state_slots(a->store, as->inverter_ids[k], INV_STATE_THROTTLED, t0,
-					     throttled, (size_t)n) != 0) {
+		if (m != n || store_device_throttled_slots(a->store, as->inverter_ids[k], t0,
+							   throttled, (size_t)n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -290,16 +288,17 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 	free(weight);
 }
 
-/* Whether the sensor covered a slot whole. A reading adds G dt back to the one before, with dt
- * capped at two polling intervals so that an outage adds nothing the sensor did not see; a
- * slot with fewer readings than the schedule gives less one (a sensor that answered only now
- * and then, or lost part of the slot) holds the irradiation of only part of its time, while
- * the inverters' counters hold all of its energy. Such a slot's irradiance counts as missing,
- * so that it is left out on both sides. */
+/* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
+ * one before, with dt capped at two polling intervals so that an outage adds nothing the
+ * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
+ * answered only now and then, or lost part of the slot) holds the irradiation of only part of
+ * its time, while the inverters' counters hold all of its energy. Such a slot's irradiance
+ * counts as missing, so that it is left out on both sides. (A count cannot tell a slot whose
+ * readings bunched together; a slow or jittery poll must not cost the sensor its slots.) */
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
-	int expected = (int)floor(300.0 / a->cfg->polling.fast_interval_s);
-	return slot->sensor_n > 0 && slot->sensor_n >= expected - 1;
+	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
+	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= 300.0;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and

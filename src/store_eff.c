@@ -420,11 +420,16 @@ int store_device_first_ts(struct store *st, int64_t device_id, double *ts)
 	return rc < 0 ? -1 : 0;
 }
 
-int store_device_state_slots(struct store *st, int64_t device_id, int state, double t0,
-			     unsigned char *flags, size_t n)
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n)
 {
-	static const char sql[] = "SELECT ts FROM reading WHERE device_id = ?1 AND ts >= ?2 AND "
-				  "ts < ?3 AND state = ?4 AND rejected = 0";
+	/* state = 5 (INV_STATE_THROTTLED) is written out so that the partial index
+	 * reading_throttled can serve the query (a bound value would not match it), and named:
+	 * the planner would otherwise walk every reading of the device's day by the primary
+	 * key, for every inverter on every pass, to find the few curtailed ones. */
+	static const char sql[] =
+	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
 	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
 	memset(flags, 0, n);
 	sqlite3_stmt *q = store_stmt(st, sql);
@@ -433,7 +438,6 @@ int store_device_state_slots(struct store *st, int64_t device_id, int state, dou
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_int64(q, 2, first);
 	sqlite3_bind_double(q, 3, (double)first + 300.0 * (double)n);
-	sqlite3_bind_int(q, 4, state);
 	int rc;
 	while ((rc = store_row(st, q)) > 0) {
 		double i = floor((sqlite3_column_double(q, 0) - (double)first) / 300.0);

@@ -113,11 +113,11 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
  * monitoring began. 0 or negative. */
 int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
 
-/* Sets flags[i] (n of them) when the device reported state (enum inv_state) in a valid
+/* Sets flags[i] (n of them) when the device reported state THROTTLED (curtailed) in a valid
  * reading in the i-th 5-minute slot from floor(t0 / 300) x 300, from the raw readings (kept
- * retention_days); 0 or negative. */
-int store_device_state_slots(struct store *st, int64_t device_id, int state, double t0,
-			     unsigned char *flags, size_t n);
+ * retention_days: a day recomputed after that has no curtailment marks); 0 or negative. */
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */
