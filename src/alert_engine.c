@@ -17,6 +17,7 @@
 #include "pvrelief/energy.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/log.h"
+#include "pvrelief/mppt.h"
 #include "pvrelief/mqtt.h"
 #include "pvrelief/periodic.h"
 #include "pvrelief/poller.h"
@@ -43,6 +44,8 @@ struct devstate {
 	uint32_t events, fault_code;
 	int power_known;
 	double power_w;
+	unsigned n_inputs; /* DC inputs with a current in the last reading (model 160) */
+	double input_dca[READING_MAX_INPUTS];
 	/* Readings and rejected readings in the last hour, in 10-minute buckets. */
 	double bucket_at[BUCKETS];
 	unsigned readings[BUCKETS], rejected[BUCKETS];
@@ -199,6 +202,10 @@ void alert_engine_on_result(void *ctx, const struct poller_result *res)
 			d->fault_code = reading_has(r, RF_FAULT_CODE) ? r->fault_code : 0;
 			d->power_known = reading_has(r, RF_POWER_W);
 			d->power_w = d->power_known ? r->value[RF_POWER_W] : 0;
+			if (r->n_inputs > 0) { /* read with the energy counters only */
+				d->n_inputs = r->n_inputs;
+				memcpy(d->input_dca, r->input_dca, sizeof d->input_dca);
+			}
 		}
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -550,6 +557,26 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 		add_fig(&fv, "events", (double)d->events, "");
 		add_fig(&fv, "fault_code", (double)d->fault_code, "");
 		observe(a, &fv, now);
+
+		/* A dead string: one DC input near zero while its siblings produce. Between the
+		 * dead and alive lines, and at dawn, dusk or under snow, nothing changes. */
+		size_t weak;
+		double ratio;
+		enum mppt_verdict mv = mppt_judge(d->input_dca, d->n_inputs, &weak, &ratio);
+		struct verdict gv = verdict_for(ALERT_STRING_FAULT, (int)s, (int)i);
+		gv.obs.verdict = off[i] || !d->seen || !sun_is_up || mv == MPPT_UNKNOWN
+				     ? ALERT_UNKNOWN
+				 : mv == MPPT_DEAD ? ALERT_HOLDS
+						   : ALERT_CLEAR;
+		add_fig(&gv, "input", (double)weak + 1, "");
+		add_fig(&gv, "ratio_to_siblings", isfinite(ratio) ? ratio : -1, "");
+		snprintf(gv.detail, sizeof gv.detail,
+			 a->zh
+			     ? "直流输入%zu电流为其他输入的%.0f%%（组串熔断或断线？）"
+			     : "DC input %zu carries %.0f%% of its siblings' current (blown string "
+			       "fuse or broken cable?)",
+			 weak + 1, isfinite(ratio) ? 100.0 * ratio : 0.0);
+		observe(a, &gv, now);
 
 		unsigned n = 0, bad = 0;
 		for (int b = 0; b < BUCKETS; b++)

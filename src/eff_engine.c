@@ -190,6 +190,10 @@ static void add_inverter_slot(struct efficiency_sample *sm, const struct efficie
 		sm->gap_energy_wh += x->energy_wh;
 	if (x->state == EFFICIENCY_SLOT_FILLED)
 		sm->estimated_share += share;
+	if (x->curtailed) {
+		sm->curtailed_share += share;
+		sm->curtailed_energy_wh += x->energy_wh;
+	}
 }
 
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
@@ -211,6 +215,7 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 			mine[i].have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 			mine[i].energy_wh = mine[i].gap_energy_wh = 0;
 			mine[i].absent_share = mine[i].estimated_share = 0;
+			mine[i].curtailed_share = mine[i].curtailed_energy_wh = 0;
 			add_inverter_slot(&mine[i], &x[k][i], 1.0);
 		}
 		efficiency_window(&p, t0, t1, mine, (size_t)n, &inv[k]);
@@ -225,11 +230,13 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			  long *missing_before)
 {
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
+	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
 	int rc = 0;
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
 					     &missing_before[k]);
-		if (m != n) {
+		if (m != n || store_device_throttled_slots(a->store, as->inverter_ids[k], t0,
+							   throttled, (size_t)n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -237,10 +244,14 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			x[k][i].energy_wh = one[i].energy_wh;
 			x[k][i].state =
 			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
+			/* A slot with a curtailed reading is a curtailed one: the limit held for
+			 * part of it at least. */
+			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
 			slots[i].energy_n += one[i].energy_n;
 			slots[i].energy_wh += one[i].energy_wh;
 		}
 	}
+	free(throttled);
 	free(one);
 	return rc;
 }
@@ -268,6 +279,7 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 		struct efficiency_sample *sm = &samples[i];
 		sm->have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 		sm->energy_wh = sm->gap_energy_wh = sm->absent_share = sm->estimated_share = 0;
+		sm->curtailed_share = sm->curtailed_energy_wh = 0;
 		for (size_t k = 0; k < as->n_inverters; k++)
 			add_inverter_slot(sm, &x[k][i],
 					  dc_all > 0 ? as->inverters[k]->dc_kwp / dc_all
@@ -276,20 +288,17 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 	free(weight);
 }
 
-/* Whether the sensor covered a slot whole. A reading adds G dt back to the one before, with dt
- * capped at two polling intervals so that an outage adds nothing the sensor did not see; a
- * slot with fewer readings than the schedule gives less one (a sensor that answered only now
- * and then, or lost part of the slot) holds the irradiation of only part of its time, while
- * the inverters' counters hold all of its energy. Such a slot's irradiance counts as missing,
- * so that it is left out on both sides. */
+/* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
+ * one before, with dt capped at two polling intervals so that an outage adds nothing the
+ * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
+ * answered only now and then, or lost part of the slot) holds the irradiation of only part of
+ * its time, while the inverters' counters hold all of its energy. Such a slot's irradiance
+ * counts as missing, so that it is left out on both sides. (A count cannot tell a slot whose
+ * readings bunched together; a slow or jittery poll must not cost the sensor its slots.) */
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
-	/* The poller integrates each sensor reading over the time since the previous one, up to
-	 * two fast intervals, so readings at least every other interval cover the whole slot:
-	 * half the expected count is enough. Asking for nearly every poll made a busy daemon
-	 * (polls a little late) drop a working sensor for the clear-sky estimate. */
-	int expected = (int)floor(300.0 / a->cfg->polling.fast_interval_s);
-	return slot->sensor_n > 0 && 2 * slot->sensor_n >= expected;
+	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
+	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= 300.0;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
@@ -600,6 +609,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->peer_yf_h = w->peer_yf_h;
 	d->peer_ratio = w->peer_ratio;
 	d->peer_n = (int)w->peer_n;
+	d->curtailed_wh = w->curtailed_kwh * 1000.0;
+	d->curtail_loss_wh = w->curtailment_loss_kwh * 1000.0;
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */

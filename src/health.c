@@ -38,6 +38,9 @@ void health_station_reset(struct health_station *s)
 	s->pr_num = s->pr_den = s->pr_stc_num = s->pr_stc_den = 0;
 	s->peer_yf_h = s->own_yf_h = 0;
 	s->peer_days = 0;
+	s->curtailed_wh = s->curtail_loss_wh = 0;
+	s->curtail_loss_unknown = 0;
+	s->curtailment_loss_kwh = NAN;
 	s->peer_ratio = NAN;
 	s->basis[0] = 0;
 	memset(s->sources, 0, sizeof s->sources);
@@ -79,6 +82,12 @@ void health_station_add_day(struct health_station *s, const struct store_eff_day
 		s->own_yf_h += d->yf_h;
 		s->peer_days++;
 	}
+	if (isfinite(d->curtailed_wh))
+		s->curtailed_wh += d->curtailed_wh;
+	if (isfinite(d->curtail_loss_wh))
+		s->curtail_loss_wh += d->curtail_loss_wh;
+	else if (d->curtailed_wh > 0)
+		s->curtail_loss_unknown = 1;
 	if (!isfinite(d->eta) || !isfinite(d->e_act_wh) || !isfinite(d->eth_wh))
 		return;
 	s->e_act_wh += d->e_act_wh;
@@ -144,6 +153,7 @@ void health_station_finish(struct health_station *s, double station_target)
 	s->equivalent_hours = ratio(s->energy_kwh, s->capacity_kwp);
 	s->online_rate = ratio(s->quarters_valid, s->quarters_expected);
 	s->anomaly_rate = ratio((double)s->rejected, (double)s->readings);
+	s->curtailment_loss_kwh = s->curtail_loss_unknown ? NAN : s->curtail_loss_wh / 1000.0;
 	s->peer_ratio = s->peer_days ? ratio(s->own_yf_h, s->peer_yf_h) : NAN;
 	for (size_t i = 0; i < s->n_inverters; i++)
 		inverter_finish(&s->inverters[i]);
@@ -543,22 +553,23 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 /* Every column (--wide). */
 static void render_wide(const struct health_report *r, struct strbuf *b)
 {
-	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
+	static const int sright[] = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0};
+	enum { NCOL = 18 };
 	struct table t;
-	table_init(&t, 17, sright);
-	const char *h1[] = {"station",	 "village",	 "eta",	       "vs peers",   "PR",
-			    "PR_stc",	 "hours",	 "energy kWh", "theory kWh", "online",
-			    "fault min", "fault alerts", "anomaly",    "basis",	     "source",
-			    "grade",	 "mark"};
-	const char *h2[] = {"电站",	  "村",	      "发电参数",   "与邻站比",	  "性能比",
-			    "温度修正PR", "等效小时", "发电量",	    "理论发电量", "在线率",
-			    "故障分钟",	  "故障告警", "数据异常率", "基准",	  "辐照来源",
-			    "等级",	  "标记"};
+	table_init(&t, NCOL, sright);
+	const char *h1[] = {
+	    "station",	    "village",	  "eta",	"vs peers",	    "PR",     "PR_stc",
+	    "hours",	    "energy kWh", "theory kWh", "curtail loss kWh", "online", "fault min",
+	    "fault alerts", "anomaly",	  "basis",	"source",	    "grade",  "mark"};
+	const char *h2[] = {"电站",	  "村",	      "发电参数", "与邻站比",	"性能比",
+			    "温度修正PR", "等效小时", "发电量",	  "理论发电量", "限电损失",
+			    "在线率",	  "故障分钟", "故障告警", "数据异常率", "基准",
+			    "辐照来源",	  "等级",     "标记"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++) {
 		const struct health_station *s = &r->stations[i];
-		char c[17][48];
+		char c[NCOL][48];
 		snprintf(c[0], sizeof c[0], "%s", s->id);
 		snprintf(c[1], sizeof c[1], "%s",
 			 s->village < r->n_villages ? r->villages[s->village].id : "");
@@ -569,22 +580,23 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 		num(c[6], 48, s->equivalent_hours, 1, 2, "");
 		num(c[7], 48, s->energy_kwh, 1, 1, "");
 		num(c[8], 48, s->e_th_kwh, 1, 1, "");
-		num(c[9], 48, s->online_rate, 100, 1, "%");
-		num(c[10], 48, s->fault_min, 1, 0, "");
+		num(c[9], 48, s->curtailment_loss_kwh, 1, 1, "");
+		num(c[10], 48, s->online_rate, 100, 1, "%");
+		num(c[11], 48, s->fault_min, 1, 0, "");
 		if (s->fault_alerts >= 0)
-			snprintf(c[11], 48, "%ld", s->fault_alerts);
+			snprintf(c[12], 48, "%ld", s->fault_alerts);
 		else
-			snprintf(c[11], 48, "-");
-		num(c[12], 48, s->anomaly_rate, 100, 2, "%");
-		snprintf(c[13], 48, "%s", s->basis[0] ? s->basis : "-");
-		snprintf(c[14], 48, "%s", s->source[0] ? s->source : "-");
+			snprintf(c[12], 48, "-");
+		num(c[13], 48, s->anomaly_rate, 100, 2, "%");
+		snprintf(c[14], 48, "%s", s->basis[0] ? s->basis : "-");
+		snprintf(c[15], 48, "%s", s->source[0] ? s->source : "-");
 		if (s->grade)
-			snprintf(c[15], 48, "%d", s->grade);
+			snprintf(c[16], 48, "%d", s->grade);
 		else
-			snprintf(c[15], 48, "-");
-		snprintf(c[16], 48, "%s", mark_text(s->mark));
-		const char *row[17];
-		for (int k = 0; k < 17; k++)
+			snprintf(c[16], 48, "-");
+		snprintf(c[17], 48, "%s", mark_text(s->mark));
+		const char *row[NCOL];
+		for (int k = 0; k < NCOL; k++)
 			row[k] = c[k];
 		table_row(&t, row);
 	}
@@ -657,10 +669,9 @@ static void render_county_line(const struct health_report *r, struct strbuf *b)
 			      num(eta, sizeof eta, c->eta_grade12, 1, 3, ""));
 	strbuf_printf(b, "\n");
 	strbuf_printf(b,
-		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2);\n"
-		      "       estimate = η from grade 3-4 irradiance, not judged 估算不判定;\n"
-		      "       not judgeable = too little irradiation or coverage to judge "
-		      "辐照或覆盖不足不可判定\n",
+		      "Marks: BELOW = η under %.2f on measured irradiance (grade 1-2); "
+		      "not judgeable = too little light to judge 不可判定\n"
+		      "       estimate = η from grade 3-4 irradiance, not judged 估算不判定\n",
 		      r->station_target);
 }
 
@@ -729,6 +740,8 @@ static json_t *jstation(const struct health_report *r, const struct health_stati
 	json_object_set_new(o, "energy_kwh", jnum(s->energy_kwh));
 	json_object_set_new(o, "e_act_kwh", jnum(s->e_act_kwh));
 	json_object_set_new(o, "theoretical_kwh", jnum(s->e_th_kwh));
+	json_object_set_new(o, "curtailed_kwh", jnum(s->curtailed_wh / 1000.0));
+	json_object_set_new(o, "curtailment_loss_kwh", jnum(s->curtailment_loss_kwh));
 	json_object_set_new(o, "h_ghi_kwh_m2", s->days ? jnum(s->h_ghi_kwh_m2) : json_null());
 	json_object_set_new(o, "h_poa_kwh_m2", s->days ? jnum(s->h_poa_kwh_m2) : json_null());
 	json_object_set_new(o, "online_rate", jnum(s->online_rate));
@@ -838,7 +851,8 @@ static char *render_csv(const struct health_report *r)
 					   "stations_meeting_target (达标电站)",
 					   "stations_with_eta (有发电参数电站)",
 					   "meets_county_target (全县达标)",
-					   "peer_ratio (与邻站之比)"};
+					   "peer_ratio (与邻站之比)",
+					   "curtailment_loss_kwh (限电损失)"};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
 		csv_put_str(w, head[i]);
 	csv_end_row(w);
@@ -872,6 +886,7 @@ static char *render_csv(const struct health_report *r)
 		csv_put_str(w, "");
 		csv_put_str(w, "");
 		cnum(w, s->peer_ratio, 4);
+		cnum(w, s->curtailment_loss_kwh, 3);
 		csv_end_row(w);
 	}
 	for (size_t v = 0; v <= r->n_villages; v++) {
@@ -902,6 +917,7 @@ static char *render_csv(const struct health_report *r)
 		csv_put_str(w, v < r->n_villages || !isfinite(g->eff.eta)
 				   ? ""
 				   : (g->eff.meets_group_target ? "yes" : "no"));
+		csv_put_str(w, "");
 		csv_put_str(w, "");
 		csv_end_row(w);
 	}

@@ -421,7 +421,7 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
 }
 
-static int read_sunspec(struct readctx *rc, int identity_due, struct reading *out)
+static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out)
 {
 	struct pdev *d = rc->d;
 	uint16_t block[512];
@@ -462,6 +462,22 @@ static int read_sunspec(struct readctx *rc, int identity_due, struct reading *ou
 		if (sunspec_decode_block(block, (size_t)n, out) != 0)
 			return MBLINK_EGARBAGE;
 		decoded++;
+	}
+	/* Each DC input's current (model 160), for the dead-string rule, with the energy
+	 * counters: a string fault is judged over minutes, so it costs no request on every
+	 * fast poll. A device whose model 160 cannot be read or decoded still gives its other
+	 * values. */
+	const struct sunspec_model *mp = decoded && inputs_due ? sunspec_find(&d->ss, 160) : NULL;
+	if (mp) {
+		struct sunspec_mppt mppt;
+		int n = sunspec_read_model(cached_read, rc, mp, block, 512);
+		if (n > 0 && sunspec_decode_mppt(block, (size_t)n, &mppt) == 0) {
+			out->n_inputs = 0;
+			for (size_t i = 0; i < mppt.n && out->n_inputs < READING_MAX_INPUTS; i++)
+				if (mppt.mod[i].present & (1u << SUNSPEC_MPPT_DC_CURRENT_A))
+					out->input_dca[out->n_inputs++] =
+					    mppt.mod[i].value[SUNSPEC_MPPT_DC_CURRENT_A];
+		}
 	}
 	return decoded ? MBLINK_OK : MBLINK_EGARBAGE;
 }
@@ -657,7 +673,8 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	struct reading r;
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
-	int err = d->cfg->map ? read_map(&rc, due, &r) : read_sunspec(&rc, due[TIER_IDENTITY], &r);
+	int err = d->cfg->map ? read_map(&rc, due, &r)
+			      : read_sunspec(&rc, due[TIER_IDENTITY], due[TIER_ENERGY], &r);
 	double done = now_clock(p);
 	if (err != MBLINK_OK) {
 		record_failure(p, ep, d, done, night, err);

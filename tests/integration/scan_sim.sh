@@ -40,8 +40,9 @@ check "... with a count of zero" grep -q "0 devices found" "$WORK/none.txt"
 spawn python3 -c "
 import socket, time
 s = socket.create_connection(('127.0.0.1', $pb))
+open('$WORK/busy.ready', 'w').close()
 time.sleep(120)"
-sleep 0.5
+wait_for 20 "the other client's connection" test -e "$WORK/busy.ready"
 set +e
 start=$SECONDS
 "$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pb" --timeout 300 >"$WORK/busy.txt" 2>"$WORK/busy.err"

@@ -25,8 +25,8 @@ struct control {
 	off_t size;
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
-	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 	struct sim_windows *gw_down_at;
+	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 };
 
 /* A bad line: logged, and kept for the problems file beside the control file, which
@@ -119,12 +119,28 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->w_sf_extra = (int)v;
+	} else if (strcmp(act, "limit") == 0 && ntok == 2) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > 100) {
+			snprintf(err, errlen, "limit \"%s\" is not 1..100 %% of the rating",
+				 tok[1]);
+			return -1;
+		}
+		f->limit = (double)v / 100.0;
+	} else if (strcmp(act, "string") == 0 && ntok == 3 && strcmp(tok[2], "dead") == 0) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > SIM_DC_INPUTS) {
+			snprintf(err, errlen, "string \"%s\" is not an input 1..%d", tok[1],
+				 SIM_DC_INPUTS);
+			return -1;
+		}
+		f->dead_inputs |= 1u << (v - 1);
 	} else if (strcmp(act, "ok") == 0 && ntok == 1) {
 		fault_default(d, f);
 	} else {
 		snprintf(err, errlen,
 			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
-			 "sentinel, delay MS, health X, wsf N or ok",
+			 "sentinel, delay MS, health X, wsf N, limit PCT, string N dead or ok",
 			 act, ntok - 1);
 		return -1;
 	}
@@ -260,9 +276,10 @@ static void parse_line(struct control *c, char *line, int lineno)
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f", f->offline ? " offline" : "",
-		 f->fault ? " fault" : "", f->reset ? " reset" : "", f->garbage ? " garbage" : "",
-		 f->sentinel ? " sentinel" : "", f->delay_ms, f->health);
+	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f, limit %.0f%%, dead inputs 0x%x",
+		 f->offline ? " offline" : "", f->fault ? " fault" : "", f->reset ? " reset" : "",
+		 f->garbage ? " garbage" : "", f->sentinel ? " sentinel" : "", f->delay_ms,
+		 f->health, f->limit > 0 ? 100.0 * f->limit : 100.0, f->dead_inputs);
 }
 
 /* Makes the devices and gateways what c->want and c->gw_* say. */
@@ -370,7 +387,7 @@ void control_free(struct control *c)
 	free(c->want);
 	free(c->gw_down);
 	free(c->gw_hang);
-	free(strbuf_take(&c->problems));
 	free(c->gw_down_at);
+	free(strbuf_take(&c->problems));
 	free(c);
 }
