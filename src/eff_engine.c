@@ -14,6 +14,7 @@
 #include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
+#include "pvrelief/slot.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_health.h"
@@ -298,7 +299,7 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
 	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
-	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= 300.0;
+	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= SLOT_S;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
@@ -338,7 +339,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		if (slots[i].energy_n > 0 || slots[i].sensor_n > 0)
 			first_data = i;
 	for (int i = 0; i < n; i++) {
-		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
+		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + SLOT_S, t1);
 		is_day[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
 		have_wp[i] = 0;
 		if (!is_day[i])
@@ -359,7 +360,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 						     : 0) < IRRADIANCE_MIN_COVERAGE_DEFAULT)) {
 		for (int i = 0; i < n; i++) {
 			double s0 = fmax((double)slots[i].slot, t0);
-			double s1 = fmin(slots[i].slot + 300.0, t1);
+			double s1 = fmin(slots[i].slot + SLOT_S, t1);
 			have_wp[i] = weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2,
 						 &wp[i]) == 0;
 			if (is_day[i]) {
@@ -391,7 +392,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		struct efficiency_sample *sm = &samples[i];
 		memset(sm, 0, sizeof *sm);
 		sm->t_start_s = fmax((double)slots[i].slot, t0);
-		sm->t_end_s = fmin(slots[i].slot + 300.0, t1);
+		sm->t_end_s = fmin(slots[i].slot + SLOT_S, t1);
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
 		if (hours <= 0)
 			continue;
@@ -433,7 +434,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		default: {
 			struct irradiance_estimate est;
 			if (irradiance_clearsky_scaled(&as->site, ms, isfinite(ms->scale) ? 1 : 0,
-						       sm->t_start_s, sm->t_end_s, 300.0,
+						       sm->t_start_s, sm->t_end_s, SLOT_S,
 						       &est) == 0) {
 				sm->ghi_w_m2 = est.ghi_w_m2;
 				sm->poa_w_m2 = est.poa_w_m2;
@@ -447,7 +448,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	efficiency_params_from_config(a->cfg, as->cfg, &p);
 	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
 	p.grade = choice->grade;
-	p.daylight_s = daylight_slots * 300.0;
+	p.daylight_s = daylight_slots * SLOT_S;
 	station_energy(as, samples, n, x, missing_before);
 	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
 	if (f->ok && f->inv)
@@ -552,10 +553,11 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
 	int bad_online = 0, bad_anomaly = 0;
-	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
+	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / SLOT_QUARTER_S) : 0;
 	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
-		lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
+		lit[q] = (unsigned char)sun_up(as, t0 + SLOT_QUARTER_S * (double)q +
+						       SLOT_QUARTER_S / 2.0);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
 		double since;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pvrelief/store_eff.h"
+#include "pvrelief/slot.h"
 #include "store_internal.h"
 
 int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
@@ -15,9 +16,9 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid, tmod_sum_c / nullif(tmod_n, 0),"
 	    " tair_sum_c / nullif(tair_n, 0), wind_sum_m_s / nullif(wind_n, 0) FROM rollup_5min "
 	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0 ORDER BY slot";
-	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	size_t n = 0;
-	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+	for (int64_t s = first; s < t1 && n < cap; s += SLOT_S, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
 		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
@@ -40,7 +41,7 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			prev = slot;
 			if (slot < first)
 				continue;
-			size_t i = (size_t)((slot - first) / 300);
+			size_t i = (size_t)((slot - first) / SLOT_S);
 			if (i >= n)
 				continue;
 			if (!sensor) {
@@ -79,9 +80,9 @@ int store_inverter_slots(struct store *st, int64_t device_id, double t0, double 
 	static const char before_sql[] =
 	    "SELECT max(slot) FROM rollup_5min WHERE device_id = ?1 AND slot < ?2 AND slot >= ?3 "
 	    "AND n_valid > 0";
-	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	size_t n = 0;
-	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+	for (int64_t s = first; s < t1 && n < cap; s += SLOT_S, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
 		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
@@ -103,7 +104,7 @@ int store_inverter_slots(struct store *st, int64_t device_id, double t0, double 
 	sqlite3_bind_int64(q, 2, first);
 	sqlite3_bind_double(q, 3, t1);
 	while ((rc = store_row(st, q)) > 0) {
-		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / SLOT_S);
 		if (i >= n)
 			continue;
 		out[i].energy_wh += sqlite3_column_double(q, 1);
@@ -364,14 +365,15 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 				 const unsigned char *lit)
 {
 	static const char sql[] =
-	    "SELECT DISTINCT CAST((slot - ?2) / 900 AS INTEGER) FROM rollup_5min WHERE "
+	    "SELECT DISTINCT CAST((slot - ?2) / ?4 AS INTEGER) FROM rollup_5min WHERE "
 	    "device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_double(q, 2, t0);
-	sqlite3_bind_double(q, 3, t0 + 900.0 * (double)n_quarters);
+	sqlite3_bind_double(q, 3, t0 + SLOT_QUARTER_S * (double)n_quarters);
+	sqlite3_bind_int(q, 4, SLOT_QUARTER_S);
 	long n = 0;
 	int rc = 0;
 	while ((rc = store_row(st, q)) > 0) {
@@ -430,17 +432,17 @@ int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 	static const char sql[] =
 	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
 	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
-	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	memset(flags, 0, n);
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_int64(q, 2, first);
-	sqlite3_bind_double(q, 3, (double)first + 300.0 * (double)n);
+	sqlite3_bind_double(q, 3, (double)first + SLOT_S * (double)n);
 	int rc;
 	while ((rc = store_row(st, q)) > 0) {
-		double i = floor((sqlite3_column_double(q, 0) - (double)first) / 300.0);
+		double i = floor((sqlite3_column_double(q, 0) - (double)first) / SLOT_S);
 		if (i >= 0 && i < (double)n)
 			flags[(size_t)i] = 1;
 	}
