@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,4 +351,9 @@ void store_col_copy(sqlite3_stmt *s, int i, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+double store_col_num(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
 }

@@ -89,18 +89,29 @@ int store_alert_max_id(struct store *st, uint64_t *id)
 	return 0;
 }
 
-static void text(sqlite3_stmt *q, int col, char *buf, size_t len)
+void store_alert_row(sqlite3_stmt *q, struct store_alert *a)
 {
-	const unsigned char *t = sqlite3_column_text(q, col);
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
+	memset(a, 0, sizeof *a);
+	a->id = (uint64_t)sqlite3_column_int64(q, 0);
+	store_col_copy(q, 1, a->kind, sizeof a->kind);
+	store_col_copy(q, 2, a->severity, sizeof a->severity);
+	store_col_copy(q, 3, a->station, sizeof a->station);
+	store_col_copy(q, 4, a->device, sizeof a->device);
+	a->raised_at = sqlite3_column_double(q, 5);
+	a->cleared_at = sqlite3_column_double(q, 6);
+	store_col_copy(q, 7, a->title, sizeof a->title);
+	store_col_copy(q, 8, a->detail, sizeof a->detail);
+	store_col_copy(q, 9, a->figures, sizeof a->figures);
+	store_col_copy(q, 10, a->ack_by, sizeof a->ack_by);
+	a->ack_at = sqlite3_column_double(q, 11);
+	a->suppressed = sqlite3_column_int(q, 12);
 }
 
 int store_alert_list(struct store *st, const struct store_alert_filter *f, struct store_alert *out,
 		     size_t cap)
 {
 	static const char sql[] =
-	    "SELECT id, kind, severity, station, device, raised_at, coalesce(cleared_at, 0), title,"
-	    " detail, figures, coalesce(ack_by, ''), coalesce(ack_at, 0), suppressed FROM alert"
+	    "SELECT " STORE_ALERT_COLS " FROM alert"
 	    " WHERE (?1 = 0 OR cleared_at IS NULL) AND (?2 IS NULL OR station = ?2)"
 	    " ORDER BY raised_at DESC, id DESC LIMIT ?3";
 	sqlite3_stmt *q = store_stmt(st, sql);
@@ -114,21 +125,7 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f, struc
 	size_t n = 0;
 	int rc = 0;
 	while (n < cap && (rc = store_row(st, q)) > 0) {
-		struct store_alert *a = &out[n++];
-		memset(a, 0, sizeof *a);
-		a->id = (uint64_t)sqlite3_column_int64(q, 0);
-		text(q, 1, a->kind, sizeof a->kind);
-		text(q, 2, a->severity, sizeof a->severity);
-		text(q, 3, a->station, sizeof a->station);
-		text(q, 4, a->device, sizeof a->device);
-		a->raised_at = sqlite3_column_double(q, 5);
-		a->cleared_at = sqlite3_column_double(q, 6);
-		text(q, 7, a->title, sizeof a->title);
-		text(q, 8, a->detail, sizeof a->detail);
-		text(q, 9, a->figures, sizeof a->figures);
-		text(q, 10, a->ack_by, sizeof a->ack_by);
-		a->ack_at = sqlite3_column_double(q, 11);
-		a->suppressed = sqlite3_column_int(q, 12);
+		store_alert_row(q, &out[n++]);
 	}
 	if (rc > 0)
 		store_rows_stop(q);

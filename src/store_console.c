@@ -12,17 +12,6 @@
 #include "pvrelief/store_maintenance.h"
 #include "store_internal.h"
 
-static void text(sqlite3_stmt *q, int col, char *buf, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(q, col);
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
-static double real_or_nan(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
-}
-
 int store_console_read_begin(struct store *st)
 {
 	store_stmt_release(st);
@@ -64,7 +53,7 @@ int store_console_devices(struct store *st, const char *station, const char *day
 		sqlite3_bind_text(q, 2, station, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_row(st, q)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -72,10 +61,10 @@ int store_console_devices(struct store *st, const char *station, const char *day
 		struct store_console_device *d = &(*out)[(*n)++];
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(q, 0);
-		text(q, 1, d->station, sizeof d->station);
-		text(q, 2, d->device, sizeof d->device);
+		store_col_copy(q, 1, d->station, sizeof d->station);
+		store_col_copy(q, 2, d->device, sizeof d->device);
 		d->last_ts = sqlite3_column_double(q, 3);
-		d->power_w = real_or_nan(q, 4);
+		d->power_w = store_col_num(q, 4);
 		d->state = sqlite3_column_int(q, 5);
 		d->energy_today_wh = sqlite3_column_double(q, 6);
 		d->requests = sqlite3_column_int64(q, 7);
@@ -83,11 +72,10 @@ int store_console_devices(struct store *st, const char *station, const char *day
 		d->timeouts = sqlite3_column_int64(q, 9);
 		d->last_success = sqlite3_column_double(q, 10);
 		d->rtt_ms = sqlite3_column_double(q, 11);
-		text(q, 12, d->last_error, sizeof d->last_error);
+		store_col_copy(q, 12, d->last_error, sizeof d->last_error);
 		d->diag_updated = sqlite3_column_double(q, 13);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -116,25 +104,24 @@ int store_console_eff(struct store *st, const char *day, const char *month,
 	sqlite3_bind_text(q, 2, month, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_row(st, q)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			*out = xrealloc(*out, cap * sizeof **out);
 		}
 		struct store_console_eff *e = &(*out)[(*n)++];
-		text(q, 0, e->station, sizeof e->station);
-		e->eta_day = real_or_nan(q, 1);
-		e->e_act_day_wh = real_or_nan(q, 2);
-		e->eth_day_wh = real_or_nan(q, 3);
-		e->yf_day_h = real_or_nan(q, 4);
+		store_col_copy(q, 0, e->station, sizeof e->station);
+		e->eta_day = store_col_num(q, 1);
+		e->e_act_day_wh = store_col_num(q, 2);
+		e->eth_day_wh = store_col_num(q, 3);
+		e->yf_day_h = store_col_num(q, 4);
 		e->grade_day = sqlite3_column_int(q, 5);
-		e->eta_month = real_or_nan(q, 6);
-		e->energy_month_wh = real_or_nan(q, 7);
-		e->eth_month_wh = real_or_nan(q, 8);
+		e->eta_month = store_col_num(q, 6);
+		e->energy_month_wh = store_col_num(q, 7);
+		e->eth_month_wh = store_col_num(q, 8);
 		e->grade_month = sqlite3_column_int(q, 9);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -163,22 +150,19 @@ int store_console_slots(struct store *st, const char *station, double t0, double
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)t0);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)t1);
 	size_t n = 0;
-	int rc;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		struct store_console_slot *s = &out[n++];
 		s->slot = sqlite3_column_int64(q, 0);
-		s->power_w = real_or_nan(q, 1);
+		s->power_w = store_col_num(q, 1);
 		s->energy_wh = sqlite3_column_double(q, 2);
-		s->poa_w_m2 = real_or_nan(q, 3);
-		s->ghi_w_m2 = real_or_nan(q, 4);
+		s->poa_w_m2 = store_col_num(q, 3);
+		s->ghi_w_m2 = store_col_num(q, 4);
 		s->sensor_n = sqlite3_column_int(q, 5);
 	}
-	if (n < cap && rc != SQLITE_DONE) {
-		sqlite3_reset(q);
-		return -1;
-	}
-	sqlite3_reset(q);
-	return (int)n;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_console_device_energy(struct store *st, const char *station, const char *first_day,
@@ -196,10 +180,9 @@ int store_console_device_energy(struct store *st, const char *station, const cha
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = store_row(st, q)) > 0)
 		cb(arg, (const char *)sqlite3_column_text(q, 0), sqlite3_column_double(q, 1));
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_console_station_energy_total(struct store *st,
@@ -212,18 +195,16 @@ int store_console_station_energy_total(struct store *st,
 	if (!q)
 		return -1;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = store_row(st, q)) > 0)
 		cb(arg, (const char *)sqlite3_column_text(q, 0), sqlite3_column_double(q, 1));
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_console_alerts(struct store *st, const struct store_console_alert_filter *f,
 			 struct store_alert *out, size_t cap)
 {
 	static const char sql[] =
-	    "SELECT id, kind, severity, station, device, raised_at, coalesce(cleared_at, 0), title,"
-	    " detail, figures, coalesce(ack_by, ''), coalesce(ack_at, 0), suppressed FROM alert"
+	    "SELECT " STORE_ALERT_COLS " FROM alert"
 	    " WHERE (?1 = 0 OR (?1 = 1 AND cleared_at IS NULL) OR (?1 = 2 AND cleared_at IS NOT"
 	    " NULL)) AND (?2 IS NULL OR station = ?2) AND (?3 IS NULL OR kind = ?3)"
 	    " AND (?4 = 0 OR raised_at >= ?4) AND (?5 = 0 OR raised_at < ?5)"
@@ -241,26 +222,12 @@ int store_console_alerts(struct store *st, const struct store_console_alert_filt
 	sqlite3_bind_int64(
 	    q, 6, f->limit && f->limit < cap ? (sqlite3_int64)f->limit : (sqlite3_int64)cap);
 	size_t n = 0;
-	int rc;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_alert *a = &out[n++];
-		memset(a, 0, sizeof *a);
-		a->id = (uint64_t)sqlite3_column_int64(q, 0);
-		text(q, 1, a->kind, sizeof a->kind);
-		text(q, 2, a->severity, sizeof a->severity);
-		text(q, 3, a->station, sizeof a->station);
-		text(q, 4, a->device, sizeof a->device);
-		a->raised_at = sqlite3_column_double(q, 5);
-		a->cleared_at = sqlite3_column_double(q, 6);
-		text(q, 7, a->title, sizeof a->title);
-		text(q, 8, a->detail, sizeof a->detail);
-		text(q, 9, a->figures, sizeof a->figures);
-		text(q, 10, a->ack_by, sizeof a->ack_by);
-		a->ack_at = sqlite3_column_double(q, 11);
-		a->suppressed = sqlite3_column_int(q, 12);
-	}
-	sqlite3_reset(q);
-	return (int)n;
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0)
+		store_alert_row(q, &out[n++]);
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_console_ack_note(struct store *st, uint64_t id, char *buf, size_t len)
@@ -296,11 +263,10 @@ int store_console_active_counts(struct store *st,
 	if (!q)
 		return -1;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = store_row(st, q)) > 0)
 		cb(arg, (const char *)sqlite3_column_text(q, 0),
 		   (const char *)sqlite3_column_text(q, 1), (long)sqlite3_column_int64(q, 2));
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_console_status(struct store *st, struct store_console_status *s)

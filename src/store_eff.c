@@ -121,11 +121,6 @@ static void bind_num(sqlite3_stmt *q, int col, double v)
 		sqlite3_bind_null(q, col);
 }
 
-static double col_num(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
-}
-
 int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 {
 	static const char sql[] =
@@ -205,27 +200,27 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	memset(out, 0, sizeof *out);
 	out->station = station;
 	snprintf(out->day, sizeof out->day, "%s", day);
-	out->energy_wh = col_num(q, 0);
-	out->e_act_wh = col_num(q, 1);
-	out->eth_wh = col_num(q, 2);
-	out->h_ghi_kwh_m2 = col_num(q, 3);
-	out->h_poa_kwh_m2 = col_num(q, 4);
-	out->eta = col_num(q, 5);
-	out->pr = col_num(q, 6);
-	out->pr_stc = col_num(q, 7);
-	out->yf_h = col_num(q, 8);
-	out->coverage = col_num(q, 9);
+	out->energy_wh = store_col_num(q, 0);
+	out->e_act_wh = store_col_num(q, 1);
+	out->eth_wh = store_col_num(q, 2);
+	out->h_ghi_kwh_m2 = store_col_num(q, 3);
+	out->h_poa_kwh_m2 = store_col_num(q, 4);
+	out->eta = store_col_num(q, 5);
+	out->pr = store_col_num(q, 6);
+	out->pr_stc = store_col_num(q, 7);
+	out->yf_h = store_col_num(q, 8);
+	out->coverage = store_col_num(q, 9);
 	snprintf(out->basis, sizeof out->basis, "%s", (const char *)sqlite3_column_text(q, 10));
 	snprintf(out->source, sizeof out->source, "%s", (const char *)sqlite3_column_text(q, 11));
 	out->grade = sqlite3_column_int(q, 12);
 	out->judgeable = sqlite3_column_int(q, 13);
-	out->online_rate = col_num(q, 14);
-	out->anomaly_rate = col_num(q, 15);
-	out->peer_yf_h = col_num(q, 16);
-	out->peer_ratio = col_num(q, 17);
+	out->online_rate = store_col_num(q, 14);
+	out->anomaly_rate = store_col_num(q, 15);
+	out->peer_yf_h = store_col_num(q, 16);
+	out->peer_ratio = store_col_num(q, 17);
 	out->peer_n = sqlite3_column_int(q, 18);
-	out->curtailed_wh = col_num(q, 19);
-	out->curtail_loss_wh = col_num(q, 20);
+	out->curtailed_wh = store_col_num(q, 19);
+	out->curtail_loss_wh = store_col_num(q, 20);
 	sqlite3_reset(q);
 	return 0;
 }
@@ -286,7 +281,7 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 		double *v[] = {&d->energy_wh, &d->e_act_wh, &d->eth_wh,	  &d->eta,	 &d->pr,
 			       &d->pr_stc,    &d->yf_h,	    &d->coverage, &d->peer_ratio};
 		for (int i = 0; i < 9; i++)
-			*v[i] = col_num(q, 3 + i);
+			*v[i] = store_col_num(q, 3 + i);
 		const unsigned char *src = sqlite3_column_text(q, 12);
 		snprintf(d->source, sizeof d->source, "%s", src ? (const char *)src : "");
 		d->grade = sqlite3_column_int(q, 13);
@@ -309,9 +304,9 @@ int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer
 	while (n < cap && (rc = store_row(st, q)) > 0) {
 		const unsigned char *id = sqlite3_column_text(q, 0);
 		snprintf(out[n].station, sizeof out[n].station, "%s", id ? (const char *)id : "");
-		out[n].yf_h = col_num(q, 1);
-		out[n].coverage = col_num(q, 2);
-		out[n].anomaly_rate = col_num(q, 3);
+		out[n].yf_h = store_col_num(q, 1);
+		out[n].coverage = store_col_num(q, 2);
+		out[n].anomaly_rate = store_col_num(q, 3);
 		n++;
 	}
 	if (rc > 0)
@@ -399,9 +394,9 @@ int store_eff_month_get(struct store *st, const char *station, const char *month
 		return 1;
 	if (rc != SQLITE_ROW)
 		return -1;
-	*energy_wh = col_num(q, 0);
-	*eth_wh = col_num(q, 1);
-	*eta = col_num(q, 2);
+	*energy_wh = store_col_num(q, 0);
+	*eth_wh = store_col_num(q, 1);
+	*eta = store_col_num(q, 2);
 	*grade = sqlite3_column_int(q, 3);
 	sqlite3_reset(q);
 	return 0;
@@ -418,7 +413,7 @@ int store_device_first_ts(struct store *st, int64_t device_id, double *ts)
 	*ts = NAN;
 	int rc;
 	while ((rc = store_row(st, q)) > 0)
-		*ts = col_num(q, 0);
+		*ts = store_col_num(q, 0);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -7,17 +7,6 @@
 #include "pvrelief/store_health.h"
 #include "store_internal.h"
 
-static double col_num(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
-}
-
-static void col_text(sqlite3_stmt *q, int col, char *buf, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(q, col);
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
-}
-
 int store_eff_days(struct store *st, const char *station, const char *first_day,
 		   const char *last_day, struct store_eff_day *out, size_t cap)
 {
@@ -38,28 +27,28 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 		struct store_eff_day *d = &out[n++];
 		memset(d, 0, sizeof *d);
 		d->station = station;
-		col_text(q, 0, d->day, sizeof d->day);
-		d->energy_wh = col_num(q, 1);
-		d->e_act_wh = col_num(q, 2);
-		d->eth_wh = col_num(q, 3);
-		d->h_ghi_kwh_m2 = col_num(q, 4);
-		d->h_poa_kwh_m2 = col_num(q, 5);
-		d->eta = col_num(q, 6);
-		d->pr = col_num(q, 7);
-		d->pr_stc = col_num(q, 8);
-		d->yf_h = col_num(q, 9);
-		d->coverage = col_num(q, 10);
-		col_text(q, 11, d->basis, sizeof d->basis);
-		col_text(q, 12, d->source, sizeof d->source);
+		store_col_copy(q, 0, d->day, sizeof d->day);
+		d->energy_wh = store_col_num(q, 1);
+		d->e_act_wh = store_col_num(q, 2);
+		d->eth_wh = store_col_num(q, 3);
+		d->h_ghi_kwh_m2 = store_col_num(q, 4);
+		d->h_poa_kwh_m2 = store_col_num(q, 5);
+		d->eta = store_col_num(q, 6);
+		d->pr = store_col_num(q, 7);
+		d->pr_stc = store_col_num(q, 8);
+		d->yf_h = store_col_num(q, 9);
+		d->coverage = store_col_num(q, 10);
+		store_col_copy(q, 11, d->basis, sizeof d->basis);
+		store_col_copy(q, 12, d->source, sizeof d->source);
 		d->grade = sqlite3_column_int(q, 13);
 		d->judgeable = sqlite3_column_int(q, 14);
-		d->online_rate = col_num(q, 15);
-		d->anomaly_rate = col_num(q, 16);
-		d->peer_yf_h = col_num(q, 17);
-		d->peer_ratio = col_num(q, 18);
+		d->online_rate = store_col_num(q, 15);
+		d->anomaly_rate = store_col_num(q, 16);
+		d->peer_yf_h = store_col_num(q, 17);
+		d->peer_ratio = store_col_num(q, 18);
 		d->peer_n = sqlite3_column_int(q, 19);
-		d->curtailed_wh = col_num(q, 20);
-		d->curtail_loss_wh = col_num(q, 21);
+		d->curtailed_wh = store_col_num(q, 20);
+		d->curtail_loss_wh = store_col_num(q, 21);
 	}
 	if (rc > 0)
 		store_rows_stop(q);
@@ -80,7 +69,7 @@ int store_station_days(struct store *st, const char *station, const char *first_
 	size_t n = 0;
 	int rc = 0;
 	while (n < cap && (rc = store_row(st, q)) > 0)
-		col_text(q, 0, days[n++], 11);
+		store_col_copy(q, 0, days[n++], 11);
 	if (rc > 0)
 		store_rows_stop(q);
 	return rc < 0 ? -1 : (int)n;

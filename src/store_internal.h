@@ -44,6 +44,17 @@ int store_exists2(struct store *st, const char *sql, const char *a, const char *
 char *store_col_dup(sqlite3_stmt *s, int i);
 /* Copies column i's text ("" for NULL) into buf, truncated to len. */
 void store_col_copy(sqlite3_stmt *s, int i, char *buf, size_t len);
+/* Returns column i as a number, NAN for NULL (a figure that has no value). */
+double store_col_num(sqlite3_stmt *s, int i);
+
+struct store_alert;
+/* The columns of an alert as every alert reader selects them, in the order store_alert_row
+ * reads them. */
+#define STORE_ALERT_COLS                                                                           \
+	"id, kind, severity, station, device, raised_at, coalesce(cleared_at, 0), title, detail, " \
+	"figures, coalesce(ack_by, ''), coalesce(ack_at, 0), suppressed"
+/* Fills *a from the current row of a statement that selects STORE_ALERT_COLS first. */
+void store_alert_row(sqlite3_stmt *q, struct store_alert *a);
 
 /* The schema migrations, in order; migration i brings the schema to version i + 1. */
 extern const char *const store_migrations[];
