@@ -18,20 +18,31 @@
 #include "pvrelief/store_maintenance.h"
 #include "pvrelief/xalloc.h"
 
-static int verify(struct store *st)
+static int verify(struct store *st, const char *head)
 {
 	struct store_ledger l;
-	char why[512];
+	char why[512], kept_hash[LEDGER_HASH_HEX_LEN + 1];
+	int64_t kept_seq = 0;
+	if (head && ledger_head_parse(head, &kept_seq, kept_hash) != 0) {
+		fprintf(stderr, "pvrelief ledger: --head needs SEQ:HASH (a seq of 1 or more and 64 "
+				"lowercase hex digits), as printed on a report or notice\n");
+		return 2;
+	}
 	if (store_ledger_load(st, &l) != 0) {
 		fprintf(stderr, "pvrelief ledger: cannot read the ledger: %s\n", store_errmsg(st));
 		return 1;
 	}
 	long bad = ledger_verify(l.entries, l.n, why, sizeof why);
+	if (bad < 0 && head &&
+	    ledger_check_head(l.entries, l.n, kept_seq, kept_hash, why, sizeof why) != 0)
+		bad = 0;
 	if (bad >= 0)
 		fprintf(stderr, "ledger broken: %s\n", why);
 	else
-		printf("ledger intact: %zu entries, last hash %s\n", l.n,
-		       l.n ? l.entries[l.n - 1].hash : LEDGER_GENESIS_HASH);
+		printf("ledger intact: %zu entries, head %" PRId64 ":%s%s\n", l.n,
+		       l.n ? l.entries[l.n - 1].seq : 0,
+		       l.n ? l.entries[l.n - 1].hash : LEDGER_GENESIS_HASH,
+		       head ? "; the kept head is in it" : "");
 	store_ledger_free(&l);
 	return bad >= 0 ? 1 : 0;
 }
@@ -158,13 +169,16 @@ static int export_station(struct store *st, const struct config *cfg, const char
 
 int cli_ledger(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"village", required_argument, NULL, 'v'}, {"month", required_argument, NULL, 'm'},
-	    {"station", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0}};
-	const char *village = NULL, *month = NULL, *station = NULL, *out = "-";
+	static const struct option longopts[] = {{"village", required_argument, NULL, 'v'},
+						 {"month", required_argument, NULL, 'm'},
+						 {"station", required_argument, NULL, 's'},
+						 {"out", required_argument, NULL, 'o'},
+						 {"head", required_argument, NULL, 'H'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	const char *village = NULL, *month = NULL, *station = NULL, *out = "-", *head = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "v:m:s:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v:m:s:o:H:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			village = optarg;
@@ -178,13 +192,19 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'H':
+			head = optarg;
+			break;
 		case 'h':
-			printf("usage: pvrelief ledger verify\n"
-			       "       pvrelief ledger list [--village V] [--month YYYY-MM]\n"
-			       "       pvrelief ledger export --station S [--out FILE.csv]\n"
-			       "verify recomputes the SHA-256 chain and names the first entry that "
-			       "was\n"
-			       "altered, deleted or reordered (exit 1).\n");
+			printf(
+			    "usage: pvrelief ledger verify [--head SEQ:HASH]\n"
+			    "       pvrelief ledger list [--village V] [--month YYYY-MM]\n"
+			    "       pvrelief ledger export --station S [--out FILE.csv]\n"
+			    "verify recomputes the SHA-256 chain and names the first entry that "
+			    "was\n"
+			    "altered, deleted or reordered (exit 1); --head checks that a head\n"
+			    "kept from a report or notice is still in the chain, so that entries\n"
+			    "cut off its end are found.\n");
 			return 0;
 		default:
 			return 2;
@@ -198,7 +218,7 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 	if (!st)
 		return 1;
 	if (strcmp(argv[optind], "verify") == 0)
-		return verify(st);
+		return verify(st, head);
 	if (strcmp(argv[optind], "list") == 0)
 		return list(st, village, month);
 	if (strcmp(argv[optind], "export") == 0 && station)

@@ -14,6 +14,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
 #include "pvrelief/ledger.h"
+#include "pvrelief/notice.h"
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
@@ -136,6 +137,15 @@ static int step_village(struct store *st, const struct config *cfg, const char *
 		goto dberr;
 	if (want == PLAN_PAID && ledger_paid(st, village, month, now) != 0)
 		goto dberr;
+	/* The notice is issued with the step, in the same transaction: a plan is never
+	 * publicised without its posted notice stored and hashed in the ledger. */
+	if (want == PLAN_PUBLICISED &&
+	    notice_issue(st, cfg, (size_t)cli_village_index(cfg, village), month, now, why,
+			 sizeof why) != 0) {
+		fprintf(stderr, "%s %s: cannot issue the public notice: %s\n", village, month, why);
+		store_rollback(st);
+		return 1;
+	}
 	if (store_commit(st) != 0)
 		goto dberr;
 	printf("%s %s: %s (%s) by %s\n", village, month, plan_state_name(want),

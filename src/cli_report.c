@@ -9,9 +9,12 @@
 #include "pvrelief/cli.h"
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
+#include "pvrelief/notice.h"
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_ledger.h"
+#include "pvrelief/store_notice.h"
 #include "pvrelief/store_records.h"
 #include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
@@ -52,6 +55,8 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 	r->eta_station_target = cfg->efficiency.station_target;
 	r->eta_county_target = cfg->efficiency.county_target;
 	r->reconcile_tolerance = cfg->revenue.reconcile_tolerance;
+	if (store_ledger_head(st, &r->ledger_seq, r->ledger_hash) != 0)
+		goto fail;
 	for (size_t s = 0; s < cfg->n_stations; s++) {
 		if (smap[s] == (size_t)-1)
 			continue;
@@ -242,7 +247,23 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief report: unknown village \"%s\"\n", village);
 		return 2;
 	}
-	struct report *r = cli_report_load(st, env->cfg, month, only, pub, now);
+	/* A village's public notice that was posted is served as posted, byte for byte; one
+	 * not yet posted is rendered with the amendments to the village's earlier notices. */
+	if (pub && only >= 0) {
+		struct store_notice sn;
+		int got = store_notice_get(st, village, month, format, &sn);
+		if (got < 0) {
+			fprintf(stderr, "pvrelief report: database error: %s\n", store_errmsg(st));
+			return 1;
+		}
+		if (got == 0) {
+			int wrc = write_out(out, (const char *)sn.body, sn.len);
+			free(sn.body);
+			return wrc == 0 ? 0 : 1;
+		}
+	}
+	struct report *r = pub && only >= 0 ? notice_load(st, env->cfg, (size_t)only, month, now)
+					    : cli_report_load(st, env->cfg, month, only, pub, now);
 	if (!r)
 		return 1;
 	int rc = 0;

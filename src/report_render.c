@@ -62,6 +62,9 @@ char *report_json(const struct report *r)
 	json_object_set_new(root, "month", json_string(r->month));
 	json_object_set_new(root, "public_notice", json_boolean(r->public_notice));
 	json_object_set_new(root, "generated_at", json_string(when));
+	json_object_set_new(
+	    root, "ledger_head",
+	    json_pack("{s:I, s:s}", "seq", (json_int_t)r->ledger_seq, "hash", r->ledger_hash));
 	json_object_set_new(root, "targets",
 			    json_pack("{s:f, s:f, s:f}", "eta_station", r->eta_station_target,
 				      "eta_county", r->eta_county_target, "reconcile_tolerance",
@@ -183,6 +186,28 @@ char *report_json(const struct report *r)
 		json_array_append_new(villages, o);
 	}
 	json_object_set_new(root, "villages", villages);
+	json_object_set_new(root, "amendments_as_of", json_string(when));
+	json_t *amends = json_array();
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "month", json_string(a->month));
+		json_object_set_new(o, "subject", json_string(a->subject));
+		json_object_set_new(o, "subject_id", json_string(a->subject_id));
+		json_object_set_new(o, "subject_name", json_string(a->subject_name));
+		json_object_set_new(o, "field", json_string(a->field));
+		json_object_set_new(o, "field_zh", json_string(report_field_zh(a->field)));
+		json_object_set_new(o, "posted",
+				    !a->has_posted ? json_null()
+				    : a->is_money  ? json_integer(a->posted_fen)
+						   : json_real(a->posted_kwh));
+		json_object_set_new(o, "now",
+				    !a->has_now	  ? json_null()
+				    : a->is_money ? json_integer(a->now_fen)
+						  : json_real(a->now_kwh));
+		json_array_append_new(amends, o);
+	}
+	json_object_set_new(root, "amendments", amends);
 	char *text =
 	    json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -222,6 +247,26 @@ static void put_row(struct csv_writer *w, const char *const *cells)
 	for (; *cells; cells++)
 		csv_put_str(w, *cells);
 	csv_end_row(w);
+}
+
+/* The amendments to earlier posted notices, one row each; nothing when there are none. */
+static void csv_amendments(struct csv_writer *w, const struct report *r)
+{
+	char m[32], was[48], now[48], day[32];
+	if (!r->namendments)
+		return;
+	csv_end_row(w);
+	report_day_zh(r->generated_unix, r->utc_offset_s, day);
+	put_row(w, (const char *const[]){"更正说明", "截至", day, "原公示不变，以下为公示后的变动",
+					 NULL});
+	put_row(w, (const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", NULL});
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		put_row(w, (const char *const[]){report_month_zh(a->month, m), a->subject_name,
+						 report_field_zh(a->field),
+						 report_amendment_value(a, 0, was),
+						 report_amendment_value(a, 1, now), NULL});
+	}
 }
 
 char *report_csv(const struct report *r, size_t *len)
@@ -345,6 +390,10 @@ char *report_csv(const struct report *r, size_t *len)
 			csv_end_row(w);
 		}
 	}
+	csv_amendments(w, r);
+	csv_end_row(w);
+	snprintf(buf, sizeof buf, "%" PRId64, r->ledger_seq);
+	put_row(w, (const char *const[]){"资金账本记录号", buf, "账本哈希", r->ledger_hash, NULL});
 	size_t n;
 	const char *data = csv_writer_data(w, &n);
 	char *out = xmalloc(n + 1);
@@ -642,6 +691,31 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 	strbuf_add(b, "</section>", 10);
 }
 
+/* The amendments to earlier posted notices: the posted notice stays as posted, and what
+ * changed since is told here, dated. */
+static void html_amendments(struct strbuf *b, const struct report *r)
+{
+	char m[32], was[48], now[48], day[32];
+	if (!r->namendments)
+		return;
+	strbuf_printf(
+	    b,
+	    "<h3>更正说明</h3><p>以下为已公示月份在公示后的变动（截至%s），原公示内容不变，"
+	    "以本表为准。</p><table><thead><tr><th>公示月份</th><th>对象</th><th>项目</th>"
+	    "<th>原公示</th><th>现为</th></tr></thead><tbody>",
+	    report_day_zh(r->generated_unix, r->utc_offset_s, day));
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		strbuf_add(b, "<tr>", 4);
+		td_text(b, report_month_zh(a->month, m));
+		td_text(b, a->subject_name);
+		td_text(b, report_field_zh(a->field));
+		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td></tr>",
+			      report_amendment_value(a, 0, was), report_amendment_value(a, 1, now));
+	}
+	strbuf_add(b, "</tbody></table>", 16);
+}
+
 static const char html_style[] =
     "<style>@page{size:A4;margin:14mm 12mm}"
     "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
@@ -741,6 +815,11 @@ char *report_html(const struct report *r)
 	}
 	for (size_t i = 0; i < r->nvillages; i++)
 		html_village(&b, r, &r->villages[i]);
+	html_amendments(&b, r);
+	strbuf_printf(&b,
+		      "<p class=ledger><small>资金账本截至第 %" PRId64 " 条，末条哈希 %s。"
+		      "请保存此号与哈希，日后可核对账本未被删改。</small></p>",
+		      r->ledger_seq, r->ledger_hash);
 	strbuf_add(&b, "</body></html>\n", 15);
 	return strbuf_take(&b);
 }

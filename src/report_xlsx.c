@@ -1,8 +1,10 @@
 /* The report as an XLSX workbook: the one file that sees libxlsxwriter. Money cells are
  * numbers in yuan with a two-decimal format so that accountants can sum them in Excel; the
  * exact fen stay in the JSON. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "pvrelief/plan.h"
@@ -41,6 +43,11 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 		snprintf(why, whylen, "cannot create workbook %s", path);
 		return -1;
 	}
+	/* The workbook is stamped with the report's time, not the clock's, so that the same
+	 * report gives the same bytes (a posted notice's hash is in the ledger). */
+	lxw_doc_properties props = {.created = (time_t)r->generated_unix};
+	if (r->generated_unix > 0)
+		workbook_set_properties(x.wb, &props);
 	x.money = workbook_add_format(x.wb);
 	format_set_num_format(x.money, "#,##0.00");
 	x.pct = workbook_add_format(x.wb);
@@ -157,6 +164,37 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			money(&x, ws, row, c++, p->due_fen);
 			money(&x, ws, row, c++, p->paid_fen);
 			worksheet_write_string(ws, row, c++, report_reason_zh(p->reason), NULL);
+		}
+	}
+	/* The ledger head, to keep, and what changed in earlier posted months since. */
+	ws = workbook_add_worksheet(x.wb, "账本与更正");
+	{
+		char seq[32], m[32], was[48], now[48], day[32];
+		snprintf(seq, sizeof seq, "%" PRId64, r->ledger_seq);
+		worksheet_write_string(ws, 0, 0, "资金账本记录号", x.head);
+		worksheet_write_string(ws, 0, 1, seq, NULL);
+		worksheet_write_string(ws, 1, 0, "账本哈希", x.head);
+		worksheet_write_string(ws, 1, 1, r->ledger_hash, NULL);
+		if (r->namendments) {
+			static const char *const ah[] = {"公示月份", "对象", "项目",
+							 "原公示",   "现为", NULL};
+			worksheet_write_string(ws, 3, 0, "更正说明 截至", x.head);
+			worksheet_write_string(
+			    ws, 3, 1, report_day_zh(r->generated_unix, r->utc_offset_s, day), NULL);
+			for (lxw_col_t c = 0; ah[c]; c++)
+				worksheet_write_string(ws, 4, c, ah[c], x.head);
+			for (size_t i = 0; i < r->namendments; i++) {
+				const struct report_amendment *a = &r->amendments[i];
+				lxw_row_t ar = (lxw_row_t)(5 + i);
+				worksheet_write_string(ws, ar, 0, report_month_zh(a->month, m),
+						       NULL);
+				worksheet_write_string(ws, ar, 1, a->subject_name, NULL);
+				worksheet_write_string(ws, ar, 2, report_field_zh(a->field), NULL);
+				worksheet_write_string(ws, ar, 3, report_amendment_value(a, 0, was),
+						       NULL);
+				worksheet_write_string(ws, ar, 4, report_amendment_value(a, 1, now),
+						       NULL);
+			}
 		}
 	}
 	lxw_error err = workbook_close(x.wb);

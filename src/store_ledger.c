@@ -104,3 +104,19 @@ void store_ledger_free(struct store_ledger *l)
 	free(l->entries);
 	memset(l, 0, sizeof *l);
 }
+
+int store_ledger_head(struct store *st, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1])
+{
+	static const char sql[] = "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*seq = 0;
+	memcpy(hash, LEDGER_GENESIS_HASH, LEDGER_HASH_HEX_LEN + 1);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		store_col_copy(s, 1, hash, LEDGER_HASH_HEX_LEN + 1);
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}

@@ -179,6 +179,13 @@ const char *const store_migrations[] = {
     "  eta REAL, pr REAL, pr_stc REAL, yf_h REAL, coverage REAL, peer_ratio REAL,"
     "  source TEXT NOT NULL, grade INTEGER NOT NULL, computed REAL NOT NULL,"
     "  PRIMARY KEY (station, day, device)) WITHOUT ROWID;",
+    /* 11: the public notices as posted: every format's exact bytes, kept so that a notice
+     * printed again is the one that was posted, with the ledger entry that holds its hash.
+     * Rows are only ever inserted. */
+    "CREATE TABLE notice (village TEXT NOT NULL, month TEXT NOT NULL, format TEXT NOT NULL"
+    "  CHECK (format IN ('html', 'csv', 'json', 'xlsx')), issued_at INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, ledger_seq INTEGER NOT NULL, body BLOB NOT NULL,"
+    "  PRIMARY KEY (village, month, format));",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

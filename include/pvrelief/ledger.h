@@ -40,8 +40,19 @@ struct ledger_entry {
 };
 
 /* Returns 1 when kind is one of settlement, receivable, cost, allocation, wage, labour,
- * carry_forward, correction; else 0. */
+ * carry_forward, correction, notice (a posted public notice: amount 0, its SHA-256 in the
+ * memo); else 0. */
 int ledger_kind_valid(const char *kind);
+/* Writes the lowercase hex SHA-256 of data[0..len) into out; 0, or -1 (out "") when the digest
+ * fails. */
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_HASH_HEX_LEN + 1]);
+/* Parses a kept chain head "SEQ:HASH" (seq >= 1, 64 lowercase hex digits); 0, or -1. */
+int ledger_head_parse(const char *text, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1]);
+/* Checks entries[0..n) against a kept head: the entry numbered seq must exist and have hash.
+ * Returns 0, or -1 with a sentence in why (the chain was cut before seq, or rewritten). Run
+ * ledger_verify too: this only anchors the chain's length and content up to seq. */
+int ledger_check_head(const struct ledger_entry *entries, size_t n, int64_t seq, const char *hash,
+		      char *why, size_t whylen);
 /* Checks an entry's fields before sealing (seq >= 1, known kind, village, month YYYY-MM, a memo
  * on corrections). Returns 0, or -1 with a sentence in why. */
 int ledger_entry_check(const struct ledger_entry *e, char *why, size_t whylen);

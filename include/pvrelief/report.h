@@ -64,6 +64,19 @@ struct report_village {
 	const char *note;
 };
 
+/* A figure of an earlier month's posted notice that later data changed (a late settlement, a
+ * correction): shown, dated, in a later notice; the posted notice itself never changes. */
+struct report_amendment {
+	const char *month;   /* the posted month the figure belongs to */
+	const char *subject; /* "station" or "village" */
+	const char *subject_id, *subject_name;
+	const char *field; /* the report JSON field: metered_kwh, measured_kwh, received_fen, ... */
+	int is_money;	   /* the values are fen (else kWh) */
+	int has_posted, has_now; /* a kWh figure may be unknown ("—") */
+	int64_t posted_fen, now_fen;
+	double posted_kwh, now_kwh;
+};
+
 struct report {
 	const char *county_id, *county_name, *month;
 	int public_notice;
@@ -74,6 +87,13 @@ struct report {
 	size_t nvillages;
 	struct report_station *stations;
 	size_t nstations;
+	/* The ledger's head when the report was made (seq 0 and LEDGER_GENESIS_HASH's zeros
+	 * for an empty ledger): printed on every report and notice, to keep and check with
+	 * `pvrelief ledger verify --head SEQ:HASH`. */
+	int64_t ledger_seq;
+	char ledger_hash[65];
+	struct report_amendment *amendments;
+	size_t namendments, capamendments;
 	char **strs;
 	size_t nstrs, capstrs;
 };
@@ -100,6 +120,15 @@ void report_free(struct report *r);
 const char *report_str(struct report *r, const char *s);
 /* Appends an empty payee to village v and returns it (valid until the next append there). */
 struct report_payee *report_add_payee(struct report *r, size_t v);
+/* Appends an empty amendment and returns it (valid until the next append). */
+struct report_amendment *report_add_amendment(struct report *r);
+/* Compares an earlier month's posted figures with what the store says now and appends an
+ * amendment to r for each station or village figure that changed (metered and measured kWh,
+ * received and receivable fen, costs). posted[0] is the notice JSON posted for that month;
+ * posted[1..n) are later notices' JSON, oldest first, whose amendments to the month replace
+ * the posted figure so that a change is told once. now is the month's report as it stands.
+ * Returns the number appended, or -1 when posted[0] is not a notice's JSON. */
+int report_amend(struct report *r, const char *const *posted, size_t n, const struct report *now);
 /* Sums the county's totals. */
 void report_totals(const struct report *r, struct report_totals *t);
 
@@ -119,6 +148,16 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 const char *report_bucket_zh(enum revenue_bucket b);
 /* Returns the Chinese sentence for a payment reason code ("ok" ... "no_work"). */
 const char *report_reason_zh(const char *reason);
+/* Writes month "YYYY-MM" in Chinese ("2025年1月") into buf (at least 32 bytes); returns buf. */
+char *report_month_zh(const char *month, char *buf);
+/* Writes the day of unix time t at offset_s east of UTC in Chinese ("2025年3月5日") into buf
+ * (at least 32 bytes); returns buf. */
+char *report_day_zh(int64_t t, int offset_s, char *buf);
+/* Returns the Chinese name of an amendment's field (结算电量, 到账收入 ...). */
+const char *report_field_zh(const char *field);
+/* Formats an amendment's posted (which = 0) or present (1) value with its unit ("1234.56 元",
+ * "812.3 千瓦时", "—") into buf (at least 48 bytes); returns buf. */
+char *report_amendment_value(const struct report_amendment *a, int which, char *buf);
 /* Formats fen as yuan with two decimals ("-1234.05") into buf (at least 32 bytes); returns
  * buf. */
 char *report_yuan(int64_t fen, char *buf);

@@ -4,6 +4,7 @@
 #define PVRELIEF_STORE_LEDGER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pvrelief/ledger.h"
 
@@ -21,6 +22,9 @@ struct store_ledger {
 };
 /* Loads the whole ledger (by rowid order, as stored); 0 or negative. */
 int store_ledger_load(struct store *st, struct store_ledger *out);
+/* Writes the ledger's head, its last entry's seq and hash, to *seq and hash (0 and
+ * LEDGER_GENESIS_HASH when the ledger is empty); 0 or negative. */
+int store_ledger_head(struct store *st, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1]);
 /* Frees a loaded ledger and empties it. */
 void store_ledger_free(struct store_ledger *l);
 

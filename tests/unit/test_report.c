@@ -161,6 +161,65 @@ static void test_html(void)
 	report_free(r);
 }
 
+/* Amendments: a figure that changed after its month was posted is told once, with what was
+ * posted and what it is now; a later notice that already told it is not repeated. */
+static void test_amend(void)
+{
+	struct report *jan = make(1);
+	jan->month = report_str(jan, "2025-01");
+	jan->stations[1].has_metered = 0;
+	jan->stations[1].receivable_fen = 1000;
+	char *posted = report_json(jan);
+	/* Since posting: station 2's settlement arrived and its receivable grew. */
+	jan->stations[1].has_metered = 1;
+	jan->stations[1].metered_kwh = 812.34;
+	jan->stations[1].receivable_fen = 3500;
+	jan->villages[0].receivable_fen = 3500;
+	struct report *feb = make(1);
+	feb->month = report_str(feb, "2025-02");
+	const char *docs[2] = {posted, NULL};
+	CHECK_INT(report_amend(feb, docs, 1, jan), 3);
+	CHECK_INT((int)feb->namendments, 3);
+	const struct report_amendment *a = &feb->amendments[0];
+	char buf[48];
+	CHECK_STR(a->month, "2025-01");
+	CHECK_STR(a->subject_id, "s2");
+	CHECK_STR(a->field, "metered_kwh");
+	CHECK_INT(a->has_posted, 0);
+	CHECK_STR(report_amendment_value(a, 0, buf), "—");
+	CHECK_STR(report_amendment_value(a, 1, buf), "812.3 千瓦时");
+	a = &feb->amendments[1];
+	CHECK_STR(a->field, "receivable_fen");
+	CHECK_INT((int)a->posted_fen, 1000);
+	CHECK_INT((int)a->now_fen, 3500);
+	CHECK_STR(report_amendment_value(a, 1, buf), "35.00 元");
+	CHECK_STR(feb->amendments[2].subject, "village");
+	char *feb_json = report_json(feb);
+	char *html = report_html(feb);
+	CHECK(strstr(html, "更正说明") && strstr(html, "2025年1月") &&
+	      strstr(html, "812.3 千瓦时"));
+	/* March: February's notice told both changes; nothing new to tell. */
+	struct report *mar = make(1);
+	docs[1] = feb_json;
+	CHECK_INT(report_amend(mar, docs, 2, jan), 0);
+	/* Then a correction: the receivable changed once more, and only that is told. */
+	jan->stations[1].receivable_fen = 2000;
+	CHECK_INT(report_amend(mar, docs, 2, jan), 1);
+	CHECK_INT((int)mar->amendments[0].posted_fen, 3500);
+	CHECK_INT((int)mar->amendments[0].now_fen, 2000);
+	const char *junk[1] = {"not json"};
+	CHECK_INT(report_amend(mar, junk, 1, jan), -1);
+	free(html);
+	free(feb_json);
+	free(posted);
+	report_free(mar);
+	report_free(feb);
+	report_free(jan);
+	char m[32], d[32];
+	CHECK_STR(report_month_zh("2025-01", m), "2025年1月");
+	CHECK_STR(report_day_zh(1741132800, 8 * 3600, d), "2025年3月5日");
+}
+
 int main(void)
 {
 	char y[32];
@@ -169,5 +228,6 @@ int main(void)
 	test_json();
 	test_csv();
 	test_html();
+	test_amend();
 	return check_summary();
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# A posted notice never changes, and the ledger anchors it. A county's January goes through
+# the workflow with only the settlements that had arrived by then; the public notice is printed
+# in every format. January's own settlements arrive later (grid settlements come a month
+# late): printing January's notice again gives the same bytes, each stored format's SHA-256 is
+# in the ledger, and February's notice shows what changed in January as a dated amendment.
+source "$(dirname "$0")/lib/common.sh"
+PV="$BIN/pvrelief"
+python3 "$SRC/tests/integration/lib/county_fixture.py" "$WORK" "$SRC" >/dev/null
+C=(-c "$WORK/county.conf")
+pv() { "$PV" "${C[@]}" "$@"; }
+
+# The settlements split by the day they were received, as they would arrive in a real year.
+python3 - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+lines = open(w + "/settlements.csv", encoding="utf-8-sig").read().splitlines()
+head, rows = lines[0], lines[1:]
+def part(name, lo, hi):
+    with open("%s/%s" % (w, name), "w", encoding="utf-8") as f:
+        f.write(head + "\r\n")
+        for r in rows:
+            if lo < r.split(",")[5] <= hi:
+                f.write(r + "\r\n")
+part("settle-jan.csv", "", "2025-01-31")
+part("settle-feb.csv", "2025-01-31", "2025-02-28")
+PY
+
+for kind in people posts agreements attendance work costs spending; do
+	pv import "$kind" "$WORK/$kind.csv" --by 会计 --now "2025-01-05 09:00:00+08:00" >/dev/null ||
+		fail "import $kind"
+done
+pv import settlements "$WORK/settle-jan.csv" --by 会计 --now "2025-02-01 08:00:00+08:00" >/dev/null ||
+	fail "import January's settlements"
+
+workflow() { # MONTH NEXT-MONTH
+	pv allocate --month "$1" --by 会计 --quiet --now "$2-01 09:00:00+08:00" || fail "allocate $1"
+	pv plan approve --month "$1" --by 村民会议 --now "$2-02 09:00:00+08:00" >/dev/null || fail "approve $1"
+	pv plan review --month "$1" --by 乡镇 --now "$2-03 09:00:00+08:00" >/dev/null || fail "review $1"
+	pv plan file --month "$1" --by 县局 --now "$2-04 09:00:00+08:00" >/dev/null || fail "file $1"
+	pv plan publicise --month "$1" --by 村委 --now "$2-05 09:00:00+08:00" >/dev/null || fail "publicise $1"
+}
+notice() { # MONTH NOW SUFFIX
+	for f in html csv json xlsx; do
+		pv report --public --village v03 --month "$1" --format $f \
+			--out "$WORK/notice-$1-$3.$f" --now "$2" || fail "notice $1 $f"
+	done
+}
+workflow 2025-01 2025-02
+notice 2025-01 "2025-02-05 10:00:00+08:00" posted
+
+# Each format's hash is in the ledger, in an entry of kind notice.
+for f in html csv json xlsx; do
+	h=$(sha256sum "$WORK/notice-2025-01-posted.$f" | cut -d' ' -f1)
+	check "the $f notice's SHA-256 is in the ledger" \
+		bash -c "'$PV' -c '$WORK/county.conf' ledger list --village v03 --month 2025-01 | grep ' notice ' | grep -q '$h'"
+done
+
+# January's own settlements arrive on the 20th of February.
+pv plan pay --month 2025-01 --by 会计 --now "2025-02-12 09:00:00+08:00" >/dev/null || fail "pay 2025-01"
+pv import settlements "$WORK/settle-feb.csv" --by 会计 --now "2025-02-21 08:00:00+08:00" >/dev/null ||
+	fail "import February's settlements"
+notice 2025-01 "2025-02-25 10:00:00+08:00" later
+for f in html csv json xlsx; do
+	check "January's $f notice printed later is the posted one, byte for byte" \
+		cmp -s "$WORK/notice-2025-01-posted.$f" "$WORK/notice-2025-01-later.$f"
+done
+pv report --village v03 --month 2025-01 --format json --out "$WORK/internal-jan.json" \
+	--now "2025-02-25 10:00:00+08:00" || fail "internal report"
+check "the internal report does show January's late settlement" python3 - "$WORK" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1] + "/internal-jan.json"))
+s = [s for s in r["stations"] if s["id"] == "s03"][0]
+assert s["metered_kwh"] is not None, s
+PY
+
+workflow 2025-02 2025-03
+notice 2025-02 "2025-03-05 10:00:00+08:00" posted
+check "February's notice amends what changed in January's, dated" python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+posted = json.load(open(w + "/notice-2025-01-posted.json"))
+feb = json.load(open(w + "/notice-2025-02-posted.json"))
+am = feb["amendments"]
+s03 = [a for a in am if a["month"] == "2025-01" and a["subject_id"] == "s03"]
+assert s03, am
+fields = {a["field"] for a in s03}
+assert "metered_kwh" in fields and "receivable_fen" in fields, fields
+old = [s for s in posted["stations"] if s["id"] == "s03"][0]
+m = [a for a in s03 if a["field"] == "receivable_fen"][0]
+assert m["posted"] == old["receivable_fen"], (m, old)
+assert m["now"] != m["posted"], m
+assert feb["amendments_as_of"].startswith("2025-03-05"), feb["amendments_as_of"]
+PY
+check "the HTML notice says 更正 with January's date" \
+	bash -c "grep -q '更正' '$WORK/notice-2025-02-posted.html' && grep -q '2025年1月' '$WORK/notice-2025-02-posted.html'"
+
+# The chain head printed on the notice is an entry of the ledger.
+check "the notice carries the ledger head, and verify --head accepts it" python3 - "$WORK" "$PV" <<'PY'
+import json, subprocess, sys
+w, pv = sys.argv[1], sys.argv[2]
+n = json.load(open(w + "/notice-2025-02-posted.json"))
+h = n["ledger_head"]
+assert h["seq"] > 0 and len(h["hash"]) == 64, h
+html = open(w + "/notice-2025-02-posted.html", encoding="utf-8").read()
+assert h["hash"] in html and "账本" in html
+subprocess.check_call([pv, "-c", w + "/county.conf", "ledger", "verify", "--head",
+                       "%d:%s" % (h["seq"], h["hash"])], stdout=subprocess.DEVNULL)
+PY
+check "verify --head refuses a head the ledger does not have" bash -c \
+	"! '$PV' -c '$WORK/county.conf' ledger verify --head 3:$(printf '%064d' 1) 2>/dev/null"
+finish
