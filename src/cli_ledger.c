@@ -18,6 +18,17 @@
 #include "pvrelief/store_maintenance.h"
 #include "pvrelief/xalloc.h"
 
+/* Prints the first rows that disagree with the ledger; the first names where to look, the
+ * rest show how far it goes. */
+static void say_disagreement(void *arg, const char *sentence)
+{
+	int *said = arg;
+	if (*said < 20) {
+		fprintf(stderr, "ledger disagrees: %s\n", sentence);
+		++*said;
+	}
+}
+
 static int verify(struct store *st, const char *head)
 {
 	struct store_ledger l;
@@ -38,9 +49,22 @@ static int verify(struct store *st, const char *head)
 		bad = 0;
 	if (bad >= 0)
 		fprintf(stderr, "ledger broken: %s\n", why);
-	else
-		printf("ledger intact: %zu entries, head %" PRId64 ":%s%s\n", l.n,
-		       l.n ? l.entries[l.n - 1].seq : 0,
+	/* The chain proves the entries; the tables the reports read must agree with them. */
+	int said = 0;
+	int disagree = store_ledger_crosscheck(st, say_disagreement, &said);
+	if (disagree < 0) {
+		fprintf(stderr, "pvrelief ledger: cannot cross-check the tables: %s\n",
+			store_errmsg(st));
+		bad = 0;
+	} else if (disagree > 0) {
+		if (disagree > said)
+			fprintf(stderr, "ledger disagrees: and %d more rows\n", disagree - said);
+		bad = 0;
+	}
+	if (bad < 0)
+		printf("ledger intact and every money table agrees with it: %zu entries, head "
+		       "%" PRId64 ":%s%s\n",
+		       l.n, l.n ? l.entries[l.n - 1].seq : 0,
 		       l.n ? l.entries[l.n - 1].hash : LEDGER_GENESIS_HASH,
 		       head ? "; the kept head is in it" : "");
 	store_ledger_free(&l);

@@ -171,6 +171,17 @@ fail:
 	return NULL;
 }
 
+/* Prints the first row that disagrees with the ledger, and counts them. */
+static void say_disagreement(void *arg, const char *sentence)
+{
+	int *said = arg;
+	if (!*said)
+		fprintf(stderr,
+			"pvrelief report: refused: a money table disagrees with the ledger: %s\n",
+			sentence);
+	++*said;
+}
+
 static int write_out(const char *path, const char *data, size_t len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
@@ -246,6 +257,20 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 	if (village && (only = cli_village_index(env->cfg, village)) < 0) {
 		fprintf(stderr, "pvrelief report: unknown village \"%s\"\n", village);
 		return 2;
+	}
+	/* Figures are rendered only when every money table agrees with the ledger: a row
+	 * changed behind its back would otherwise be printed as if it were true. */
+	int said = 0, disagree = store_ledger_crosscheck(st, say_disagreement, &said);
+	if (disagree != 0) {
+		if (disagree < 0)
+			fprintf(stderr, "pvrelief report: cannot cross-check with the ledger: %s\n",
+				store_errmsg(st));
+		else
+			fprintf(stderr,
+				"pvrelief report: %d rows disagree in all; pvrelief ledger verify "
+				"lists them\n",
+				disagree);
+		return 1;
 	}
 	/* A village's public notice that was posted is served as posted, byte for byte; one
 	 * not yet posted is rendered with the amendments to the village's earlier notices. */

@@ -109,4 +109,46 @@ subprocess.check_call([pv, "-c", w + "/county.conf", "ledger", "verify", "--head
 PY
 check "verify --head refuses a head the ledger does not have" bash -c \
 	"! '$PV' -c '$WORK/county.conf' ledger verify --head 3:$(printf '%064d' 1) 2>/dev/null"
+# The ledger is the truth: a row changed in a table that carries money, behind the ledger's
+# back, is named by ledger verify, and reports refuse to render from it.
+DB="$WORK/county.db"
+check "ledger verify agrees with every money table before tampering" pv ledger verify
+tamper() { # WHAT EXPECTED-IN-MESSAGE SQL-TO-BREAK SQL-TO-RESTORE
+	sqlite3 "$DB" "$3"
+	if pv ledger verify >"$WORK/v.out" 2>"$WORK/v.err"; then
+		fail "$1: ledger verify said intact"
+	elif ! grep -q "$2" "$WORK/v.err"; then
+		fail "$1: ledger verify did not name it: $(head -3 "$WORK/v.err")"
+	else
+		pass "$1: ledger verify names it"
+	fi
+	if pv report --month 2025-01 --format json --out "$WORK/t.json" --now "2025-03-06 10:00:00+08:00" 2>"$WORK/r.err"; then
+		fail "$1: the report rendered anyway"
+	elif ! grep -q "$2" "$WORK/r.err"; then
+		fail "$1: the report's refusal did not name it: $(head -3 "$WORK/r.err")"
+	else
+		pass "$1: the report refuses, naming it"
+	fi
+	sqlite3 "$DB" "$4"
+}
+p=$(sqlite3 "$DB" "select person from plan_payment where village='v03' and month='2025-01' and paid_fen > 0 order by person limit 1")
+tamper "a payment raised" "plan_payment v03 2025-01 $p" \
+	"update plan_payment set paid_fen = paid_fen + 100 where village='v03' and month='2025-01' and person='$p'" \
+	"update plan_payment set paid_fen = paid_fen - 100 where village='v03' and month='2025-01' and person='$p'"
+tamper "a bucket balance changed" "plan_bucket v03 2025-01 public_works" \
+	"update plan_bucket set carry_out_fen = carry_out_fen + 5000 where village='v03' and month='2025-01' and bucket='public_works'" \
+	"update plan_bucket set carry_out_fen = carry_out_fen - 5000 where village='v03' and month='2025-01' and bucket='public_works'"
+tamper "an allocation changed" "plan_bucket v03 2025-01 rewards" \
+	"update plan_bucket set alloc_fen = alloc_fen + 1 where village='v03' and month='2025-01' and bucket='rewards'" \
+	"update plan_bucket set alloc_fen = alloc_fen - 1 where village='v03' and month='2025-01' and bucket='rewards'"
+tamper "a settlement changed" "settlement s03 2024-12" \
+	"update settlement set coal_fen = coal_fen + 700 where station='s03' and period='2024-12'" \
+	"update settlement set coal_fen = coal_fen - 700 where station='s03' and period='2024-12'"
+tamper "a cost changed" "cost v03 2025-01" \
+	"update cost set amount_fen = amount_fen + 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01')" \
+	"update cost set amount_fen = amount_fen - 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01')"
+tamper "a posted notice changed" "notice v03 2025-01 html" \
+	"update notice set body = cast(replace(cast(body as text), '公示', '公告') as blob) where village='v03' and month='2025-01' and format='html'" \
+	"update notice set body = cast(replace(cast(body as text), '公告', '公示') as blob) where village='v03' and month='2025-01' and format='html'"
+check "ledger verify agrees again once every row is restored" pv ledger verify
 finish
