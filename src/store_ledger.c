@@ -127,9 +127,20 @@ int store_ledger_head(struct store *st, int64_t *seq, char hash[LEDGER_HASH_HEX_
  * no row. The ledger's memos are written by the import and the plan steps in fixed forms
  * ("grid settlement PERIOD, ...", "BUCKET (...): ...", "spent from the BUCKET bucket ..."),
  * which is how an entry is tied to its row. */
+/* The ledger's entries as they stand after corrections: a correction ("reverses seq N (...)")
+ * counts as an entry of the kind, station, village, month and memo of the entry it reverses,
+ * so that a reversed row and its reversal cancel out. */
+#define EFFECTIVE                                                                                  \
+	"WITH e AS (SELECT seq, kind, village, station, person, month, amount_fen, memo"           \
+	" FROM ledger WHERE kind != 'correction' UNION ALL SELECT o.seq, o.kind, o.village,"       \
+	" o.station, o.person, o.month, c.amount_fen, o.memo FROM ledger c JOIN ledger o"          \
+	" ON o.seq = CAST(substr(c.memo, 14, instr(c.memo, ' (') - 14) AS INTEGER)"                \
+	" WHERE c.kind = 'correction' AND substr(c.memo, 1, 13) = 'reverses seq '), "
+
 static const char *const crosscheck_sql[] = {
     /* Grid settlements: the coal-benchmark part received. */
-    "WITH l AS (SELECT station, substr(memo, 17, 7) AS period, SUM(amount_fen) AS a FROM ledger"
+    EFFECTIVE
+    "l AS (SELECT station, substr(memo, 17, 7) AS period, SUM(amount_fen) AS a FROM e"
     "  WHERE kind = 'settlement' AND substr(memo, 1, 16) = 'grid settlement '"
     "  GROUP BY 1, 2)"
     " SELECT printf('settlement %s %s: the coal-benchmark part is %d fen in the table and %d"
@@ -139,9 +150,10 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('settlement %s %s: the ledger holds %d fen of a settlement the"
     "  table does not have', l.station, l.period, l.a)"
     " FROM l LEFT JOIN settlement t ON l.station = t.station AND l.period = t.period"
-    " WHERE t.station IS NULL ORDER BY 1",
+    " WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
     /* Grid settlements: the subsidy part, receivable. */
-    "WITH l AS (SELECT station, month AS period, SUM(amount_fen) AS a FROM ledger"
+    EFFECTIVE
+    "l AS (SELECT station, month AS period, SUM(amount_fen) AS a FROM e"
     "  WHERE kind = 'receivable' GROUP BY 1, 2)"
     " SELECT printf('settlement %s %s: the subsidy receivable is %d fen in the table and %d"
     "  fen in the ledger', t.station, t.period, t.subsidy_fen, COALESCE(l.a, 0))"
@@ -150,10 +162,11 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('settlement %s %s: the ledger holds a receivable of %d fen for a"
     "  settlement the table does not have', l.station, l.period, l.a)"
     " FROM l LEFT JOIN settlement t ON l.station = t.station AND l.period = t.period"
-    " WHERE t.station IS NULL ORDER BY 1",
+    " WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
     /* Subsidy receipts. */
-    "WITH l AS (SELECT station, substr(memo, 20, 7) AS period, substr(memo, 37, 10) AS day,"
-    "  SUM(amount_fen) AS a FROM ledger WHERE kind = 'settlement'"
+    EFFECTIVE
+    "l AS (SELECT station, substr(memo, 20, 7) AS period, substr(memo, 37, 10) AS day,"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'settlement'"
     "  AND substr(memo, 1, 19) = 'subsidy for period ' GROUP BY 1, 2, 3)"
     " SELECT printf('subsidy_receipt %s %s %s: %d fen in the table and %d fen in the ledger',"
     "  t.station, t.period, t.received_day, t.amount_fen, COALESCE(l.a, 0))"
@@ -162,9 +175,10 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('subsidy_receipt %s %s %s: the ledger holds %d fen of a receipt"
     "  the table does not have', l.station, l.period, l.day, l.a)"
     " FROM l LEFT JOIN subsidy_receipt t ON l.station = t.station AND l.period = t.period"
-    "  AND l.day = t.received_day WHERE t.station IS NULL ORDER BY 1",
+    "  AND l.day = t.received_day WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
     /* Costs charged to a village's month. */
-    "WITH l AS (SELECT village, month, -SUM(amount_fen) AS a FROM ledger WHERE kind = 'cost'"
+    EFFECTIVE
+    "l AS (SELECT village, month, -SUM(amount_fen) AS a FROM e WHERE kind = 'cost'"
     "  AND station = '' AND substr(memo, 1, 15) != 'spent from the ' GROUP BY 1, 2),"
     " t AS (SELECT village, month, SUM(amount_fen) AS a FROM cost GROUP BY 1, 2)"
     " SELECT printf('cost %s %s: the cost rows total %d fen and the ledger %d fen', t.village,"
@@ -174,12 +188,13 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('cost %s %s: the ledger holds %d fen of costs the table does not"
     "  have', l.village, l.month, l.a)"
     " FROM l LEFT JOIN t ON l.village = t.village AND l.month = t.month"
-    " WHERE t.village IS NULL ORDER BY 1",
+    " WHERE t.village IS NULL AND l.a != 0 ORDER BY 1",
     /* Each bucket's allocation and the balance it carries, once the plan is decided. */
-    "WITH l AS (SELECT village, month, substr(memo, 1, instr(memo, ' (') - 1) AS bucket,"
-    "  SUM(amount_fen) AS a FROM ledger WHERE kind = 'allocation' GROUP BY 1, 2, 3),"
+    EFFECTIVE
+    "l AS (SELECT village, month, substr(memo, 1, instr(memo, ' (') - 1) AS bucket,"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'allocation' GROUP BY 1, 2, 3),"
     " c AS (SELECT village, month, substr(memo, 1, instr(memo, ' balance') - 1) AS bucket,"
-    "  SUM(amount_fen) AS a FROM ledger WHERE kind = 'carry_forward' GROUP BY 1, 2, 3),"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'carry_forward' GROUP BY 1, 2, 3),"
     " b AS (SELECT b.* FROM plan_bucket b JOIN plan p ON p.village = b.village"
     "  AND p.month = b.month AND p.state != 'draft')"
     " SELECT printf('plan_bucket %s %s %s: alloc_fen is %d in the table and %d in the ledger',"
@@ -195,8 +210,9 @@ static const char *const crosscheck_sql[] = {
     " FROM l LEFT JOIN b ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
     " WHERE b.village IS NULL ORDER BY 1",
     /* What the other buckets spent, once the plan is paid. */
-    "WITH l AS (SELECT village, month, substr(memo, 16, instr(memo, ' bucket') - 16) AS bucket,"
-    "  -SUM(amount_fen) AS a FROM ledger WHERE kind = 'cost' AND station = ''"
+    EFFECTIVE
+    "l AS (SELECT village, month, substr(memo, 16, instr(memo, ' bucket') - 16) AS bucket,"
+    "  -SUM(amount_fen) AS a FROM e WHERE kind = 'cost' AND station = ''"
     "  AND substr(memo, 1, 15) = 'spent from the ' GROUP BY 1, 2, 3),"
     " b AS (SELECT b.* FROM plan_bucket b JOIN plan p ON p.village = b.village"
     "  AND p.month = b.month AND p.state = 'paid' AND b.bucket != 'posts')"
@@ -209,7 +225,8 @@ static const char *const crosscheck_sql[] = {
     " FROM l LEFT JOIN b ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
     " WHERE b.village IS NULL ORDER BY 1",
     /* Wages and labour paid to each person, once the plan is paid. */
-    "WITH l AS (SELECT village, month, kind, person, SUM(amount_fen) AS a FROM ledger"
+    EFFECTIVE
+    "l AS (SELECT village, month, kind, person, SUM(amount_fen) AS a FROM e"
     "  WHERE kind IN ('wage', 'labour') GROUP BY 1, 2, 3, 4),"
     " t AS (SELECT x.village, x.month, x.kind, x.person, SUM(x.paid_fen) AS a"
     "  FROM plan_payment x JOIN plan p ON p.village = x.village AND p.month = x.month"
@@ -221,7 +238,7 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('plan_payment %s %s %s (%s): the ledger pays %d fen the paid plan"
     "  does not have', l.village, l.month, l.person, l.kind, l.a)"
     " FROM l LEFT JOIN t ON l.village = t.village AND l.month = t.month AND l.kind = t.kind"
-    "  AND l.person = t.person WHERE t.village IS NULL ORDER BY 1",
+    "  AND l.person = t.person WHERE t.village IS NULL AND l.a != 0 ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"

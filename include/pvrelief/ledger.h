@@ -1,6 +1,8 @@
 /* The append-only money ledger: every settlement, receivable, cost, allocation and payment is an
  * entry chained to the one before by SHA-256, so that an altered, deleted or reordered entry is
- * found. Corrections are new entries of kind "correction", never edits. Pure: no I/O.
+ * found. Corrections are new entries of kind "correction", never edits: `pvrelief correct`
+ * reverses each entry of a wrong row with one whose amount is the negation and whose memo is
+ * "reverses seq N (the reversed entry's memo): reason; by NAME". Pure: no I/O.
  *
  * Hash: hash = lowercase hex SHA-256 of the canonical serialization, which is the
  * concatenation of these fields as netstrings ("<decimal byte length>:<bytes>,"), in order:

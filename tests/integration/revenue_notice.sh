@@ -151,4 +151,39 @@ tamper "a posted notice changed" "notice v03 2025-01 html" \
 	"update notice set body = cast(replace(cast(body as text), '公示', '公告') as blob) where village='v03' and month='2025-01' and format='html'" \
 	"update notice set body = cast(replace(cast(body as text), '公告', '公示') as blob) where village='v03' and month='2025-01' and format='html'"
 check "ledger verify agrees again once every row is restored" pv ledger verify
+# Corrections are entries, never edits: a mistyped settlement of a month not yet decided is
+# reversed with a reason and a name, then imported right.
+printf 'station,period,metered_kwh,coal_amount,subsidy_amount,received\r\ns05,2025-02,1500.0,57000.00,700.00,2025-03-20\r\n' >"$WORK/typo.csv"
+printf 'station,period,metered_kwh,coal_amount,subsidy_amount,received\r\ns05,2025-02,1500.0,570.00,700.00,2025-03-20\r\n' >"$WORK/right.csv"
+pv import settlements "$WORK/typo.csv" --by 会计 --now "2025-03-21 08:00:00+08:00" >/dev/null ||
+	fail "import the mistyped settlement"
+check "a correction needs a reason" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct settlement station=s05 period=2025-02 --by 会计 2>/dev/null"
+check "a row of a decided month is not reversed behind its plan" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct settlement station=s03 period=2024-12 --reason 录错 --by 会计 2>'$WORK/c.err' && grep -q 'decided' '$WORK/c.err'"
+check "the mistyped settlement is reversed" pv correct settlements station=s05 period=2025-02 \
+	--reason "金额录错，多写两个零" --by 会计 --now "2025-03-22 09:00:00+08:00"
+check "the reversal entries carry the reason and the name, and cancel the originals" python3 - "$DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("select amount_fen, memo from ledger where kind = 'correction'").fetchall()
+assert len(rows) == 2, rows  # the coal part and the receivable, s05 has one owner
+assert all("金额录错" in m and "会计" in m for _, m in rows), rows
+assert sorted(a for a, _ in rows) == [-5700000, -70000], rows
+assert db.execute("select count(*) from settlement where station='s05' and period='2025-02'").fetchone()[0] == 0
+PY
+check "the ledger agrees after the reversal" pv ledger verify
+check "the history keeps the reversed row with who and why" bash -c \
+	"'$PV' -c '$WORK/county.conf' history settlement | grep -q 'reverse'"
+check "the right settlement is imported after the reversal" \
+	pv import settlements "$WORK/right.csv" --by 会计 --now "2025-03-22 10:00:00+08:00"
+check "the ledger agrees with the corrected table" pv ledger verify
+pv report --village v05 --month 2025-03 --format json --out "$WORK/mar.json" --now "2025-03-23 10:00:00+08:00" ||
+	fail "report 2025-03"
+check "March's cash is the corrected figure" python3 - "$WORK" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1] + "/mar.json"))
+s = [s for s in r["stations"] if s["id"] == "s05"][0]
+assert s["received_fen"] >= 57000 and s["received_fen"] < 5700000, s
+PY
 finish
