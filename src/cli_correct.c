@@ -98,8 +98,7 @@ int cli_correct(struct cli_env *env, int argc, char **argv)
 	}
 	int n = store_correct_reverse(st, t, key, reason, cli_by(by), now, why, sizeof why);
 	if (n < 0 || store_commit(st) != 0) {
-		fprintf(stderr, "pvrelief correct: refused: %s\n",
-			n < 0 ? why : store_errmsg(st));
+		fprintf(stderr, "pvrelief correct: refused: %s\n", n < 0 ? why : store_errmsg(st));
 		store_rollback(st);
 		return 1;
 	}

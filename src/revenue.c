@@ -504,3 +504,96 @@ void revenue_month_result_free(struct revenue_month_result *r)
 	free(r->labour);
 	memset(r, 0, sizeof *r);
 }
+
+static int month_ok(const char *m)
+{
+	return m && strlen(m) == 7 && m[4] == '-' && m[0] >= '0' && m[0] <= '9' && m[1] >= '0' &&
+	       m[1] <= '9' && m[2] >= '0' && m[2] <= '9' && m[3] >= '0' && m[3] <= '9' &&
+	       ((m[5] == '0' && m[6] >= '1' && m[6] <= '9') ||
+		(m[5] == '1' && m[6] >= '0' && m[6] <= '2'));
+}
+
+int revenue_prev_month(const char *month, char out[8])
+{
+	out[0] = '\0';
+	if (!month_ok(month))
+		return -1;
+	int y = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 +
+		(month[3] - '0');
+	int m = (month[5] - '0') * 10 + (month[6] - '0') - 1;
+	if (m == 0) {
+		m = 12;
+		y--;
+	}
+	if (y < 0)
+		return -1;
+	snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
+	return 0;
+}
+
+int revenue_month_may_allocate(const struct revenue_month_facts *f, char *why, size_t whylen)
+{
+	char prev[8];
+	if (whylen)
+		why[0] = '\0';
+	if (revenue_prev_month(f->month, prev) != 0) {
+		snprintf(why, whylen, "\"%s\" is not a month (YYYY-MM)", f->month ? f->month : "");
+		return -1;
+	}
+	if (f->plan_state && f->plan_state[0] && strcmp(f->plan_state, "draft") != 0) {
+		snprintf(why, whylen, "the plan is already %s; a decided plan is not replaced",
+			 f->plan_state);
+		return -1;
+	}
+	if (f->later_plan) {
+		snprintf(why, whylen,
+			 "a later month is already allocated; re-allocating this one would change "
+			 "the balances it carried forward");
+		return -1;
+	}
+	if (f->last_plan_month && f->last_plan_month[0] && strcmp(f->last_plan_month, prev) != 0) {
+		snprintf(why, whylen,
+			 "the last plan is for %s; allocate %s first so that no month's cash or "
+			 "balance is skipped",
+			 f->last_plan_month, prev);
+		return -1;
+	}
+	/* The first plan of a village must start where its money starts, or the cash of the
+	 * months before would never be distributed. */
+	if ((!f->last_plan_month || !f->last_plan_month[0]) && f->first_money_month &&
+	    f->first_money_month[0] && strcmp(f->first_money_month, f->month) < 0) {
+		snprintf(why, whylen,
+			 "money of the village moved in %s and no month is allocated yet; allocate "
+			 "from %s so that none of it is skipped",
+			 f->first_money_month, f->first_money_month);
+		return -1;
+	}
+	return 0;
+}
+
+int revenue_plan_check(const struct revenue_month_input *in, const struct revenue_month_result *res,
+		       char *why, size_t whylen)
+{
+	char y1[32], y2[32], y3[32];
+	if (whylen)
+		why[0] = '\0';
+	if (revenue_policy_check(in->policy, why, whylen) != 0)
+		return -1;
+	int64_t fresh = 0;
+	for (int b = 0; b < REVENUE_NBUCKETS; b++)
+		fresh += res->alloc_fen[b];
+	/* Floored, like every share here: the bucket may hold the fen the rounding gives it,
+	 * never less than the minimum of the month's new cash. */
+	int64_t min_fen = fresh / 10000 * in->policy->min_posts_bp +
+			  fresh % 10000 * in->policy->min_posts_bp / 10000;
+	if (res->alloc_fen[REVENUE_POSTS] < min_fen) {
+		snprintf(why, whylen,
+			 "%s: posts and labour get %s yuan of the month's %s yuan of new cash, "
+			 "below the minimum %d.%02d%% (%s yuan)",
+			 in->month ? in->month : "", yuan(res->alloc_fen[REVENUE_POSTS], y1),
+			 yuan(fresh, y2), in->policy->min_posts_bp / 100,
+			 in->policy->min_posts_bp % 100, yuan(min_fen, y3));
+		return -1;
+	}
+	return 0;
+}

@@ -16,9 +16,9 @@
 
 /* An entry that a correction already reversed is not reversed again: the seq it reverses is
  * the number after "reverses seq " in its memo. */
-#define NOT_REVERSED                                                                            \
-	" AND NOT EXISTS (SELECT 1 FROM ledger c WHERE c.kind = 'correction'"                   \
-	" AND substr(c.memo, 1, 13) = 'reverses seq '"                                          \
+#define NOT_REVERSED                                                                               \
+	" AND NOT EXISTS (SELECT 1 FROM ledger c WHERE c.kind = 'correction'"                      \
+	" AND substr(c.memo, 1, 13) = 'reverses seq '"                                             \
 	" AND CAST(substr(c.memo, 14, instr(c.memo, ' (') - 14) AS INTEGER) = ledger.seq)"
 
 static const struct {
@@ -142,8 +142,7 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	sqlite3_reset(s);
 	old = strbuf_take(&ob);
 	if (strcmp(t->table, "settlement") == 0 &&
-	    store_exists2(st,
-			  "SELECT 1 FROM subsidy_receipt WHERE station = ?1 AND period = ?2",
+	    store_exists2(st, "SELECT 1 FROM subsidy_receipt WHERE station = ?1 AND period = ?2",
 			  key[0], key[1]) == 1) {
 		snprintf(why, whylen,
 			 "settlement %s has subsidy receipts; reverse them first (correct "

@@ -177,6 +177,39 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 /* Frees what a result owns and empties it; safe on an empty result. */
 void revenue_month_result_free(struct revenue_month_result *r);
 
+/* What the store knows about a village's months, for deciding whether a month may be
+ * allocated. Strings are borrowed; "" when there is none. */
+struct revenue_month_facts {
+	const char *month;	       /* YYYY-MM to allocate */
+	const char *plan_state;	       /* the month's plan state (plan_state_name), "" */
+	bool later_plan;	       /* a later month of the village has a plan */
+	const char *last_plan_month;   /* the latest month before this one with a plan, "" */
+	const char *first_money_month; /* the earliest month any money of the village moved, "" */
+};
+/* Decides whether a village's month may be allocated (a draft made or replaced). Refused,
+ * with a sentence in why: a decided plan (past draft) is never replaced; a month before one
+ * already allocated (its carries would change); a month after a gap (allocate the month
+ * before first, so no cash or balance is skipped); a first plan later than the first month
+ * money moved. Returns 0, or -1. */
+int revenue_month_may_allocate(const struct revenue_month_facts *f, char *why, size_t whylen);
+/* Writes the month before "YYYY-MM" into out[8]; returns 0, or -1 (out "") when month is not
+ * YYYY-MM. */
+int revenue_prev_month(const char *month, char out[8]);
+
+/* Where the minimum share of posts and labour (min_posts_bp, 80% by default) is checked:
+ * - the policy: share_bp[REVENUE_POSTS] >= min_posts_bp (revenue_policy_check);
+ * - each month's plan: of the month's new cash (distributable after any deficit), the posts
+ *   bucket gets at least floor(new cash x min_posts_bp / 10000) (this function). What a
+ *   month pays out of balances carried from earlier months (a public-works purchase saved
+ *   for) does not count against it: that money was allocated, at the policy's shares, in
+ *   the months it came in;
+ * - the year: posts and labour paid over all money paid in the year, shown with a flag in
+ *   the annual report (report --year), not a refusal, since a year's spending of balances
+ *   saved in the year before is legitimate.
+ * Returns 0, or -1 with a sentence in why giving the figures. */
+int revenue_plan_check(const struct revenue_month_input *in, const struct revenue_month_result *res,
+		       char *why, size_t whylen);
+
 /* Returns the English name of a bucket ("posts", "public_works", "rewards", "om_reserve"). */
 const char *revenue_bucket_name(enum revenue_bucket b);
 /* Returns a sentence saying why a payee got what they got, for notices and reports. */

@@ -13,8 +13,8 @@ struct store;
 
 /* The tables whose rows can be reversed, with their key columns, NULL-terminated. */
 struct store_correct_table {
-	const char *table;	/* settlement, subsidy_receipt, cost, spending */
-	const char *keys[5];	/* the key columns, NULL-terminated */
+	const char *table;   /* settlement, subsidy_receipt, cost, spending */
+	const char *keys[5]; /* the key columns, NULL-terminated */
 };
 /* Returns the description of table (also accepting the import's kind names, singular or
  * plural: settlements, subsidies, costs ...), or NULL. */
