@@ -94,6 +94,7 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	struct revenue_month_result res = {0};
 	struct revenue_policy pol;
 	struct store_rev_labour_set ls = {0};
+	struct store_rev_arrears owed = {0};
 	struct revenue_station_cash *cash = NULL;
 	struct errlist e = {0};
 	char why[512], prevm[8], y1[32], y2[32], y3[32];
@@ -136,8 +137,11 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		goto fail;
 	}
 	if (rc == 0 && revenue_prev_month(month, prevm) == 0 &&
-	    store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0)
+	    (store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0 ||
+	     store_rev_arrears_load(st, vid, prevm, &owed) != 0))
 		goto dberr;
+	in.arrears = owed.a;
+	in.narrears = owed.n;
 
 	int64_t received = 0;
 	for (size_t i = 0; i < h->n[vi]; i++) {
@@ -224,6 +228,7 @@ out:
 	errlist_clear(&e);
 	revenue_month_result_free(&res);
 	store_rev_labour_set_free(&ls);
+	store_rev_arrears_free(&owed);
 	return status;
 }
 

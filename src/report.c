@@ -71,7 +71,7 @@ struct report_payee *report_add_payee(struct report *r, size_t v)
 	struct report_payee *p = &rv->payees[rv->npayees++];
 	memset(p, 0, sizeof *p);
 	p->kind = p->person_id = p->name = p->id_masked = p->category = "";
-	p->post_id = p->post_kind = p->grade = p->reason = "";
+	p->post_id = p->post_kind = p->grade = p->reason = p->owed_month = "";
 	return p;
 }
 
@@ -326,5 +326,47 @@ char *report_amendment_value(const struct report_amendment *a, int which, char *
 		snprintf(buf, 48, "%s 元", report_yuan(which ? a->now_fen : a->posted_fen, y));
 	else
 		snprintf(buf, 48, "%.1f 千瓦时", which ? a->now_kwh : a->posted_kwh);
+	return buf;
+}
+
+char *report_yuan_zh(int64_t fen, char *buf)
+{
+	char digits[32];
+	uint64_t mag = fen < 0 ? 0 - (uint64_t)fen : (uint64_t)fen;
+	int n = snprintf(digits, sizeof digits, "%" PRIu64, mag / 100), o = 0;
+	if (fen < 0)
+		buf[o++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	snprintf(buf + o, (size_t)(48 - o), ".%02" PRIu64, mag % 100);
+	return buf;
+}
+
+char *report_payee_note(const struct report_payee *p, char *buf, size_t len)
+{
+	char m[32], left[48];
+	int64_t owed = p->due_fen - p->paid_fen;
+	unsigned bp = p->due_fen > 0 ? (unsigned)((p->paid_fen * 10000) / p->due_fen) : 0;
+	if (p->owed_month[0]) {
+		if (owed > 0)
+			snprintf(buf, len,
+				 "补发%s欠发 %s 元：资金不足，按 %u.%02u%% 补发，仍欠 %s 元结转",
+				 report_month_zh(p->owed_month, m),
+				 report_yuan_zh(p->due_fen, left), bp / 100, bp % 100,
+				 report_yuan_zh(owed, left));
+		else
+			snprintf(buf, len, "补发%s欠发工资，已全额补发",
+				 report_month_zh(p->owed_month, m));
+	} else if (strcmp(p->reason, "ok") == 0 && owed > 0) {
+		snprintf(buf, len, "资金不足，按 %u.%02u%% 发放，欠发 %s 元结转", bp / 100,
+			 bp % 100, report_yuan_zh(owed, left));
+	} else if (strcmp(p->reason, "ok") == 0) {
+		snprintf(buf, len, "%s", p->grade[0] ? "按考核等级发放" : "按出勤发放");
+	} else {
+		snprintf(buf, len, "%s", report_reason_zh(p->reason));
+	}
 	return buf;
 }

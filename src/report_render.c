@@ -162,6 +162,7 @@ char *report_json(const struct report *r)
 		json_t *payees = json_array();
 		for (size_t k = 0; k < v->npayees; k++) {
 			const struct report_payee *p = &v->payees[k];
+			char note[256];
 			json_t *po = json_object();
 			json_object_set_new(po, "kind", json_string(p->kind));
 			json_object_set_new(po, "person_id", json_string(p->person_id));
@@ -179,6 +180,11 @@ char *report_json(const struct report *r)
 			json_object_set_new(po, "due_fen", json_integer(p->due_fen));
 			json_object_set_new(po, "paid_fen", json_integer(p->paid_fen));
 			json_object_set_new(po, "reason", json_string(p->reason));
+			json_object_set_new(po, "owed_month",
+					    p->owed_month[0] ? json_string(p->owed_month)
+							     : json_null());
+			json_object_set_new(po, "note_zh",
+					    json_string(report_payee_note(p, note, sizeof note)));
 			json_array_append_new(payees, po);
 		}
 		json_object_set_new(o, "payees", payees);
@@ -372,6 +378,7 @@ char *report_csv(const struct report *r, size_t *len)
 		const struct report_village *v = &r->villages[i];
 		for (size_t k = 0; k < v->npayees; k++) {
 			const struct report_payee *p = &v->payees[k];
+			char note[256];
 			csv_put_str(w, v->id);
 			csv_put_str(w, p->name);
 			if (!r->public_notice) {
@@ -386,7 +393,7 @@ char *report_csv(const struct report *r, size_t *len)
 			csv_put_fen(w, p->standard_fen);
 			csv_put_fen(w, p->due_fen);
 			csv_put_fen(w, p->paid_fen);
-			csv_put_str(w, report_reason_zh(p->reason));
+			csv_put_str(w, report_payee_note(p, note, sizeof note));
 			csv_end_row(w);
 		}
 	}
@@ -657,6 +664,7 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 		   "<th>说明</th></tr></thead><tbody>"));
 	for (size_t k = 0; k < v->npayees; k++) {
 		const struct report_payee *p = &v->payees[k];
+		char note[256];
 		strbuf_add(b, "<tr>", 4);
 		td_text(b, p->name);
 		if (!r->public_notice) {
@@ -675,7 +683,7 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
 		td_yuan(b, p->standard_fen);
 		td_yuan(b, p->paid_fen);
-		td_text(b, report_reason_zh(p->reason));
+		td_text(b, report_payee_note(p, note, sizeof note));
 		strbuf_add(b, "</tr>", 5);
 		paid += p->paid_fen;
 	}

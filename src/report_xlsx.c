@@ -149,6 +149,7 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 		const struct report_village *v = &r->villages[i];
 		for (size_t k = 0; k < v->npayees; k++, row++) {
 			const struct report_payee *p = &v->payees[k];
+			char note[256];
 			lxw_col_t c = 0;
 			worksheet_write_string(ws, row, c++, v->id, NULL);
 			worksheet_write_string(ws, row, c++, p->name, NULL);
@@ -163,7 +164,8 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			money(&x, ws, row, c++, p->standard_fen);
 			money(&x, ws, row, c++, p->due_fen);
 			money(&x, ws, row, c++, p->paid_fen);
-			worksheet_write_string(ws, row, c++, report_reason_zh(p->reason), NULL);
+			worksheet_write_string(ws, row, c++,
+					       report_payee_note(p, note, sizeof note), NULL);
 		}
 	}
 	/* The ledger head, to keep, and what changed in earlier posted months since. */

@@ -28,7 +28,10 @@ struct report_payee {
 	int days_worked, required_days;
 	const char *grade; /* "", "A".."D" */
 	int64_t standard_fen, due_fen, paid_fen;
-	const char *reason; /* "ok", "no_agreement", "no_record", "no_work" */
+	const char *reason; /* "ok", "no_agreement", "no_record", "no_work"; "arrears" */
+	/* "" for the month's own wage or labour; for arrears paid, the YYYY-MM the work was
+	 * done in, with due_fen what was owed coming in and paid_fen what is paid of it. */
+	const char *owed_month;
 };
 
 struct report_station {
@@ -158,6 +161,13 @@ const char *report_field_zh(const char *field);
 /* Formats an amendment's posted (which = 0) or present (1) value with its unit ("1234.56 元",
  * "812.3 千瓦时", "—") into buf (at least 48 bytes); returns buf. */
 char *report_amendment_value(const struct report_amendment *a, int which, char *buf);
+/* Formats fen as yuan with thousands separators ("1,234.05"), as notices write amounts, into
+ * buf (at least 48 bytes); returns buf. */
+char *report_yuan_zh(int64_t fen, char *buf);
+/* Writes, in Chinese, who was paid what of what was due and why: "按出勤发放", "资金不足，按
+ * 75.89% 发放，欠发 217.91 元结转", "补发2025年1月欠发 ...", or the refusal; into buf; returns
+ * buf. */
+char *report_payee_note(const struct report_payee *p, char *buf, size_t len);
 /* Formats fen as yuan with two decimals ("-1234.05") into buf (at least 32 bytes); returns
  * buf. */
 char *report_yuan(int64_t fen, char *buf);

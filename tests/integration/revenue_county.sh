@@ -64,8 +64,19 @@ for m, villages in exp["months"].items():
         cmp("spent", [b["spent_fen"] for b in g["buckets"]], e["spent_fen"])
         cmp("carry", [b["carry_out_fen"] for b in g["buckets"]], e["carry_out_fen"])
         cmp("deficit", g["deficit_out_fen"], e["deficit_out_fen"])
-        paid = {"%s|%s" % (p["person_id"], p["post_id"]): p["paid_fen"] for p in g["payees"]}
+        own = [p for p in g["payees"] if p["owed_month"] is None]
+        paid = {"%s|%s" % (p["person_id"], p["post_id"]): p["paid_fen"] for p in own}
         cmp("payees", paid, e["paid"])
+        arrears = {"%s|%s|%s" % (p["person_id"], p["post_id"], p["owed_month"]): p["paid_fen"]
+                   for p in g["payees"] if p["owed_month"] is not None}
+        cmp("arrears paid", arrears, e["arrears_paid"])
+        cmp("owed out", sum(p["due_fen"] - p["paid_fen"] for p in g["payees"]), e["owed_out_fen"])
+        for p in g["payees"]:
+            note = p["note_zh"]
+            if p["owed_month"] is not None:
+                cmp("arrears note", note.startswith("补发"), True)
+            elif p["reason"] == "ok" and p["paid_fen"] < p["due_fen"]:
+                cmp("scaled note", "资金不足，按" in note and "欠发" in note and "按出勤发放" not in note, True)
         for b in g["buckets"]:
             if b["carry_in_fen"] + b["alloc_fen"] != b["spent_fen"] + b["carry_out_fen"]:
                 cmp("bucket balance " + b["bucket"], 0, 1)
