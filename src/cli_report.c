@@ -11,6 +11,7 @@
 #include "pvrelief/csv.h"
 #include "pvrelief/notice.h"
 #include "pvrelief/report.h"
+#include "pvrelief/report_year.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_ledger.h"
@@ -195,16 +196,86 @@ static int write_out(const char *path, const char *data, size_t len)
 	return rc;
 }
 
+/* pvrelief report --year YYYY: the twelve months summed, per village and for the county. */
+static int report_year_cmd(struct cli_env *env, const char *year, const char *village,
+			   const char *format, const char *out, const char *now_text)
+{
+	char *end;
+	long yr = strtol(year, &end, 10);
+	if (*end || strlen(year) != 4 || yr < 1970 || yr > 9999) {
+		fprintf(stderr, "pvrelief report: --year needs YYYY\n");
+		return 2;
+	}
+	if (strcmp(format, "html") && strcmp(format, "csv") && strcmp(format, "json")) {
+		fprintf(stderr, "pvrelief report: the year is rendered as html, csv or json\n");
+		return 2;
+	}
+	int64_t now = cli_now(now_text);
+	if (now < 0) {
+		fprintf(stderr, "pvrelief report: --now is not a time\n");
+		return 2;
+	}
+	struct store *st = cli_store(env);
+	if (!st)
+		return 1;
+	long only = -1;
+	if (village && (only = cli_village_index(env->cfg, village)) < 0) {
+		fprintf(stderr, "pvrelief report: unknown village \"%s\"\n", village);
+		return 2;
+	}
+	int said = 0, disagree = store_ledger_crosscheck(st, say_disagreement, &said);
+	if (disagree != 0) {
+		if (disagree < 0)
+			fprintf(stderr, "pvrelief report: cannot cross-check with the ledger: %s\n",
+				store_errmsg(st));
+		return 1;
+	}
+	const struct config *cfg = env->cfg;
+	struct report_year *yr_r = report_year_new(cfg->county_id, cfg->county_name, (int)yr,
+						   only >= 0 ? 1 : cfg->n_villages);
+	int rc = 0;
+	for (int m = 1; m <= 12 && rc == 0; m++) {
+		char month[8];
+		snprintf(month, sizeof month, "%04ld-%02d", yr % 10000, m % 100);
+		struct report *r = cli_report_load(st, cfg, month, only, 0, now);
+		if (!r || report_year_add_month(yr_r, r) != 0)
+			rc = -1;
+		report_free(r);
+	}
+	for (size_t v = 0; v < yr_r->nvillages && rc == 0; v++)
+		if (store_rev_post_count(st, yr_r->villages[v].id, &yr_r->villages[v].posts) != 0) {
+			fprintf(stderr, "pvrelief report: database error: %s\n", store_errmsg(st));
+			rc = -1;
+		}
+	if (rc == 0) {
+		size_t len = 0;
+		char *text = strcmp(format, "csv") == 0	   ? report_year_csv(yr_r, &len)
+			     : strcmp(format, "json") == 0 ? report_year_json(yr_r)
+							   : report_year_html(yr_r);
+		if (strcmp(format, "csv") != 0)
+			len = strlen(text);
+		rc = write_out(out, text, len);
+		free(text);
+	}
+	report_year_free(yr_r);
+	return rc == 0 ? 0 : 1;
+}
+
 int cli_report(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"month", required_argument, NULL, 'm'},  {"village", required_argument, NULL, 'v'},
-	    {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-	    {"public", no_argument, NULL, 'p'},	      {"now", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"month", required_argument, NULL, 'm'},
+						 {"village", required_argument, NULL, 'v'},
+						 {"format", required_argument, NULL, 'f'},
+						 {"out", required_argument, NULL, 'o'},
+						 {"public", no_argument, NULL, 'p'},
+						 {"now", required_argument, NULL, 'n'},
+						 {"year", required_argument, NULL, 'y'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
 	const char *month = NULL, *village = NULL, *format = NULL, *out = NULL, *now_text = NULL;
+	const char *year = NULL;
 	int c, pub = 0, y, m;
-	while ((c = getopt_long(argc, argv, "m:v:f:o:pn:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:v:f:o:pn:y:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			month = optarg;
@@ -224,16 +295,25 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 		case 'n':
 			now_text = optarg;
 			break;
+		case 'y':
+			year = optarg;
+			break;
 		case 'h':
-			printf("usage: pvrelief report --month YYYY-MM [--village V] "
-			       "--format html|csv|xlsx|json --out FILE [--public]\n"
-			       "--public leaves out ID numbers and household categories (公示).\n"
-			       "--out - writes html, csv and json to standard output.\n");
+			printf(
+			    "usage: pvrelief report --month YYYY-MM [--village V] "
+			    "--format html|csv|xlsx|json --out FILE [--public]\n"
+			    "--public leaves out ID numbers and household categories (公示).\n"
+			    "--out - writes html, csv and json to standard output.\n"
+			    "       pvrelief report --year YYYY [--village V] --format "
+			    "html|csv|json --out FILE\n"
+			    "the year as the county reports it, per village and for the county.\n");
 			return 0;
 		default:
 			return 2;
 		}
 	}
+	if (year && !month && format && out && optind == argc)
+		return report_year_cmd(env, year, village, format, out, now_text);
 	if (!month || csv_parse_month(month, &y, &m) != 0 || strlen(month) != 7 || !format ||
 	    !out || optind != argc) {
 		fprintf(stderr, "usage: pvrelief report --month YYYY-MM [--village V] --format "

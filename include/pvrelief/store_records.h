@@ -111,6 +111,8 @@ struct store_rev_labour_set {
  * negative. Free with store_rev_labour_set_free. */
 int store_rev_labour_load(struct store *st, const char *village, const char *month,
 			  struct store_rev_labour_set *out);
+/* Counts the public-welfare posts of a village into *n; 0 or negative. */
+int store_rev_post_count(struct store *st, const char *village, size_t *n);
 /* Frees what a labour set owns and empties it. */
 void store_rev_labour_set_free(struct store_rev_labour_set *s);
 

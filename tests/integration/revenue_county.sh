@@ -108,6 +108,46 @@ assert all(b["carry_out_fen"] >= 0 for b in v["buckets"])
 PY
 
 check "ledger intact after a year" pv ledger verify
+
+# The year as the county reports it, per village and for the county, from the same months.
+for f in json csv html; do
+	pv report --year 2025 --format $f --out "$WORK/year.$f" --now "2026-01-20 09:00:00+08:00" ||
+		fail "report --year 2025 --format $f"
+done
+check "the annual report adds up the months, village by village and for the county" python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+y = json.load(open(w + "/year.json"))
+exp = json.load(open(w + "/expected.json"))
+assert y["year"] == 2025 and y["months"] == 12, (y["year"], y["months"])
+months = [json.load(open("%s/report-2025-%02d.json" % (w, m))) for m in range(1, 13)]
+tot = {"received_fen": 0, "posts_paid_fen": 0, "paid_fen": 0, "people": set()}
+for v in y["villages"]:
+    mv = [[x for x in r["villages"] if x["id"] == v["id"]][0] for r in months]
+    rec = sum(x["received_fen"] for x in mv)
+    posts = sum(x["buckets"][0]["spent_fen"] for x in mv)
+    allp = sum(b["spent_fen"] for x in mv for b in x["buckets"])
+    people = {p["person_id"] for x in mv for p in x["payees"] if p["paid_fen"] > 0}
+    assert v["received_fen"] == rec, (v["id"], v["received_fen"], rec)
+    assert v["posts_paid_fen"] == posts and v["paid_fen"] == allp, v
+    assert v["people_paid"] == len(people), (v["id"], v["people_paid"], len(people))
+    assert v["receivable_fen"] == mv[11]["receivable_fen"], v
+    assert v["owed_fen"] == sum(p["due_fen"] - p["paid_fen"] for p in mv[11]["payees"]), v
+    share = posts * 10000 // allp if allp else None
+    assert v["posts_check"]["paid_share_bp"] == share, (v["posts_check"], share)
+    assert v["posts_check"]["ok"] == (share is None or share >= 8000), v
+    assert abs(v["metered_kwh"] - sum(x["metered_kwh"] for x in mv)) < 0.01, v
+    tot["received_fen"] += rec; tot["posts_paid_fen"] += posts; tot["paid_fen"] += allp
+    tot["people"] |= people
+t = y["totals"]
+assert t["received_fen"] == tot["received_fen"] == exp["year"]["received_fen"], t
+assert t["posts_paid_fen"] == tot["posts_paid_fen"] and t["paid_fen"] == tot["paid_fen"], t
+assert t["people_paid"] == len(tot["people"]), t
+assert t["posts"] == exp["year"]["posts"], t
+assert t["posts_check"]["paid_share_bp"] == tot["posts_paid_fen"] * 10000 // tot["paid_fen"], t
+PY
+check "the annual CSV has a county total row, and the HTML is in Chinese" bash -c \
+	"grep -q '^,全县合计,' '$WORK/year.csv' && grep -q '2025年度' '$WORK/year.html' && grep -q '岗位及劳务实发占比' '$WORK/year.html'"
 check "no equal split: people without posts are never paid" \
 	test "$(sqlite3 "$DB" "select count(*) from plan_payment where person like 'np%'")" = 0
 check "no wage without an agreement" \

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "pvrelief/report.h"
+#include "pvrelief/report_year.h"
 
 static struct report *make(int public_notice)
 {
@@ -220,6 +221,44 @@ static void test_amend(void)
 	CHECK_STR(report_day_zh(1741132800, 8 * 3600, d), "2025年3月5日");
 }
 
+/* The year sums its months; people are counted once; the share is floored; the end-of-year
+ * figures are the last month's. */
+static void test_year(void)
+{
+	struct report_year *y = report_year_new("c", "测试县", 2025, 1);
+	struct report *m1 = make(0), *m2 = make(0);
+	m2->villages[0].receivable_fen = 777;
+	m2->villages[0].payees[1].paid_fen = 100; /* 李四, paid in the second month only */
+	m2->villages[0].spent_fen[0] += 100;
+	CHECK_INT(report_year_add_month(y, m1), 0);
+	CHECK_INT(report_year_add_month(y, m2), 0);
+	const struct report_year_village *v = &y->villages[0];
+	CHECK_STR(v->name, "<红旗村>");
+	CHECK_INT(v->months_planned, 2);
+	CHECK_INT(v->received_fen, 2 * 461280);
+	CHECK_INT(v->posts_paid_fen, 2 * 95045 + 100);
+	CHECK_INT(v->paid_fen, 2 * 95045 + 100);
+	CHECK_INT(v->receivable_fen, 777);
+	CHECK_INT((int)v->npeople, 2);
+	CHECK_INT(report_year_posts_share(v->posts_paid_fen, v->paid_fen), 10000);
+	CHECK_INT(report_year_posts_share(7999, 10000), 7999);
+	CHECK_INT(report_year_posts_share(0, 0), -1);
+	char *html = report_year_html(y);
+	CHECK(strstr(html, "&lt;红旗村&gt;") && strstr(html, "全县合计") &&
+	      strstr(html, "2025年度"));
+	size_t len;
+	char *csv = report_year_csv(y, &len);
+	CHECK(strstr(csv, ",全县合计,") != NULL);
+	struct report *other = report_new("c", "测试县", "2025-03", 2, 0);
+	CHECK_INT(report_year_add_month(y, other), -1);
+	free(csv);
+	free(html);
+	report_free(other);
+	report_free(m1);
+	report_free(m2);
+	report_year_free(y);
+}
+
 int main(void)
 {
 	char y[32];
@@ -229,5 +268,6 @@ int main(void)
 	test_csv();
 	test_html();
 	test_amend();
+	test_year();
 	return check_summary();
 }
