@@ -56,6 +56,7 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 	r->eta_station_target = cfg->efficiency.station_target;
 	r->eta_county_target = cfg->efficiency.county_target;
 	r->reconcile_tolerance = cfg->revenue.reconcile_tolerance;
+	r->contact = report_str(r, cfg->revenue.notice_contact);
 	if (store_ledger_head(st, &r->ledger_seq, r->ledger_hash) != 0)
 		goto fail;
 	for (size_t s = 0; s < cfg->n_stations; s++) {
@@ -99,6 +100,7 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 		rv->town = report_str(r, cfg->towns[cv->town].name);
 		rv->min_posts_bp = (int32_t)cfg->revenue.min_posts_bp;
 		rv->policy_posts_bp = (int32_t)cfg->revenue.posts_bp;
+		rv->notice_days = (int)cfg->revenue.notice_days;
 		rv->stations = xmalloc((h.n[vi] ? h.n[vi] : 1) * sizeof *rv->stations);
 		for (size_t i = 0; i < h.n[vi]; i++) {
 			size_t s = h.of[vi][i].station, k = h.of[vi][i].share;
@@ -137,6 +139,8 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 			rv->policy_posts_bp = plan.policy_posts_bp;
 			rv->min_posts_bp = plan.min_posts_bp;
 			rv->note = report_str(r, plan.note);
+			rv->publicised_at = plan.publicised_at;
+			rv->notice_days = plan.notice_days;
 			if (store_rev_plan_buckets(st, cv->id, month, b) < 0)
 				goto fail;
 			for (int k = 0; k < REVENUE_NBUCKETS; k++) {

@@ -25,6 +25,7 @@ struct report *report_new(const char *county_id, const char *county_name, const 
 	r->eta_station_target = 0.6;
 	r->eta_county_target = 0.8;
 	r->reconcile_tolerance = 0.05;
+	r->contact = "";
 	memset(r->ledger_hash, '0', 64);
 	r->ledger_hash[64] = '\0';
 	for (size_t v = 0; v < nvillages; v++) {
@@ -319,11 +320,11 @@ const char *report_field_zh(const char *field)
 
 char *report_amendment_value(const struct report_amendment *a, int which, char *buf)
 {
-	char y[32];
+	char y[48];
 	if (!(which ? a->has_now : a->has_posted))
 		snprintf(buf, 48, "—");
 	else if (a->is_money)
-		snprintf(buf, 48, "%s 元", report_yuan(which ? a->now_fen : a->posted_fen, y));
+		snprintf(buf, 48, "%s 元", report_yuan_zh(which ? a->now_fen : a->posted_fen, y));
 	else
 		snprintf(buf, 48, "%.1f 千瓦时", which ? a->now_kwh : a->posted_kwh);
 	return buf;

@@ -255,6 +255,47 @@ static void put_row(struct csv_writer *w, const char *const *cells)
 	csv_end_row(w);
 }
 
+/* Returns the Chinese name of the village with this id when it is in the report, else the id
+ * (a station's operating village outside a one-village report). */
+static const char *village_name(const struct report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (strcmp(r->villages[i].id, id) == 0)
+			return r->villages[i].name;
+	return id;
+}
+
+/* The county's total row under the villages, in the same columns. */
+static void csv_county_total(struct csv_writer *w, const struct report *r)
+{
+	struct report_totals t;
+	int64_t carried = 0;
+	report_totals(r, &t);
+	csv_put_str(w, "");
+	csv_put_str(w, "全县合计");
+	csv_put_str(w, "");
+	csv_put_str(w, "");
+	put_kwh(w, 1, t.measured_kwh);
+	put_kwh(w, 1, t.metered_kwh);
+	csv_put_fen(w, t.received_fen);
+	csv_put_fen(w, t.receivable_fen);
+	for (int c = 0; c < REPORT_NCOSTS; c++)
+		csv_put_fen(w, t.cost_fen[c]);
+	csv_put_fen(w, t.distributable_fen);
+	for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+		csv_put_fen(w, t.alloc_fen[b]);
+		carried += t.carry_out_fen[b];
+	}
+	int32_t min_bp = 0;
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (r->villages[i].min_posts_bp > min_bp)
+			min_bp = r->villages[i].min_posts_bp;
+	put_bp(w, t.posts_share_bp);
+	csv_put_str(w, t.posts_share_bp < 0 || t.posts_share_bp >= min_bp ? "是" : "否");
+	csv_put_fen(w, carried);
+	csv_end_row(w);
+}
+
 /* The amendments to earlier posted notices, one row each; nothing when there are none. */
 static void csv_amendments(struct csv_writer *w, const struct report *r)
 {
@@ -279,15 +320,33 @@ char *report_csv(const struct report *r, size_t *len)
 {
 	struct csv_writer *w = csv_writer_new(1);
 	char buf[64];
-	put_row(w, (const char *const[]){"光伏扶贫电站收益分配月报", r->county_name, r->month,
+	char mz[32];
+	put_row(w, (const char *const[]){r->public_notice ? "光伏扶贫电站收益分配公示"
+							  : "光伏扶贫电站收益分配月报",
+					 r->county_name, report_month_zh(r->month, mz),
 					 r->public_notice ? "公示版" : "内部版", NULL});
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"村级汇总 villages", NULL});
-	put_row(w, (const char *const[]){"village_id",	"村",		"乡镇",		"方案状态",
-					 "实测电量kWh", "结算电量kWh",	"到账收入",	"应收补贴",
-					 "运维费",	"保险费",	"土地租金",	"其他费用",
-					 "可分配",	"岗位及劳务",	"小型公益事业", "奖励补助",
-					 "运维储备",	"岗位实发占比", "不低于80%",	"结转余额",
+	put_row(w, (const char *const[]){"村级汇总（金额单位：元）", NULL});
+	put_row(w, (const char *const[]){"村编号",
+					 "村",
+					 "乡镇",
+					 "方案状态",
+					 "实测电量（千瓦时）",
+					 "结算电量（千瓦时）",
+					 "到账收入",
+					 "应收补贴",
+					 "运维费",
+					 "保险费",
+					 "土地租金",
+					 "其他费用",
+					 "可分配",
+					 "岗位及劳务",
+					 "小型公益事业",
+					 "奖励补助",
+					 "运维储备",
+					 "岗位实发占比",
+					 "不低于80%",
+					 "结转余额",
 					 NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
@@ -312,16 +371,18 @@ char *report_csv(const struct report *r, size_t *len)
 		csv_put_fen(w, carried);
 		csv_end_row(w);
 	}
+	if (r->nvillages > 1)
+		csv_county_total(w, r);
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"电站 stations", NULL});
-	put_row(w, (const char *const[]){"station_id", "电站", "村", "装机kWp", "实测电量kWh",
-					 "结算电量kWh", "差异", "需核对", "到账收入", "应收补贴",
-					 "η", "η目标", NULL});
+	put_row(w, (const char *const[]){"电站", NULL});
+	put_row(w, (const char *const[]){"电站编号", "电站", "运营村", "装机容量（千瓦）",
+					 "实测电量（千瓦时）", "结算电量（千瓦时）", "差异",
+					 "需核对", "到账收入", "应收补贴", "η", "η目标", NULL});
 	for (size_t i = 0; i < r->nstations; i++) {
 		const struct report_station *s = &r->stations[i];
 		csv_put_str(w, s->id);
 		csv_put_str(w, s->name);
-		csv_put_str(w, s->village_id);
+		csv_put_str(w, village_name(r, s->village_id));
 		snprintf(buf, sizeof buf, "%.1f", s->capacity_kwp);
 		csv_put_str(w, buf);
 		put_kwh(w, s->has_measured, s->measured_kwh);
@@ -346,15 +407,14 @@ char *report_csv(const struct report *r, size_t *len)
 		csv_end_row(w);
 	}
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"收益分配 buckets", NULL});
-	put_row(w, (const char *const[]){"village_id", "用途", "bucket", "比例", "上月结转",
-					 "本月分配", "本月支出", "未满足", "结转下月", NULL});
+	put_row(w, (const char *const[]){"收益分配", NULL});
+	put_row(w, (const char *const[]){"村", "用途", "比例", "上月结转", "本月分配", "本月支出",
+					 "未满足", "结转下月", NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
 		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
-			csv_put_str(w, v->id);
+			csv_put_str(w, v->name);
 			csv_put_str(w, report_bucket_zh((enum revenue_bucket)b));
-			csv_put_str(w, revenue_bucket_name((enum revenue_bucket)b));
 			put_bp(w, v->share_bp[b]);
 			csv_put_fen(w, v->carry_in_fen[b]);
 			csv_put_fen(w, v->alloc_fen[b]);
@@ -365,13 +425,13 @@ char *report_csv(const struct report *r, size_t *len)
 		}
 	}
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"发放明细 payees", NULL});
+	put_row(w, (const char *const[]){"发放明细", NULL});
 	if (r->public_notice)
-		put_row(w, (const char *const[]){"village_id", "姓名", "岗位", "岗位类型",
-						 "出勤天数", "应出勤天数", "考核等级", "工资标准",
-						 "应发", "实发", "说明", NULL});
+		put_row(w, (const char *const[]){"村", "姓名", "岗位", "岗位类型", "出勤天数",
+						 "应出勤天数", "考核等级", "工资标准", "应发",
+						 "实发", "说明", NULL});
 	else
-		put_row(w, (const char *const[]){"village_id", "姓名", "身份证号", "户类别", "岗位",
+		put_row(w, (const char *const[]){"村", "姓名", "身份证号", "户类别", "岗位",
 						 "岗位类型", "出勤天数", "应出勤天数", "考核等级",
 						 "工资标准", "应发", "实发", "说明", NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
@@ -379,7 +439,7 @@ char *report_csv(const struct report *r, size_t *len)
 		for (size_t k = 0; k < v->npayees; k++) {
 			const struct report_payee *p = &v->payees[k];
 			char note[256];
-			csv_put_str(w, v->id);
+			csv_put_str(w, v->name);
 			csv_put_str(w, p->name);
 			if (!r->public_notice) {
 				csv_put_str(w, p->id_masked);
@@ -724,6 +784,193 @@ static void html_amendments(struct strbuf *b, const struct report *r)
 	strbuf_add(b, "</tbody></table>", 16);
 }
 
+static void td_yuan_zh(struct strbuf *b, int64_t fen)
+{
+	char y[48];
+	strbuf_printf(b, "<td class=n>%s</td>", report_yuan_zh(fen, y));
+}
+
+static void td_kwh_zh(struct strbuf *b, int has, double kwh)
+{
+	if (has)
+		strbuf_printf(b, "<td class=n>%.1f</td>", kwh);
+	else
+		strbuf_printf(b, "<td class=n>—</td>");
+}
+
+static const char notice_style[] =
+    "<style>@page{size:A4;margin:12mm 14mm}"
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
+    "\"SimSun\",sans-serif;font-size:10pt;line-height:1.35;color:#111;max-width:182mm;"
+    "margin:auto}h1{font-size:15pt;text-align:center;margin:0 0 3mm}"
+    "h2{font-size:11pt;margin:3mm 0 1mm}p{margin:1mm 0}"
+    "table{border-collapse:collapse;width:100%;margin:1mm 0}tr{page-break-inside:avoid}"
+    "th,td{border:0.3mm solid #555;padding:0.6mm 1.2mm}th{background:#f0f0f0;"
+    "font-weight:normal;text-align:left}td.n{text-align:right;white-space:nowrap;"
+    "font-variant-numeric:tabular-nums}.total td{font-weight:bold}.flag{color:#b00020}"
+    ".sign{display:flex;justify-content:space-between;margin-top:8mm}"
+    ".sign p{width:48%}small{color:#555}</style>";
+
+/* One village's public notice, as a township posts it: in Chinese, amounts in 元 with
+ * thousands separators, the notice period, where to complain, the signature and seal lines
+ * and the ledger head; on one or two A4 pages. */
+static void html_notice(struct strbuf *b, const struct report *r)
+{
+	const struct report_village *v = &r->villages[0];
+	char m[32], d1[32], d2[32];
+	int64_t carried = 0, carried_in = 0, alloc = 0, spent = 0, due = 0, paid = 0;
+	report_month_zh(r->month, m);
+	strbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+			 "<title>");
+	sb_esc(b, v->town);
+	sb_esc(b, v->name);
+	strbuf_printf(b, "%s光伏扶贫电站收益分配公示</title>%s</head><body><h1>", m, notice_style);
+	sb_esc(b, v->town);
+	sb_esc(b, v->name);
+	strbuf_printf(b,
+		      "%s光伏扶贫电站收益分配公示</h1><p>根据光伏扶贫电站收益分配管理有关规定，"
+		      "本村%s光伏电站收益分配方案经村民会议讨论通过、乡镇审核、县级备案，现予公示。"
+		      "只分配已到账收入，应收补贴到账后再分配。</p>",
+		      m, m);
+	if (v->publicised_at > 0) {
+		int days = v->notice_days > 0 ? v->notice_days : PLAN_NOTICE_DAYS_DEFAULT;
+		report_day_zh(v->publicised_at, PLAN_TZ_OFFSET_S, d1);
+		report_day_zh(plan_notice_end(v->publicised_at, days) - 1, PLAN_TZ_OFFSET_S, d2);
+		strbuf_printf(b, "<p><b>公示期：%s至%s（%d天）。</b></p>", d1, d2, days);
+	} else {
+		strbuf_printf(b, "<p><b>公示期：自张贴之日起%d天。</b></p>",
+			      v->notice_days > 0 ? v->notice_days : PLAN_NOTICE_DAYS_DEFAULT);
+	}
+	strbuf_printf(b,
+		      "<h2>一、收入情况</h2><table><tbody>"
+		      "<tr><th>电网结算电量（%s发电，千瓦时）</th><td class=n>%.1f</td></tr>"
+		      "<tr><th>本站监测发电量（%s，千瓦时）</th><td class=n>%.1f</td></tr>"
+		      "<tr><th>本月到账收入（元）</th>",
+		      m, v->metered_kwh, m, v->measured_kwh);
+	td_yuan_zh(b, v->received_fen);
+	strbuf_printf(b, "</tr><tr><th>应收未到账补贴（到账后再分配，元）</th>");
+	td_yuan_zh(b, v->receivable_fen);
+	strbuf_printf(b, "</tr>");
+	for (int c = 0; c < REPORT_NCOSTS; c++) {
+		strbuf_printf(b, "<tr><th>减：%s（元）</th>", cost_zh[c]);
+		td_yuan_zh(b, v->cost_fen[c]);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b, "<tr class=total><th>可分配收益（元）</th>");
+	td_yuan_zh(b, v->distributable_fen);
+	strbuf_printf(b, "</tr>");
+	if (v->deficit_in_fen || v->deficit_out_fen) {
+		/* Costs beyond the cash are owed and paid first from later months' cash. */
+		strbuf_printf(b, "<tr><th>上月结转未付费用（负债，元）</th>");
+		td_yuan_zh(b, -v->deficit_in_fen);
+		strbuf_printf(b, "</tr><tr><th>结转下月未付费用（负债，元）</th>");
+		td_yuan_zh(b, -v->deficit_out_fen);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b,
+		      "</tbody></table><h2>二、收益用途（元）</h2><table><thead><tr><th>用途</th>"
+		      "<th>比例</th><th>上月结转</th><th>本月分配</th><th>本月支出</th>"
+		      "<th>结转下月</th></tr></thead><tbody>");
+	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
+		strbuf_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
+			      report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
+			      v->share_bp[i] % 100);
+		td_yuan_zh(b, v->carry_in_fen[i]);
+		td_yuan_zh(b, v->alloc_fen[i]);
+		td_yuan_zh(b, v->spent_fen[i]);
+		td_yuan_zh(b, v->carry_out_fen[i]);
+		strbuf_printf(b, "</tr>");
+		carried_in += v->carry_in_fen[i];
+		alloc += v->alloc_fen[i];
+		spent += v->spent_fen[i];
+		carried += v->carry_out_fen[i];
+	}
+	strbuf_printf(b, "<tr class=total><td>合计</td><td></td>");
+	td_yuan_zh(b, carried_in);
+	td_yuan_zh(b, alloc);
+	td_yuan_zh(b, spent);
+	td_yuan_zh(b, carried);
+	strbuf_printf(b, "</tr></tbody></table>");
+	strbuf_printf(b, "<p>岗位工资及以工代赈劳务占本月新增收益的比例：%d.%02d%%",
+		      v->policy_posts_bp / 100, v->policy_posts_bp % 100);
+	if (v->posts_share_bp >= 0)
+		strbuf_printf(b, "；占本月实际支出的比例：%d.%02d%%", v->posts_share_bp / 100,
+			      v->posts_share_bp % 100);
+	strbuf_printf(b, "（规定不低于%d.%02d%%）。</p>", v->min_posts_bp / 100,
+		      v->min_posts_bp % 100);
+	strbuf_printf(b, "<h2>三、发放明细（元）</h2><table><thead><tr><th>姓名</th><th>岗位</th>"
+			 "<th>出勤天数</th><th>应发</th><th>实发</th><th>说明</th></tr></thead>"
+			 "<tbody>");
+	for (size_t k = 0; k < v->npayees; k++) {
+		const struct report_payee *p = &v->payees[k];
+		char note[256];
+		strbuf_printf(b, "<tr>");
+		td_text(b, p->name);
+		td_text(b, p->post_kind);
+		if (p->owed_month[0])
+			strbuf_printf(b, "<td class=n>—</td>");
+		else if (p->required_days)
+			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked,
+				      p->required_days);
+		else
+			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
+		td_yuan_zh(b, p->due_fen);
+		td_yuan_zh(b, p->paid_fen);
+		td_text(b, report_payee_note(p, note, sizeof note));
+		strbuf_printf(b, "</tr>");
+		due += p->due_fen;
+		paid += p->paid_fen;
+	}
+	strbuf_printf(b, "<tr class=total><td colspan=3>合计</td>");
+	td_yuan_zh(b, due);
+	td_yuan_zh(b, paid);
+	strbuf_printf(b, "<td></td></tr></tbody></table>");
+	if (v->note[0]) {
+		strbuf_printf(b, "<p>");
+		sb_esc(b, v->note);
+		strbuf_printf(b, "</p>");
+	}
+	strbuf_printf(b, "<h2>四、电站</h2><table><thead><tr><th>电站</th><th>装机容量（千瓦）</th>"
+			 "<th>电网结算电量（千瓦时）</th><th>本站监测发电量（千瓦时）</th>"
+			 "<th>本月到账收入（元）</th><th>应收补贴（元）</th></tr></thead><tbody>");
+	for (size_t k = 0; k < v->nstations; k++) {
+		const struct report_station *st = &r->stations[v->stations[k]];
+		strbuf_printf(b, "<tr>");
+		td_text(b, st->name);
+		strbuf_printf(b, "<td class=n>%.1f</td>", st->capacity_kwp);
+		td_kwh_zh(b, st->has_metered, st->metered_kwh);
+		td_kwh_zh(b, st->has_measured, st->measured_kwh);
+		td_yuan_zh(b, st->received_fen);
+		td_yuan_zh(b, st->receivable_fen);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b, "</tbody></table><p><small>联建电站的电量、收入按本村所占份额计入本村。"
+			 "</small></p>");
+	html_amendments(b, r);
+	strbuf_printf(b,
+		      "<h2>五、监督</h2><p>公示期内，村民对公示内容如有异议，可向本村村务监督委员会"
+		      "或");
+	sb_esc(b, v->town);
+	strbuf_printf(b, "人民政府反映");
+	if (r->contact && r->contact[0]) {
+		strbuf_printf(b, "（联系方式：");
+		sb_esc(b, r->contact);
+		strbuf_printf(b, "）");
+	}
+	strbuf_printf(b, "。公示期满无异议后，发放至个人账户。</p><div class=sign><p>");
+	sb_esc(b, v->name);
+	strbuf_printf(b, "村民委员会（盖章）<br><br>负责人（签字）：</p><p>");
+	sb_esc(b, v->name);
+	strbuf_printf(b,
+		      "村务监督委员会（盖章）<br><br>负责人（签字）：</p></div><p>公示日期：%s</p>",
+		      report_day_zh(v->publicised_at > 0 ? v->publicised_at : r->generated_unix,
+				    PLAN_TZ_OFFSET_S, d1));
+	strbuf_printf(b,
+		      "<p><small>资金账本截至第 %" PRId64 " 条，末条哈希 %s。请保存此号与哈希，"
+		      "日后可核对账本未被删改。</small></p></body></html>\n",
+		      r->ledger_seq, r->ledger_hash);
+}
+
 static const char html_style[] =
     "<style>@page{size:A4;margin:14mm 12mm}"
     "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
@@ -742,6 +989,10 @@ static const char html_style[] =
 char *report_html(const struct report *r)
 {
 	struct strbuf b = {0};
+	if (r->public_notice && r->nvillages == 1) {
+		html_notice(&b, r);
+		return strbuf_take(&b);
+	}
 	struct report_totals t;
 	char when[40];
 	report_totals(r, &t);

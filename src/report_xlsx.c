@@ -35,6 +35,15 @@ static const char *state_zh(const char *state)
 	return s < 0 ? "未分配" : plan_state_name_zh((enum plan_state)s);
 }
 
+/* The Chinese name of a village in the report, or the id of one outside it. */
+static const char *xl_village_name(const struct report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (strcmp(r->villages[i].id, id) == 0)
+			return r->villages[i].name;
+	return id;
+}
+
 int report_xlsx(const struct report *r, const char *path, char *why, size_t whylen)
 {
 	struct xl x = {0};
@@ -88,18 +97,49 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			worksheet_write_number(ws, row, 17, v->posts_share_bp / 10000.0, x.pct);
 		money(&x, ws, row, 18, carried);
 	}
+	if (r->nvillages > 1) {
+		/* The county's total row under the villages. */
+		struct report_totals t;
+		int64_t carried = 0;
+		lxw_row_t row = (lxw_row_t)(r->nvillages + 1);
+		report_totals(r, &t);
+		worksheet_write_string(ws, row, 1, "全县合计", x.head);
+		worksheet_write_number(ws, row, 4, t.measured_kwh, x.kwh);
+		worksheet_write_number(ws, row, 5, t.metered_kwh, x.kwh);
+		money(&x, ws, row, 6, t.received_fen);
+		money(&x, ws, row, 7, t.receivable_fen);
+		for (int c = 0; c < REPORT_NCOSTS; c++)
+			money(&x, ws, row, (lxw_col_t)(8 + c), t.cost_fen[c]);
+		money(&x, ws, row, 12, t.distributable_fen);
+		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+			money(&x, ws, row, (lxw_col_t)(13 + b), t.alloc_fen[b]);
+			carried += t.carry_out_fen[b];
+		}
+		if (t.posts_share_bp >= 0)
+			worksheet_write_number(ws, row, 17, t.posts_share_bp / 10000.0, x.pct);
+		money(&x, ws, row, 18, carried);
+	}
 
 	ws = workbook_add_worksheet(x.wb, "电站");
-	static const char *const sh[] = {"电站编号",	"电站",	       "村",   "装机kWp",
-					 "实测电量kWh", "结算电量kWh", "差异", "需核对",
-					 "到账收入",	"应收补贴",    "η",    NULL};
+	static const char *const sh[] = {"电站编号",
+					 "电站",
+					 "运营村",
+					 "装机容量（千瓦）",
+					 "实测电量（千瓦时）",
+					 "结算电量（千瓦时）",
+					 "差异",
+					 "需核对",
+					 "到账收入",
+					 "应收补贴",
+					 "η",
+					 NULL};
 	put_heads(&x, ws, sh);
 	for (size_t i = 0; i < r->nstations; i++) {
 		const struct report_station *s = &r->stations[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);
 		worksheet_write_string(ws, row, 0, s->id, NULL);
 		worksheet_write_string(ws, row, 1, s->name, NULL);
-		worksheet_write_string(ws, row, 2, s->village_id, NULL);
+		worksheet_write_string(ws, row, 2, xl_village_name(r, s->village_id), NULL);
 		worksheet_write_number(ws, row, 3, s->capacity_kwp, x.kwh);
 		if (s->has_measured)
 			worksheet_write_number(ws, row, 4, s->measured_kwh, x.kwh);
@@ -117,14 +157,14 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 	}
 
 	ws = workbook_add_worksheet(x.wb, "收益分配");
-	static const char *const bh[] = {"村编号",   "用途",   "比例",	   "上月结转", "本月分配",
+	static const char *const bh[] = {"村",	     "用途",   "比例",	   "上月结转", "本月分配",
 					 "本月支出", "未满足", "结转下月", NULL};
 	put_heads(&x, ws, bh);
 	lxw_row_t row = 1;
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
 		for (int b = 0; b < REVENUE_NBUCKETS; b++, row++) {
-			worksheet_write_string(ws, row, 0, v->id, NULL);
+			worksheet_write_string(ws, row, 0, v->name, NULL);
 			worksheet_write_string(ws, row, 1, report_bucket_zh((enum revenue_bucket)b),
 					       NULL);
 			worksheet_write_number(ws, row, 2, v->share_bp[b] / 10000.0, x.pct);
@@ -137,11 +177,11 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 	}
 
 	ws = workbook_add_worksheet(x.wb, "发放明细");
-	static const char *const ph_public[] = {"村编号",   "姓名",	  "岗位",     "岗位类型",
+	static const char *const ph_public[] = {"村",	    "姓名",	  "岗位",     "岗位类型",
 						"出勤天数", "应出勤天数", "工资标准", "应发",
 						"实发",	    "说明",	  NULL};
 	static const char *const ph_full[] = {
-	    "村编号",	  "姓名",     "身份证号", "户类别", "岗位", "岗位类型", "出勤天数",
+	    "村",	  "姓名",     "身份证号", "户类别", "岗位", "岗位类型", "出勤天数",
 	    "应出勤天数", "工资标准", "应发",	  "实发",   "说明", NULL};
 	put_heads(&x, ws, r->public_notice ? ph_public : ph_full);
 	row = 1;
@@ -151,7 +191,7 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			const struct report_payee *p = &v->payees[k];
 			char note[256];
 			lxw_col_t c = 0;
-			worksheet_write_string(ws, row, c++, v->id, NULL);
+			worksheet_write_string(ws, row, c++, v->name, NULL);
 			worksheet_write_string(ws, row, c++, p->name, NULL);
 			if (!r->public_notice) {
 				worksheet_write_string(ws, row, c++, p->id_masked, NULL);

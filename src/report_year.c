@@ -138,8 +138,8 @@ static void county_total(const struct report_year *y, struct report_year_village
 	t->town = "";
 	for (size_t i = 0; i < y->nvillages; i++) {
 		const struct report_year_village *v = &y->villages[i];
-		t->months_planned = v->months_planned > t->months_planned ? v->months_planned
-									   : t->months_planned;
+		t->months_planned =
+		    v->months_planned > t->months_planned ? v->months_planned : t->months_planned;
 		t->measured_kwh += v->measured_kwh;
 		t->metered_kwh += v->metered_kwh;
 		t->received_fen += v->received_fen;
@@ -154,8 +154,8 @@ static void county_total(const struct report_year *y, struct report_year_village
 		t->owed_fen += v->owed_fen;
 		t->carry_fen += v->carry_fen;
 		t->posts += v->posts;
-		t->min_posts_bp = v->min_posts_bp > t->min_posts_bp ? v->min_posts_bp
-								   : t->min_posts_bp;
+		t->min_posts_bp =
+		    v->min_posts_bp > t->min_posts_bp ? v->min_posts_bp : t->min_posts_bp;
 		for (size_t k = 0; k < v->npeople; k++)
 			add_person(&t->people, &t->npeople, &t->cappeople, v->people[k]);
 	}
@@ -213,9 +213,9 @@ char *report_year_json(const struct report_year *y)
 			    json_pack("{s:s, s:s}", "id", y->county_id, "name", y->county_name));
 	json_object_set_new(root, "year", json_integer(y->year));
 	json_object_set_new(root, "months", json_integer(y->months));
-	json_object_set_new(root, "ledger_head",
-			    json_pack("{s:I, s:s}", "seq", (json_int_t)y->ledger_seq, "hash",
-				      y->ledger_hash));
+	json_object_set_new(
+	    root, "ledger_head",
+	    json_pack("{s:I, s:s}", "seq", (json_int_t)y->ledger_seq, "hash", y->ledger_hash));
 	county_total(y, &t);
 	json_object_set_new(root, "totals", village_json(&t));
 	total_free(&t);
@@ -263,9 +263,9 @@ static void csv_village(struct csv_writer *w, const struct report_year_village *
 }
 
 static const char *const year_heads[] = {
-    "村编号",	  "村",		  "乡镇",	"实测电量kWh", "结算电量kWh", "到账收入",
-    "应收未到账补贴", "费用",	  "可分配",	"岗位及劳务实发", "实发合计",	"岗位及劳务实发占比",
-    "不低于80%",	  "领取人数", "岗位数",	"欠发工资",	"结转余额",	NULL};
+    "村编号",	      "村",	  "乡镇",   "实测电量kWh",    "结算电量kWh", "到账收入",
+    "应收未到账补贴", "费用",	  "可分配", "岗位及劳务实发", "实发合计",    "岗位及劳务实发占比",
+    "不低于80%",      "领取人数", "岗位数", "欠发工资",	      "结转余额",    NULL};
 
 char *report_year_csv(const struct report_year *y, size_t *len)
 {
@@ -368,10 +368,11 @@ char *report_year_html(const struct report_year *y)
 	    "small{color:#555}</style></head><body><h1>",
 	    y->year);
 	html_esc(&b, y->county_name);
-	strbuf_printf(&b,
-		      " %d年度光伏扶贫电站收益分配年报</h1><p>统计%d个月；制表日期%s。金额单位：元；"
-		      "电量单位：千瓦时（电网结算）。只分配已到账收入。</p>",
-		      y->year, y->months, report_day_zh(y->generated_unix, y->utc_offset_s, day));
+	strbuf_printf(
+	    &b,
+	    " %d年度光伏扶贫电站收益分配年报</h1><p>统计%d个月；制表日期%s。金额单位：元；"
+	    "电量单位：千瓦时（电网结算）。只分配已到账收入。</p>",
+	    y->year, y->months, report_day_zh(y->generated_unix, y->utc_offset_s, day));
 	strbuf_printf(&b, "<table><thead><tr><th>村</th><th>乡镇</th><th>结算电量</th>"
 			  "<th>到账收入</th><th>应收未到账补贴</th><th>费用</th>"
 			  "<th>岗位及劳务实发</th><th>实发合计</th><th>岗位及劳务实发占比</th>"
@@ -382,10 +383,11 @@ char *report_year_html(const struct report_year *y)
 	county_total(y, &t);
 	html_row(&b, &t, 1);
 	total_free(&t);
-	strbuf_printf(&b,
-		      "</tbody></table><p><small>岗位及劳务实发占比 = 全年岗位工资、以工代赈劳务及补发欠发"
-		      "之和 ÷ 全年各项用途实发之和，不低于 80%% 为符合。资金账本截至第 %" PRId64
-		      " 条，末条哈希 %s。</small></p></body></html>\n",
-		      y->ledger_seq, y->ledger_hash);
+	strbuf_printf(
+	    &b,
+	    "</tbody></table><p><small>岗位及劳务实发占比 = 全年岗位工资、以工代赈劳务及补发欠发"
+	    "之和 ÷ 全年各项用途实发之和，不低于 80%% 为符合。资金账本截至第 %" PRId64
+	    " 条，末条哈希 %s。</small></p></body></html>\n",
+	    y->ledger_seq, y->ledger_hash);
 	return strbuf_take(&b);
 }

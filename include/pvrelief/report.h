@@ -65,6 +65,8 @@ struct report_village {
 	struct report_payee *payees;
 	size_t npayees, cappayees;
 	const char *note;
+	int64_t publicised_at; /* when the plan's notice went up (unix s), 0 before */
+	int notice_days;       /* the public-notice period, days */
 };
 
 /* A figure of an earlier month's posted notice that later data changed (a late settlement, a
@@ -86,6 +88,7 @@ struct report {
 	int64_t generated_unix;
 	int utc_offset_s;
 	double eta_station_target, eta_county_target, reconcile_tolerance;
+	const char *contact; /* where to take a question or complaint about a notice, or "" */
 	struct report_village *villages;
 	size_t nvillages;
 	struct report_station *stations;

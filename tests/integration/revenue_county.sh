@@ -146,6 +146,22 @@ assert t["people_paid"] == len(tot["people"]), t
 assert t["posts"] == exp["year"]["posts"], t
 assert t["posts_check"]["paid_share_bp"] == tot["posts_paid_fen"] * 10000 // tot["paid_fen"], t
 PY
+pv report --month 2025-12 --format xlsx --out "$WORK/dec.xlsx" --now "2026-01-20 09:00:00+08:00" || fail "xlsx"
+pv report --month 2025-12 --format csv --out "$WORK/dec.csv" --now "2026-01-20 09:00:00+08:00" || fail "csv"
+check "the monthly CSV and XLSX have a county total row and name villages in Chinese" python3 - "$WORK" <<'PY'
+import csv, re, sys, zipfile
+w = sys.argv[1]
+rows = list(csv.reader(open(w + "/dec.csv", encoding="utf-8-sig")))
+total = [r for r in rows if len(r) > 1 and r[1] == "全县合计"]
+assert len(total) == 1, total
+villages = [r for r in rows if len(r) > 1 and re.fullmatch(r"v\d\d", r[0])]
+assert abs(sum(float(r[6]) for r in villages) - float(total[0][6])) < 0.005, total
+payees = rows[[i for i, r in enumerate(rows) if r[:1] == ["发放明细"]][0] + 2:]
+assert payees and all(r[0].endswith("村") for r in payees if len(r) > 5), payees[:3]
+z = zipfile.ZipFile(w + "/dec.xlsx")
+strings = z.read("xl/sharedStrings.xml").decode()
+assert "全县合计" in strings and "v01村" in strings and "资金账本记录号" in strings
+PY
 check "the annual CSV has a county total row, and the HTML is in Chinese" bash -c \
 	"grep -q '^,全县合计,' '$WORK/year.csv' && grep -q '2025年度' '$WORK/year.html' && grep -q '岗位及劳务实发占比' '$WORK/year.html'"
 check "no equal split: people without posts are never paid" \

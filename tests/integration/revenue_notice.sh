@@ -95,6 +95,31 @@ PY
 check "the HTML notice says 更正 with January's date" \
 	bash -c "grep -q '更正' '$WORK/notice-2025-02-posted.html' && grep -q '2025年1月' '$WORK/notice-2025-02-posted.html'"
 
+# The notice a township posts: one village, entirely in Chinese, amounts in 元 with thousands
+# separators, the public-notice period, where to complain, signature and seal lines.
+check "February's notice is one village's, in Chinese, ready to post" python3 - "$WORK" <<'PY'
+import re, sys
+w = sys.argv[1]
+html = open(w + "/notice-2025-02-posted.html", encoding="utf-8").read()
+body = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+text = re.sub(r"<[^>]+>", " ", body)
+words = [x for x in re.findall(r"[A-Za-z]{3,}", text) if not re.fullmatch(r"[0-9a-f]+", x)]
+assert not words, "English in the notice: %s" % sorted(set(words))[:20]
+assert "公示期：2025年3月5日至2025年3月11日" in text, re.findall(r"公示期[^。]*", text)
+assert "乡镇农经站 电话 0564-0000000" in text
+assert "村民委员会（盖章）" in text and "村务监督委员会（盖章）" in text
+assert "全县汇总" not in text and "v01村" not in text  # not the county's report
+assert re.search(r"\d{1,3}(,\d{3})+\.\d\d 元", text), "no amount with thousands separators"
+assert "kWh" not in text and "千瓦时" in text
+assert "2025年2月" in text and "2025-02" not in text
+PY
+check "the CSV notice's headings are Chinese too" python3 - "$WORK" <<'PY'
+import re, sys
+text = open(sys.argv[1] + "/notice-2025-02-posted.csv", encoding="utf-8-sig").read()
+words = [x for x in re.findall(r"[A-Za-z]{3,}", text) if not re.fullmatch(r"[0-9a-f]+", x)]
+assert not words, "English in the CSV notice: %s" % sorted(set(words))[:20]
+PY
+
 # The chain head printed on the notice is an entry of the ledger.
 check "the notice carries the ledger head, and verify --head accepts it" python3 - "$WORK" "$PV" <<'PY'
 import json, subprocess, sys

@@ -138,24 +138,36 @@ static void test_csv(void)
 
 static void test_html(void)
 {
+	/* One village's public notice: the posting layout. */
 	struct report *r = make(1);
+	r->villages[0].publicised_at = 1750000000; /* 2025-06-15 23:06 UTC+8 */
+	r->villages[0].notice_days = 7;
+	r->contact = "乡镇农经站 <电话>";
 	char *text = report_html(r);
 	CHECK_CONTAINS(text, "&lt;红旗村&gt;");
 	CHECK(strstr(text, "<红旗村>") == NULL);
 	CHECK_CONTAINS(text, "size:A4");
-	CHECK_CONTAINS(text, "<svg");
-	CHECK_CONTAINS(text, "0.712");
-	CHECK_CONTAINS(text, "<td class=n>—</td>");
-	CHECK_CONTAINS(text, "+25.0% 需核对");
-	CHECK_CONTAINS(text, "409.54");
+	CHECK_CONTAINS(text, "2025年6月光伏扶贫电站收益分配公示");
+	CHECK_CONTAINS(text, "公示期：2025年6月15日至2025年6月21日（7天）");
+	CHECK_CONTAINS(text, "乡镇农经站 &lt;电话&gt;");
+	CHECK_CONTAINS(text, "村民委员会（盖章）");
+	CHECK_CONTAINS(text, "<td class=n>4,612.80</td>");
+	CHECK_CONTAINS(text, "<td class=n>409.54</td>");
 	CHECK_CONTAINS(text, "无劳动协议，不予发放");
-	CHECK_CONTAINS(text, "✓ 符合");
+	CHECK_CONTAINS(text, "资金账本截至第 0 条");
+	CHECK(strstr(text, "kWh") == NULL);
 	CHECK(strstr(text, "****") == NULL);
 	CHECK(strstr(text, "边缘易致贫户") == NULL);
 	free(text);
 	report_free(r);
+	/* The internal report keeps the charts, the checks and what is private. */
 	r = make(0);
 	text = report_html(r);
+	CHECK_CONTAINS(text, "<svg");
+	CHECK_CONTAINS(text, "0.712");
+	CHECK_CONTAINS(text, "<td class=n>—</td>");
+	CHECK_CONTAINS(text, "+25.0% 需核对");
+	CHECK_CONTAINS(text, "✓ 符合");
 	CHECK_CONTAINS(text, "3415**********1234");
 	CHECK_CONTAINS(text, "边缘易致贫户");
 	free(text);

@@ -60,7 +60,7 @@ lines.append('county = { id = "fixture"; name = "测试县"; utc_offset = 8; };'
 lines.append('maps_dir = "%s/conf/maps";' % src)
 lines.append('database = { path = "%s/county.db"; };' % out)
 lines.append('revenue = { policy = { posts = 80.0; public_works = 10.0; rewards = 5.0; '
-             'om_reserve = 5.0; min_posts = 80.0; }; notice_days = 7; pay_mode = "pro_rata"; '
+             'om_reserve = 5.0; min_posts = 80.0; }; notice_days = 7; notice_contact = "乡镇农经站 电话 0564-0000000"; pay_mode = "pro_rata"; '
              'reconcile_tolerance = 0.05; };')
 tl = []
 for t in sorted(set(towns)):
