@@ -162,6 +162,21 @@ z = zipfile.ZipFile(w + "/dec.xlsx")
 strings = z.read("xl/sharedStrings.xml").decode()
 assert "全县合计" in strings and "v01村" in strings and "资金账本记录号" in strings
 PY
+pv report --month 2025-12 --town t2 --format json --out "$WORK/town.json" --now "2026-01-20 09:00:00+08:00" || fail "report --town"
+pv report --year 2025 --town t2镇 --format json --out "$WORK/town-year.json" --now "2026-01-20 09:00:00+08:00" || fail "report --year --town"
+check "a town's report has its villages only, and the stations they own a share of" python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+r = json.load(open(w + "/town.json"))
+assert [v["id"] for v in r["villages"]] == ["v04", "v05", "v06"], [v["id"] for v in r["villages"]]
+assert sorted(s["id"] for s in r["stations"]) == ["s04", "s05", "s06", "s27"], r["stations"]
+full = json.load(open(w + "/report-2025-12.json"))
+want = sum(v["received_fen"] for v in full["villages"] if v["id"] in ("v04", "v05", "v06"))
+assert r["totals"]["received_fen"] == want, (r["totals"]["received_fen"], want)
+y = json.load(open(w + "/town-year.json"))
+assert [v["id"] for v in y["villages"]] == ["v04", "v05", "v06"]
+PY
+check "an unknown town is refused" bash -c "! '$PV' -c '$WORK/county.conf' report --month 2025-12 --town nowhere --format json --out - 2>/dev/null"
 check "the annual CSV has a county total row, and the HTML is in Chinese" bash -c \
 	"grep -q '^,全县合计,' '$WORK/year.csv' && grep -q '2025年度' '$WORK/year.html' && grep -q '岗位及劳务实发占比' '$WORK/year.html'"
 check "no equal split: people without posts are never paid" \
