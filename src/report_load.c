@@ -174,4 +174,3 @@ fail:
 	report_free(r);
 	return NULL;
 }
-

@@ -546,54 +546,79 @@ static void svg_buckets(struct strbuf *b, const int64_t *alloc)
 
 /* A bar per station for its η with the station and county targets as dashed lines; stations
  * without a recorded η get a "—" instead of a bar. */
+/* A station in the η chart: its index and η (-1 when unknown, so that it sorts last). */
+struct eta_bar {
+	size_t i;
+	double eta;
+};
+
+static int eta_bar_cmp(const void *pa, const void *pb)
+{
+	const struct eta_bar *a = pa, *b = pb;
+	if (a->eta != b->eta)
+		return a->eta < b->eta ? 1 : -1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The stations' η as horizontal bars, best first, each with its Chinese name, so that a county
+ * of dozens of stations reads as a ranking rather than a band of overlapping labels; the
+ * station and county targets are dashed lines. */
 static void svg_eta(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
-	double slot = n ? 600.0 / (double)n : 600.0;
-	if (slot > 60)
-		slot = 60;
-	double width = 40 + slot * (double)n + 20;
-	double ymax = 1.2, h = 160;
+	const double left = 190, right = 640, row = 14, top = 22, xmax = 1.2;
+	struct eta_bar *bars = xmalloc((n ? n : 1) * sizeof *bars);
+	for (size_t k = 0; k < n; k++) {
+		const struct report_station *s = &r->stations[idx[k]];
+		bars[k] = (struct eta_bar){idx[k], s->has_eta ? s->eta : -1.0};
+	}
+	qsort(bars, n, sizeof *bars, eta_bar_cmp);
+	double height = top + row * (double)n + 8;
 	strbuf_printf(b,
-		      "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
+		      "<svg class=chart viewBox=\"0 0 680 %.0f\" width=\"680\" height=\"%.0f\" "
 		      "role=\"img\" aria-label=\"电站效率\">",
-		      width, width < 680 ? width : 680);
+		      height, height);
 	for (int k = 0; k < 2; k++) {
 		double target = k ? r->eta_county_target : r->eta_station_target;
-		double y = 10 + h - h * target / ymax;
-		strbuf_printf(b,
-			      "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			      "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
-			      "%.1f</text>",
-			      width - 10, y, y, k ? "#2f6f4f" : "#c0392b", y + 4, target);
+		double x = left + (right - left) * target / xmax;
+		strbuf_printf(
+		    b,
+		    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
+		    "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"12\" font-size=\"10\" "
+		    "text-anchor=\"middle\">%s %.1f</text>",
+		    x, x, top - 4, height - 4, k ? "#2f6f4f" : "#c0392b", x,
+		    k ? "全县目标" : "单站目标", target);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct report_station *s = &r->stations[idx[i]];
-		double x = 40 + slot * (double)i + slot * 0.15;
+	for (size_t k = 0; k < n; k++) {
+		const struct report_station *s = &r->stations[bars[k].i];
+		double y = top + row * (double)k;
+		strbuf_printf(b,
+			      "<text x=\"%.0f\" y=\"%.1f\" font-size=\"10\" "
+			      "text-anchor=\"end\">",
+			      left - 6, y + row * 0.75);
+		sb_esc(b, s->name[0] ? s->name : s->id);
+		strbuf_add(b, "</text>", 7);
 		if (s->has_eta) {
-			double e = s->eta < 0 ? 0 : s->eta > ymax ? ymax : s->eta;
-			double bh = h * e / ymax;
-			strbuf_printf(b,
-				      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				      "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-				      "text-anchor=\"middle\">%.2f</text>",
-				      x, 10 + h - bh, slot * 0.7, bh,
-				      s->eta >= r->eta_county_target	? "#2f6f4f"
-				      : s->eta >= r->eta_station_target ? "#d9a441"
-									: "#c0392b",
-				      x + slot * 0.35, 10 + h - bh - 2, s->eta);
+			double e = s->eta < 0 ? 0 : s->eta > xmax ? xmax : s->eta;
+			double w = (right - left) * e / xmax;
+			strbuf_printf(
+			    b,
+			    "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			    "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"9\">%.2f"
+			    "</text>",
+			    left, y + 2, w, row - 4,
+			    s->eta >= r->eta_county_target    ? "#2f6f4f"
+			    : s->eta >= r->eta_station_target ? "#d9a441"
+							      : "#c0392b",
+			    left + w + 3, y + row * 0.75, s->eta);
 		} else {
 			strbuf_printf(b,
-				      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-				      "text-anchor=\"middle\">—</text>",
-				      x + slot * 0.35, 10 + h - 4);
+				      "<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">—（无数据）"
+				      "</text>",
+				      left + 3, y + row * 0.75);
 		}
-		strbuf_printf(b,
-			      "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
-			      x + slot * 0.35);
-		sb_esc(b, s->id);
-		strbuf_add(b, "</text>", 7);
 	}
 	strbuf_add(b, "</svg>", 6);
+	free(bars);
 }
 
 static void html_kwh(struct strbuf *b, int has, double kwh)
@@ -1041,9 +1066,9 @@ char *report_html(const struct report *r)
 	size_t *all = xmalloc((r->nstations ? r->nstations : 1) * sizeof *all);
 	for (size_t i = 0; i < r->nstations; i++)
 		all[i] = i;
-	/* A county of thousands of stations gets the table only: one bar each would be
-	 * unreadable on A4. */
-	if (r->nstations <= 60)
+	/* A county of thousands of stations gets the table only: even one row each would run
+	 * to many pages; up to 120 rows fit on an A4 page or two. */
+	if (r->nstations <= 120)
 		svg_eta(&b, r, all, r->nstations);
 	html_stations(&b, r, all, r->nstations);
 	free(all);

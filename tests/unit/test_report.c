@@ -2,6 +2,7 @@
  * variant without ID numbers or categories, HTML escaping, the CSV formula guard, and the
  * dash for a station without a recorded efficiency. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +272,45 @@ static void test_year(void)
 	report_year_free(y);
 }
 
+/* The η chart of a county of 35 stations: one bar per station, sorted best first, each named
+ * by its Chinese name, the stations without η last. */
+static void test_eta_chart(void)
+{
+	struct report *r = report_new("c", "测试县", "2025-06", 1, 35);
+	char name[35][32];
+	for (int i = 0; i < 35; i++) {
+		snprintf(name[i], sizeof name[i], "第%d号电站", i + 1);
+		r->stations[i].id = report_str(r, "id");
+		r->stations[i].name = report_str(r, name[i]);
+		r->stations[i].village_id = "v1";
+		r->stations[i].has_eta = i != 7;
+		/* η rises with the index except that station 20 is the best. */
+		r->stations[i].eta = i == 19 ? 0.99 : 0.30 + 0.01 * i;
+	}
+	r->villages[0].id = "v1";
+	r->villages[0].name = "村";
+	r->villages[0].town = "镇";
+	char *html = report_html(r);
+	const char *svg = strstr(html, "aria-label=\"电站效率\"");
+	CHECK(svg != NULL);
+	const char *end = svg ? strstr(svg, "</svg>") : NULL;
+	CHECK(end != NULL);
+	if (svg && end) {
+		const char *best = strstr(svg, ">第20号电站<");
+		const char *second = strstr(svg, ">第35号电站<");
+		const char *worst = strstr(svg, ">第1号电站<");
+		const char *none = strstr(svg, ">第8号电站<");
+		CHECK(best && second && worst && none);
+		CHECK(best < second && second < worst && worst < none && none < end);
+		int bars = 0;
+		for (const char *q = svg; (q = strstr(q, "<rect")) && q < end; q++)
+			bars++;
+		CHECK_INT(bars, 34);
+	}
+	free(html);
+	report_free(r);
+}
+
 int main(void)
 {
 	char y[32];
@@ -281,5 +321,6 @@ int main(void)
 	test_html();
 	test_amend();
 	test_year();
+	test_eta_chart();
 	return check_summary();
 }
