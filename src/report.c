@@ -28,6 +28,8 @@ struct report *report_new(const char *county_id, const char *county_name, const 
 	r->contact = "";
 	memset(r->ledger_hash, '0', 64);
 	r->ledger_hash[64] = '\0';
+	for (size_t i = 0; i < nstations; i++)
+		r->stations[i].cash_periods = "";
 	for (size_t v = 0; v < nvillages; v++) {
 		r->villages[v].posts_share_bp = -1;
 		r->villages[v].state = "";

@@ -78,6 +78,10 @@ struct report *report_load(struct store *st, const struct config *cfg, const cha
 		rs->receivable_fen = sm.receivable_fen;
 		rs->has_eta = sm.has_eta;
 		rs->eta = sm.eta;
+		rs->cash_periods = report_str(r, sm.cash_periods);
+		rs->cash_metered_kwh = sm.cash_metered_kwh;
+		rs->has_cash_measured = sm.has_cash_measured;
+		rs->cash_measured_kwh = sm.cash_measured_wh / 1000.0;
 		if (sm.has_measured && sm.has_metered && sm.metered_kwh > 0) {
 			rs->diff_fraction = (sm.metered_kwh - rs->measured_kwh) / sm.metered_kwh;
 			rs->reconcile_flag =
@@ -101,6 +105,7 @@ struct report *report_load(struct store *st, const struct config *cfg, const cha
 		rv->policy_posts_bp = (int32_t)cfg->revenue.posts_bp;
 		rv->notice_days = (int)cfg->revenue.notice_days;
 		rv->stations = xmalloc((h.n[vi] ? h.n[vi] : 1) * sizeof *rv->stations);
+		int cash_unmeasured = 0;
 		for (size_t i = 0; i < h.n[vi]; i++) {
 			size_t s = h.of[vi][i].station, k = h.of[vi][i].share;
 			const struct config_station *cs = &cfg->stations[s];
@@ -116,9 +121,14 @@ struct report *report_load(struct store *st, const struct config *cfg, const cha
 			double f = total ? (double)cs->shares[k].parts / (double)total : 0;
 			rv->measured_kwh += rs->measured_kwh * f;
 			rv->metered_kwh += rs->metered_kwh * f;
+			rv->cash_metered_kwh += rs->cash_metered_kwh * f;
+			rv->cash_measured_kwh += rs->cash_measured_kwh * f;
+			if (rs->cash_periods[0] && !rs->has_cash_measured)
+				cash_unmeasured = 1;
 			rv->received_fen += cli_share(cs, k, rs->received_fen);
 			rv->receivable_fen += cli_share(cs, k, rs->receivable_fen);
 		}
+		rv->has_cash_measured = !cash_unmeasured && rv->cash_metered_kwh > 0;
 		if (store_rev_costs(st, cv->id, month, rv->cost_fen) != 0)
 			goto fail;
 		for (int c = 0; c < REPORT_NCOSTS; c++)

@@ -111,6 +111,11 @@ char *report_json(const struct report *r)
 		json_object_set_new(o, "received_fen", json_integer(s->received_fen));
 		json_object_set_new(o, "receivable_fen", json_integer(s->receivable_fen));
 		json_object_set_new(o, "eta", opt_real(s->has_eta, s->eta));
+		json_object_set_new(o, "cash_periods",
+				    json_string(s->cash_periods ? s->cash_periods : ""));
+		json_object_set_new(o, "cash_metered_kwh", json_real(s->cash_metered_kwh));
+		json_object_set_new(o, "cash_measured_kwh",
+				    opt_real(s->has_cash_measured, s->cash_measured_kwh));
 		json_array_append_new(stations, o);
 	}
 	json_object_set_new(root, "stations", stations);
@@ -376,8 +381,10 @@ char *report_csv(const struct report *r, size_t *len)
 	csv_end_row(w);
 	put_row(w, (const char *const[]){"电站", NULL});
 	put_row(w, (const char *const[]){"电站编号", "电站", "运营村", "装机容量（千瓦）",
-					 "实测电量（千瓦时）", "结算电量（千瓦时）", "差异",
-					 "需核对", "到账收入", "应收补贴", "η", "η目标", NULL});
+					 "本月实测电量（千瓦时）", "本月发电的结算电量（千瓦时）",
+					 "差异", "需核对", "到账收入", "到账电费的发电期",
+					 "该期结算电量（千瓦时）", "该期实测电量（千瓦时）",
+					 "应收补贴", "η", "η目标", NULL});
 	for (size_t i = 0; i < r->nstations; i++) {
 		const struct report_station *s = &r->stations[i];
 		csv_put_str(w, s->id);
@@ -395,6 +402,9 @@ char *report_csv(const struct report *r, size_t *len)
 		}
 		csv_put_str(w, s->reconcile_flag ? "是" : "否");
 		csv_put_fen(w, s->received_fen);
+		csv_put_str(w, s->cash_periods ? s->cash_periods : "");
+		put_kwh(w, s->cash_periods && s->cash_periods[0], s->cash_metered_kwh);
+		put_kwh(w, s->has_cash_measured, s->cash_measured_kwh);
 		csv_put_fen(w, s->receivable_fen);
 		if (s->has_eta)
 			snprintf(buf, sizeof buf, "%.3f", s->eta);
@@ -629,11 +639,31 @@ static void html_kwh(struct strbuf *b, int has, double kwh)
 		strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 }
 
+/* Writes comma-separated periods "2024-10,2024-11" in Chinese ("2024年10月、2024年11月"), or
+ * "—" when there are none, into buf; returns buf. */
+static const char *periods_zh(const char *list, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	while (list && *list && o + 40 < len) {
+		char m[32], one[8];
+		size_t n = strcspn(list, ",");
+		snprintf(one, sizeof one, "%.*s", (int)(n < 7 ? n : 7), list);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "、" : "",
+				      report_month_zh(one, m));
+		list += n + (list[n] == ',');
+	}
+	if (!buf[0])
+		snprintf(buf, len, "—");
+	return buf;
+}
+
 static void html_stations(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
 	strbuf_printf(b,
-		      "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
-		      "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
+		      "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>本月实测电量 kWh</th>"
+		      "<th>本月发电的结算电量 kWh</th><th>差异</th><th>本月到账收入 元</th>"
+		      "<th>到账电费的发电期：结算 / 实测 kWh</th><th>应收补贴 元</th>"
 		      "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
 		      r->eta_station_target, r->eta_county_target);
 	for (size_t i = 0; i < n; i++) {
@@ -654,6 +684,18 @@ static void html_stations(struct strbuf *b, const struct report *r, const size_t
 		else
 			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 		td_yuan(b, s->received_fen);
+		if (s->cash_periods && s->cash_periods[0]) {
+			char periods[256];
+			strbuf_printf(b, "<td class=n>%s：%.1f / ",
+				      periods_zh(s->cash_periods, periods, sizeof periods),
+				      s->cash_metered_kwh);
+			if (s->has_cash_measured)
+				strbuf_printf(b, "%.1f</td>", s->cash_measured_kwh);
+			else
+				strbuf_printf(b, "—</td>");
+		} else {
+			strbuf_printf(b, "<td class=n>—</td>");
+		}
 		td_yuan(b, s->receivable_fen);
 		if (s->has_eta)
 			strbuf_printf(b, "<td class=\"n%s\">%.3f</td>",
@@ -868,10 +910,11 @@ static void html_notice(struct strbuf *b, const struct report *r)
 	}
 	strbuf_printf(b,
 		      "<h2>一、收入情况</h2><table><tbody>"
-		      "<tr><th>电网结算电量（%s发电，千瓦时）</th><td class=n>%.1f</td></tr>"
-		      "<tr><th>本站监测发电量（%s，千瓦时）</th><td class=n>%.1f</td></tr>"
-		      "<tr><th>本月到账收入（元）</th>",
-		      m, v->metered_kwh, m, v->measured_kwh);
+		      "<tr><th>本月到账电费对应的电网结算电量（发电期见电站表，千瓦时）</th>"
+		      "<td class=n>%.1f</td></tr><tr><th>同期本站监测发电量（千瓦时）</th>",
+		      v->cash_metered_kwh);
+	td_kwh_zh(b, v->has_cash_measured, v->cash_measured_kwh);
+	strbuf_printf(b, "</tr><tr><th>本月到账收入（元）</th>");
 	td_yuan_zh(b, v->received_fen);
 	strbuf_printf(b, "</tr><tr><th>应收未到账补贴（到账后再分配，元）</th>");
 	td_yuan_zh(b, v->receivable_fen);
@@ -956,15 +999,18 @@ static void html_notice(struct strbuf *b, const struct report *r)
 		strbuf_printf(b, "</p>");
 	}
 	strbuf_printf(b, "<h2>四、电站</h2><table><thead><tr><th>电站</th><th>装机容量（千瓦）</th>"
-			 "<th>电网结算电量（千瓦时）</th><th>本站监测发电量（千瓦时）</th>"
+			 "<th>本月到账电费的发电期</th><th>该期电网结算电量（千瓦时）</th>"
+			 "<th>该期本站监测发电量（千瓦时）</th>"
 			 "<th>本月到账收入（元）</th><th>应收补贴（元）</th></tr></thead><tbody>");
 	for (size_t k = 0; k < v->nstations; k++) {
 		const struct report_station *st = &r->stations[v->stations[k]];
+		char periods[256];
 		strbuf_printf(b, "<tr>");
 		td_text(b, st->name);
 		strbuf_printf(b, "<td class=n>%.1f</td>", st->capacity_kwp);
-		td_kwh_zh(b, st->has_metered, st->metered_kwh);
-		td_kwh_zh(b, st->has_measured, st->measured_kwh);
+		td_text(b, periods_zh(st->cash_periods, periods, sizeof periods));
+		td_kwh_zh(b, st->cash_periods && st->cash_periods[0], st->cash_metered_kwh);
+		td_kwh_zh(b, st->has_cash_measured, st->cash_measured_kwh);
 		td_yuan_zh(b, st->received_fen);
 		td_yuan_zh(b, st->receivable_fen);
 		strbuf_printf(b, "</tr>");

@@ -44,6 +44,12 @@ struct report_station {
 	int64_t received_fen, receivable_fen;
 	double eta;
 	int has_eta;
+	/* The settlements whose cash arrived in the month (grid settlements come a month or a
+	 * quarter late): their generation periods ("2025-01", comma-separated; "" when none),
+	 * their metered kWh, and the daemon's measured kWh over those periods when it has them. */
+	const char *cash_periods;
+	double cash_metered_kwh, cash_measured_kwh;
+	int has_cash_measured;
 };
 
 struct report_village {
@@ -60,6 +66,10 @@ struct report_village {
 	int32_t policy_posts_bp, min_posts_bp;
 	int32_t posts_share_bp; /* posts and labour paid / all paid; -1 when nothing was paid */
 	double measured_kwh, metered_kwh;
+	/* The village's parts of its stations' cash_metered_kwh and cash_measured_kwh; the
+	 * measured figure only when every station with cash has it. */
+	double cash_metered_kwh, cash_measured_kwh;
+	int has_cash_measured;
 	size_t *stations; /* indexes into report.stations of the stations it owns a share of */
 	size_t nstations;
 	struct report_payee *payees;

@@ -82,6 +82,13 @@ struct store_rev_station_month {
 	int has_measured;
 	double eta; /* station_month efficiency */
 	int has_eta;
+	/* The settlements whose coal part was received in the month: their generation periods
+	 * ("2025-01", or "2024-10,2024-11,2024-12"; "" when none), their metered energy, and what
+	 * the daemon measured over those periods when it has every day of them. */
+	char cash_periods[64];
+	double cash_metered_kwh;
+	double cash_measured_wh;
+	int has_cash_measured;
 };
 /* Loads a station's month; 0 or negative. */
 int store_rev_station_month(struct store *st, const char *station, const char *month,

@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib/common.sh"
 PV="$BIN/pvrelief"
 python3 "$SRC/tests/integration/lib/county_fixture.py" "$WORK" "$SRC" >/dev/null
 C=(-c "$WORK/county.conf")
+DB="$WORK/county.db"
 pv() { "$PV" "${C[@]}" "$@"; }
 
 # The settlements split by the day they were received, as they would arrive in a real year.
@@ -74,8 +75,29 @@ s = [s for s in r["stations"] if s["id"] == "s03"][0]
 assert s["metered_kwh"] is not None, s
 PY
 
+# The daemon measured s03 through January: 100 kWh a day.
+sqlite3 "$DB" "INSERT INTO device (station, device) VALUES ('s03', 'inv1');
+	WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 31)
+	INSERT INTO rollup_day (device_id, day, energy_wh, n_valid)
+	SELECT (SELECT id FROM device WHERE station = 's03'), printf('2025-01-%02d', n), 100000, 288 FROM d"
 workflow 2025-02 2025-03
 notice 2025-02 "2025-03-05 10:00:00+08:00" posted
+check "each station says which generation period its cash belongs to, with the measured energy beside the settled" python3 - "$WORK" "$DB" <<'PY'
+import json, re, sqlite3, sys
+w, db = sys.argv[1], sys.argv[2]
+n = json.load(open(w + "/notice-2025-02-posted.json"))
+s03 = [s for s in n["stations"] if s["id"] == "s03"][0]
+settled = sqlite3.connect(db).execute(
+    "select metered_kwh from settlement where station = 's03' and period = '2025-01'").fetchone()[0]
+assert s03["cash_periods"] == "2025-01", s03
+assert abs(s03["cash_metered_kwh"] - settled) < 0.01, (s03, settled)
+assert abs(s03["cash_measured_kwh"] - 3100.0) < 0.01, s03
+s27 = [s for s in n["stations"] if s["id"] == "s27"][0]
+assert s27["cash_periods"] == "2025-01" and s27["cash_measured_kwh"] is None, s27
+html = open(w + "/notice-2025-02-posted.html", encoding="utf-8").read()
+row = re.search(r"<tr><td>s03电站</td>.*?</tr>", html).group(0)
+assert "2025年1月" in row and "3100.0" in row and ("%.1f" % settled) in row, row
+PY
 check "February's notice amends what changed in January's, dated" python3 - "$WORK" <<'PY'
 import json, sys
 w = sys.argv[1]
@@ -136,7 +158,6 @@ check "verify --head refuses a head the ledger does not have" bash -c \
 	"! '$PV' -c '$WORK/county.conf' ledger verify --head 3:$(printf '%064d' 1) 2>/dev/null"
 # The ledger is the truth: a row changed in a table that carries money, behind the ledger's
 # back, is named by ledger verify, and reports refuse to render from it.
-DB="$WORK/county.db"
 check "ledger verify agrees with every money table before tampering" pv ledger verify
 tamper() { # WHAT EXPECTED-IN-MESSAGE SQL-TO-BREAK SQL-TO-RESTORE
 	sqlite3 "$DB" "$3"
