@@ -127,8 +127,52 @@ static const struct import_spec specs[] = {
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 
+/* Other names counties' spreadsheets give the columns: each Chinese header with the variants
+ * seen in county files. */
+static const struct {
+	const char *canonical, *variant;
+} header_variants[] = {
+    {"结算期", "结算月份"},	  {"结算期", "电费所属期"},	 {"结算期", "所属期"},
+    {"结算电量", "上网电量"},	  {"结算电量", "结算电量(kWh)"}, {"燃煤基准电费", "燃煤电费"},
+    {"燃煤基准电费", "基础电费"}, {"补贴金额", "补贴电费"},	 {"到账日期", "到账时间"},
+    {"到账金额", "补贴到账金额"}, {"人员编号", "人员ID"},	 {"岗位编号", "岗位ID"},
+    {"票据号", "票据编号"},	  {"票据号", "凭证号"},		 {"金额", "金额(元)"},
+    {"月份", "所属月份"},	  {"出勤天数", "实际出勤天数"},
+};
+#define NVARIANTS (sizeof header_variants / sizeof header_variants[0])
+
+/* Kind names as people type them: singular or plural, English or Chinese. */
+static const struct {
+	const char *alias, *kind;
+} kind_aliases[] = {
+    {"person", "people"},
+    {"persons", "people"},
+    {"人员", "people"},
+    {"post", "posts"},
+    {"岗位", "posts"},
+    {"agreement", "agreements"},
+    {"劳动协议", "agreements"},
+    {"attendances", "attendance"},
+    {"考勤", "attendance"},
+    {"works", "work"},
+    {"labour", "work"},
+    {"务工", "work"},
+    {"settlement", "settlements"},
+    {"结算", "settlements"},
+    {"subsidy", "subsidies"},
+    {"补贴", "subsidies"},
+    {"补贴到账", "subsidies"},
+    {"cost", "costs"},
+    {"费用", "costs"},
+    {"spendings", "spending"},
+    {"支出", "spending"},
+};
+
 static const struct import_spec *spec_find(const char *name)
 {
+	for (size_t k = 0; k < sizeof kind_aliases / sizeof kind_aliases[0]; k++)
+		if (strcmp(kind_aliases[k].alias, name) == 0)
+			name = kind_aliases[k].kind;
 	for (size_t i = 0; i < NSPECS; i++)
 		if (strcmp(specs[i].name, name) == 0)
 			return &specs[i];
@@ -505,6 +549,9 @@ static int import_rows(struct import_ctx *c, const struct import_spec *sp, struc
 		colidx[i] = csv_column(r, sp->cols[i].en, 0, NULL);
 		if (colidx[i] < 0)
 			colidx[i] = csv_column(r, sp->cols[i].zh, 0, NULL);
+		for (size_t k = 0; colidx[i] < 0 && k < NVARIANTS; k++)
+			if (strcmp(header_variants[k].canonical, sp->cols[i].zh) == 0)
+				colidx[i] = csv_column(r, header_variants[k].variant, 0, NULL);
 		/* Updatable rows may leave out columns to keep what is recorded; money rows
 		 * need them all, except free notes and grades. */
 		if (colidx[i] < 0 && !updatable && sp->cols[i].type != T_OPTTEXT) {
@@ -673,8 +720,11 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 		case 'h':
 			printf(
 			    "usage: pvrelief import KIND FILE.csv [--by NAME] [--now TIME]\n"
-			    "Imports a CSV file (UTF-8, BOM allowed) in one transaction: any bad\n"
-			    "row is reported as file:line and nothing is recorded.\n");
+			    "Imports a CSV file (UTF-8 with or without BOM, or GB18030/GBK as "
+			    "Excel\n"
+			    "and WPS save it) in one transaction: any bad row is reported as\n"
+			    "file:line and nothing is recorded. KIND may be singular or plural,\n"
+			    "English or Chinese (settlement, settlements, 结算 ...).\n");
 			kinds_usage(stdout);
 			return 0;
 		default:
@@ -694,14 +744,28 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 	}
 	if (!cli_config(env))
 		return 1;
-	size_t len = 0;
-	char *data = read_file(argv[optind + 1], &len);
+	size_t len = 0, ulen = 0;
+	char *data = read_file(argv[optind + 1], &len), *text = NULL;
 	if (!data) {
 		fprintf(stderr, "pvrelief import: cannot read %s\n", argv[optind + 1]);
 		return 1;
 	}
-	int rc = run_import(env, sp, argv[optind + 1], data, len, cli_by(by), now);
+	enum csv_encoding enc;
+	int bad_line = 0;
+	if (csv_decode(data, len, &text, &ulen, &enc, &bad_line) != 0) {
+		fprintf(
+		    stderr,
+		    "%s:%d: the file is neither UTF-8 nor GB18030 (GBK); the encoding is the "
+		    "problem, not the figures: save it again from Excel or WPS as \"CSV UTF-8\" "
+		    "or as plain CSV\n%s: nothing was imported\n",
+		    argv[optind + 1], bad_line, argv[optind + 1]);
+		free(data);
+		return 1;
+	}
 	free(data);
+	printf("%s: read as %s\n", argv[optind + 1], csv_encoding_name(enc));
+	int rc = run_import(env, sp, argv[optind + 1], text, ulen, cli_by(by), now);
+	free(text);
 	return rc;
 }
 
