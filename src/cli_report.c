@@ -8,6 +8,7 @@
 #include "pvrelief/cli.h"
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
+#include "pvrelief/ledger.h"
 #include "pvrelief/notice.h"
 #include "pvrelief/report.h"
 #include "pvrelief/report_load.h"
@@ -31,6 +32,25 @@ struct report *cli_report_load(struct store *st, const struct config *cfg, const
 	struct report *r = report_load(st, cfg, month, want, public_notice, now);
 	free(want);
 	return r;
+}
+
+/* Checks the chain before anything is rendered from the store: a broken ledger cannot vouch
+ * for the tables. Returns 0, or 1 with the reason printed. */
+static int chain_intact(struct store *st)
+{
+	struct store_ledger l;
+	char why[512];
+	if (store_ledger_load(st, &l) != 0) {
+		fprintf(stderr, "pvrelief report: cannot read the ledger: %s\n", store_errmsg(st));
+		return 1;
+	}
+	long bad = ledger_verify(l.entries, l.n, why, sizeof why);
+	store_ledger_free(&l);
+	if (bad >= 0) {
+		fprintf(stderr, "pvrelief report: refused: the ledger is broken: %s\n", why);
+		return 1;
+	}
+	return 0;
 }
 
 /* Prints the first row that disagrees with the ledger, and counts them. */
@@ -111,7 +131,8 @@ static int report_year_cmd(struct cli_env *env, const char *year, const char *vi
 		free(want);
 		return 2;
 	}
-	int said = 0, disagree = store_ledger_crosscheck(st, say_disagreement, &said);
+	int said = 0,
+	    disagree = chain_intact(st) ? 1 : store_ledger_crosscheck(st, say_disagreement, &said);
 	if (disagree != 0) {
 		if (disagree < 0)
 			fprintf(stderr, "pvrelief report: cannot cross-check with the ledger: %s\n",
@@ -237,8 +258,13 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 			return 2;
 		}
 	}
-	/* Figures are rendered only when every money table agrees with the ledger: a row
-	 * changed behind its back would otherwise be printed as if it were true. */
+	/* Figures are rendered only from an intact ledger with every money table agreeing
+	 * with it: a row changed behind its back would otherwise be printed as if it were
+	 * true. */
+	if (chain_intact(st) != 0) {
+		free(want);
+		return 1;
+	}
 	int said = 0, disagree = store_ledger_crosscheck(st, say_disagreement, &said);
 	if (disagree != 0) {
 		if (disagree < 0)

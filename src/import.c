@@ -536,8 +536,7 @@ static int row_ledger(struct import_ctx *c, enum store_rev_kind kind, char v[][2
 	}
 }
 
-static int import_records(struct import_ctx *c, const struct import_spec *sp,
-			  struct csv_reader *r)
+static int import_records(struct import_ctx *c, const struct import_spec *sp, struct csv_reader *r)
 {
 	size_t ncols = store_rev_ncols(sp->kind);
 	int colidx[STORE_REV_MAXCOLS];

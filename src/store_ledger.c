@@ -242,6 +242,17 @@ static const char *const crosscheck_sql[] = {
     "  does not have', l.village, l.month, l.person, l.kind, l.a)"
     " FROM l LEFT JOIN t ON l.village = t.village AND l.month = t.month AND l.kind = t.kind"
     "  AND l.person = t.person WHERE t.village IS NULL AND l.a != 0 ORDER BY 1",
+    /* Spending asked of a bucket in a month whose plan is decided: the plan spent it or
+     * left it unmet, to the fen; a row added or changed since is not in the plan. */
+    "WITH t AS (SELECT village, month, bucket, SUM(amount_fen) AS a FROM spending"
+    "  GROUP BY 1, 2, 3),"
+    " b AS (SELECT b.village, b.month, b.bucket, b.spent_fen + b.unmet_fen AS a FROM plan_bucket b"
+    "  JOIN plan p ON p.village = b.village AND p.month = b.month AND p.state != 'draft'"
+    "  WHERE b.bucket != 'posts')"
+    " SELECT printf('spending %s %s %s: the spending rows total %d fen but the decided plan"
+    "  spent and left unmet %d fen', b.village, b.month, b.bucket, COALESCE(t.a, 0), b.a)"
+    " FROM b LEFT JOIN t ON t.village = b.village AND t.month = b.month"
+    "  AND t.bucket = b.bucket WHERE COALESCE(t.a, 0) != b.a ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"

@@ -193,6 +193,14 @@ tamper "a settlement changed" "settlement s03 2024-12" \
 tamper "a cost changed" "cost v03 2025-01" \
 	"update cost set amount_fen = amount_fen + 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01')" \
 	"update cost set amount_fen = amount_fen - 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01')"
+sqlite3 "$DB" "insert into spending values ('v03', '2025-01', 'rewards', 1234, 'R-late', '')" 2>/dev/null &&
+	tamper "a spending row slipped into a decided month" "spending v03 2025-01 rewards" \
+		"select 1" "delete from spending where receipt = 'R-late'"
+tamper "a cost row changed with its ledger entry edited to match" "was altered" \
+	"update cost set amount_fen = amount_fen + 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01');
+	 update ledger set amount_fen = amount_fen - 1 where seq = (select min(seq) from ledger where kind = 'cost' and village = 'v03' and month = '2025-01')" \
+	"update cost set amount_fen = amount_fen - 1 where rowid = (select min(rowid) from cost where village='v03' and month='2025-01');
+	 update ledger set amount_fen = amount_fen + 1 where seq = (select min(seq) from ledger where kind = 'cost' and village = 'v03' and month = '2025-01')"
 tamper "a posted notice changed" "notice v03 2025-01 html" \
 	"update notice set body = cast(replace(cast(body as text), '公示', '公告') as blob) where village='v03' and month='2025-01' and format='html'" \
 	"update notice set body = cast(replace(cast(body as text), '公告', '公示') as blob) where village='v03' and month='2025-01' and format='html'"
