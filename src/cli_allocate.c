@@ -143,13 +143,17 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	in.arrears = owed.a;
 	in.narrears = owed.n;
 
-	int64_t received = 0;
+	int64_t received = 0, taken = 0;
 	for (size_t i = 0; i < h->n[vi]; i++) {
 		const struct config_station *sta = &cfg->stations[h->of[vi][i].station];
 		size_t k = h->of[vi][i].share;
-		int64_t station_cash;
-		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0)
+		int64_t station_cash, back;
+		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0 ||
+		    store_rev_station_taken_back(st, sta->id, month, &back) != 0)
 			goto dberr;
+		/* Cash a decided month distributed and a correction took back is taken from this
+		 * month's: it may leave the month short, which the deficit carries. */
+		taken += cli_share(sta, k, back);
 		cash = xrealloc(cash, (ncash + 1) * sizeof *cash);
 		/* revenue_distributable takes the parts as a plain array; the configuration
 		 * keeps them inside its share structs. */
@@ -166,6 +170,8 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		goto dberr;
 	if (revenue_distributable(cash, ncash, costs, 4, &in.distributable_fen, &e) != 0)
 		goto errs;
+	in.distributable_fen += taken;
+	received += taken;
 	cli_revenue_policy(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);

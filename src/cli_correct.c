@@ -8,36 +8,42 @@
 #include <string.h>
 
 #include "pvrelief/cli.h"
+#include "pvrelief/csv.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_correct.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: pvrelief correct KIND KEY=VALUE... --reason TEXT [--by NAME] [--now TIME]\n"
+		"usage: pvrelief correct KIND KEY=VALUE... --reason TEXT [--month YYYY-MM]\n"
+		"       [--by NAME] [--now TIME]\n"
 		"  settlement  station=S period=YYYY-MM\n"
 		"  subsidy     station=S period=YYYY-MM received_day=YYYY-MM-DD\n"
 		"  cost        village=V month=YYYY-MM kind=K receipt=R\n"
 		"  spending    village=V month=YYYY-MM bucket=B receipt=R\n"
 		"The row's ledger entries are reversed by entries of kind correction with the\n"
 		"reason and the name; the row goes to the history (pvrelief history TABLE) and\n"
-		"the right one can be imported. Money of a month whose plan is decided is not\n"
-		"reversed: it was distributed as decided.\n");
+		"the right one can be imported. Cash of a month whose plan is decided was\n"
+		"distributed as decided: --month names the later, open month it is taken back\n"
+		"from (the decided month's notice gets an amendment). Costs and spending of a\n"
+		"decided month are not reversed.\n");
 }
 
 int cli_correct(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"reason", required_argument, NULL, 'r'},
-						 {"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *reason = NULL, *by = NULL, *now_text = NULL;
+	static const struct option longopts[] = {
+	    {"reason", required_argument, NULL, 'r'}, {"month", required_argument, NULL, 'm'},
+	    {"by", required_argument, NULL, 'b'},     {"now", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
+	const char *reason = NULL, *by = NULL, *now_text = NULL, *into = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "r:b:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:m:b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			reason = optarg;
+			break;
+		case 'm':
+			into = optarg;
 			break;
 		case 'b':
 			by = optarg;
@@ -83,6 +89,11 @@ int cli_correct(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief correct: a correction needs a reason (--reason)\n");
 		return 2;
 	}
+	int yy, mm;
+	if (into && (strlen(into) != 7 || csv_parse_month(into, &yy, &mm) != 0)) {
+		fprintf(stderr, "pvrelief correct: --month needs YYYY-MM\n");
+		return 2;
+	}
 	int64_t now = cli_now(now_text);
 	if (now < 0) {
 		fprintf(stderr, "pvrelief correct: --now is not a time\n");
@@ -96,7 +107,7 @@ int cli_correct(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief correct: database error: %s\n", store_errmsg(st));
 		return 1;
 	}
-	int n = store_correct_reverse(st, t, key, reason, cli_by(by), now, why, sizeof why);
+	int n = store_correct_reverse(st, t, key, into, reason, cli_by(by), now, why, sizeof why);
 	if (n < 0 || store_commit(st) != 0) {
 		fprintf(stderr, "pvrelief correct: refused: %s\n", n < 0 ? why : store_errmsg(st));
 		store_rollback(st);

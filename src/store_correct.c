@@ -103,8 +103,8 @@ static void tied_free(struct tied *t, size_t n)
 }
 
 int store_correct_reverse(struct store *st, const struct store_correct_table *t,
-			  const char *const *key, const char *reason, const char *by,
-			  int64_t at_unix, char *why, size_t whylen)
+			  const char *const *key, const char *into_month, const char *reason,
+			  const char *by, int64_t at_unix, char *why, size_t whylen)
 {
 	size_t ti = 0, nkeys = 0, ntied = 0, cap = 0;
 	struct tied *tied = NULL;
@@ -185,7 +185,8 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	if (step != SQLITE_DONE)
 		goto dberr;
 	/* Cash of a decided month was distributed by its plan: reversing it there would
-	 * change what was decided and posted. */
+	 * change what was decided and posted, so it is taken back from a later month that
+	 * is still open. */
 	for (size_t i = 0; i < ntied; i++) {
 		char state[16];
 		if (strcmp(tied[i].kind, "receivable") == 0)
@@ -193,25 +194,54 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 		int lk = store_rev_month_locked(st, tied[i].village, tied[i].month, state);
 		if (lk < 0)
 			goto dberr;
-		if (lk > 0) {
+		if (lk > 0 && (!into_month || strcmp(into_month, tied[i].month) == 0)) {
 			snprintf(why, whylen,
 				 "%s %s is money of village %s %s, whose plan is already decided "
-				 "(%s); record the correction in a later month",
+				 "(%s); record the correction in a later month (--month YYYY-MM)",
 				 t->table, keytext, tied[i].village, tied[i].month, state);
+			goto out;
+		}
+		if (!into_month || strcmp(into_month, tied[i].month) == 0)
+			continue;
+		if (strcmp(tied[i].kind, "settlement") != 0) {
+			snprintf(
+			    why, whylen,
+			    "%s %s: only cash (settlements, subsidy receipts) is reversed in a "
+			    "later month; a cost or spending row of a decided month stays as "
+			    "decided",
+			    t->table, keytext);
+			goto out;
+		}
+		if (strcmp(into_month, tied[i].month) < 0) {
+			snprintf(why, whylen,
+				 "%s %s: the correction goes in a month after %s, not in %s",
+				 t->table, keytext, tied[i].month, into_month);
+			goto out;
+		}
+		lk = store_rev_month_locked(st, tied[i].village, into_month, state);
+		if (lk < 0)
+			goto dberr;
+		if (lk > 0) {
+			snprintf(why, whylen,
+				 "village %s %s is decided too (%s); record the correction in a "
+				 "month that is not",
+				 tied[i].village, into_month, state);
 			goto out;
 		}
 	}
 	for (size_t i = 0; i < ntied; i++) {
 		char *memo = xasprintf("reverses seq %" PRId64 " (%s): %s; by %s", tied[i].seq,
 				       tied[i].memo, reason, by);
-		struct ledger_entry e = {.time_unix = at_unix,
-					 .kind = "correction",
-					 .village_id = tied[i].village,
-					 .station_id = tied[i].station,
-					 .person_id = tied[i].person,
-					 .month = tied[i].month,
-					 .amount_fen = -tied[i].amount_fen,
-					 .memo = memo};
+		struct ledger_entry e = {
+		    .time_unix = at_unix,
+		    .kind = "correction",
+		    .village_id = tied[i].village,
+		    .station_id = tied[i].station,
+		    .person_id = tied[i].person,
+		    .month = into_month && strcmp(tied[i].kind, "settlement") == 0 ? into_month
+										   : tied[i].month,
+		    .amount_fen = -tied[i].amount_fen,
+		    .memo = memo};
 		int a = store_ledger_append(st, &e, why, whylen);
 		free(memo);
 		if (a != 0)

@@ -44,6 +44,23 @@ static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlemen
 static const char sql_sub[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
 			      "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
 
+/* Cash taken back in a month: reversals of settlement or subsidy cash that a decided month
+ * had distributed, recorded (by pvrelief correct --month) in this later month. A reversal in
+ * the cash's own month needs no adjustment: its row is gone from the sums above. The ledger
+ * holds one entry per owning village; their sum is the station's. */
+static const char sql_taken_back[] =
+    "SELECT COALESCE(SUM(c.amount_fen), 0) FROM ledger c JOIN ledger o"
+    " ON o.seq = CAST(substr(c.memo, 14, instr(c.memo, ' (') - 14) AS INTEGER)"
+    " WHERE c.kind = 'correction' AND substr(c.memo, 1, 13) = 'reverses seq '"
+    " AND c.station = ?1 AND c.month = ?2 AND o.kind = 'settlement' AND o.month != c.month";
+
+static int64_t taken_back(struct store *st, const char *station, const char *month, int *err)
+{
+	char m[8];
+	snprintf(m, sizeof m, "%.7s", month);
+	return query_i64(st, sql_taken_back, station, m, NULL, err);
+}
+
 int store_rev_station_cash(struct store *st, const char *station, const char *month,
 			   int64_t *cash_fen)
 {
@@ -52,6 +69,14 @@ int store_rev_station_cash(struct store *st, const char *station, const char *mo
 	month_bounds(month, first, last);
 	*cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
 		    query_i64(st, sql_sub, station, first, last, &err);
+	return err ? -1 : 0;
+}
+
+int store_rev_station_taken_back(struct store *st, const char *station, const char *month,
+				 int64_t *fen)
+{
+	int err = 0;
+	*fen = taken_back(st, station, month, &err);
 	return err ? -1 : 0;
 }
 
@@ -121,7 +146,8 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	memset(out, 0, sizeof *out);
 	month_bounds(month, first, last);
 	out->cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
-			query_i64(st, sql_sub, station, first, last, &err);
+			query_i64(st, sql_sub, station, first, last, &err) +
+			taken_back(st, station, month, &err);
 	out->receivable_fen = query_i64(st, sql_due, station, month, NULL, &err) -
 			      query_i64(st, sql_paid, station, month, last, &err);
 	sqlite3_stmt *s = store_stmt(st, sql_meter);

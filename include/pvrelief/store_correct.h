@@ -20,12 +20,16 @@ struct store_correct_table {
  * plural: settlements, subsidies, costs ...), or NULL. */
 const struct store_correct_table *store_correct_find(const char *name);
 /* Reverses the row of t whose key columns have the values key[0..], for reason (not empty)
- * by by at at_unix. Refuses, with a sentence in why, a row that does not exist, a row whose
- * money belongs to a month with a decided plan (the plan was made from it), and a settlement
- * that subsidy receipts still refer to. Returns the number of ledger entries reversed (>= 0),
- * or -1. */
+ * by by at at_unix. The reversal of cash (a settlement's coal part, a subsidy receipt) is
+ * recorded in into_month, or in the cash's own month when into_month is NULL: a decided
+ * month's plan already distributed that cash, so it is taken back from a later month that
+ * is not decided (store_rev_station_cash counts it there). Refuses, with a sentence in why:
+ * a row that does not exist; cash of a decided month without into_month, or into a month
+ * that is not later or is decided too; a cost or spending row of a decided month; a
+ * settlement that subsidy receipts still refer to. Returns the number of ledger entries
+ * reversed (>= 0), or -1. */
 int store_correct_reverse(struct store *st, const struct store_correct_table *t,
-			  const char *const *key, const char *reason, const char *by,
-			  int64_t at_unix, char *why, size_t whylen);
+			  const char *const *key, const char *into_month, const char *reason,
+			  const char *by, int64_t at_unix, char *why, size_t whylen);
 
 #endif

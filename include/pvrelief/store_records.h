@@ -74,7 +74,8 @@ int store_rev_subsidy_open(struct store *st, const char *station, const char *pe
 
 /* A station's month as the grid settled it. */
 struct store_rev_station_month {
-	int64_t cash_fen;	/* coal part and subsidy received in the month (by date received) */
+	int64_t cash_fen; /* coal part and subsidy received in the month (by date received), less
+			     cash taken back in it (store_rev_station_taken_back) */
 	int64_t receivable_fen; /* subsidy settled for periods up to the month, not yet received */
 	double metered_kwh;	/* metered energy of the settlement for the month as period */
 	int has_metered;
@@ -97,6 +98,11 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
  * date received); 0 or negative. */
 int store_rev_station_cash(struct store *st, const char *station, const char *month,
 			   int64_t *cash_fen);
+/* Sets *fen to the station's cash taken back in month (<= 0): reversals of cash that a
+ * decided month distributed, recorded in this later month by pvrelief correct --month; the
+ * ledger's correction entries are its record. 0 or negative. */
+int store_rev_station_taken_back(struct store *st, const char *station, const char *month,
+				 int64_t *fen);
 /* Sums the costs charged to a village in a month by kind (om, insurance, land_rent, other)
  * into costs_fen[4]; 0 or negative. */
 int store_rev_costs(struct store *st, const char *village, const char *month, int64_t costs_fen[4]);

@@ -232,12 +232,33 @@ check "the history keeps the reversed row with who and why" bash -c \
 check "the right settlement is imported after the reversal" \
 	pv import settlements "$WORK/right.csv" --by 会计 --now "2025-03-22 10:00:00+08:00"
 check "the ledger agrees with the corrected table" pv ledger verify
+# A wrong settlement whose cash a decided month already distributed is reversed in a later
+# month: February is publicised, so s05's January settlement (received 20 February) is taken
+# back from March's cash, and February's posted figures are amended, not changed.
+old_coal=$(sqlite3 "$DB" "select coal_fen from settlement where station='s05' and period='2025-01'")
+check "a row of a decided month is refused without a later month to record it in" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct settlement station=s05 period=2025-01 --reason 录错 --by 会计 2>'$WORK/c2.err' && grep -q -- '--month' '$WORK/c2.err'"
+check "the later month must not be decided either" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct settlement station=s05 period=2025-01 --month 2025-02 --reason 录错 --by 会计 2>/dev/null"
+check "it is reversed in March" pv correct settlement station=s05 period=2025-01 --month 2025-03 \
+	--reason "电量抄错" --by 会计 --now "2025-03-22 11:00:00+08:00"
+printf 'station,period,metered_kwh,coal_amount,subsidy_amount,received\r\ns05,2025-01,1400.0,532.00,658.00,2025-03-22\r\n' >"$WORK/right-jan.csv"
+check "the right January settlement is imported, received in March" \
+	pv import settlements "$WORK/right-jan.csv" --by 会计 --now "2025-03-22 12:00:00+08:00"
+check "the ledger agrees after a reversal into a later month" pv ledger verify
+pv allocate --month 2025-03 --village v05 --by 会计 --quiet --now "2025-04-01 09:00:00+08:00" || fail "allocate March v05"
+check "March's cash is its settlements less the reversed January one" test \
+	"$(sqlite3 "$DB" "select received_fen from plan where village='v05' and month='2025-03'")" = \
+	"$(sqlite3 "$DB" "select sum(coal_fen) - $old_coal from settlement where station='s05' and received_day like '2025-03-%'")"
 pv report --village v05 --month 2025-03 --format json --out "$WORK/mar.json" --now "2025-03-23 10:00:00+08:00" ||
 	fail "report 2025-03"
-check "March's cash is the corrected figure" python3 - "$WORK" <<'PY'
-import json, sys
+check "March's cash in the report is the corrected figure, less what was taken back" python3 - "$WORK" "$DB" "$old_coal" <<'PY'
+import json, sqlite3, sys
 r = json.load(open(sys.argv[1] + "/mar.json"))
 s = [s for s in r["stations"] if s["id"] == "s05"][0]
-assert s["received_fen"] >= 57000 and s["received_fen"] < 5700000, s
+db = sqlite3.connect(sys.argv[2])
+table = db.execute("select sum(coal_fen) from settlement where station = 's05' and received_day like '2025-03-%'").fetchone()[0]
+assert 57000 in [x[0] for x in db.execute("select coal_fen from settlement where station = 's05'")]
+assert s["received_fen"] == table - int(sys.argv[3]), (s["received_fen"], table, sys.argv[3])
 PY
 finish
