@@ -157,8 +157,19 @@ static void test_html(void)
 	CHECK_CONTAINS(text, "无劳动协议，不予发放");
 	CHECK_CONTAINS(text, "资金账本截至第 0 条");
 	CHECK(strstr(text, "kWh") == NULL);
+	CHECK(strstr(text, "未付费用") == NULL); /* no costs beyond cash this month */
 	CHECK(strstr(text, "****") == NULL);
 	CHECK(strstr(text, "边缘易致贫户") == NULL);
+	free(text);
+	report_free(r);
+	/* Costs beyond the cash: the unpaid rest is a liability carried forward and paid first
+	 * from later months' cash, shown as such. */
+	r = make(1);
+	r->villages[0].deficit_in_fen = -1200000;
+	r->villages[0].deficit_out_fen = -350050;
+	text = report_html(r);
+	CHECK_CONTAINS(text, "上月结转未付费用（负债，元）</th><td class=n>12,000.00</td>");
+	CHECK_CONTAINS(text, "结转下月未付费用（负债，元）</th><td class=n>3,500.50</td>");
 	free(text);
 	report_free(r);
 	/* The internal report keeps the charts, the checks and what is private. */
