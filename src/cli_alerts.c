@@ -42,26 +42,20 @@ static void when(const struct config *cfg, double t, char *buf, size_t len)
 
 static int ack(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"at", required_argument, NULL, 't'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *at = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_AT, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts ack"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:t:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 't':
-			at = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind + 1 != argc) {
@@ -74,17 +68,13 @@ static int ack(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief alerts ack: \"%s\" is not an alert id\n", argv[optind]);
 		return 2;
 	}
-	int64_t now = cli_now(at);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief alerts ack: cannot read the time \"%s\"\n",
-			at ? at : getenv("PVRELIEF_NOW"));
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
-	const char *who = cli_by(by);
-	int rc = store_alert_ack(st, (uint64_t)id, who, (double)now);
+	const char *who = cli_by(o.by);
+	int rc = store_alert_ack(st, (uint64_t)id, who, (double)o.now);
 	if (rc == 1) {
 		fprintf(stderr, "pvrelief alerts ack: there is no alert %llu\n", id);
 		return 1;
@@ -94,7 +84,7 @@ static int ack(struct cli_env *env, int argc, char **argv)
 		return 1;
 	}
 	char t[32];
-	when(cli_config(env), (double)now, t, sizeof t);
+	when(cli_config(env), (double)o.now, t, sizeof t);
 	printf("alert %llu acknowledged by %s at %s\n", id, who, t);
 	return 0;
 }
@@ -141,11 +131,14 @@ static void print_json(const struct config *cfg, const struct store_alert *a, in
 
 static void print_table(const struct config *cfg, const struct store_alert *a, int n)
 {
-	static const char *const head[] = {"id",     "kind",	"severity",	"station", "device",
-					   "raised", "cleared", "acknowledged", "title"};
+	/* The detail (the fault's name, the figure against its threshold) last: the title only
+	 * names the station and the kind. */
+	static const char *const head[] = {"id",     "kind",   "severity", "station",
+					   "device", "raised", "cleared",  "acknowledged",
+					   "title",  "detail"};
 	static const char *const zh[] = {"编号", "类型", "级别", "电站", "设备",
-					 "发生", "恢复", "确认", "标题"};
-	enum { NC = 9 };
+					 "发生", "恢复", "确认", "标题", "详情"};
+	enum { NC = 10, CELL = 520 }; /* a cell holds a whole detail (512) */
 	size_t w[NC];
 	char ackbuf[128];
 	for (int c = 0; c < NC; c++)
@@ -154,15 +147,15 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 			   : health_display_width(zh[c]);
 	/* Times are "YYYY-MM-DD HH:MM:SS". */
 	w[5] = w[6] = 19;
-	char(*cells)[NC][300] = xcalloc((size_t)n + 1, sizeof *cells);
+	char(*cells)[NC][CELL] = xcalloc((size_t)n + 1, sizeof *cells);
 	for (int i = 0; i < n; i++) {
-		snprintf(cells[i][0], 300, "%llu", (unsigned long long)a[i].id);
-		snprintf(cells[i][1], 300, "%s", a[i].kind);
-		snprintf(cells[i][2], 300, "%s", a[i].severity);
-		snprintf(cells[i][3], 300, "%s", a[i].station[0] ? a[i].station : "(county)");
-		snprintf(cells[i][4], 300, "%s", a[i].device[0] ? a[i].device : "-");
-		when(cfg, a[i].raised_at, cells[i][5], 300);
-		when(cfg, a[i].cleared_at, cells[i][6], 300);
+		snprintf(cells[i][0], CELL, "%llu", (unsigned long long)a[i].id);
+		snprintf(cells[i][1], CELL, "%s", a[i].kind);
+		snprintf(cells[i][2], CELL, "%s", a[i].severity);
+		snprintf(cells[i][3], CELL, "%s", a[i].station[0] ? a[i].station : "(county)");
+		snprintf(cells[i][4], CELL, "%s", a[i].device[0] ? a[i].device : "-");
+		when(cfg, a[i].raised_at, cells[i][5], CELL);
+		when(cfg, a[i].cleared_at, cells[i][6], CELL);
 		if (a[i].ack_by[0]) {
 			char t[32];
 			when(cfg, a[i].ack_at, t, sizeof t);
@@ -170,8 +163,9 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 		} else {
 			snprintf(ackbuf, sizeof ackbuf, "-");
 		}
-		snprintf(cells[i][7], 300, "%s", ackbuf);
-		snprintf(cells[i][8], 300, "%s", a[i].title);
+		snprintf(cells[i][7], CELL, "%s", ackbuf);
+		snprintf(cells[i][8], CELL, "%s", a[i].title);
+		snprintf(cells[i][9], CELL, "%s", a[i].detail[0] ? a[i].detail : "-");
 		for (int c = 0; c < NC; c++)
 			if (health_display_width(cells[i][c]) > w[c])
 				w[c] = health_display_width(cells[i][c]);
@@ -198,58 +192,45 @@ int cli_alerts(struct cli_env *env, int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "ack") == 0)
 		return ack(env, argc - 1, argv + 1);
 	static const struct option longopts[] = {
-	    {"active", no_argument, NULL, 'a'},	     {"station", required_argument, NULL, 's'},
-	    {"limit", required_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
+	    {"active", no_argument, NULL, 'a'},	     CLI_OPTION_STATION,
+	    {"limit", required_argument, NULL, 'n'}, CLI_OPTION_FORMAT,
 	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0}};
 	struct store_alert_filter f = {.limit = DEFAULT_LIMIT};
-	int json = 0, c;
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts", .formats = "table|json"};
+	long num;
+	int c;
 	while ((c = getopt_long(argc, argv, "as:n:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			f.active_only = 1;
 			break;
-		case 's':
-			f.station = optarg;
-			break;
-		case 'n': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > MAX_LIMIT) {
-				fprintf(stderr, "pvrelief alerts: --limit must be 1..%d\n",
-					MAX_LIMIT);
+		case 'n':
+			if (cli_parse_long("--limit", optarg, 1, MAX_LIMIT, &num) != 0)
 				return 2;
-			}
-			f.limit = (size_t)v;
-			break;
-		}
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "table") != 0) {
-				fprintf(stderr, "pvrelief alerts: --format is table or json\n");
-				return 2;
-			}
+			f.limit = (size_t)num;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	int json = o.format_index == 1;
 	const struct config *cfg = cli_config(env);
 	if (!cfg)
 		return 1;
-	if (f.station && !config_station_find(cfg, f.station)) {
-		fprintf(stderr, "pvrelief alerts: no station \"%s\" in %s\n", f.station,
-			env->config_path);
+	if ((f.station = o.station) && !cli_station(env, o.cmd, f.station))
 		return 1;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;

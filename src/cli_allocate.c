@@ -18,7 +18,7 @@
 #include "pvrelief/xalloc.h"
 
 /* Fills the allocation policy from the configuration. */
-void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
+static void revenue_policy_of(const struct config *cfg, struct revenue_policy *p)
 {
 	revenue_policy_default(p);
 	p->share_bp[REVENUE_POSTS] = (int32_t)cfg->revenue.posts_bp;
@@ -29,58 +29,6 @@ void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
 	p->pay_mode = cfg->revenue.pay_mode == CONFIG_PAY_GRADE ? REVENUE_GRADE : REVENUE_PRO_RATA;
 	for (int g = 0; g < 4; g++)
 		p->grade_bp[REVENUE_GRADE_A + g] = (int32_t)cfg->revenue.grade_bp[g];
-}
-
-/* The month before "YYYY-MM" into out[8]. */
-void cli_prev_month(const char *month, char out[8])
-{
-	/* month was checked as YYYY-MM by the caller */
-	int y = 0, m = 1;
-	if (sscanf(month, "%4d-%2d", &y, &m) != 2)
-		y = 0, m = 1;
-	m -= 1;
-	if (m == 0) {
-		m = 12;
-		y--;
-	}
-	char buf[32];
-	snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-	memcpy(out, buf, 7);
-	out[7] = '\0';
-}
-
-void cli_holdings_build(const struct config *cfg, struct cli_holdings *h)
-{
-	h->nvillages = cfg->n_villages;
-	h->of = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->of);
-	h->n = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *h->n);
-	for (size_t s = 0; s < cfg->n_stations; s++)
-		for (size_t k = 0; k < cfg->stations[s].n_shares; k++) {
-			size_t v = cfg->stations[s].shares[k].village;
-			h->of[v] = xrealloc(h->of[v], (h->n[v] + 1) * sizeof *h->of[v]);
-			h->of[v][h->n[v]++] = (struct cli_holding){s, k};
-		}
-}
-
-void cli_holdings_free(struct cli_holdings *h)
-{
-	for (size_t v = 0; v < h->nvillages; v++)
-		free(h->of[v]);
-	free(h->of);
-	free(h->n);
-	memset(h, 0, sizeof *h);
-}
-
-int64_t cli_share(const struct config_station *s, size_t k, int64_t amount_fen)
-{
-	uint32_t parts[64];
-	int64_t out[64];
-	size_t n = s->n_shares < 64 ? s->n_shares : 64;
-	if (n == 1)
-		return amount_fen;
-	for (size_t i = 0; i < n; i++)
-		parts[i] = s->shares[i].parts;
-	return k < n && revenue_split(amount_fen, parts, n, out) == 0 ? out[k] : 0;
 }
 
 /* Allocates one village's month; returns 0, or 1 with the reasons printed. */
@@ -172,7 +120,7 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		goto errs;
 	in.distributable_fen += taken;
 	received += taken;
-	cli_revenue_policy(cfg, &pol);
+	revenue_policy_of(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);
 		goto fail;
@@ -238,40 +186,19 @@ out:
 	return status;
 }
 
-/* Finds a village index by id; -1 when unknown. */
-long cli_village_index(const struct config *cfg, const char *id)
-{
-	for (size_t i = 0; i < cfg->n_villages; i++)
-		if (strcmp(cfg->villages[i].id, id) == 0)
-			return (long)i;
-	return -1;
-}
-
 int cli_allocate(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"month", required_argument, NULL, 'm'},
-						 {"village", required_argument, NULL, 'v'},
-						 {"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
+	static const struct option longopts[] = {CLI_OPTION_MONTH,
+						 CLI_OPTION_VILLAGE,
+						 CLI_OPTION_BY,
+						 CLI_OPTION_NOW,
 						 {"quiet", no_argument, NULL, 'q'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	const char *month = NULL, *village = NULL, *by = NULL, *now_text = NULL;
-	int c, quiet = 0, y, m;
+	struct cli_opts o = {.env = env, .cmd = "pvrelief allocate", .need = CLI_NEED_MONTH};
+	int c, quiet = 0;
 	while ((c = getopt_long(argc, argv, "m:v:b:n:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			month = optarg;
-			break;
-		case 'v':
-			village = optarg;
-			break;
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -283,33 +210,30 @@ int cli_allocate(struct cli_env *env, int argc, char **argv)
 			       "without --village.\n");
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
-	if (!month || csv_parse_month(month, &y, &m) != 0 || strlen(month) != 7 || optind != argc) {
+	if (optind != argc) {
 		fprintf(stderr, "usage: pvrelief allocate --month YYYY-MM [--village V]\n");
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief allocate: --now is not a time\n");
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
 	const struct config *cfg = env->cfg;
 	long only = -1;
-	if (village && (only = cli_village_index(cfg, village)) < 0) {
-		fprintf(stderr, "pvrelief allocate: unknown village \"%s\"\n", village);
+	if (o.village && (only = cli_village(env, o.cmd, o.village)) < 0)
 		return 2;
-	}
 	int failed = 0;
 	struct cli_holdings h;
 	cli_holdings_build(cfg, &h);
 	for (size_t v = 0; v < cfg->n_villages; v++)
 		if (only < 0 || (size_t)only == v)
-			failed += allocate_village(st, cfg, &h, v, month, cli_by(by), now, quiet);
+			failed +=
+			    allocate_village(st, cfg, &h, v, o.month, cli_by(o.by), o.now, quiet);
 	cli_holdings_free(&h);
 	return failed ? 1 : 0;
 }

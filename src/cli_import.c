@@ -3,6 +3,7 @@
  * that a half-imported month is never allocated. `set` feeds one row through the same checks,
  * so the command line cannot record what a file could not. The rows themselves are checked
  * and recorded by the import library (import.c). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,29 +17,6 @@
 #include "pvrelief/store.h"
 #include "pvrelief/store_records.h"
 #include "pvrelief/xalloc.h"
-
-static int64_t parse_now(const char *text)
-{
-	double t;
-	if (!text)
-		return (int64_t)time(NULL);
-	if (config_parse_time(text, &t) != 0)
-		return -1;
-	return (int64_t)t;
-}
-
-int64_t cli_now(const char *text)
-{
-	return parse_now(text ? text : getenv("PVRELIEF_NOW"));
-}
-
-const char *cli_by(const char *by)
-{
-	if (by && *by)
-		return by;
-	const char *u = getenv("USER");
-	return u && *u ? u : "unknown";
-}
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -54,10 +32,11 @@ static char *read_file(const char *path, size_t *len)
 			buf = xrealloc(buf, cap);
 		}
 	}
-	int err = ferror(f);
+	int err = ferror(f), saved = errno;
 	fclose(f);
 	if (err) {
 		free(buf);
+		errno = saved; /* the reason the caller prints */
 		return NULL;
 	}
 	*len = n;
@@ -74,7 +53,7 @@ int cli_import_rows(struct cli_env *env, const char *kind, const char *file, con
 static int run_import(struct cli_env *env, const char *kind, const char *file, const char *data,
 		      size_t len, const char *by, int64_t now)
 {
-	struct store *st = cli_store(env);
+	struct store *st = cli_store_create(env);
 	if (!st)
 		return 1;
 	struct errlist e = {0};
@@ -101,20 +80,12 @@ static int run_import(struct cli_env *env, const char *kind, const char *file, c
 
 int cli_import(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *now_text = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief import"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'h':
 			printf(
 			    "usage: pvrelief import KIND FILE.csv [--by NAME] [--now TIME]\n"
@@ -126,7 +97,8 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 			import_kinds_usage(stdout);
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
 	const char *kind = optind + 2 == argc ? import_kind(argv[optind]) : NULL;
@@ -135,19 +107,19 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 		import_kinds_usage(stderr);
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief import: --now is not \"YYYY-MM-DD HH:MM:SS+08:00\"\n");
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
 	if (!cli_config(env))
 		return 1;
-	size_t len = 0, ulen = 0;
-	char *data = read_file(argv[optind + 1], &len), *text = NULL;
+	size_t len = 0;
+	char *data = read_file(argv[optind + 1], &len);
 	if (!data) {
-		fprintf(stderr, "pvrelief import: cannot read %s\n", argv[optind + 1]);
+		fprintf(stderr, "pvrelief import: cannot read %s: %s\n", argv[optind + 1],
+			strerror(errno));
 		return 1;
 	}
+	size_t ulen = 0;
+	char *text = NULL;
 	enum csv_encoding enc;
 	int bad_line = 0;
 	if (csv_decode(data, len, &text, &ulen, &enc, &bad_line) != 0) {
@@ -162,7 +134,7 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 	}
 	free(data);
 	printf("%s: read as %s\n", argv[optind + 1], csv_encoding_name(enc));
-	int rc = run_import(env, kind, argv[optind + 1], text, ulen, cli_by(by), now);
+	int rc = run_import(env, kind, argv[optind + 1], text, ulen, cli_by(o.by), o.now);
 	free(text);
 	return rc;
 }
@@ -186,20 +158,12 @@ static void put_quoted(char **buf, size_t *len, size_t *cap, const char *s)
 
 int cli_set(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *by = NULL, *now_text = NULL;
+	static const struct option longopts[] = {
+	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief set"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'h':
 			printf(
 			    "usage: pvrelief set KIND [--by NAME] COLUMN=VALUE...\n"
@@ -209,7 +173,8 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 			import_kinds_usage(stdout);
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
 	const char *kind = optind + 1 < argc ? import_kind(argv[optind]) : NULL;
@@ -218,9 +183,10 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 		import_kinds_usage(stderr);
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0 || !cli_config(env))
-		return now < 0 ? 2 : 1;
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	if (!cli_config(env))
+		return 1;
 	size_t len = 0, cap = 256;
 	char *buf = xmalloc(cap);
 	for (int pass = 0; pass < 2; pass++) {
@@ -241,7 +207,7 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 		}
 		buf[len++] = '\n';
 	}
-	int rc = run_import(env, kind, "command line", buf, len, cli_by(by), now);
+	int rc = run_import(env, kind, "command line", buf, len, cli_by(o.by), o.now);
 	free(buf);
 	return rc;
 }

@@ -193,26 +193,18 @@ static int export_station(struct store *st, const struct config *cfg, const char
 
 int cli_ledger(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"village", required_argument, NULL, 'v'},
-						 {"month", required_argument, NULL, 'm'},
-						 {"station", required_argument, NULL, 's'},
+	static const struct option longopts[] = {CLI_OPTION_VILLAGE,
+						 CLI_OPTION_MONTH,
+						 CLI_OPTION_STATION,
 						 {"out", required_argument, NULL, 'o'},
 						 {"head", required_argument, NULL, 'H'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	const char *village = NULL, *month = NULL, *station = NULL, *out = "-", *head = NULL;
+	struct cli_opts o = {.env = env, .cmd = "pvrelief ledger"};
+	const char *out = "-", *head = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "v:m:s:o:H:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'v':
-			village = optarg;
-			break;
-		case 'm':
-			month = optarg;
-			break;
-		case 's':
-			station = optarg;
-			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -231,13 +223,17 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 			    "cut off its end are found.\n");
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: pvrelief ledger verify|list|export\n");
 		return 2;
 	}
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	const char *village = o.village, *month = o.month, *station = o.station;
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;

@@ -52,22 +52,19 @@ static int bad_kind(const char *k)
 
 static int log_entry(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"kind", required_argument, NULL, 'k'}, {"by", required_argument, NULL, 'b'},
-	    {"at", required_argument, NULL, 't'},   {"note", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0}};
-	const char *kind = NULL, *by = NULL, *at = NULL, *note = "";
+	static const struct option longopts[] = {{"kind", required_argument, NULL, 'k'},
+						 CLI_OPTION_BY,
+						 CLI_OPTION_AT,
+						 {"note", required_argument, NULL, 'n'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief maintenance", .need = CLI_NEED_BY};
+	const char *kind = NULL, *note = "";
 	int c;
 	while ((c = getopt_long(argc, argv, "k:b:t:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kind = optarg;
-			break;
-		case 'b':
-			by = optarg;
-			break;
-		case 't':
-			at = optarg;
 			break;
 		case 'n':
 			note = optarg;
@@ -76,8 +73,10 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind + 1 != argc || !kind) {
@@ -86,26 +85,15 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 	}
 	if (kind_index(kind) < 0)
 		return bad_kind(kind);
-	if (!by || !*by) {
-		fprintf(stderr, "pvrelief maintenance: say who did the work with --by NAME\n");
+	if (cli_opt_check(&o) != 0)
 		return 2;
-	}
-	int64_t when = cli_now(at);
-	if (when < 0) {
-		fprintf(stderr, "pvrelief maintenance: cannot read the time \"%s\"\n",
-			at ? at : getenv("PVRELIEF_NOW"));
-		return 2;
-	}
-	const struct config *cfg = cli_config(env);
-	if (!cfg)
+	const struct config_station *cs = cli_station(env, o.cmd, argv[optind]);
+	if (!cs)
 		return 1;
-	const struct config_station *cs = config_station_find(cfg, argv[optind]);
-	if (!cs) {
-		fprintf(stderr, "pvrelief maintenance: no station \"%s\" in %s\n", argv[optind],
-			env->config_path);
-		return 1;
-	}
-	struct store *st = cli_store(env);
+	const struct config *cfg = env->cfg;
+	const char *by = o.by;
+	int64_t when = o.now;
+	struct store *st = cli_store_create(env);
 	if (!st)
 		return 1;
 	if (store_maintenance_add(st, cs->id, kind, (double)when, by, note) != 0) {
@@ -121,17 +109,15 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 
 static int list(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"station", required_argument, NULL, 's'},
+	static const struct option longopts[] = {CLI_OPTION_STATION,
 						 {"kind", required_argument, NULL, 'k'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	const char *station = NULL, *kind = NULL;
+	struct cli_opts o = {.env = env, .cmd = "pvrelief maintenance"};
+	const char *kind = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "s:k:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's':
-			station = optarg;
-			break;
 		case 'k':
 			kind = optarg;
 			break;
@@ -139,8 +125,10 @@ static int list(struct cli_env *env, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if (!cli_opt(&o, c, optarg)) {
+				usage(stderr);
+				return 2;
+			}
 		}
 	}
 	if (optind != argc) {
@@ -149,14 +137,12 @@ static int list(struct cli_env *env, int argc, char **argv)
 	}
 	if (kind && kind_index(kind) < 0)
 		return bad_kind(kind);
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	const char *station = o.station;
 	const struct config *cfg = cli_config(env);
-	if (!cfg)
+	if (!cfg || (station && !cli_station(env, o.cmd, station)))
 		return 1;
-	if (station && !config_station_find(cfg, station)) {
-		fprintf(stderr, "pvrelief maintenance: no station \"%s\" in %s\n", station,
-			env->config_path);
-		return 1;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;

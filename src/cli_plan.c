@@ -223,29 +223,18 @@ static int show_village(struct store *st, const struct config *cfg, const char *
 
 int cli_plan(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {{"month", required_argument, NULL, 'm'},
-						 {"village", required_argument, NULL, 'v'},
-						 {"by", required_argument, NULL, 'b'},
-						 {"now", required_argument, NULL, 'n'},
+	static const struct option longopts[] = {CLI_OPTION_MONTH,
+						 CLI_OPTION_VILLAGE,
+						 CLI_OPTION_BY,
+						 CLI_OPTION_NOW,
 						 {"note", required_argument, NULL, 'N'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	const char *month = NULL, *village = NULL, *by = NULL, *now_text = NULL, *note = "";
-	int c, y, m;
+	struct cli_opts o = {.env = env, .cmd = "pvrelief plan", .need = CLI_NEED_MONTH};
+	const char *note = "";
+	int c;
 	while ((c = getopt_long(argc, argv, "m:v:b:n:N:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			month = optarg;
-			break;
-		case 'v':
-			village = optarg;
-			break;
-		case 'b':
-			by = optarg;
-			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'N':
 			note = optarg;
 			break;
@@ -262,13 +251,17 @@ int cli_plan(struct cli_env *env, int argc, char **argv)
 			    "  show       prints the plan, its buckets and its steps\n");
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
-	if (optind + 1 != argc || !month || csv_parse_month(month, &y, &m) != 0) {
+	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: pvrelief plan STEP --month YYYY-MM [--village V]\n");
 		return 2;
 	}
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	const char *month = o.month, *village = o.village;
 	const char *verb = argv[optind];
 	int show = strcmp(verb, "show") == 0;
 	enum plan_state want = PLAN_DRAFT;
@@ -280,19 +273,12 @@ int cli_plan(struct cli_env *env, int argc, char **argv)
 		fprintf(stderr, "pvrelief plan: unknown step \"%s\"\n", verb);
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief plan: --now is not a time\n");
-		return 2;
-	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
 	const struct config *cfg = env->cfg;
-	if (village && cli_village_index(cfg, village) < 0) {
-		fprintf(stderr, "pvrelief plan: unknown village \"%s\"\n", village);
+	if (village && cli_village(env, o.cmd, village) < 0)
 		return 2;
-	}
 	int failed = 0;
 	for (size_t v = 0; v < cfg->n_villages; v++) {
 		const char *vid = cfg->villages[v].id;
@@ -305,7 +291,7 @@ int cli_plan(struct cli_env *env, int argc, char **argv)
 		/* Every village is stepped: allocate makes a plan for each, so a village
 		 * without one was not allocated (an allocation refused or interrupted), and
 		 * saying so keeps the others' progress from hiding it. */
-		failed += step_village(st, cfg, vid, month, want, cli_by(by), now, note);
+		failed += step_village(st, cfg, vid, month, want, cli_by(o.by), o.now, note);
 	}
 	return failed ? 1 : 0;
 }

@@ -94,8 +94,7 @@ static long town_villages(const struct config *cfg, const char *town, bool *want
 
 /* pvrelief report --year YYYY: the twelve months summed, per village and for the county. */
 static int report_year_cmd(struct cli_env *env, const char *year, const char *village,
-			   const char *town, const char *format, const char *out,
-			   const char *now_text)
+			   const char *town, const char *format, const char *out, int64_t now)
 {
 	char *end;
 	long yr = strtol(year, &end, 10);
@@ -105,11 +104,6 @@ static int report_year_cmd(struct cli_env *env, const char *year, const char *vi
 	}
 	if (strcmp(format, "html") && strcmp(format, "csv") && strcmp(format, "json")) {
 		fprintf(stderr, "pvrelief report: the year is rendered as html, csv or json\n");
-		return 2;
-	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief report: --now is not a time\n");
 		return 2;
 	}
 	struct store *st = cli_store(env);
@@ -174,81 +168,80 @@ static int report_year_cmd(struct cli_env *env, const char *year, const char *vi
 
 int cli_report(struct cli_env *env, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"month", required_argument, NULL, 'm'},  {"village", required_argument, NULL, 'v'},
-	    {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-	    {"public", no_argument, NULL, 'p'},	      {"now", required_argument, NULL, 'n'},
-	    {"year", required_argument, NULL, 'y'},   {"town", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
-	const char *month = NULL, *village = NULL, *format = NULL, *out = NULL, *now_text = NULL;
-	const char *year = NULL, *town = NULL;
-	int c, pub = 0, y, m;
+	static const struct option longopts[] = {CLI_OPTION_MONTH,
+						 CLI_OPTION_VILLAGE,
+						 CLI_OPTION_FORMAT,
+						 {"out", required_argument, NULL, 'o'},
+						 {"public", no_argument, NULL, 'p'},
+						 CLI_OPTION_NOW,
+						 {"year", required_argument, NULL, 'y'},
+						 {"town", required_argument, NULL, 't'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	enum { FMT_HTML, FMT_CSV, FMT_XLSX, FMT_JSON };
+	/* The month is needed unless the year is asked for; checked below. */
+	struct cli_opts o = {.env = env,
+			     .cmd = "pvrelief report",
+			     .formats = "html|csv|xlsx|json",
+			     .need = CLI_NEED_FORMAT};
+	const char *out = NULL, *year = NULL, *town = NULL;
+	int c, pub = 0;
 	while ((c = getopt_long(argc, argv, "m:v:f:o:pn:y:t:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
-			month = optarg;
-			break;
-		case 'v':
-			village = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
 		case 'o':
 			out = optarg;
 			break;
 		case 'p':
 			pub = 1;
 			break;
-		case 'n':
-			now_text = optarg;
-			break;
 		case 'y':
 			year = optarg;
 			break;
-		case 't':
+		case 't': /* --town here, not the shared --at */
 			town = optarg;
 			break;
 		case 'h':
 			printf(
-			    "usage: pvrelief report --month YYYY-MM [--village V] "
+			    "usage: pvrelief report --month YYYY-MM [--village V | --town T] "
 			    "--format html|csv|xlsx|json --out FILE [--public]\n"
-			    "--public leaves out ID numbers and household categories (公示).\n"
+			    "--public leaves out ID numbers and household categories (公示);\n"
+			    "with --village it is the village's notice, served as posted once the\n"
+			    "plan is publicised.\n"
 			    "--out - writes html, csv and json to standard output.\n"
-			    "       pvrelief report --year YYYY [--village V] --format "
+			    "       pvrelief report --year YYYY [--village V | --town T] --format "
 			    "html|csv|json --out FILE\n"
-			    "the year as the county reports it, per village and for the county.\n");
+			    "the year as the county reports it, per village and for the county.\n"
+			    "--town T (id or name) limits either to the villages of one town.\n");
 			return 0;
 		default:
-			return 2;
+			if (!cli_opt(&o, c, optarg))
+				return 2;
 		}
 	}
-	if (year && !month && format && out && optind == argc)
-		return report_year_cmd(env, year, village, town, format, out, now_text);
-	if (!month || csv_parse_month(month, &y, &m) != 0 || strlen(month) != 7 || !format ||
-	    !out || optind != argc) {
-		fprintf(stderr, "usage: pvrelief report --month YYYY-MM [--village V] --format "
-				"html|csv|xlsx|json --out FILE [--public]\n");
+	if (optind != argc) {
+		fprintf(stderr, "usage: pvrelief report --month YYYY-MM [--village V | --town T] "
+				"--format html|csv|xlsx|json --out FILE [--public]\n");
 		return 2;
 	}
-	if (strcmp(format, "html") && strcmp(format, "csv") && strcmp(format, "xlsx") &&
-	    strcmp(format, "json")) {
-		fprintf(stderr, "pvrelief report: unknown format \"%s\"\n", format);
+	if (!year)
+		o.need |= CLI_NEED_MONTH;
+	if (cli_opt_check(&o) != 0)
+		return 2;
+	if (!out) {
+		fprintf(stderr, "pvrelief report: say where to write it with --out FILE (- for "
+				"standard output)\n");
 		return 2;
 	}
-	int64_t now = cli_now(now_text);
-	if (now < 0) {
-		fprintf(stderr, "pvrelief report: --now is not a time\n");
-		return 2;
-	}
+	if (year)
+		return report_year_cmd(env, year, o.village, town, o.format, out, o.now);
+	const char *month = o.month, *village = o.village, *format = o.format;
+	int64_t now = o.now;
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;
 	long only = -1;
-	if (village && (only = cli_village_index(env->cfg, village)) < 0) {
-		fprintf(stderr, "pvrelief report: unknown village \"%s\"\n", village);
+	if (village && (only = cli_village(env, o.cmd, village)) < 0)
 		return 2;
-	}
 	bool *want = NULL;
 	if (town && only < 0) {
 		want = xcalloc(env->cfg->n_villages ? env->cfg->n_villages : 1, sizeof *want);
@@ -300,7 +293,7 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 	if (!r)
 		return 1;
 	int rc = 0;
-	if (strcmp(format, "xlsx") == 0) {
+	if (o.format_index == FMT_XLSX) {
 		char why[512];
 		if (strcmp(out, "-") == 0 || report_xlsx(r, out, why, sizeof why) != 0) {
 			fprintf(stderr, "pvrelief report: %s\n",
@@ -309,10 +302,10 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 		}
 	} else {
 		size_t len = 0;
-		char *text = strcmp(format, "csv") == 0	   ? report_csv(r, &len)
-			     : strcmp(format, "json") == 0 ? report_json(r)
-							   : report_html(r);
-		if (strcmp(format, "csv") != 0)
+		char *text = o.format_index == FMT_CSV	  ? report_csv(r, &len)
+			     : o.format_index == FMT_JSON ? report_json(r)
+							  : report_html(r);
+		if (o.format_index != FMT_CSV)
 			len = strlen(text);
 		rc = write_out(out, text, len);
 		free(text);

@@ -188,12 +188,11 @@ int cli_webhook_test(struct cli_env *env, int argc, char **argv)
 			     : "the configuration has no alerts.webhooks");
 		return 1;
 	}
-	const struct config_station *st = station ? config_station_find(cfg, station)
-						  : (cfg->n_stations ? &cfg->stations[0] : NULL);
-	if (station && !st) {
-		fprintf(stderr, "pvrelief webhook-test: no station \"%s\"\n", station);
+	const struct config_station *st = station
+					      ? cli_station(env, "pvrelief webhook-test", station)
+					      : (cfg->n_stations ? &cfg->stations[0] : NULL);
+	if (station && !st)
 		return 1;
-	}
 	if (st) {
 		snprintf(ev.station_id, sizeof ev.station_id, "%s", st->id);
 		snprintf(ev.station_name, sizeof ev.station_name, "%s",

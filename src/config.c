@@ -2,6 +2,7 @@
  * collected as "file:line: sentence" so an operator fixes a broken file in one pass. */
 #include "pvrelief/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <libconfig.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "pvrelief/regmap.h"
+#include "pvrelief/suggest.h"
 #include "pvrelief/xalloc.h"
 
 struct loader {
@@ -46,12 +48,57 @@ static int failed(const struct loader *ld)
 	return ld->errs->n > ld->n_errors_at_start;
 }
 
-/* Reports every child of a group whose name is not in the allowed list (NULL-terminated). */
-static void check_keys(struct loader *ld, const config_setting_t *grp, const char *what,
-		       const char *const allowed[])
+/* Stores line number line of file path in buf, without its leading and trailing blanks and
+ * cut to fit; returns 0, or -1 when it cannot be read or is blank. libconfig names only the
+ * line of a syntax error, so the line itself is the nearest thing to the token it shows. */
+static int line_text(const char *path, int line, char *buf, size_t len)
 {
+	FILE *f = fopen(path, "r");
+	char l[1024];
+	int n = 0, found = 0;
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof l, f))
+		if (++n == line) {
+			found = 1;
+			break;
+		}
+	fclose(f);
+	if (!found)
+		return -1;
+	char *b = l, *e = l + strlen(l);
+	while (*b == ' ' || *b == '\t')
+		b++;
+	while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == b)
+		return -1;
+	size_t keep = (size_t)(e - b);
+	if (keep >= len) {
+		/* Cut on a character boundary, with an ellipsis. */
+		keep = len - 4;
+		while (keep > 0 && ((unsigned char)b[keep] & 0xC0) == 0x80)
+			keep--;
+		snprintf(buf, len, "%.*s...", (int)keep, b);
+	} else {
+		snprintf(buf, len, "%.*s", (int)keep, b);
+	}
+	return 0;
+}
+
+/* Reports every child of a group whose name is not in the allowed list (NULL-terminated),
+ * with the nearest allowed key; returns how many there were. A group with an unknown key
+ * skips the checks between its values, which would otherwise judge the default the misspelt
+ * key fell back to and report a second, misleading error. */
+static int check_keys(struct loader *ld, const config_setting_t *grp, const char *what,
+		      const char *const allowed[])
+{
+	int unknown = 0;
 	if (!grp)
-		return;
+		return 0;
+	size_t n_allowed = 0;
+	while (allowed[n_allowed])
+		n_allowed++;
 	int n = config_setting_length(grp);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *c = config_setting_get_elem(grp, (unsigned)i);
@@ -62,9 +109,17 @@ static void check_keys(struct loader *ld, const config_setting_t *grp, const cha
 		for (const char *const *a = allowed; *a; a++)
 			if (strcmp(*a, name) == 0)
 				known = 1;
-		if (!known)
+		if (known)
+			continue;
+		unknown++;
+		const char *near = suggest_nearest(name, allowed, n_allowed);
+		if (near)
+			err_at(ld, c, "unknown key \"%s\" in %s (did you mean \"%s\"?)", name, what,
+			       near);
+		else
 			err_at(ld, c, "unknown key \"%s\" in %s", name, what);
 	}
+	return unknown;
 }
 
 /* Returns the named group inside parent, or NULL (reporting a non-group value). */
@@ -332,7 +387,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_int(ld, g, "database", "max_size_mb", 1, 0, 0, 1048576, "MB");
 
 	g = group(ld, root, "polling");
-	check_keys(ld, g, "polling", poll_keys);
+	int misspelt = check_keys(ld, g, "polling", poll_keys);
 	cfg->polling.fast_interval_s =
 	    get_int(ld, g, "polling", "fast_interval", 1, 60, 5, 3600, "s");
 	cfg->polling.energy_interval_s =
@@ -350,7 +405,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_num(ld, g, "polling", "night_elevation", 1, -3.0, -18, 10, "degrees");
 	cfg->polling.max_connections =
 	    get_int(ld, g, "polling", "max_connections", 1, 700, 1, 800, "");
-	if (cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
+	if (!misspelt && cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
 		err_at(ld, g,
 		       "polling: energy_interval (%d s) is shorter than fast_interval (%d s)",
 		       cfg->polling.energy_interval_s, cfg->polling.fast_interval_s);
@@ -550,7 +605,7 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	config_setting_t *g = group(ld, root, "revenue");
 	check_keys(ld, g, "revenue", keys);
 	config_setting_t *p = group(ld, g, "policy");
-	check_keys(ld, p, "revenue.policy", pkeys);
+	int misspelt = check_keys(ld, p, "revenue.policy", pkeys);
 	const char *w = "revenue.policy";
 	cfg->revenue.posts_bp = get_percent_bp(ld, p, w, "posts", 80);
 	cfg->revenue.public_works_bp = get_percent_bp(ld, p, w, "public_works", 10);
@@ -559,10 +614,10 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	cfg->revenue.min_posts_bp = get_percent_bp(ld, p, w, "min_posts", 80);
 	uint32_t sum = cfg->revenue.posts_bp + cfg->revenue.public_works_bp +
 		       cfg->revenue.rewards_bp + cfg->revenue.om_reserve_bp;
-	if (sum != 10000)
+	if (!misspelt && sum != 10000)
 		err_at(ld, where(p, g), "revenue.policy: the shares add up to %u.%02u%%, not 100%%",
 		       sum / 100, sum % 100);
-	if (cfg->revenue.posts_bp < cfg->revenue.min_posts_bp)
+	if (!misspelt && cfg->revenue.posts_bp < cfg->revenue.min_posts_bp)
 		err_at(
 		    ld, where(p, g),
 		    "revenue.policy: posts and labour get %u.%02u%%, below the minimum %u.%02u%%",
@@ -913,6 +968,46 @@ static void check_endpoints(struct loader *ld, struct config *cfg, const config_
 		}
 }
 
+/* The console's settings. The address must be numeric (the console binds it before it could
+ * resolve names under its sandbox); files are checked when pvrelief-web starts, since the
+ * daemon and the CLI never read them. */
+static void load_web(struct loader *ld, struct config *cfg, const config_setting_t *root)
+{
+	static const char *const keys[] = {"address",
+					   "port",
+					   "tls_cert_file",
+					   "tls_key_file",
+					   "read_requires_login",
+					   "users_file",
+					   "session_minutes",
+					   "max_clients",
+					   "login_attempts",
+					   "silent_after",
+					   NULL};
+	config_setting_t *g = group(ld, root, "web");
+	const char *w = "web";
+	check_keys(ld, g, w, keys);
+	cfg->web.address = get_str(ld, g, w, "address", "127.0.0.1");
+	cfg->web.port = get_int(ld, g, w, "port", 1, 8470, 1, 65535, "");
+	cfg->web.tls_cert_file = get_str(ld, g, w, "tls_cert_file", "");
+	cfg->web.tls_key_file = get_str(ld, g, w, "tls_key_file", "");
+	cfg->web.read_requires_login = get_bool(ld, g, w, "read_requires_login", 0);
+	cfg->web.users_file = get_str(ld, g, w, "users_file", "");
+	cfg->web.session_minutes = get_int(ld, g, w, "session_minutes", 1, 480, 5, 10080, "min");
+	cfg->web.max_clients = get_int(ld, g, w, "max_clients", 1, 200, 4, 1000, "");
+	cfg->web.login_attempts = get_int(ld, g, w, "login_attempts", 1, 5, 1, 100, "");
+	cfg->web.silent_after_s = get_int(ld, g, w, "silent_after", 1, 0, 0, 86400, "s");
+	struct in6_addr a6;
+	struct in_addr a4;
+	if (inet_pton(AF_INET, cfg->web.address, &a4) != 1 &&
+	    inet_pton(AF_INET6, cfg->web.address, &a6) != 1)
+		err_at(ld, where(config_setting_get_member(g, "address"), g),
+		       "web: address \"%s\" is not a numeric IPv4 or IPv6 address",
+		       cfg->web.address);
+	if (!*cfg->web.tls_cert_file != !*cfg->web.tls_key_file)
+		err_at(ld, g, "web: tls_cert_file and tls_key_file go together");
+}
+
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -923,7 +1018,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 {
 	static const char *const keys[] = {
 	    "county",	  "maps_dir", "clock",	 "log",	  "database", "polling", "mqtt",
-	    "efficiency", "alerts",   "revenue", "towns", "stations", NULL};
+	    "efficiency", "alerts",   "revenue", "towns", "stations", "web",	 NULL};
 	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);
@@ -932,15 +1027,30 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	cfg->path = xstrdup(path);
 	config_init(&lc);
-	char *dir = dir_of(path);
+	char *dir = dir_of(path), *real = realpath(dir, NULL);
+	if (real) {
+		/* Absolute, so that messages name the file wherever the program runs. */
+		free(dir);
+		dir = real;
+	}
 	config_set_include_dir(&lc, dir);
 	if (!(f = fopen(path, "r"))) {
 		errlist_add(errs, path, 0, "cannot open: %s", strerror(errno));
 		goto fail;
 	}
 	if (config_read(&lc, f) != CONFIG_TRUE) {
-		errlist_add(errs, config_error_file(&lc) ? config_error_file(&lc) : path,
-			    config_error_line(&lc), "syntax error: %s", config_error_text(&lc));
+		const char *file = config_error_file(&lc) ? config_error_file(&lc) : path;
+		char text[80];
+		if (strcmp(config_error_text(&lc), "syntax error") == 0 &&
+		    line_text(file, config_error_line(&lc), text, sizeof text) == 0)
+			errlist_add(
+			    errs, file, config_error_line(&lc),
+			    "syntax error near \"%s\" (a missing ';' or a bracket not closed "
+			    "on this line or the one before?)",
+			    text);
+		else
+			errlist_add(errs, file, config_error_line(&lc), "syntax error: %s",
+				    config_error_text(&lc));
 		fclose(f);
 		goto fail;
 	}
@@ -963,10 +1073,19 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	load_clock(&ld, cfg, root);
 	load_general(&ld, cfg, root);
+	/* Relative paths are resolved one way, from the configuration file's folder, like
+	 * maps_dir: a program started from another folder must find the same database, not
+	 * create an empty one where it stands. */
+	if (cfg->database.path[0] != '/') {
+		char *rel = cfg->database.path;
+		cfg->database.path = xasprintf("%s/%s", dir, rel);
+		free(rel);
+	}
 	load_mqtt(&ld, cfg, root);
 	load_efficiency(&ld, cfg, root);
 	load_alerts(&ld, cfg, root);
 	load_revenue(&ld, cfg, root);
+	load_web(&ld, cfg, root);
 	load_towns(&ld, cfg, root);
 
 	config_setting_t *stations = config_setting_get_member(root, "stations");
@@ -1044,6 +1163,10 @@ void config_free(struct config *cfg)
 		free(h->secret);
 	}
 	free(cfg->alerts.webhooks);
+	free(cfg->web.address);
+	free(cfg->web.tls_cert_file);
+	free(cfg->web.tls_key_file);
+	free(cfg->web.users_file);
 	free(cfg->alerts.language);
 	free(cfg->efficiency.weather_url);
 	free(cfg->mqtt.host);

@@ -11,6 +11,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
 #include "pvrelief/solar.h"
@@ -172,14 +173,36 @@ static void inverter_params(struct eff_engine *a, const struct astation *as, siz
 	p->capacity_kwp = as->inverters[k]->dc_kwp;
 }
 
+/* Sets sample sm's energy from one inverter's slot (its own window when share is 1, its part
+ * of the station's otherwise): a slot not read leaves the inverter's share absent. */
+static void add_inverter_slot(struct efficiency_sample *sm, const struct efficiency_inv_slot *x,
+			      double share)
+{
+	if (x->state == EFFICIENCY_SLOT_MISSING) {
+		sm->absent_share += share;
+		return;
+	}
+	if (!(sm->have & EFFICIENCY_HAVE_ENERGY))
+		sm->energy_wh = sm->gap_energy_wh = 0;
+	sm->have |= EFFICIENCY_HAVE_ENERGY;
+	sm->energy_wh += x->energy_wh;
+	if (x->state == EFFICIENCY_SLOT_UNSHARED)
+		sm->gap_energy_wh += x->energy_wh;
+	if (x->state == EFFICIENCY_SLOT_FILLED)
+		sm->estimated_share += share;
+	if (x->curtailed) {
+		sm->curtailed_share += share;
+		sm->curtailed_energy_wh += x->energy_wh;
+	}
+}
+
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
- * the inverter's own energy, and its DC capacity as P_stc. */
+ * the inverter's own slots (x, n_inverters rows of n), and its DC capacity as P_stc. */
 static void inverter_windows(struct eff_engine *a, struct astation *as, double t0, double t1,
 			     const struct efficiency_params *station,
 			     const struct efficiency_sample *samples, int n,
-			     struct efficiency_window *inv)
+			     struct efficiency_inv_slot *const *x, struct efficiency_window *inv)
 {
-	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
 	struct efficiency_sample *mine = xcalloc(MAX_SLOTS, sizeof *mine);
 	for (size_t k = 0; k < as->n_inverters; k++) {
 		struct efficiency_params p = *station;
@@ -187,22 +210,95 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 		p.source = station->source;
 		p.grade = station->grade;
 		p.daylight_s = station->daylight_s;
-		int m = store_station_slots(a->store, &as->inverter_ids[k], 1, NULL, 0, t0, t1, one,
-					    MAX_SLOTS);
 		for (int i = 0; i < n; i++) {
 			mine[i] = samples[i];
 			mine[i].have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 			mine[i].energy_wh = mine[i].gap_energy_wh = 0;
-			if (i < m && one[i].energy_n > 0) {
-				mine[i].energy_wh = one[i].energy_wh;
-				mine[i].gap_energy_wh = one[i].gap_wh;
-				mine[i].have |= EFFICIENCY_HAVE_ENERGY;
-			}
+			mine[i].absent_share = mine[i].estimated_share = 0;
+			mine[i].curtailed_share = mine[i].curtailed_energy_wh = 0;
+			add_inverter_slot(&mine[i], &x[k][i], 1.0);
 		}
-		efficiency_window(&p, t0, t1, mine, (size_t)(m == n ? n : 0), &inv[k]);
+		efficiency_window(&p, t0, t1, mine, (size_t)n, &inv[k]);
 	}
 	free(mine);
+}
+
+/* Reads each inverter's slots of [t0, t1) into x (n_inverters rows of MAX_SLOTS) and adds
+ * how many readings each slot has into slots[].energy_n (n of them); returns 0 or -1. */
+static int read_inverters(struct eff_engine *a, struct astation *as, double t0, double t1,
+			  struct store_slot *slots, int n, struct efficiency_inv_slot **x,
+			  long *missing_before)
+{
+	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
+	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
+	int rc = 0;
+	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
+		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
+					     &missing_before[k]);
+		if (m != n || store_device_throttled_slots(a->store, as->inverter_ids[k], t0,
+							   throttled, (size_t)n) != 0) {
+			rc = -1;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			x[k][i].energy_wh = one[i].energy_wh;
+			x[k][i].state =
+			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
+			/* A slot with a curtailed reading is a curtailed one: the limit held for
+			 * part of it at least. */
+			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
+			slots[i].energy_n += one[i].energy_n;
+			slots[i].energy_wh += one[i].energy_wh;
+		}
+	}
+	free(throttled);
 	free(one);
+	return rc;
+}
+
+/* Shares each inverter's catch-up energy over the gap before it in proportion to the
+ * window's irradiance (plane of array where there is one), then sets each sample's energy
+ * from the inverters that cover it: one not read leaves its DC share out of E_th too. */
+static void station_energy(const struct astation *as, struct efficiency_sample *samples, int n,
+			   struct efficiency_inv_slot **x, const long *missing_before)
+{
+	double *weight = xcalloc((size_t)n + 1, sizeof *weight);
+	for (int i = 0; i < n; i++) {
+		const struct efficiency_sample *sm = &samples[i];
+		weight[i] =
+		    (sm->have & EFFICIENCY_HAVE_POA) && isfinite(sm->poa_w_m2)	 ? sm->poa_w_m2
+		    : (sm->have & EFFICIENCY_HAVE_GHI) && isfinite(sm->ghi_w_m2) ? sm->ghi_w_m2
+										 : NAN;
+	}
+	double dc_all = 0;
+	for (size_t k = 0; k < as->n_inverters; k++) {
+		dc_all += as->inverters[k]->dc_kwp;
+		efficiency_spread_gaps(x[k], (size_t)n, missing_before[k], weight);
+	}
+	for (int i = 0; i < n; i++) {
+		struct efficiency_sample *sm = &samples[i];
+		sm->have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
+		sm->energy_wh = sm->gap_energy_wh = sm->absent_share = sm->estimated_share = 0;
+		sm->curtailed_share = sm->curtailed_energy_wh = 0;
+		for (size_t k = 0; k < as->n_inverters; k++)
+			add_inverter_slot(sm, &x[k][i],
+					  dc_all > 0 ? as->inverters[k]->dc_kwp / dc_all
+						     : 1.0 / (double)as->n_inverters);
+	}
+	free(weight);
+}
+
+/* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
+ * one before, with dt capped at two polling intervals so that an outage adds nothing the
+ * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
+ * answered only now and then, or lost part of the slot) holds the irradiation of only part of
+ * its time, while the inverters' counters hold all of its energy. Such a slot's irradiance
+ * counts as missing, so that it is left out on both sides. (A count cannot tell a slot whose
+ * readings bunched together; a slow or jittery poll must not cost the sensor its slots.) */
+static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
+{
+	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
+	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= 300.0;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
@@ -214,10 +310,19 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	struct irradiance_choice *choice = &f->choice;
 	struct store_slot slots[MAX_SLOTS];
 	struct efficiency_sample samples[MAX_SLOTS];
-	int n = store_station_slots(a->store, as->inverter_ids, as->n_inverters, as->sensor_ids,
-				    as->n_sensors, t0, t1, slots, MAX_SLOTS);
+	int n = store_station_slots(a->store, NULL, 0, as->sensor_ids, as->n_sensors, t0, t1, slots,
+				    MAX_SLOTS);
 	if (n < 0)
 		return -1;
+	size_t ni = as->n_inverters;
+	struct efficiency_inv_slot **x = xcalloc(ni + 1, sizeof *x);
+	long *missing_before = xcalloc(ni + 1, sizeof *missing_before);
+	for (size_t k = 0; k < ni; k++)
+		x[k] = xcalloc(MAX_SLOTS, sizeof *x[k]);
+	if (read_inverters(a, as, t0, t1, slots, n, x, missing_before) != 0) {
+		f->ok = 0;
+		goto out;
+	}
 	/* Coverage is judged over the daylight slots that have energy, since eta pairs energy
 	 * with irradiance: a daemon started mid-morning still uses its sensor for the hours it
 	 * saw. With no energy at all, every daylight slot counts. */
@@ -240,10 +345,10 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 			continue;
 		day_slots++;
 		daylight_slots++;
-		sensor_slots += slots[i].sensor_n > 0;
+		sensor_slots += sensor_whole(a, &slots[i]);
 		if (slots[i].energy_n > 0) {
 			paired_slots++;
-			paired_sensor += slots[i].sensor_n > 0;
+			paired_sensor += sensor_whole(a, &slots[i]);
 		}
 	}
 	/* The weather service is asked only when the sensor does not cover the window: a
@@ -288,16 +393,11 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		sm->t_start_s = fmax((double)slots[i].slot, t0);
 		sm->t_end_s = fmin(slots[i].slot + 300.0, t1);
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
-		if (slots[i].energy_n > 0) {
-			sm->energy_wh = slots[i].energy_wh;
-			sm->gap_energy_wh = slots[i].gap_wh;
-			sm->have |= EFFICIENCY_HAVE_ENERGY;
-		}
 		if (hours <= 0)
 			continue;
 		switch (choice->source) {
 		case IRRADIANCE_SENSOR:
-			if (slots[i].sensor_n > 0) {
+			if (sensor_whole(a, &slots[i])) {
 				/* Irradiation is stored per whole slot; a partial slot at the
 				 * window's edge is rare and short, so its mean is taken over 5 min.
 				 */
@@ -348,9 +448,15 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
 	p.grade = choice->grade;
 	p.daylight_s = daylight_slots * 300.0;
+	station_energy(as, samples, n, x, missing_before);
 	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
 	if (f->ok && f->inv)
-		inverter_windows(a, as, t0, t1, &p, samples, n, f->inv);
+		inverter_windows(a, as, t0, t1, &p, samples, n, x, f->inv);
+out:
+	for (size_t k = 0; k < ni; k++)
+		free(x[k]);
+	free(x);
+	free(missing_before);
 	return f->ok ? 0 : -1;
 }
 
@@ -445,23 +551,33 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 		     double t1, double *online, double *anomaly)
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
+	int bad_online = 0, bad_anomaly = 0;
 	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
 	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
-		expected += lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
+		lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
+		double since;
+		if (store_device_first_ts(a->store, as->inverter_ids[i], &since) != 0)
+			bad_online = 1;
+		expected += (long)kpi_expected_quarters(lit, nq, t0, since);
 		long got = store_device_valid_quarters(a->store, as->inverter_ids[i], t0, nq, lit);
+		if (got < 0)
+			bad_online = 1;
 		valid += got > 0 ? got : 0;
 		if (store_device_day_counts(a->store, as->inverter_ids[i], day, &v, &r) == 0) {
 			readings += v + r;
 			rejected += r;
+		} else {
+			bad_anomaly = 1;
 		}
 	}
 	free(lit);
-	long all = expected * (long)as->n_inverters;
-	*online = all > 0 ? (double)valid / (double)all : NAN;
-	*anomaly = readings > 0 ? (double)rejected / (double)readings : NAN;
+	/* A figure the database could not give whole is no figure. */
+	long all = expected;
+	*online = all > 0 && !bad_online ? (double)valid / (double)all : NAN;
+	*anomaly = readings > 0 && !bad_anomaly ? (double)rejected / (double)readings : NAN;
 }
 
 /* Fills the stored form of station s's day from its window and KPIs. */
@@ -484,7 +600,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->coverage = w->coverage;
 	snprintf(d->basis, sizeof d->basis, "%s",
 		 w->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
-	snprintf(d->source, sizeof d->source, "%s", irradiance_source_name(w->source));
+	snprintf(d->source, sizeof d->source, "%s",
+		 irradiance_source_label(w->source, w->grade, 0));
 	d->grade = w->grade;
 	d->judgeable = w->judgeable;
 	d->online_rate = online;
@@ -492,6 +609,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->peer_yf_h = w->peer_yf_h;
 	d->peer_ratio = w->peer_ratio;
 	d->peer_n = (int)w->peer_n;
+	d->curtailed_wh = w->curtailed_kwh * 1000.0;
+	d->curtail_loss_wh = w->curtailment_loss_kwh * 1000.0;
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */
@@ -515,7 +634,8 @@ static int put_inverter_days(struct eff_engine *a, size_t s, const char *day,
 					  .peer_ratio = w->peer_ratio,
 					  .grade = w->grade};
 		snprintf(d.day, sizeof d.day, "%s", day);
-		snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w->source));
+		snprintf(d.source, sizeof d.source, "%s",
+			 irradiance_source_label(w->source, w->grade, 0));
 		if (store_inv_day_put(a->store, &d) != 0)
 			return -1;
 	}
@@ -548,6 +668,28 @@ static int compute_day(struct eff_engine *a, const char *day, double now, const 
 		    (!want || want[k]) ? xcalloc(a->st[k].n_inverters + 1, sizeof *f[k].inv) : NULL;
 	}
 	int ns = store_eff_day_peers(a->store, day, stored, n);
+	if (ns < 0) {
+		/* Without the stored peers each station would be weighed against part of its
+		 * neighbours: nothing is computed this time. */
+		log_warn("efficiency: day %s: cannot read the stations' stored figures: %s", day,
+			 store_errmsg(a->store));
+		for (size_t k = 0; k < n; k++)
+			if (!want || want[k])
+				wanted++;
+		free(stored);
+		candidates_free(&c);
+		for (size_t k = 0; k < n; k++) {
+			free(f[k].inv);
+			f[k].inv = NULL;
+		}
+		if (!anomaly)
+			free(an);
+		if (!online)
+			free(on);
+		if (!figs)
+			free(f);
+		return (int)wanted;
+	}
 	for (int i = 0; i < ns; i++) {
 		const struct config_station *cs = config_station_find(a->cfg, stored[i].station);
 		if (!cs)
@@ -678,10 +820,16 @@ static int stale_days(struct eff_engine *a, const char *today, double now)
 	store_local_day(now - STALE_DAYS * 86400.0, cfg->utc_offset_s, first);
 	char days[STALE_DAYS + 1][11];
 	size_t nd = 0;
+	int failures_read = 0;
 	for (size_t s = 0; s < n; s++) {
 		char stale[STALE_DAYS + 1][11];
 		int ns =
 		    store_eff_stale_days(a->store, a->st[s].cfg->id, first, stale, STALE_DAYS + 1);
+		if (ns < 0) {
+			log_warn("efficiency: station %s: cannot read which days changed: %s",
+				 a->st[s].cfg->id, store_errmsg(a->store));
+			failures_read++;
+		}
 		for (int i = 0; i < ns; i++) {
 			size_t j = 0;
 			while (j < nd && strcmp(days[j], stale[i]) != 0)
@@ -690,7 +838,7 @@ static int stale_days(struct eff_engine *a, const char *today, double now)
 				memcpy(days[nd++], stale[i], sizeof days[0]);
 		}
 	}
-	int failures = 0;
+	int failures = failures_read;
 	unsigned char *want = xcalloc(n ? n : 1, 1);
 	for (size_t j = 0; j < nd; j++) {
 		for (size_t s = 0; s < n; s++) {

@@ -12,6 +12,7 @@
  *   that reports against a more conservative theoretical figure gets it by passing station
  *   figures computed with its own K. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -76,20 +77,23 @@ static void window_nan(struct efficiency_window *w)
 	w->energy_kwh = w->h_horizontal_kwh_m2 = w->h_poa_kwh_m2 = NAN;
 	w->e_act_kwh = w->e_th_kwh = w->eta = NAN;
 	w->yr_h = w->yf_h = w->equivalent_hours = w->pr = w->pr_stc = NAN;
-	w->coverage = w->mean_irradiance_w_m2 = w->irradiation_kwh_m2_day = NAN;
+	w->coverage = w->eta_coverage = w->mean_irradiance_w_m2 = w->irradiation_kwh_m2_day = NAN;
 	w->peer_yf_h = w->peer_ratio = NAN;
 	w->peer_n = 0;
+	w->curtailed_kwh = w->curtailed_eth_kwh = w->curtailment_loss_kwh = NAN;
 }
 
 /* Running sums over a window; energies in Wh, irradiation in Wh/m2, times in s. */
 struct sums {
 	double energy_wh, ghi_wh_m2, poa_wh_m2;
 	int any_energy, any_ghi, any_poa;
-	double pair_energy_wh, pair_h_wh_m2, pair_s, pair_day_s;
+	double pair_energy_wh, pair_h_wh_m2, pair_s, pair_day_s, est_s, est_day_s;
 	int any_pair;
 	double poa_pair_energy_wh, poa_pair_h_wh_m2;
 	double temp_energy_wh, temp_ref_wh; /* PR_stc numerator and denominator */
 	double day_g_wh_m2, day_s;
+	double curt_energy_wh, curt_h_wh_m2; /* curtailed energy and its share's irradiation */
+	double curt_poa_energy_wh, curt_poa_wh_m2; /* the same where there is POA */
 };
 
 static void add_sample(const struct efficiency_params *p, const struct efficiency_sample *s,
@@ -112,6 +116,14 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	double ghi = irradiance(s, EFFICIENCY_HAVE_GHI, s->ghi_w_m2);
 	double poa = irradiance(s, EFFICIENCY_HAVE_POA, s->poa_w_m2);
 	double g = p->basis == EFFICIENCY_BASIS_POA ? poa : ghi;
+	/* Only the part of the station whose energy the sample holds is held against the
+	 * irradiance; of that, the estimated part is not counted as measured. */
+	double curt = fmin(fmax(s->curtailed_share, 0), 1);
+	double absent = fmin(fmax(s->absent_share, 0), 1);
+	double part = fmax(1.0 - absent - curt, 0);
+	double measured = fmax(1.0 - absent - fmax(s->estimated_share, 0), 0);
+	double e_curt =
+	    curt > 0 && isfinite(s->curtailed_energy_wh) ? s->curtailed_energy_wh * share : 0;
 	double t_mod = value(s, EFFICIENCY_HAVE_MODULE_TEMP, s->module_temp_c);
 	double t_air = value(s, EFFICIENCY_HAVE_AIR_TEMP, s->air_temp_c);
 	if (isnan(t_mod) && !isnan(t_air) && !isnan(poa)) {
@@ -138,20 +150,36 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	}
 	if (isnan(e) || unpaired)
 		return;
+	/* A curtailed inverter's energy says what the grid let it make, not how well it
+	 * works: it is kept apart, with E_th for its share, to price the curtailment. */
+	if (curt > 0 && !isnan(g)) {
+		a->curt_energy_wh += e_curt;
+		a->curt_h_wh_m2 += g * dt_h * curt;
+	}
+	if (curt > 0 && !isnan(poa)) {
+		a->curt_poa_energy_wh += e_curt;
+		a->curt_poa_wh_m2 += poa * dt_h * curt;
+	}
+	e -= e_curt;
+	if (!(part > 0))
+		return;
 	if (!isnan(g)) {
 		a->any_pair = 1;
 		a->pair_energy_wh += e;
-		a->pair_h_wh_m2 += g * dt_h;
-		a->pair_s += overlap;
-		if (g > 0)
-			a->pair_day_s += overlap;
+		a->pair_h_wh_m2 += g * dt_h * part;
+		a->pair_s += overlap * measured;
+		a->est_s += overlap * (part + curt);
+		if (g > 0) {
+			a->pair_day_s += overlap * measured;
+			a->est_day_s += overlap * (part + curt);
+		}
 	}
 	if (!isnan(poa)) {
 		a->poa_pair_energy_wh += e;
-		a->poa_pair_h_wh_m2 += poa * dt_h;
+		a->poa_pair_h_wh_m2 += poa * dt_h * part;
 		if (!isnan(t_mod)) {
 			a->temp_energy_wh += e;
-			a->temp_ref_wh += p->capacity_kwp * 1000.0 * (poa / 1000.0) * dt_h *
+			a->temp_ref_wh += p->capacity_kwp * 1000.0 * (poa / 1000.0) * dt_h * part *
 					  (1.0 + p->gamma_per_c * (t_mod - 25.0));
 		}
 	}
@@ -198,14 +226,33 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
 	out->yf_h = out->energy_kwh / cap;
 	out->equivalent_hours = out->yf_h;
 	out->pr = ratio(a.poa_pair_energy_wh / cap, a.poa_pair_h_wh_m2);
+	out->curtailed_kwh = a.curt_energy_wh / 1000.0;
+	out->curtailed_eth_kwh =
+	    efficiency_theoretical_kwh(a.curt_h_wh_m2 / 1000.0, cap, p->k_coeff);
+	/* The loss is priced with PR on the plane of array where there is one: the array's output
+	 * follows POA, while eta on horizontal irradiance varies over the day with the ratio of
+	 * the two, and a curtailment is usually an order for the middle of the day. */
+	if (!(a.curt_h_wh_m2 > 0) && !(a.curt_poa_wh_m2 > 0))
+		out->curtailment_loss_kwh = 0;
+	else if (isfinite(out->pr) && a.curt_poa_wh_m2 > 0)
+		out->curtailment_loss_kwh = fmax(
+		    out->pr * cap * a.curt_poa_wh_m2 / 1000.0 - a.curt_poa_energy_wh / 1000.0, 0);
+	else if (isfinite(out->eta))
+		out->curtailment_loss_kwh =
+		    fmax(out->eta * out->curtailed_eth_kwh - out->curtailed_kwh, 0);
+	else
+		out->curtailment_loss_kwh = NAN;
 	out->pr_stc = ratio(a.temp_energy_wh, a.temp_ref_wh);
 
-	if (p->daylight_s > 0)
+	if (p->daylight_s > 0) {
 		out->coverage = a.pair_day_s / p->daylight_s;
-	else
+		out->eta_coverage = a.est_day_s / p->daylight_s;
+	} else {
 		out->coverage = a.pair_s / out->window_s;
-	if (out->coverage > 1)
-		out->coverage = 1;
+		out->eta_coverage = a.est_s / out->window_s;
+	}
+	out->coverage = fmin(out->coverage, 1);
+	out->eta_coverage = fmin(out->eta_coverage, 1);
 
 	double h_basis =
 	    p->basis == EFFICIENCY_BASIS_POA ? out->h_poa_kwh_m2 : out->h_horizontal_kwh_m2;
@@ -217,8 +264,74 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
 	else
 		out->irradiance_enough = out->mean_irradiance_w_m2 > p->judge_min_irradiance_w_m2;
 	out->judgeable = isfinite(out->eta) && out->irradiance_enough &&
-			 out->coverage >= p->judge_min_coverage && p->grade >= 1 && p->grade <= 2;
+			 out->eta_coverage >= p->judge_min_coverage && p->grade >= 1 &&
+			 p->grade <= 2;
 	return 0;
+}
+
+/* Returns weight[i], or where it is unknown the linear interpolation between the nearest
+ * known weights on either side (the nearer one alone at an edge); NAN when none is known. */
+static double weight_at(const double *weight, size_t n, size_t i)
+{
+	if (isfinite(weight[i]))
+		return fmax(weight[i], 0);
+	long l = (long)i - 1, r = (long)i + 1;
+	while (l >= 0 && !isfinite(weight[l]))
+		l--;
+	while (r < (long)n && !isfinite(weight[r]))
+		r++;
+	int hl = l >= 0, hr = r < (long)n;
+	if (hl && hr) {
+		double f = (double)((long)i - l) / (double)(r - l);
+		return fmax(weight[l] + f * (weight[r] - weight[l]), 0);
+	}
+	if (hl)
+		return fmax(weight[l], 0);
+	if (hr)
+		return fmax(weight[r], 0);
+	return NAN;
+}
+
+void efficiency_spread_gaps(struct efficiency_inv_slot *s, size_t n, long missing_before,
+			    const double *weight)
+{
+	/* The index of the inverter's last read slot; before s[0] when known. */
+	long last = missing_before >= 0 ? -1 - missing_before : LONG_MIN;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].state != EFFICIENCY_SLOT_SEEN)
+			continue;
+		long li = (long)i;
+		if (last != LONG_MIN && last == li - 1) {
+			last = li;
+			continue;
+		}
+		if (last == LONG_MIN || last < -1) {
+			/* The gap began before the slots: how much of the energy is theirs is
+			 * unknown. */
+			s[i].state = EFFICIENCY_SLOT_UNSHARED;
+			last = li;
+			continue;
+		}
+		/* Slots last+1 .. i share the energy read in slot i. */
+		size_t from = (size_t)(last + 1);
+		double sum = 0;
+		int known = 1;
+		for (size_t j = from; j <= i; j++) {
+			double w = weight_at(weight, n, j);
+			if (isnan(w))
+				known = 0;
+			else
+				sum += w;
+		}
+		double e = s[i].energy_wh, k = (double)(i - from + 1);
+		for (size_t j = from; j <= i; j++) {
+			double w = known && sum > 0 ? weight_at(weight, n, j) / sum : 1.0 / k;
+			s[j].energy_wh = e * w;
+			if (j < i)
+				s[j].state = EFFICIENCY_SLOT_FILLED;
+		}
+		last = li;
+	}
 }
 
 void efficiency_apply_peers(const struct efficiency_params *p,

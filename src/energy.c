@@ -16,10 +16,17 @@ static int has(const struct reading *r, enum reading_field f)
 	return (r->present >> f) & 1u;
 }
 
+/* An acc32 counter in Wh (SunSpec WH with a scale factor of 0) wraps here. */
+#define WRAP_WH 4294967296.0
+
 /* A counter value that is neither the trusted level nor a plausible continuation of it is
  * held as a candidate: if the next readings continue from it, the device really was reset
- * or replaced and the new level is adopted, counting what it produced since the first
- * candidate; if they return to the old level, it was a glitch and nothing was lost. */
+ * or replaced and the new level is adopted; if they return to the old level, it was a
+ * glitch and nothing was lost. A candidate low enough to have been reached from zero since
+ * the last trusted reading is a counter restarting from zero: its base is 0, so that what
+ * the inverter produced before the first candidate is counted too (a reset loses nothing),
+ * and its readings are not rejected. A jump to any other level is counted from its first
+ * value, the only base known. */
 static unsigned candidate(struct energy_state *s, const struct energy_limits *lim, double ts,
 			  double total, double *delta_wh)
 {
@@ -30,16 +37,18 @@ static unsigned candidate(struct energy_state *s, const struct energy_limits *li
 		s->cand_ts = ts;
 	} else {
 		s->cand_count = 1;
-		s->cand_first_wh = s->cand_wh = total;
+		s->cand_wh = total;
+		s->cand_first_wh = total <= max_increase_wh(lim, ts - s->total_ts) ? 0 : total;
 		s->cand_ts = ts;
 	}
+	unsigned q = s->cand_first_wh == 0 ? ENERGY_Q_COUNTER_RESTART : ENERGY_Q_COUNTER_RESET;
 	if (s->cand_count >= ENERGY_CONFIRMATIONS) {
 		*delta_wh = s->cand_wh - s->cand_first_wh;
 		s->total_wh = s->cand_wh;
 		s->total_ts = ts;
 		s->cand_count = 0;
 	}
-	return ENERGY_Q_COUNTER_RESET;
+	return q;
 }
 
 unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, double ts,
@@ -59,13 +68,26 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 		return ENERGY_Q_BAD_TIME;
 	}
 
+	/* SunSpec reads an acc32 of 0 as "not implemented", but a trusted counter just below
+	 * 2^32 Wh that reads 0 has wrapped. */
+	struct reading wrapped;
+	if ((r->sentinel & (1u << RF_ENERGY_TOTAL_WH)) && s->have && s->cand_count == 0 &&
+	    WRAP_WH - s->total_wh >= 0 &&
+	    WRAP_WH - s->total_wh <= max_increase_wh(lim, ts - s->total_ts)) {
+		wrapped = *r;
+		reading_set(&wrapped, RF_ENERGY_TOTAL_WH, 0);
+		r = &wrapped;
+	}
 	if (r->sentinel & ((1u << RF_POWER_W) | (1u << RF_ENERGY_TOTAL_WH)))
 		q |= ENERGY_Q_SENTINEL;
 	if (has(r, RF_POWER_W)) {
 		double p = r->value[RF_POWER_W];
 		if (lim->rated_w > 0 && (p > lim->rated_w * 1.2 || p < -0.05 * lim->rated_w))
 			q |= ENERGY_Q_OUT_OF_RANGE;
-		if (daylight && p > 0 && p == s->power_w) {
+		/* An inverter held at a limit (curtailment) reports the limit, the same power
+		 * for hours: that is not a frozen value. */
+		int limited = has(r, RF_STATE) && r->state == INV_STATE_THROTTLED;
+		if (daylight && p > 0 && p == s->power_w && !limited) {
 			if (ts - s->power_since > ENERGY_FROZEN_S)
 				q |= ENERGY_Q_FROZEN;
 		} else {
@@ -88,8 +110,12 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 				s->total_ts = ts;
 			}
 		} else {
-			double d = total - s->total_wh;
-			if (d >= 0 && d <= max_increase_wh(lim, ts - s->total_ts)) {
+			double d = total - s->total_wh,
+			       most = max_increase_wh(lim, ts - s->total_ts);
+			/* A counter just below 2^32 Wh that reads low again has wrapped. */
+			if (d < 0 && s->total_wh + most >= WRAP_WH && d + WRAP_WH <= most)
+				d += WRAP_WH;
+			if (d >= 0 && d <= most) {
 				*delta_wh = d;
 				s->total_wh = total;
 				s->total_ts = ts;
@@ -105,8 +131,9 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 
 const char *energy_quality_names(unsigned q, char *buf, unsigned len)
 {
-	static const char *const names[] = {"sentinel", "out-of-range", "frozen",  "counter-reset",
-					    "late",	"startup-zero", "bad-time"};
+	static const char *const names[] = {"sentinel",	     "out-of-range",   "frozen",
+					    "counter-reset", "late",	       "startup-zero",
+					    "bad-time",	     "counter-restart"};
 	buf[0] = '\0';
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (q & (1u << i)) {

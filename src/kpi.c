@@ -57,3 +57,14 @@ struct kpi_rate kpi_anomaly_rate(const struct kpi_device *dev, size_t n)
 	}
 	return rate(num, den);
 }
+
+double kpi_expected_quarters(const unsigned char *lit, size_t n_quarters, double t0, double since_s)
+{
+	double n = 0;
+	if (isnan(since_s))
+		return 0;
+	for (size_t k = 0; k < n_quarters; k++)
+		if (lit[k] && t0 + KPI_SLOT_S * (double)(k + 1) > since_s)
+			n++;
+	return n;
+}

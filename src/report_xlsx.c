@@ -2,6 +2,7 @@
  * numbers in yuan with a two-decimal format so that accountants can sum them in Excel; the
  * exact fen stay in the JSON. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -242,6 +243,60 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 	lxw_error err = workbook_close(x.wb);
 	if (err != LXW_NO_ERROR) {
 		snprintf(why, whylen, "cannot write workbook %s: %s", path, lxw_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+int report_xlsx_table(const char *path, const char *sheet, const char *const *heads, size_t ncols,
+		      const struct report_xlsx_cell *cells, size_t nrows, char *why, size_t whylen)
+{
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb) {
+		snprintf(why, whylen, "cannot create workbook %s", path);
+		return -1;
+	}
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xEEF2EE);
+	/* A format per distinct number format, made on first use. */
+	enum { MAX_FORMATS = 16 };
+	const char *names[MAX_FORMATS];
+	lxw_format *fmts[MAX_FORMATS];
+	size_t nf = 0;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
+	for (size_t c = 0; c < ncols; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, heads[c], head);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 12, NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			const struct report_xlsx_cell *x = &cells[r * ncols + c];
+			lxw_row_t row = (lxw_row_t)(r + 1);
+			if (x->text) {
+				worksheet_write_string(ws, row, (lxw_col_t)c, x->text, NULL);
+				continue;
+			}
+			if (isnan(x->num) || isinf(x->num))
+				continue;
+			lxw_format *f = NULL;
+			if (x->num_format) {
+				for (size_t i = 0; i < nf && !f; i++)
+					if (strcmp(names[i], x->num_format) == 0)
+						f = fmts[i];
+				if (!f && nf < MAX_FORMATS) {
+					f = workbook_add_format(wb);
+					format_set_num_format(f, x->num_format);
+					names[nf] = x->num_format;
+					fmts[nf++] = f;
+				}
+			}
+			worksheet_write_number(ws, row, (lxw_col_t)c, x->num, f);
+		}
+	lxw_error e = workbook_close(wb);
+	if (e != LXW_NO_ERROR) {
+		snprintf(why, whylen, "cannot write workbook %s: %s", path, lxw_strerror(e));
 		return -1;
 	}
 	return 0;

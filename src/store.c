@@ -71,6 +71,26 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 	return s;
 }
 
+int store_row(struct store *st, sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return 0;
+	}
+	log_err("database %s: reading rows of \"%.60s...\": %s", st->path, sqlite3_sql(q),
+		sqlite3_errmsg(st->db));
+	sqlite3_reset(q);
+	return -1;
+}
+
+void store_rows_stop(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+}
+
 int store_exec(struct store *st, const char *sql)
 {
 	char *msg = NULL;

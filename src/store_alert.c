@@ -112,8 +112,8 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f, struc
 	sqlite3_bind_int64(
 	    q, 3, f->limit && f->limit < cap ? (sqlite3_int64)f->limit : (sqlite3_int64)cap);
 	size_t n = 0;
-	int rc;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		struct store_alert *a = &out[n++];
 		memset(a, 0, sizeof *a);
 		a->id = (uint64_t)sqlite3_column_int64(q, 0);
@@ -130,6 +130,7 @@ int store_alert_list(struct store *st, const struct store_alert_filter *f, struc
 		a->ack_at = sqlite3_column_double(q, 11);
 		a->suppressed = sqlite3_column_int(q, 12);
 	}
-	sqlite3_reset(q);
-	return (int)n;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }

@@ -33,7 +33,8 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 		sqlite3_bind_int64(q, 2, sensor ? first : first - STORE_SLOT_GAP_S);
 		sqlite3_bind_double(q, 3, t1);
 		int64_t prev = INT64_MIN;
-		while (sqlite3_step(q) == SQLITE_ROW) {
+		int rc;
+		while ((rc = store_row(st, q)) > 0) {
 			int64_t slot = sqlite3_column_int64(q, 0);
 			int after_gap = prev == INT64_MIN || slot - prev > STORE_SLOT_GAP_S;
 			prev = slot;
@@ -63,9 +64,52 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			if (sqlite3_column_type(q, 7) != SQLITE_NULL)
 				out[i].wind_m_s = sqlite3_column_double(q, 7);
 		}
-		sqlite3_reset(q);
+		if (rc < 0)
+			return -1;
 	}
 	return (int)n;
+}
+
+int store_inverter_slots(struct store *st, int64_t device_id, double t0, double t1,
+			 struct store_slot *out, size_t cap, long *missing_before)
+{
+	static const char sql[] =
+	    "SELECT slot, energy_wh, n_valid FROM rollup_5min WHERE device_id = ?1 AND slot >= ?2 "
+	    "AND slot < ?3 AND n_valid > 0 ORDER BY slot";
+	static const char before_sql[] =
+	    "SELECT max(slot) FROM rollup_5min WHERE device_id = ?1 AND slot < ?2 AND slot >= ?3 "
+	    "AND n_valid > 0";
+	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	size_t n = 0;
+	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].slot = s;
+		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
+	}
+	sqlite3_stmt *q = store_stmt(st, before_sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_int64(q, 3, first - STORE_SLOT_LOOKBACK_S);
+	*missing_before = -1;
+	int rc = 0;
+	while ((rc = store_row(st, q)) > 0)
+		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+			*missing_before = (long)((first - sqlite3_column_int64(q, 0)) / 300 - 1);
+	if (rc < 0 || !(q = store_stmt(st, sql)))
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, t1);
+	while ((rc = store_row(st, q)) > 0) {
+		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+		if (i >= n)
+			continue;
+		out[i].energy_wh += sqlite3_column_double(q, 1);
+		out[i].energy_n += sqlite3_column_int(q, 2);
+	}
+	return rc < 0 ? -1 : (int)n;
 }
 
 static void bind_num(sqlite3_stmt *q, int col, double v)
@@ -86,9 +130,10 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	static const char sql[] =
 	    "INSERT OR REPLACE INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, "
 	    "h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, "
-	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, computed) "
+	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, curtailed_wh, "
+	    "curtail_loss_wh, computed) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18, ?19, ?20, ?21, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, "
 	    "(julianday('now') - 2440587.5) * 86400.0)";
 	/* The month: eta as the ratio of sums over the days that have one; the grade is the
 	 * worst of those days, the source the one most days used. */
@@ -126,6 +171,8 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	bind_num(q, 19, d->peer_yf_h);
 	bind_num(q, 20, d->peer_ratio);
 	sqlite3_bind_int(q, 21, d->peer_n);
+	bind_num(q, 22, d->curtailed_wh);
+	bind_num(q, 23, d->curtail_loss_wh);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	if (!(q = store_stmt(st, month_sql)))
@@ -142,7 +189,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
 	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
 	    "peer_yf_h, "
-	    "peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day = ?2";
+	    "peer_ratio, peer_n, curtailed_wh, curtail_loss_wh FROM station_eff_day WHERE "
+	    "station = ?1 AND day = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -175,6 +223,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->peer_yf_h = col_num(q, 16);
 	out->peer_ratio = col_num(q, 17);
 	out->peer_n = sqlite3_column_int(q, 18);
+	out->curtailed_wh = col_num(q, 19);
+	out->curtail_loss_wh = col_num(q, 20);
 	sqlite3_reset(q);
 	return 0;
 }
@@ -217,8 +267,8 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		const char *dev = (const char *)sqlite3_column_text(q, 0);
 		size_t k = 0;
 		while (k < n_ids && (!dev || strcmp(ids[k], dev) != 0))
@@ -240,8 +290,9 @@ int store_inv_days(struct store *st, const char *station, const char *const *ids
 		snprintf(d->source, sizeof d->source, "%s", src ? (const char *)src : "");
 		d->grade = sqlite3_column_int(q, 13);
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer *out, size_t cap)
@@ -253,8 +304,8 @@ int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer
 		return -1;
 	sqlite3_bind_text(q, 1, day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		const unsigned char *id = sqlite3_column_text(q, 0);
 		snprintf(out[n].station, sizeof out[n].station, "%s", id ? (const char *)id : "");
 		out[n].yf_h = col_num(q, 1);
@@ -262,8 +313,9 @@ int store_eff_day_peers(struct store *st, const char *day, struct store_eff_peer
 		out[n].anomaly_rate = col_num(q, 3);
 		n++;
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_eff_stale_days(struct store *st, const char *station, const char *first_day,
@@ -279,10 +331,14 @@ int store_eff_stale_days(struct store *st, const char *station, const char *firs
 	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	while (n < cap && sqlite3_step(q) == SQLITE_ROW)
-		snprintf(days[n++], 11, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	return (int)n;
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
+		const unsigned char *day = sqlite3_column_text(q, 0);
+		snprintf(days[n++], 11, "%s", day ? (const char *)day : "");
+	}
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_device_day_counts(struct store *st, int64_t device_id, const char *day, long *valid,
@@ -296,12 +352,12 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
 	*valid = *rejected = 0;
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	int rc;
+	while ((rc = store_row(st, q)) > 0) {
 		*valid = sqlite3_column_int64(q, 0);
 		*rejected = sqlite3_column_int64(q, 1);
 	}
-	sqlite3_reset(q);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
@@ -317,14 +373,13 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 	sqlite3_bind_double(q, 2, t0);
 	sqlite3_bind_double(q, 3, t0 + 900.0 * (double)n_quarters);
 	long n = 0;
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while ((rc = store_row(st, q)) > 0) {
 		sqlite3_int64 k = sqlite3_column_int64(q, 0);
 		if (k >= 0 && (size_t)k < n_quarters && (!lit || lit[k]))
 			n++;
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_DONE ? n : -1;
+	return rc < 0 ? -1 : n;
 }
 
 int store_eff_month_get(struct store *st, const char *station, const char *month, double *energy_wh,
@@ -348,4 +403,46 @@ int store_eff_month_get(struct store *st, const char *station, const char *month
 	*grade = sqlite3_column_int(q, 3);
 	sqlite3_reset(q);
 	return 0;
+}
+
+int store_device_first_ts(struct store *st, int64_t device_id, double *ts)
+{
+	static const char sql[] =
+	    "SELECT min(first_ts) FROM rollup_day WHERE device_id = ?1 AND n_valid > 0";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	*ts = NAN;
+	int rc;
+	while ((rc = store_row(st, q)) > 0)
+		*ts = col_num(q, 0);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n)
+{
+	/* state = 5 (INV_STATE_THROTTLED) is written out so that the partial index
+	 * reading_throttled can serve the query (a bound value would not match it), and named:
+	 * the planner would otherwise walk every reading of the device's day by the primary
+	 * key, for every inverter on every pass, to find the few curtailed ones. */
+	static const char sql[] =
+	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
+	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	memset(flags, 0, n);
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, (double)first + 300.0 * (double)n);
+	int rc;
+	while ((rc = store_row(st, q)) > 0) {
+		double i = floor((sqlite3_column_double(q, 0) - (double)first) / 300.0);
+		if (i >= 0 && i < (double)n)
+			flags[(size_t)i] = 1;
+	}
+	return rc < 0 ? -1 : 0;
 }

@@ -24,8 +24,8 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 	static const char sql[] =
 	    "SELECT day, energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, "
 	    "pr_stc, yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
-	    "peer_yf_h, peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day >= ?2 "
-	    "AND day <= ?3 ORDER BY day";
+	    "peer_yf_h, peer_ratio, peer_n, curtailed_wh, curtail_loss_wh FROM station_eff_day "
+	    "WHERE station = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -33,8 +33,8 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0) {
 		struct store_eff_day *d = &out[n++];
 		memset(d, 0, sizeof *d);
 		d->station = station;
@@ -58,9 +58,12 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 		d->peer_yf_h = col_num(q, 17);
 		d->peer_ratio = col_num(q, 18);
 		d->peer_n = sqlite3_column_int(q, 19);
+		d->curtailed_wh = col_num(q, 20);
+		d->curtail_loss_wh = col_num(q, 21);
 	}
-	sqlite3_reset(q);
-	return (int)n;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_station_days(struct store *st, const char *station, const char *first_day,
@@ -75,11 +78,12 @@ int store_station_days(struct store *st, const char *station, const char *first_
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
 	size_t n = 0;
-	int rc = SQLITE_DONE;
-	while (n < cap && (rc = sqlite3_step(q)) == SQLITE_ROW)
+	int rc = 0;
+	while (n < cap && (rc = store_row(st, q)) > 0)
 		col_text(q, 0, days[n++], 11);
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? (int)n : -1;
+	if (rc > 0)
+		store_rows_stop(q);
+	return rc < 0 ? -1 : (int)n;
 }
 
 int store_device_range_counts(struct store *st, int64_t device_id, const char *first_day,
@@ -115,8 +119,8 @@ int store_device_state_time(struct store *st, int64_t device_id, int state, doub
 	sqlite3_bind_double(q, 2, t0);
 	sqlite3_bind_double(q, 3, t1);
 	double total = 0, longest = 0, run_start = NAN, last_in = NAN;
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	int rc = 0;
+	while ((rc = store_row(st, q)) > 0) {
 		double ts = sqlite3_column_double(q, 0);
 		int in = sqlite3_column_int(q, 1) == state;
 		if (in) {
@@ -136,8 +140,7 @@ int store_device_state_time(struct store *st, int64_t device_id, int state, doub
 		total += last_in - run_start;
 		longest = fmax(longest, last_in - run_start);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		return -1;
 	*total_s = total;
 	*longest_s = longest;

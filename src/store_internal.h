@@ -23,6 +23,13 @@ struct store {
 /* Returns a reset prepared statement for sql (a string literal, cached by address); NULL
  * on error (logged). */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+/* The one way a reader walks its rows: steps q and returns 1 with a row, 0 after the last one
+ * (q reset), or -1 on an SQLite error (logged with the statement's text, q reset), so that an
+ * error in the middle of a row loop is the reader's error, never a short result. A loop that
+ * stops early (its buffer full) calls store_rows_stop. */
+int store_row(struct store *st, sqlite3_stmt *q);
+/* Ends a row loop before its last row: resets q, releasing its read snapshot. */
+void store_rows_stop(sqlite3_stmt *q);
 /* Resets every cached statement, ending the read snapshot an unfinished SELECT holds. */
 void store_stmt_release(struct store *st);
 /* Runs SQL without results; returns 0 or -1 (logged). */

@@ -77,7 +77,7 @@ int store_maintenance_list(struct store *st, const char *station, const char *ki
 	sqlite3_bind_int64(q, 3, limit ? (sqlite3_int64)limit : -1);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = store_row(st, q)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -90,8 +90,7 @@ int store_maintenance_list(struct store *st, const char *station, const char *ki
 		m->by = store_col_dup(q, 4);
 		m->note = store_col_dup(q, 5);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_maintenance_free(*out, *n);
 		*out = NULL;
 		*n = 0;

@@ -179,7 +179,14 @@ const char *const store_migrations[] = {
     "  eta REAL, pr REAL, pr_stc REAL, yf_h REAL, coverage REAL, peer_ratio REAL,"
     "  source TEXT NOT NULL, grade INTEGER NOT NULL, computed REAL NOT NULL,"
     "  PRIMARY KEY (station, day, device)) WITHOUT ROWID;",
-    /* 11: the public notices as posted: every format's exact bytes, kept so that a notice
+    /* 11: curtailment, a loss of its own: the energy made while an inverter was held below
+     * what it could make, and what the curtailment cost at the day's own efficiency. */
+    "ALTER TABLE station_eff_day ADD COLUMN curtailed_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN curtail_loss_wh REAL;"
+    /* The curtailed readings (state 5, THROTTLED) by device and time: the efficiency pass
+     * looks them up for every inverter, and they are few. */
+    "CREATE INDEX reading_throttled ON reading (device_id, ts) WHERE state = 5;",
+    /* 12: the public notices as posted: every format's exact bytes, kept so that a notice
      * printed again is the one that was posted, with the ledger entry that holds its hash.
      * Rows are only ever inserted. And the arrears each plan pays. */
     "CREATE TABLE notice (village TEXT NOT NULL, month TEXT NOT NULL, format TEXT NOT NULL"

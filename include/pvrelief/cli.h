@@ -9,7 +9,6 @@
 struct config;
 struct config_station;
 struct store;
-struct revenue_policy;
 struct report;
 struct errlist;
 
@@ -18,23 +17,26 @@ struct cli_env {
 	struct config *cfg;   /* loaded on first use by cli_config */
 	struct store *store;  /* opened on first use by cli_store */
 	const char *progname; /* "pvrelief" */
+	int default_config;   /* config_path is the default, not given with -c */
 };
 
 /* Returns the configuration, loading it on first use; prints every problem as file:line on
  * stderr and returns NULL when it does not load. */
 const struct config *cli_config(struct cli_env *env);
-/* Returns the database of the configuration, opening (and migrating) it on first use;
- * prints why and returns NULL on failure. */
+/* Returns the database of the configuration, opening (and migrating) it on first use; a
+ * missing database is not created (a command that reads must not leave an empty one behind):
+ * prints where it looked, or why it does not open, and returns NULL. */
 struct store *cli_store(struct cli_env *env);
+/* Likewise, but creates the database when it is missing: for commands that record something. */
+struct store *cli_store_create(struct cli_env *env);
+/* Returns the time now for a command without --now: PVRELIEF_NOW when set, else the clock
+ * the daemon recorded in the database (a simulated one runs on from it), else the real one. */
+int64_t cli_time(struct cli_env *env);
 /* Returns the time a command acts at: text ("YYYY-MM-DD HH:MM:SS+08:00"), else the
- * PVRELIEF_NOW environment variable, else the clock; -1 when the text does not parse. */
+ * PVRELIEF_NOW environment variable, else the real clock; -1 when the text does not parse. */
 int64_t cli_now(const char *text);
 /* Returns who acts: by when given, else $USER, else "unknown" (static or borrowed). */
 const char *cli_by(const char *by);
-/* Fills an allocation policy from the configuration's revenue section. */
-void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p);
-/* Writes the month before month ("YYYY-MM") into out. */
-void cli_prev_month(const char *month, char out[8]);
 /* A village's share in a station: the station's index and the share's index in it. */
 struct cli_holding {
 	size_t station, share;
@@ -75,6 +77,68 @@ void cli_cell(const char *s, size_t width);
  * caller then rolls back, so that a file is imported whole or not at all). */
 int cli_import_rows(struct cli_env *env, const char *kind, const char *file, const char *data,
 		    size_t len, const char *by, int64_t now, struct errlist *e);
+/* The options most commands share. Each command lists the ones it takes in its getopt table
+ * (CLI_OPTION_* below), passes every option it does not handle itself to cli_opt, and calls
+ * cli_opt_check once getopt is done. The short letters are fixed: -m month, -s station,
+ * -v village, -f format, -b by, -n or -t the time (--now, --at); a command that gives one
+ * of these letters another meaning handles it before calling cli_opt. */
+struct cli_opts {
+	const char *cmd;      /* "pvrelief allocate", the prefix of every message */
+	struct cli_env *env;  /* for the daemon's clock when no time is given; NULL: real */
+	const char *formats;  /* the --format words this command knows, "table|json"; NULL none */
+	unsigned need;	      /* CLI_NEED_* of the options the command cannot do without */
+	const char *month;    /* --month YYYY-MM, or NULL */
+	const char *station;  /* --station ID, or NULL */
+	const char *village;  /* --village ID, or NULL */
+	const char *format;   /* --format WORD, or NULL */
+	const char *by;	      /* --by NAME, or NULL */
+	const char *now_text; /* --now or --at TIME, or NULL */
+	int64_t now;	      /* set by cli_opt_check: the time the command acts at (cli_now) */
+	int format_index;     /* set by cli_opt_check: index of format in formats, or -1 */
+};
+enum { CLI_NEED_MONTH = 1, CLI_NEED_FORMAT = 2, CLI_NEED_STATION = 4, CLI_NEED_BY = 8 };
+#define CLI_OPTION_MONTH                                                                           \
+	{                                                                                          \
+		"month", required_argument, NULL, 'm'                                              \
+	}
+#define CLI_OPTION_STATION                                                                         \
+	{                                                                                          \
+		"station", required_argument, NULL, 's'                                            \
+	}
+#define CLI_OPTION_VILLAGE                                                                         \
+	{                                                                                          \
+		"village", required_argument, NULL, 'v'                                            \
+	}
+#define CLI_OPTION_FORMAT                                                                          \
+	{                                                                                          \
+		"format", required_argument, NULL, 'f'                                             \
+	}
+#define CLI_OPTION_BY                                                                              \
+	{                                                                                          \
+		"by", required_argument, NULL, 'b'                                                 \
+	}
+#define CLI_OPTION_NOW                                                                             \
+	{                                                                                          \
+		"now", required_argument, NULL, 'n'                                                \
+	}
+#define CLI_OPTION_AT                                                                              \
+	{                                                                                          \
+		"at", required_argument, NULL, 't'                                                 \
+	}
+/* Records getopt's answer c (with its argument arg) in o when it is a shared option;
+ * returns 1 when it was, 0 when the command must treat c itself (an unknown option). */
+int cli_opt(struct cli_opts *o, int c, const char *arg);
+/* Checks the shared options once all are read: the required ones are there, the month is
+ * YYYY-MM, the format is one of o->formats, the time reads (o->now, o->format_index; without
+ * one, cli_time of o->env).
+ * Prints what is wrong as "CMD: sentence" and returns 2 (the usage-error status), else 0. */
+int cli_opt_check(struct cli_opts *o);
+/* Returns the configured station with this id, loading the configuration; prints
+ * "CMD: no station ..." (or why the configuration does not load) and returns NULL. */
+const struct config_station *cli_station(struct cli_env *env, const char *cmd, const char *id);
+/* Returns the index of the configured village with this id; prints "CMD: unknown village ..."
+ * (or why the configuration does not load) and returns -1. */
+long cli_village(struct cli_env *env, const char *cmd, const char *id);
 /* Releases what the environment loaded. */
 void cli_env_free(struct cli_env *env);
 

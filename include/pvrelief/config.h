@@ -188,6 +188,18 @@ struct config {
 		double reconcile_tolerance;
 		char *notice_contact; /* complaint channel on notices, "" when not set */
 	} revenue;
+	/* The operations console pvrelief-web; the daemon ignores it. */
+	struct {
+		char *address; /* numeric IPv4 or IPv6 address to listen on */
+		int port;
+		char *tls_cert_file, *tls_key_file; /* PEM; both empty: plain HTTP */
+		int read_requires_login;
+		char *users_file; /* "name:crypt-hash" lines; empty: nobody can log in */
+		int session_minutes;
+		int max_clients;    /* connections served at once */
+		int login_attempts; /* failed logins allowed per address per 15 minutes */
+		int silent_after_s; /* no device polled for this long: "daemon silent" */
+	} web;
 };
 
 /* Loads and validates a configuration file; on any problem returns NULL and appends every

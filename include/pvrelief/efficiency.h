@@ -52,6 +52,30 @@ struct efficiency_sample {
 	double air_temp_c;	   /* for the Sandia model when no module temperature */
 	double wind_m_s;	   /* at 10 m, for Sandia; taken as 0 when absent */
 	unsigned have;		   /* EFFICIENCY_HAVE_* */
+	double absent_share;	   /* share of P_stc whose energy is not in energy_wh (an
+				    * inverter not read in the interval): E_th, PR and coverage
+				    * count only the rest; 0 for the whole station */
+	double estimated_share;	   /* share of P_stc whose energy in energy_wh was estimated
+				    * by efficiency_spread_gaps: it counts in eta and PR but not
+				    * in coverage, which says what was measured */
+	double curtailed_share;	   /* share of P_stc whose inverters were held below what they
+				    * could make (curtailment, state THROTTLED) */
+	double curtailed_energy_wh; /* of energy_wh, what those inverters made: it counts in
+				     * the energy and yield, not in eta or PR */
+};
+
+/* One inverter's 5-minute slot for efficiency_spread_gaps. */
+enum efficiency_slot_state {
+	EFFICIENCY_SLOT_MISSING,  /* not read in the slot */
+	EFFICIENCY_SLOT_SEEN,	  /* read in the slot */
+	EFFICIENCY_SLOT_FILLED,	  /* not read, energy estimated from the catch-up after it */
+	EFFICIENCY_SLOT_UNSHARED, /* read after a gap that began before the slots: its energy
+				   * holds an unknown share of earlier slots' */
+};
+struct efficiency_inv_slot {
+	double energy_wh; /* the counter's increase credited to the slot */
+	enum efficiency_slot_state state;
+	int curtailed; /* read in a curtailed state (THROTTLED) in the slot */
 };
 
 /* How a window is computed. efficiency_params_default fills every field. */
@@ -86,8 +110,15 @@ struct efficiency_window {
 	double yf_h;		 /* final yield E / P_stc (all energy) = equivalent hours */
 	double equivalent_hours; /* the same figure under its report name */
 	double pr;		 /* Y_f / Y_r over samples paired with POA */
-	double pr_stc;	 /* temperature-corrected PR over samples with POA and a temperature */
-	double coverage; /* paired time / window (or daylight) time, 0-1 */
+	double pr_stc;	      /* temperature-corrected PR over samples with POA and a temperature */
+	double coverage;      /* measured paired time / window (or daylight) time, 0-1: estimated
+			       * energy and absent inverters count as not covered */
+	double eta_coverage;  /* paired time including estimated energy, for judging */
+	double curtailed_kwh; /* energy made while curtailed (left out of eta and PR) */
+	double curtailed_eth_kwh;      /* E_th of the curtailed inverters' share over that time */
+	double curtailment_loss_kwh;   /* eta x curtailed_eth_kwh - curtailed_kwh, at least 0:
+					* what the curtailment cost at the window's own
+					* efficiency; 0 without curtailment, NAN without eta */
 	double mean_irradiance_w_m2;   /* mean basis irradiance over daylight samples (G > 0) */
 	double irradiation_kwh_m2_day; /* basis H per day of window */
 	enum irradiance_source source;
@@ -149,6 +180,16 @@ double efficiency_theoretical_kwh(double irradiation_kwh_m2, double capacity_kwp
 int efficiency_window(const struct efficiency_params *p, double t_start_s, double t_end_s,
 		      const struct efficiency_sample *samples, size_t n,
 		      struct efficiency_window *out);
+
+/* Spreads an inverter's catch-up energy over the gap it follows. s holds n consecutive slots
+ * (SEEN or MISSING on entry); missing_before is how many slots the inverter missed just before
+ * s[0] (0: the slot before was read; negative: unknown). weight (n, only read) is the
+ * irradiance each slot had (any unit; NAN where unknown, interpolated from its neighbours).
+ * The energy of a SEEN slot after MISSING ones was produced over all of them: it is shared out
+ * in proportion to weight and the MISSING slots become FILLED. A gap that began before s[0]
+ * (or an unknown start) cannot be shared out: its slot becomes UNSHARED, keeping its energy. */
+void efficiency_spread_gaps(struct efficiency_inv_slot *s, size_t n, long missing_before,
+			    const double *weight);
 
 /* Relates a window to its peers (peer: the result of irradiance_peer_compare, NULL when there
  * was none) by recording their median, the ratio and the count in *w. When use_as_source, the

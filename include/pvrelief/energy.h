@@ -15,6 +15,10 @@ enum energy_quality {
 	ENERGY_Q_LATE = 1 << 4,		 /* the reply came after the poll's own time slot */
 	ENERGY_Q_STARTUP_ZERO = 1 << 5,	 /* a zero counter on the first read: not a value */
 	ENERGY_Q_BAD_TIME = 1 << 6,	 /* not later than the previous reading (clock jump) */
+	/* The counter fell to a level it could have reached from zero since the last trusted
+	 * reading: a replaced or reset inverter, being confirmed. Not rejected: the reading's
+	 * other values are good and a reset is not a data anomaly. */
+	ENERGY_Q_COUNTER_RESTART = 1 << 7,
 };
 
 /* Flags that make a reading "rejected" for the data anomaly rate. */

@@ -46,5 +46,12 @@ struct kpi_rate kpi_online_rate_time(const struct kpi_device *dev, size_t n);
 struct kpi_rate kpi_fault_rate(const struct kpi_station *st, size_t n, double fault_min);
 /* Returns the data anomaly rate: rejected readings / all readings, summed over the devices. */
 struct kpi_rate kpi_anomaly_rate(const struct kpi_device *dev, size_t n);
+/* Returns how many of the n_quarters 15-minute slots from t0 a device was expected to be
+ * online in: those whose flag in lit is set (daylight) that end after since_s, the device's
+ * first reading ever (NAN: never read, none expected). Quarters before a device was first
+ * monitored are not offline ones: a station added mid-month, or a demo started this morning,
+ * is not 0% online for the month. */
+double kpi_expected_quarters(const unsigned char *lit, size_t n_quarters, double t0,
+			     double since_s);
 
 #endif

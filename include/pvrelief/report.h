@@ -159,6 +159,18 @@ char *report_csv(const struct report *r, size_t *len);
 char *report_html(const struct report *r);
 /* Writes the report as an XLSX workbook at path; 0, or -1 with a sentence in why. */
 int report_xlsx(const struct report *r, const char *path, char *why, size_t whylen);
+/* One cell of a plain table: text, or (text NULL) a number shown with num_format ("0.0",
+ * "0.0%", ...; NULL for general); a NAN number leaves the cell empty. */
+struct report_xlsx_cell {
+	const char *text;
+	double num;
+	const char *num_format;
+};
+/* Writes a workbook at path with one sheet: a bold, frozen header row of ncols heads, then
+ * nrows rows of ncols cells (row-major). For other tables than the report's, such as the
+ * console's health table. Returns 0, or -1 with a sentence in why. */
+int report_xlsx_table(const char *path, const char *sheet, const char *const *heads, size_t ncols,
+		      const struct report_xlsx_cell *cells, size_t nrows, char *why, size_t whylen);
 
 /* Returns the Chinese name of a bucket (岗位及劳务, 小型公益事业, 奖励补助, 运维储备). */
 const char *report_bucket_zh(enum revenue_bucket b);

@@ -13,6 +13,10 @@ struct store;
  * heartbeat's default 15 minutes and than any fast polling interval. */
 #define STORE_SLOT_GAP_S 1200
 
+/* How far back store_inverter_slots looks for an inverter's last slot before a window: a gap
+ * longer than this is one whose start is unknown. */
+#define STORE_SLOT_LOOKBACK_S (12 * 3600)
+
 /* One 5-minute slot of a station. */
 struct store_slot {
 	int64_t slot;	  /* unix s of its start */
@@ -37,6 +41,8 @@ struct store_eff_day {
 	double online_rate, anomaly_rate;
 	double peer_yf_h, peer_ratio; /* peers' median Y_f and the ratio to it; NAN when none */
 	int peer_n;		      /* healthy peers behind the median */
+	double curtailed_wh;	      /* energy made while curtailed (not in eta) */
+	double curtail_loss_wh;	      /* what the curtailment cost; NAN when unknown */
 };
 
 /* An inverter's figures for one local day, as stored. */
@@ -62,6 +68,12 @@ struct store_eff_peer {
 int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
 			const int64_t *sensor_ids, size_t n_sensors, double t0, double t1,
 			struct store_slot *out, size_t cap);
+/* Fills out (cap) with one inverter's 5-minute slots in [t0, t1): energy_wh and energy_n only
+ * (a slot with energy_n 0 was not read); *missing_before receives how many slots it missed
+ * right before the first (0: that one was read; -1: none read within STORE_SLOT_LOOKBACK_S).
+ * Returns the count or negative. */
+int store_inverter_slots(struct store *st, int64_t device_id, double t0, double t1,
+			 struct store_slot *out, size_t cap, long *missing_before);
 /* Stores a station's day (replacing it) and refreshes its month in station_month; 0 or
  * negative. */
 int store_eff_day_put(struct store *st, const struct store_eff_day *d);
@@ -96,6 +108,16 @@ int store_device_day_counts(struct store *st, int64_t device_id, const char *day
  * negative on error. */
 long store_device_valid_quarters(struct store *st, int64_t device_id, double t0, size_t n_quarters,
 				 const unsigned char *lit);
+
+/* Returns into *ts the time of a device's first valid reading ever (NAN when none): when its
+ * monitoring began. 0 or negative. */
+int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
+
+/* Sets flags[i] (n of them) when the device reported state THROTTLED (curtailed) in a valid
+ * reading in the i-th 5-minute slot from floor(t0 / 300) x 300, from the raw readings (kept
+ * retention_days: a day recomputed after that has no curtailment marks); 0 or negative. */
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */

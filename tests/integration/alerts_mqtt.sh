@@ -22,7 +22,7 @@ polling = { fast_interval = 10; energy_interval = 10; timeout_ms = 500; retries 
 mqtt = { host = "127.0.0.1"; port = $MQTT_PORT; prefix = "pv"; client_id = "it-alerts"; };
 efficiency = { basis = "poa"; interval = 30; };
 alerts = { language = "en"; low_efficiency_days = 1; offline_minutes = 3; raise_delay = 40;
-           anomaly_rate = 0.2;
+           anomaly_rate = 0.2; min_irradiation_kwh_m2 = 0.4;
            webhooks = ( { name = "ops"; kind = "json"; url = "http://127.0.0.1:$hport/hook"; } ); };
 towns = ( { id = "t"; villages = ( { id = "v"; name = "Village"; } ); } );
 stations = (
@@ -83,6 +83,15 @@ wait_for 60 "the fault to clear" bash -c "grep '^pv/it/flt/alert ' '$WORK/mqtt.t
 	pass "the fault alert clears when the fault is removed"
 wait_for 90 "the offline alert to clear" bash -c "grep '^pv/it/hw/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"cleared\",\"kind\":\"offline\"'" &&
 	pass "the offline alert clears when the inverter answers again"
+cleared_detail() { # cleared_detail KIND STATION: the detail of its cleared event
+	grep "^pv/it/$2/alert .*\"event\":\"cleared\",\"kind\":\"$1\"" "$WORK/mqtt.txt" | head -1 |
+		sed 's/^[^ ]* //' | python3 -c 'import json, sys; print(json.load(sys.stdin)["detail"])'
+}
+d=$(cleared_detail fault flt)
+check "a cleared fault says what is true now and how long it lasted: \"$d\"" \
+	bash -c "[[ '$d' == 'out of the fault state; lasted '[0-9]*' minute'* ]]"
+d=$(cleared_detail offline hw)
+check "a cleared offline alert likewise: \"$d\"" bash -c "[[ '$d' == 'answering again; lasted '[0-9]*' minute'* ]]"
 
 # Zero output while the neighbours produce.
 faults "good/i1 health 0
@@ -98,8 +107,9 @@ faults "flt/inv sentinel"
 wait_for 60 "the anomaly alert" bash -c "grep '^pv/it/flt/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"raised\",\"kind\":\"data_anomaly\"'" &&
 	pass "rejected readings above the rate raise a data anomaly alert"
 faults ""
-# The day's figure is judged once it covers enough of the daylight it has seen (about half an
-# hour of clock here): only then can low efficiency be raised.
+# The day's figure is judged once it covers enough of the daylight it has seen and holds
+# enough irradiation (0.4 kWh/m2 here, not the default 1.5, so that a morning started at 10:00
+# is judged within about half an hour of clock): only then can low efficiency be raised.
 wait_for 240 "the low-efficiency alert" bash -c "grep '^pv/it/dirty/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"raised\",\"kind\":\"low_efficiency\"'" &&
 	pass "the soiled station raises a low-efficiency alert from its sensor"
 check "the clean station raises none" test "$(events low_efficiency good raised)" -eq 0

@@ -94,7 +94,7 @@ check "after a scale factor change power is still right ($p1 W vs $p2 W on its t
 total_before=$(q "SELECT energy_total_wh FROM reading WHERE device_id = $(dev ss flt) AND quality = 0 ORDER BY ts DESC LIMIT 1")
 faults "ss/flt reset"
 wait_for 40 "the counter reset to be flagged and adopted" bash -c \
-	"[ \$(sqlite3 '$DB' \"SELECT count(*) FROM reading WHERE device_id = $(dev ss flt) AND (quality & 8)\") -ge 1 ] &&
+	"[ \$(sqlite3 '$DB' \"SELECT count(*) FROM reading WHERE device_id = $(dev ss flt) AND (quality & 136)\") -ge 1 ] &&
 	 [ \$(sqlite3 '$DB' \"SELECT count(*) FROM reading WHERE device_id = $(dev ss flt) AND quality = 0 AND energy_total_wh < $total_before\") -ge 2 ]" &&
 	pass "a counter reset is flagged, then the new level adopted"
 maxd=$(q "SELECT max(energy_delta_wh) FROM reading WHERE device_id = $(dev ss flt)")

@@ -397,6 +397,152 @@ static void test_gap_energy(void)
 	CHECK_NEAR(w.coverage, 4.0 / 6.0, 1e-12);
 }
 
+static void test_absent_share(void)
+{
+	/* Hour 3 holds only one of two equal inverters' energy (25 kWh of 50): its E_th counts
+	 * half the station (30 kWh), so eta stays 0.8333 everywhere; PR likewise. Coverage says
+	 * half of hour 3 was measured; hour 4's energy, estimated for half the station, counts
+	 * in eta but not in coverage. */
+	struct efficiency_sample s[6];
+	size_t n = day_samples(s);
+	struct efficiency_params p;
+	struct efficiency_window clean, w;
+	efficiency_params_default(&p, 100);
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &clean), 0);
+	s[3].energy_wh = 25000;
+	s[3].absent_share = 0.5;
+	s[4].estimated_share = 0.5;
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w), 0);
+	CHECK_NEAR(w.eta, clean.eta, 1e-12);
+	CHECK_NEAR(w.pr, clean.pr, 1e-12);
+	CHECK_NEAR(w.e_th_kwh, clean.e_th_kwh - 30, 1e-9);
+	CHECK_NEAR(w.coverage, 5.0 / 6.0, 1e-12);
+	CHECK_NEAR(w.eta_coverage, 5.5 / 6.0, 1e-12);
+	/* A sample with every inverter absent is not paired at all. */
+	s[3].absent_share = 1;
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w), 0);
+	CHECK_NEAR(w.e_th_kwh, clean.e_th_kwh - 60, 1e-9);
+}
+
+static void test_curtailment(void)
+{
+	/* Hours 2 and 3: one inverter of two (half the station) held to 10 kWh an hour of its
+	 * 25: energy counts 270 kWh, eta and PR stay the clean day's (0.8333, 50 / 60 kWh an
+	 * hour), and the loss is PR x P_stc x the curtailed half's POA less what it made:
+	 * 2 x (0.6667 x 100 x 0.75 / 2 - 10) = 30 kWh. */
+	struct efficiency_sample s[6];
+	size_t n = day_samples(s);
+	struct efficiency_params p;
+	struct efficiency_window clean, w;
+	efficiency_params_default(&p, 100);
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &clean), 0);
+	CHECK_NEAR(clean.curtailment_loss_kwh, 0, 0);
+	for (int h = 2; h <= 3; h++) {
+		s[h].energy_wh = 35000;
+		s[h].curtailed_share = 0.5;
+		s[h].curtailed_energy_wh = 10000;
+	}
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w), 0);
+	CHECK_NEAR(w.energy_kwh, 270, 1e-9);
+	CHECK_NEAR(w.eta, clean.eta, 1e-12);
+	CHECK_NEAR(w.pr, clean.pr, 1e-12);
+	CHECK_NEAR(w.curtailed_kwh, 20, 1e-9);
+	CHECK_NEAR(w.curtailed_eth_kwh, 60, 1e-9);
+	CHECK_NEAR(w.curtailment_loss_kwh, 2 * (clean.pr * 100 * 0.75 / 2 - 10), 1e-9);
+	CHECK_NEAR(w.curtailment_loss_kwh, 30, 1e-9);
+	/* Curtailed time was measured: coverage stays whole. */
+	CHECK_NEAR(w.coverage, clean.coverage, 1e-12);
+}
+
+static void test_spread_gaps(void)
+{
+	enum {
+		M = EFFICIENCY_SLOT_MISSING,
+		S = EFFICIENCY_SLOT_SEEN,
+		F = EFFICIENCY_SLOT_FILLED,
+		U = EFFICIENCY_SLOT_UNSHARED
+	};
+	static const struct {
+		const char *what;
+		int state[6];
+		double energy[6], weight[6];
+		long missing_before;
+		int want_state[6];
+		double want_energy[6];
+	} cases[] = {
+	    {"no gap: nothing moves",
+	     {S, S, S, S, S, S},
+	     {1, 2, 3, 4, 5, 6},
+	     {1, 1, 1, 1, 1, 1},
+	     0,
+	     {S, S, S, S, S, S},
+	     {1, 2, 3, 4, 5, 6}},
+	    {"a two-slot gap shares the catch-up by irradiance",
+	     {S, M, M, S, S, S},
+	     {1, 0, 0, 80, 5, 6},
+	     {1, 2, 4, 2, 1, 1},
+	     0,
+	     {S, F, F, S, S, S},
+	     {1, 20, 40, 20, 5, 6}},
+	    {"irradiance missing in the gap is interpolated from its neighbours",
+	     {S, M, M, S, S, S},
+	     {2, 0, 0, 90, 1, 1},
+	     {2, NAN, NAN, 5, 1, 1},
+	     0,
+	     {S, F, F, S, S, S},
+	     {2, 90.0 * 3 / 12, 90.0 * 4 / 12, 90.0 * 5 / 12, 1, 1}},
+	    {"a gap beginning with the slots (the one before was read)",
+	     {M, S, S, S, S, S},
+	     {0, 30, 1, 1, 1, 1},
+	     {1, 2, 1, 1, 1, 1},
+	     0,
+	     {F, S, S, S, S, S},
+	     {10, 20, 1, 1, 1, 1}},
+	    {"a gap running on from before the slots: its earlier share is unknown",
+	     {M, S, S, S, S, S},
+	     {0, 30, 1, 1, 1, 1},
+	     {1, 2, 1, 1, 1, 1},
+	     1,
+	     {M, U, S, S, S, S},
+	     {0, 30, 1, 1, 1, 1}},
+	    {"a gap that began before the slots: its share is unknown",
+	     {M, S, S, M, S, M},
+	     {0, 30, 1, 0, 8, 0},
+	     {1, 1, 1, 1, 3, 1},
+	     -1,
+	     {M, U, S, F, S, M},
+	     {0, 30, 1, 2, 6, 0}},
+	    {"no light at all: shared by time",
+	     {S, M, M, S, M, M},
+	     {0, 0, 0, 3, 0, 0},
+	     {0, 0, 0, 0, 0, 0},
+	     0,
+	     {S, F, F, S, M, M},
+	     {0, 1, 1, 1, 0, 0}},
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct efficiency_inv_slot x[6];
+		for (int i = 0; i < 6; i++) {
+			x[i].state = (enum efficiency_slot_state)cases[c].state[i];
+			x[i].energy_wh = cases[c].energy[i];
+		}
+		efficiency_spread_gaps(x, 6, cases[c].missing_before, cases[c].weight);
+		double sum_in = 0, sum_out = 0;
+		for (int i = 0; i < 6; i++) {
+			sum_in += cases[c].energy[i];
+			sum_out += x[i].energy_wh;
+			CHECK_REPORT_((int)x[i].state == cases[c].want_state[i],
+				      "%s: slot %d state %d, want %d", cases[c].what, i,
+				      (int)x[i].state, cases[c].want_state[i]);
+			CHECK_REPORT_(fabs(x[i].energy_wh - cases[c].want_energy[i]) < 1e-9,
+				      "%s: slot %d energy %g, want %g", cases[c].what, i,
+				      x[i].energy_wh, cases[c].want_energy[i]);
+		}
+		CHECK_REPORT_(fabs(sum_in - sum_out) < 1e-9, "%s: energy not kept (%g, %g)",
+			      cases[c].what, sum_in, sum_out);
+	}
+}
+
 static void test_peers(void)
 {
 	/* The six-hour day above on a 100 kWp station: 300 kWh, Y_f 3.0 h. Peers' median Y_f
@@ -571,6 +717,9 @@ int main(void)
 	test_aggregate();
 	test_window_to_aggregate();
 	test_gap_energy();
+	test_absent_share();
+	test_spread_gaps();
+	test_curtailment();
 	test_peers();
 	test_month_to_date();
 	return check_summary();

@@ -6,7 +6,7 @@
 
 struct step {
 	double ts;
-	double total_wh; /* < 0: counter absent */
+	double total_wh; /* -1: counter absent; -2: "not implemented" (an acc32 reading 0) */
 	double power_w;	 /* < 0: power absent */
 	unsigned want_q;
 	double want_delta;
@@ -27,6 +27,8 @@ static void run(const struct seq *c, struct energy_state *s)
 		memset(&r, 0, sizeof r);
 		if (st->total_wh >= 0)
 			reading_set(&r, RF_ENERGY_TOTAL_WH, st->total_wh);
+		else if (st->total_wh == -2)
+			reading_set_sentinel(&r, RF_ENERGY_TOTAL_WH);
 		if (st->power_w >= 0)
 			reading_set(&r, RF_POWER_W, st->power_w);
 		double delta = -1;
@@ -49,16 +51,38 @@ static void test_sequences(void)
 	     {{1000, 0, 0, ENERGY_Q_STARTUP_ZERO, 0},
 	      {1060, 5e6, 100, 0, 0},
 	      {1120, 5e6 + 300, 100, 0, 300}}},
-	    {"counter reset: adopted after three readings, energy since the reset counted",
+	    {"counter reset to zero: adopted after three readings, counted from zero, not "
+	     "rejected",
 	     {{1000, 5e6, 1000, 0, 0},
 	      {1060, 5e6 + 400, 1001, 0, 400},
-	      {1120, 100, 1002, ENERGY_Q_COUNTER_RESET, 0},
-	      {1180, 500, 1003, ENERGY_Q_COUNTER_RESET, 0},
-	      {1240, 900, 1004, ENERGY_Q_COUNTER_RESET, 800},
+	      {1120, 100, 1002, ENERGY_Q_COUNTER_RESTART, 0},
+	      {1180, 500, 1003, ENERGY_Q_COUNTER_RESTART, 0},
+	      {1240, 900, 1004, ENERGY_Q_COUNTER_RESTART, 900},
 	      {1300, 1300, 1005, 0, 400}}},
-	    {"a one-off glitch loses nothing",
+	    {"a counter replaced by one at another level: adopted, counted from its first value",
 	     {{1000, 5e6, 1000, 0, 0},
-	      {1060, 123, 1001, ENERGY_Q_COUNTER_RESET, 0},
+	      {1060, 7e6, 1001, ENERGY_Q_COUNTER_RESET, 0},
+	      {1120, 7e6 + 500, 1002, ENERGY_Q_COUNTER_RESET, 0},
+	      {1180, 7e6 + 1000, 1003, ENERGY_Q_COUNTER_RESET, 1000},
+	      {1240, 7e6 + 1500, 1004, 0, 500}}},
+	    {"an acc32 counter wrapping past 2^32 Wh counts modulo 2^32 (60 s polling)",
+	     {{1000, 4294967296.0 - 700, 30000, 0, 0},
+	      {1060, 4294967296.0 - 200, 30000, 0, 500},
+	      {1120, 300, 30000, 0, 500},
+	      {1180, 800, 30000, 0, 500}}},
+	    {"an acc32 counter reading 0 at the wrap is the wrap, not \"not implemented\"",
+	     {{1000, 4294967296.0 - 1000, 30000, 0, 0},
+	      {1060, 4294967296.0 - 500, 30000, 0, 500},
+	      {1120, -2, 30000, 0, 500},
+	      {1180, 500, 30000, 0, 500}}},
+	    {"a counter reading \"not implemented\" far from the wrap is a sentinel",
+	     {{1000, 5e6, 30000, 0, 0},
+	      {1060, -2, 30000, ENERGY_Q_SENTINEL, 0},
+	      {1120, 5e6 + 1000, 30000, 0, 1000}}},
+	    {"a one-off glitch to a low value loses nothing (and looks like a restart until "
+	     "the old level comes back)",
+	     {{1000, 5e6, 1000, 0, 0},
+	      {1060, 123, 1001, ENERGY_Q_COUNTER_RESTART, 0},
 	      {1120, 5e6 + 800, 1002, 0, 800}}},
 	    {"an impossible jump is refused, then the old level continues",
 	     {{1000, 5e6, 1000, 0, 0},
@@ -90,6 +114,29 @@ static void test_sequences(void)
 	}
 }
 
+static void test_limited_not_frozen(void)
+{
+	/* A curtailed inverter reports its limit, the same power, for hours: not frozen. */
+	struct energy_limits lim = {.rated_w = 50000, .capacity_wp = 60000, .resolution_wh = 1000};
+	struct energy_state s;
+	struct reading r;
+	double delta;
+	memset(&s, 0, sizeof s);
+	memset(&r, 0, sizeof r);
+	reading_set(&r, RF_POWER_W, 15000);
+	reading_set(&r, RF_STATE, INV_STATE_THROTTLED);
+	r.state = INV_STATE_THROTTLED;
+	for (double t = 1000; t <= 1000 + 3 * 3600; t += 600)
+		CHECK_INT(energy_update(&s, &lim, t, &r, 1, &delta), 0);
+	/* The same power without the limit's state is frozen after two hours. */
+	reading_set(&r, RF_STATE, INV_STATE_MPPT);
+	r.state = INV_STATE_MPPT;
+	unsigned q = 0;
+	for (double t = 20000; t <= 20000 + 3 * 3600; t += 600)
+		q |= energy_update(&s, &lim, t, &r, 1, &delta);
+	CHECK(q & ENERGY_Q_FROZEN);
+}
+
 static void test_sentinel(void)
 {
 	struct energy_limits lim = {.rated_w = 50000, .capacity_wp = 60000, .resolution_wh = 1000};
@@ -116,5 +163,6 @@ int main(void)
 {
 	test_sequences();
 	test_sentinel();
+	test_limited_not_frozen();
 	return check_summary();
 }

@@ -72,8 +72,40 @@ static void test_anomaly(void)
 	check_rate(kpi_anomaly_rate(NULL, 0), 0, 0, NAN);
 }
 
+static void test_expected_quarters(void)
+{
+	/* A month to date of 4 days, 40 daylight quarters a day, one device first read at noon
+	 * of day 4 (quarter 48 of 96): the demo started this morning is not 0% online for the
+	 * month, nor 33% for the day, for the quarters before it was monitored. */
+	enum { Q = 4 * 96 };
+	static unsigned char lit[Q];
+	double all = 0;
+	for (int k = 0; k < Q; k++)
+		all += lit[k] = (unsigned char)(k % 96 >= 28 && k % 96 < 68);
+	double t0 = 1782000000.0 - fmod(1782000000.0, 900.0);
+	static const struct {
+		double since;
+		double want;
+	} cases[] = {
+	    {-1e12, 160},	       /* monitored before the period */
+	    {1782000000.0 - 1e6, 160}, /* likewise */
+	    {0, 160},		       /* epoch */
+	    {NAN, 0},		       /* never read */
+	    {1782000000.0 + 1e9, 0},   /* after the period */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_NEAR(kpi_expected_quarters(lit, Q, t0, cases[i].since), cases[i].want, 0);
+	CHECK_NEAR(all, 160, 0);
+	/* First read at noon of day 4 (within quarter 3 * 96 + 48): 20 quarters of that day. */
+	double noon4 = t0 + (3 * 96 + 48) * 900.0 + 100;
+	CHECK_NEAR(kpi_expected_quarters(lit, Q, t0, noon4), 20, 0);
+	/* A reading in the last second of a quarter counts that quarter. */
+	CHECK_NEAR(kpi_expected_quarters(lit, Q, t0, t0 + (3 * 96 + 49) * 900.0 - 1), 20, 0);
+}
+
 int main(void)
 {
+	test_expected_quarters();
 	test_online();
 	test_fault();
 	test_anomaly();

@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 #include "sim.h"
 
@@ -22,7 +25,42 @@ struct control {
 	off_t size;
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
+	struct sim_windows *gw_down_at;
+	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 };
+
+/* A bad line: logged, and kept for the problems file beside the control file, which
+ * tools/demo shows under the live table, where the user is looking. */
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn("%s:%d: %s; line ignored", c->path, lineno, msg);
+	strbuf_printf(&c->problems, "%s:%d: %s; line ignored\n", c->path, lineno, msg);
+}
+
+/* Writes this pass's problems to PATH.errors, or removes that file when there were none. */
+static void write_problems(struct control *c)
+{
+	char *errors = xasprintf("%s.errors", c->path), *tmp = xasprintf("%s.errors.tmp", c->path);
+	char *text = strbuf_take(&c->problems);
+	if (!text || !*text) {
+		if (unlink(errors) != 0 && errno != ENOENT)
+			log_warn("%s: cannot remove: %s", errors, strerror(errno));
+	} else {
+		FILE *f = fopen(tmp, "w");
+		if (!f || fputs(text, f) == EOF || fclose(f) != 0 || rename(tmp, errors) != 0)
+			log_warn("%s: cannot write: %s", errors, strerror(errno));
+	}
+	free(text);
+	free(tmp);
+	free(errors);
+}
 
 static void fault_default(const struct sim_device *d, struct sim_fault *f)
 {
@@ -81,16 +119,65 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->w_sf_extra = (int)v;
+	} else if (strcmp(act, "limit") == 0 && ntok == 2) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > 100) {
+			snprintf(err, errlen, "limit \"%s\" is not 1..100 %% of the rating",
+				 tok[1]);
+			return -1;
+		}
+		f->limit = (double)v / 100.0;
+	} else if (strcmp(act, "string") == 0 && ntok == 3 && strcmp(tok[2], "dead") == 0) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > SIM_DC_INPUTS) {
+			snprintf(err, errlen, "string \"%s\" is not an input 1..%d", tok[1],
+				 SIM_DC_INPUTS);
+			return -1;
+		}
+		f->dead_inputs |= 1u << (v - 1);
 	} else if (strcmp(act, "ok") == 0 && ntok == 1) {
 		fault_default(d, f);
 	} else {
 		snprintf(err, errlen,
 			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
-			 "sentinel, delay MS, health X, wsf N or ok",
+			 "sentinel, delay MS, health X, wsf N, limit PCT, string N dead or ok",
 			 act, ntok - 1);
 		return -1;
 	}
 	return 0;
+}
+
+/* Adds [from, to) to w; returns 0 or -1 when w is full. */
+static int window_add(struct sim_windows *w, double from, double to)
+{
+	if (w->n == SIM_MAX_WINDOWS)
+		return -1;
+	w->from[w->n] = from;
+	w->to[w->n] = to;
+	w->n++;
+	return 0;
+}
+
+/* Reads "from T0 to T1" at the start of a line (T0 < T1, unix s of the simulated clock) into
+ * *from and *to; returns the words it took (4), 0 when the line has no such prefix, or -1
+ * with a sentence in err. */
+static int window_prefix(char **tok, int ntok, double *from, double *to, char *err, size_t len)
+{
+	if (ntok < 1 || strcmp(tok[0], "from") != 0)
+		return 0;
+	char *e1 = NULL, *e2 = NULL;
+	if (ntok < 6 || strcmp(tok[2], "to") != 0) {
+		snprintf(err, len, "a period is \"from UNIX to UNIX\" followed by a fault");
+		return -1;
+	}
+	*from = strtod(tok[1], &e1);
+	*to = strtod(tok[3], &e2);
+	if (*e1 || *e2 || !(*from < *to)) {
+		snprintf(err, len, "\"from %s to %s\" is not a period of unix seconds", tok[1],
+			 tok[3]);
+		return -1;
+	}
+	return 4;
 }
 
 static void parse_line(struct control *c, char *line, int lineno)
@@ -101,15 +188,25 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char *save = NULL;
 	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (ntok == 8) {
-			log_warn("%s:%d: too many words; line ignored", c->path, lineno);
+			problem(c, lineno, "too many words");
 			return;
 		}
 		tok[ntok++] = t;
 	}
 	if (ntok == 0 || tok[0][0] == '#')
 		return;
+	double from = 0, to = 0;
+	char perr[200];
+	int skip = window_prefix(tok, ntok, &from, &to, perr, sizeof perr);
+	if (skip < 0) {
+		problem(c, lineno, "%s", perr);
+		return;
+	}
+	memmove(tok, tok + skip, (size_t)(ntok - skip) * sizeof tok[0]);
+	ntok -= skip;
+	int timed = skip > 0;
 	if (ntok < 2) {
-		log_warn("%s:%d: \"%s\" has no action; line ignored", c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" has no action", tok[0]);
 		return;
 	}
 	if (strcmp(tok[0], "gateway") == 0) {
@@ -117,28 +214,31 @@ static void parse_line(struct control *c, char *line, int lineno)
 		long port = strtol(tok[1], &end, 10);
 		struct sim_gateway *gw = *end ? NULL : sim_gateway_find(sim, (int)port);
 		if (!gw) {
-			log_warn("%s:%d: no simulated gateway listens on port \"%s\"; line ignored",
-				 c->path, lineno, tok[1]);
+			problem(c, lineno, "no simulated gateway listens on port \"%s\"", tok[1]);
 			return;
 		}
 		size_t g = (size_t)(gw - sim->gateways);
-		if (ntok == 3 && strcmp(tok[2], "down") == 0) {
+		if (timed) {
+			if (ntok != 3 || strcmp(tok[2], "down") != 0)
+				problem(c, lineno, "only \"down\" takes a period for a gateway");
+			else if (window_add(&c->gw_down_at[g], from, to) != 0)
+				problem(c, lineno, "gateway %d has %d periods already", gw->port,
+					SIM_MAX_WINDOWS);
+		} else if (ntok == 3 && strcmp(tok[2], "down") == 0) {
 			c->gw_down[g] = 1;
 		} else if (ntok == 3 && strcmp(tok[2], "hang") == 0) {
 			c->gw_hang[g] = 1;
 		} else if (ntok == 3 && strcmp(tok[2], "ok") == 0) {
 			c->gw_down[g] = c->gw_hang[g] = 0;
 		} else {
-			log_warn("%s:%d: a gateway action is down, hang or ok; line ignored",
-				 c->path, lineno);
+			problem(c, lineno, "a gateway action is down, hang or ok");
 		}
 		return;
 	}
 	char *slash = strchr(tok[0], '/');
 	if (!slash) {
-		log_warn("%s:%d: \"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"; "
-			 "line ignored",
-			 c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"",
+			tok[0]);
 		return;
 	}
 	*slash = '\0';
@@ -151,22 +251,35 @@ static void parse_line(struct control *c, char *line, int lineno)
 		if (strcmp(device, "*") != 0 && strcmp(d->dev->id, device) != 0)
 			continue;
 		char err[200];
+		if (timed) {
+			if (ntok != 2 || strcmp(tok[1], "offline") != 0) {
+				problem(c, lineno, "only \"offline\" takes a period for a device");
+				return;
+			}
+			if (window_add(&c->want[i].offline_at, from, to) != 0) {
+				problem(c, lineno, "%s has %d periods already", d->name,
+					SIM_MAX_WINDOWS);
+				return;
+			}
+			matched++;
+			continue;
+		}
 		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
-			log_warn("%s:%d: %s; line ignored", c->path, lineno, err);
+			problem(c, lineno, "%s", err);
 			return;
 		}
 		matched++;
 	}
 	if (!matched)
-		log_warn("%s:%d: no simulated device \"%s/%s\"; line ignored", c->path, lineno,
-			 station, device);
+		problem(c, lineno, "no simulated device \"%s/%s\"", station, device);
 }
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f", f->offline ? " offline" : "",
-		 f->fault ? " fault" : "", f->reset ? " reset" : "", f->garbage ? " garbage" : "",
-		 f->sentinel ? " sentinel" : "", f->delay_ms, f->health);
+	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f, limit %.0f%%, dead inputs 0x%x",
+		 f->offline ? " offline" : "", f->fault ? " fault" : "", f->reset ? " reset" : "",
+		 f->garbage ? " garbage" : "", f->sentinel ? " sentinel" : "", f->delay_ms,
+		 f->health, f->limit > 0 ? 100.0 * f->limit : 100.0, f->dead_inputs);
 }
 
 /* Makes the devices and gateways what c->want and c->gw_* say. */
@@ -198,6 +311,9 @@ static void apply(struct control *c)
 				 c->gw_hang[g] ? "hangs (accepts, never answers)"
 					       : "answers again");
 		atomic_store(&gw->down, c->gw_down[g]);
+		pthread_mutex_lock(&gw->win_lock);
+		gw->down_at = c->gw_down_at[g];
+		pthread_mutex_unlock(&gw->win_lock);
 	}
 }
 
@@ -207,6 +323,7 @@ static void reset_wanted(struct control *c)
 		fault_default(&c->sim->devices[i], &c->want[i]);
 	memset(c->gw_down, 0, c->sim->n_gateways * sizeof *c->gw_down);
 	memset(c->gw_hang, 0, c->sim->n_gateways * sizeof *c->gw_hang);
+	memset(c->gw_down_at, 0, c->sim->n_gateways * sizeof *c->gw_down_at);
 }
 
 struct control *control_new(struct sim *sim, const char *path)
@@ -217,6 +334,7 @@ struct control *control_new(struct sim *sim, const char *path)
 	c->want = xcalloc(sim->n_devices ? sim->n_devices : 1, sizeof *c->want);
 	c->gw_down = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_down);
 	c->gw_hang = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_hang);
+	c->gw_down_at = xcalloc(sim->n_gateways ? sim->n_gateways : 1, sizeof *c->gw_down_at);
 	reset_wanted(c);
 	for (size_t i = 0; i < sim->n_devices; i++)
 		sim->devices[i].fault = c->want[i];
@@ -253,7 +371,9 @@ void control_poll(struct control *c)
 		}
 		fclose(f);
 		log_info("%s: control file read (%d lines)", c->path, lineno);
+		write_problems(c);
 	} else {
+		write_problems(c);
 		log_info("%s: no control file; every fault cleared", c->path);
 	}
 	apply(c);
@@ -267,5 +387,7 @@ void control_free(struct control *c)
 	free(c->want);
 	free(c->gw_down);
 	free(c->gw_hang);
+	free(c->gw_down_at);
+	free(strbuf_take(&c->problems));
 	free(c);
 }

@@ -11,10 +11,18 @@
  *   STATION/DEVICE health X         DC power multiplied by X (0..1.2)
  *   STATION/DEVICE wsf N            SunSpec power scale factors N steps coarser (0..3): the
  *                                   same power served with another W_SF while running
+ *   STATION/DEVICE limit PCT        active power limited to PCT % (1..100) of the rating:
+ *                                   state THROTTLED while the limit binds
+ *   STATION/DEVICE string N dead    DC input N (1..SIM_DC_INPUTS) carries nothing in model 160
+ *                                   and its share of the array is lost (a blown string fuse)
  *   STATION/DEVICE ok               back to the configuration's state (clears earlier lines)
  *   gateway PORT down               listening socket closed, connection dropped
  *   gateway PORT hang               accepts and reads, never answers
  *   gateway PORT ok                 back to normal
+ *   from T0 to T1 STATION/DEVICE offline
+ *   from T0 to T1 gateway PORT down the same, only in the period [T0, T1) of the simulated
+ *                                   clock (unix s), checked at each request, so that a
+ *                                   fast clock gets minutes-long outages exactly
  *
  * A DEVICE of "*" names every device of the station. Blank lines and lines starting with # are
  * ignored; a bad line is logged as "file:line: sentence" and skipped. A fault whose line is

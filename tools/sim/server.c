@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "pvrelief/clock.h"
 #include "pvrelief/log.h"
 #include "rtuframe.h"
 #include "sim.h"
@@ -20,7 +21,8 @@
 #define SERVER_BACKLOG 8
 #define SERVER_POLL_MS 500 /* how soon a gateway notices "down" or "ok" from the control file */
 #define SERVER_RETRY_MS 1000
-#define MBAP_HEADER 6 /* transaction, protocol and length; the unit id follows */
+#define SERVER_WINDOW_POLL_MS 10 /* how soon a scheduled "down" period's end is noticed */
+#define MBAP_HEADER 6		 /* transaction, protocol and length; the unit id follows */
 #if defined(__SANITIZE_ADDRESS__)
 #define SERVER_STACK_BYTES (512 * 1024)
 #else
@@ -113,8 +115,10 @@ static void handle(struct sim_gateway *gw, modbus_t *ctx, struct image **images,
 			conn_close(gw, c, strerror(errno));
 		return;
 	}
+	double now = clock_now(sim->clock);
 	pthread_mutex_lock(&d->lock);
-	int offline = d->fault.offline, delay_ms = d->fault.delay_ms;
+	int offline = d->fault.offline || sim_windows_has(&d->fault.offline_at, now);
+	int delay_ms = d->fault.delay_ms;
 	pthread_mutex_unlock(&d->lock);
 	if (offline || !images[unit])
 		return;
@@ -179,6 +183,16 @@ static void drain(struct sim_gateway *gw, modbus_t *ctx, struct image **images, 
 	}
 }
 
+/* Returns whether one of the gateway's scheduled "down" periods holds now. */
+static int scheduled_down(struct sim_gateway *gw)
+{
+	double now = clock_now(gw->sim->clock);
+	pthread_mutex_lock(&gw->win_lock);
+	int down = sim_windows_has(&gw->down_at, now);
+	pthread_mutex_unlock(&gw->win_lock);
+	return down;
+}
+
 static void *gateway_run(void *arg)
 {
 	struct sim_gateway *gw = arg;
@@ -198,14 +212,16 @@ static void *gateway_run(void *arg)
 	struct conn c = {.fd = -1};
 
 	while (!atomic_load(&sim->stop)) {
-		if (atomic_load(&gw->down)) {
+		int sched = scheduled_down(gw);
+		if (sched || atomic_load(&gw->down)) {
 			if (gw->listen_fd >= 0) {
 				conn_close(gw, &c, "gateway down");
 				close(gw->listen_fd);
 				gw->listen_fd = -1;
-				log_info("gateway %s:%d: down (control file)", gw->host, gw->port);
+				log_info("gateway %s:%d: down (control file%s)", gw->host, gw->port,
+					 sched ? ", scheduled" : "");
 			}
-			wait_stop(sim, SERVER_POLL_MS);
+			wait_stop(sim, sched ? SERVER_WINDOW_POLL_MS : SERVER_POLL_MS);
 			continue;
 		}
 		if (gw->listen_fd < 0) {
@@ -221,7 +237,9 @@ static void *gateway_run(void *arg)
 		struct pollfd p[2] = {{.fd = c.fd >= 0 ? c.fd : gw->listen_fd, .events = POLLIN},
 				      {.fd = sim->stop_pipe[0], .events = POLLIN}};
 		int rc = poll(p, 2, SERVER_POLL_MS);
-		if (rc <= 0 || p[1].revents)
+		/* A scheduled period may have begun while poll() waited: nothing is answered in
+		 * it. */
+		if (rc <= 0 || p[1].revents || scheduled_down(gw))
 			continue;
 		if (c.fd < 0) {
 			/* Unlike the listening socket, the accepted one is blocking: Linux does

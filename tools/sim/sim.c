@@ -45,6 +45,7 @@ struct sim *sim_new(struct config *cfg, struct clock *clock, const char *bind_ad
 				gw->rtu = rtu;
 				gw->first = dev;
 				gw->first_station = st;
+				pthread_mutex_init(&gw->win_lock, NULL);
 			}
 			struct sim_gateway *gw = &sim->gateways[g];
 			if (gw->rtu != rtu)
@@ -92,8 +93,18 @@ void sim_free(struct sim *sim)
 		free(sim->devices[i].name);
 	}
 	free(sim->devices);
+	for (size_t i = 0; i < sim->n_gateways; i++)
+		pthread_mutex_destroy(&sim->gateways[i].win_lock);
 	free(sim->gateways);
 	free(sim);
+}
+
+int sim_windows_has(const struct sim_windows *w, double t)
+{
+	for (int i = 0; i < w->n; i++)
+		if (t >= w->from[i] && t < w->to[i])
+			return 1;
+	return 0;
 }
 
 struct sim_device *sim_device_find(struct sim *sim, const char *station, const char *device)

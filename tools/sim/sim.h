@@ -18,6 +18,22 @@ struct config_station;
 struct config_device;
 struct clock;
 
+enum { SIM_MAX_WINDOWS = 8 };
+/* DC inputs (MPPTs) of a simulated SunSpec inverter, served in model 160; the array is split
+ * evenly between them. */
+enum { SIM_DC_INPUTS = 2 };
+
+/* Periods of simulated time [from, to) in which a fault holds, checked when a request is
+ * answered: the control file is looked at once a second of wall time, which at a fast clock
+ * is minutes. */
+struct sim_windows {
+	int n;
+	double from[SIM_MAX_WINDOWS], to[SIM_MAX_WINDOWS];
+};
+
+/* Returns whether t (unix s of the simulated clock) falls in one of w's periods. */
+int sim_windows_has(const struct sim_windows *w, double t);
+
 /* Faults of one device, as the configuration's sim group and the control file set them. */
 struct sim_fault {
 	int offline;	       /* reads get no answer; the connection stays open */
@@ -29,6 +45,11 @@ struct sim_fault {
 	double health;	       /* multiplies DC power */
 	int w_sf_extra;	       /* added to the SunSpec power scale factors (0..3) */
 	int reset; /* a reset line is present (the counter drops once when it appears) */
+	struct sim_windows offline_at; /* offline in these periods only */
+	double limit;		       /* active power limit as a share of the rating, 0 for
+					* none: a grid operator's curtailment order */
+	unsigned dead_inputs;	       /* bit i: DC input i + 1 carries nothing (a blown string
+					* fuse): its share of the array is lost */
 };
 
 struct sim_device {
@@ -59,9 +80,11 @@ struct sim_gateway {
 	const struct config_device *first;
 	const struct config_station *first_station;
 	size_t n_units;
-	int listen_fd;	 /* owned by the gateway's thread once it runs */
-	atomic_int down; /* refuse connections and drop the current one */
-	atomic_int hang; /* accept and read, never answer */
+	int listen_fd;		    /* owned by the gateway's thread once it runs */
+	atomic_int down;	    /* refuse connections and drop the current one */
+	atomic_int hang;	    /* accept and read, never answer */
+	pthread_mutex_t win_lock;   /* guards down_at */
+	struct sim_windows down_at; /* down in these periods only */
 	pthread_t thread;
 	int thread_started;
 };
