@@ -28,6 +28,7 @@
 #include "pvrelief/store_alert.h"
 #include "pvrelief/store_maintenance.h"
 #include "pvrelief/store_eff.h"
+#include "pvrelief/store_ledger.h"
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/webhook.h"
 #include "pvrelief/xalloc.h"
@@ -858,9 +859,20 @@ static void publish_states(struct alert_engine *a, const struct poller_station_l
 		mqtt_publish_state(a->mqtt, suffix, json, 1);
 		free(json);
 	}
-	char *json = publish_county_state(cfg, live, cfg->n_stations, county, now);
+	/* The money ledger's head goes out with the county state and on its own retained
+	 * topic, so that a copy of it is kept outside this database. */
+	char hash[LEDGER_HASH_HEX_LEN + 1];
+	struct publish_ledger_head head = {0, hash};
+	int have_head = store_ledger_head(a->store, &head.seq, hash) == 0;
+	char *json =
+	    publish_county_state(cfg, live, cfg->n_stations, county, have_head ? &head : NULL, now);
 	mqtt_publish_state(a->mqtt, "state", json, 1);
 	free(json);
+	if (have_head) {
+		json = publish_ledger_head(cfg, &head, now);
+		mqtt_publish_state(a->mqtt, "ledger/head", json, 1);
+		free(json);
+	}
 	free(act);
 	free(pa);
 }

@@ -31,24 +31,6 @@ static void revenue_policy_of(const struct config *cfg, struct revenue_policy *p
 		p->grade_bp[REVENUE_GRADE_A + g] = (int32_t)cfg->revenue.grade_bp[g];
 }
 
-/* The month before "YYYY-MM" into out[8]. */
-static void prev_month(const char *month, char out[8])
-{
-	/* month was checked as YYYY-MM by the caller */
-	int y = 0, m = 1;
-	if (sscanf(month, "%4d-%2d", &y, &m) != 2)
-		y = 0, m = 1;
-	m -= 1;
-	if (m == 0) {
-		m = 12;
-		y--;
-	}
-	char buf[32];
-	snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-	memcpy(out, buf, 7);
-	out[7] = '\0';
-}
-
 /* Allocates one village's month; returns 0, or 1 with the reasons printed. */
 static int allocate_village(struct store *st, const struct config *cfg,
 			    const struct cli_holdings *h, size_t vi, const char *month,
@@ -60,6 +42,7 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	struct revenue_month_result res = {0};
 	struct revenue_policy pol;
 	struct store_rev_labour_set ls = {0};
+	struct store_rev_arrears owed = {0};
 	struct revenue_station_cash *cash = NULL;
 	struct errlist e = {0};
 	char why[512], prevm[8], y1[32], y2[32], y3[32];
@@ -73,58 +56,52 @@ static int allocate_village(struct store *st, const struct config *cfg,
 			store_errmsg(st));
 		return 1;
 	}
+	/* The store gathers the facts; the revenue core decides. */
+	struct revenue_month_facts facts = {.month = month};
 	int rc = store_rev_plan_get(st, vid, month, &plan);
-	if (rc == 0 && strcmp(plan.state, "draft") != 0) {
-		fprintf(stderr, "%s %s: the plan is already %s; a decided plan is not replaced\n",
-			vid, month, plan.state);
-		goto fail;
-	}
-	if (store_rev_plan_later(st, vid, month) != 0) {
-		fprintf(stderr,
-			"%s %s: a later month is already allocated; re-allocating this one would "
-			"change the balances it carried forward\n",
-			vid, month);
-		goto fail;
-	}
-	prev_month(month, prevm);
+	if (rc < 0)
+		goto dberr;
+	facts.plan_state = rc == 0 ? plan.state : "";
+	int later = store_rev_plan_later(st, vid, month);
+	if (later < 0)
+		goto dberr;
+	facts.later_plan = later > 0;
 	rc = store_rev_plan_before(st, vid, month, &prev);
 	if (rc < 0)
 		goto dberr;
-	if (rc == 0 && strcmp(prev.month, prevm) != 0) {
-		fprintf(stderr,
-			"%s %s: the last plan is for %s; allocate %s first so that no month's "
-			"cash or balance is skipped\n",
-			vid, month, prev.month, prevm);
-		goto fail;
-	}
-	if (rc == 0 && store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0)
-		goto dberr;
+	facts.last_plan_month = rc == 0 ? prev.month : "";
+	char first[8] = "";
 	if (rc == 1) {
-		/* The first plan of a village must start where its money starts, or the cash of
-		 * the months before would never be distributed. */
 		const char *ids[256];
 		size_t nids = 0;
-		char first[8];
 		for (size_t i = 0; i < h->n[vi] && nids < 256; i++)
 			ids[nids++] = cfg->stations[h->of[vi][i].station].id;
 		if (store_rev_first_month(st, vid, ids, nids, first) != 0)
 			goto dberr;
-		if (first[0] && strcmp(first, month) < 0) {
-			fprintf(stderr,
-				"%s %s: money of the village moved in %s and no month is allocated "
-				"yet; allocate from %s so that none of it is skipped\n",
-				vid, month, first, first);
-			goto fail;
-		}
 	}
+	facts.first_money_month = first;
+	if (revenue_month_may_allocate(&facts, why, sizeof why) != 0) {
+		fprintf(stderr, "%s %s: %s\n", vid, month, why);
+		goto fail;
+	}
+	if (rc == 0 && revenue_prev_month(month, prevm) == 0 &&
+	    (store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0 ||
+	     store_rev_arrears_load(st, vid, prevm, &owed) != 0))
+		goto dberr;
+	in.arrears = owed.a;
+	in.narrears = owed.n;
 
-	int64_t received = 0;
+	int64_t received = 0, taken = 0;
 	for (size_t i = 0; i < h->n[vi]; i++) {
 		const struct config_station *sta = &cfg->stations[h->of[vi][i].station];
 		size_t k = h->of[vi][i].share;
-		int64_t station_cash;
-		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0)
+		int64_t station_cash, back;
+		if (store_rev_station_cash(st, sta->id, month, &station_cash) != 0 ||
+		    store_rev_station_taken_back(st, sta->id, month, &back) != 0)
 			goto dberr;
+		/* Cash a decided month distributed and a correction took back is taken from this
+		 * month's: it may leave the month short, which the deficit carries. */
+		taken += cli_share(sta, k, back);
 		cash = xrealloc(cash, (ncash + 1) * sizeof *cash);
 		/* revenue_distributable takes the parts as a plain array; the configuration
 		 * keeps them inside its share structs. */
@@ -141,6 +118,8 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		goto dberr;
 	if (revenue_distributable(cash, ncash, costs, 4, &in.distributable_fen, &e) != 0)
 		goto errs;
+	in.distributable_fen += taken;
+	received += taken;
 	revenue_policy_of(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);
@@ -154,18 +133,8 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	in.nlabour = ls.nlabour;
 	if (revenue_allocate_month(&in, &res, &e) != 0)
 		goto errs;
-	if (res.posts_share_bp >= 0 && res.posts_share_bp < pol.min_posts_bp) {
-		fprintf(stderr,
-			"%s %s: plan rejected: posts and labour would get %d.%02d%% of the %s yuan "
-			"paid (wages and labour %s yuan, other uses %s yuan), below the minimum "
-			"%d.%02d%%\n",
-			vid, month, res.posts_share_bp / 100, res.posts_share_bp % 100,
-			report_yuan(res.spent_fen[0] + res.spent_fen[1] + res.spent_fen[2] +
-					res.spent_fen[3],
-				    y1),
-			report_yuan(res.spent_fen[REVENUE_POSTS], y2),
-			report_yuan(res.spent_fen[1] + res.spent_fen[2] + res.spent_fen[3], y3),
-			pol.min_posts_bp / 100, pol.min_posts_bp % 100);
+	if (revenue_plan_check(&in, &res, why, sizeof why) != 0) {
+		fprintf(stderr, "%s %s: plan rejected: %s\n", vid, month, why);
 		goto fail;
 	}
 	memset(&plan, 0, sizeof plan);
@@ -213,6 +182,7 @@ out:
 	errlist_clear(&e);
 	revenue_month_result_free(&res);
 	store_rev_labour_set_free(&ls);
+	store_rev_arrears_free(&owed);
 	return status;
 }
 

@@ -18,20 +18,55 @@
 #include "pvrelief/store_maintenance.h"
 #include "pvrelief/xalloc.h"
 
-static int verify(struct store *st)
+/* Prints the first rows that disagree with the ledger; the first names where to look, the
+ * rest show how far it goes. */
+static void say_disagreement(void *arg, const char *sentence)
+{
+	int *said = arg;
+	if (*said < 20) {
+		fprintf(stderr, "ledger disagrees: %s\n", sentence);
+		++*said;
+	}
+}
+
+static int verify(struct store *st, const char *head)
 {
 	struct store_ledger l;
-	char why[512];
+	char why[512], kept_hash[LEDGER_HASH_HEX_LEN + 1];
+	int64_t kept_seq = 0;
+	if (head && ledger_head_parse(head, &kept_seq, kept_hash) != 0) {
+		fprintf(stderr, "pvrelief ledger: --head needs SEQ:HASH (a seq of 1 or more and 64 "
+				"lowercase hex digits), as printed on a report or notice\n");
+		return 2;
+	}
 	if (store_ledger_load(st, &l) != 0) {
 		fprintf(stderr, "pvrelief ledger: cannot read the ledger: %s\n", store_errmsg(st));
 		return 1;
 	}
 	long bad = ledger_verify(l.entries, l.n, why, sizeof why);
+	if (bad < 0 && head &&
+	    ledger_check_head(l.entries, l.n, kept_seq, kept_hash, why, sizeof why) != 0)
+		bad = 0;
 	if (bad >= 0)
 		fprintf(stderr, "ledger broken: %s\n", why);
-	else
-		printf("ledger intact: %zu entries, last hash %s\n", l.n,
-		       l.n ? l.entries[l.n - 1].hash : LEDGER_GENESIS_HASH);
+	/* The chain proves the entries; the tables the reports read must agree with them. */
+	int said = 0;
+	int disagree = store_ledger_crosscheck(st, say_disagreement, &said);
+	if (disagree < 0) {
+		fprintf(stderr, "pvrelief ledger: cannot cross-check the tables: %s\n",
+			store_errmsg(st));
+		bad = 0;
+	} else if (disagree > 0) {
+		if (disagree > said)
+			fprintf(stderr, "ledger disagrees: and %d more rows\n", disagree - said);
+		bad = 0;
+	}
+	if (bad < 0)
+		printf("ledger intact and every money table agrees with it: %zu entries, head "
+		       "%" PRId64 ":%s%s\n",
+		       l.n, l.n ? l.entries[l.n - 1].seq : 0,
+		       l.n ? l.entries[l.n - 1].hash : LEDGER_GENESIS_HASH,
+		       head ? "; the kept head is in it" : "");
 	store_ledger_free(&l);
 	return bad >= 0 ? 1 : 0;
 }
@@ -162,23 +197,30 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 						 CLI_OPTION_MONTH,
 						 CLI_OPTION_STATION,
 						 {"out", required_argument, NULL, 'o'},
+						 {"head", required_argument, NULL, 'H'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	struct cli_opts o = {.env = env, .cmd = "pvrelief ledger"};
-	const char *out = "-";
+	const char *out = "-", *head = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "v:m:s:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "v:m:s:o:H:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
+		case 'H':
+			head = optarg;
+			break;
 		case 'h':
-			printf("usage: pvrelief ledger verify\n"
-			       "       pvrelief ledger list [--village V] [--month YYYY-MM]\n"
-			       "       pvrelief ledger export --station S [--out FILE.csv]\n"
-			       "verify recomputes the SHA-256 chain and names the first entry that "
-			       "was\n"
-			       "altered, deleted or reordered (exit 1).\n");
+			printf(
+			    "usage: pvrelief ledger verify [--head SEQ:HASH]\n"
+			    "       pvrelief ledger list [--village V] [--month YYYY-MM]\n"
+			    "       pvrelief ledger export --station S [--out FILE.csv]\n"
+			    "verify recomputes the SHA-256 chain and names the first entry that "
+			    "was\n"
+			    "altered, deleted or reordered (exit 1); --head checks that a head\n"
+			    "kept from a report or notice is still in the chain, so that entries\n"
+			    "cut off its end are found.\n");
 			return 0;
 		default:
 			if (!cli_opt(&o, c, optarg))
@@ -196,7 +238,7 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 	if (!st)
 		return 1;
 	if (strcmp(argv[optind], "verify") == 0)
-		return verify(st);
+		return verify(st, head);
 	if (strcmp(argv[optind], "list") == 0)
 		return list(st, village, month);
 	if (strcmp(argv[optind], "export") == 0 && station)

@@ -14,6 +14,7 @@
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
 #include "pvrelief/ledger.h"
+#include "pvrelief/notice.h"
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
@@ -79,7 +80,7 @@ static int ledger_paid(struct store *st, const char *village, const char *month,
 	struct store_rev_payment *p;
 	struct store_rev_bucket b[REVENUE_NBUCKETS];
 	size_t n;
-	char memo[512];
+	char memo[512], y[32];
 	int rc = 0;
 	if (store_rev_plan_payments(st, village, month, &p, &n) != 0)
 		return -1;
@@ -96,6 +97,22 @@ static int ledger_paid(struct store *st, const char *village, const char *month,
 		rc = append(st, now, p[i].kind, village, p[i].person, month, p[i].paid_fen, memo);
 	}
 	store_rev_payments_free(p, n);
+	/* Arrears paid: work of an earlier month, owed for lack of funds then. */
+	struct store_rev_arrears owed;
+	int64_t *owed_paid = NULL;
+	if (rc == 0 && store_rev_plan_arrears(st, village, month, &owed, &owed_paid) != 0)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < owed.n; i++) {
+		if (owed_paid[i] == 0)
+			continue;
+		snprintf(memo, sizeof memo, "arrears of %s owed %s, %s %s", owed.a[i].owed_month,
+			 report_yuan(owed.a[i].owed_fen, y),
+			 owed.a[i].labour ? "public work" : "post", owed.a[i].post_id);
+		rc = append(st, now, owed.a[i].labour ? "labour" : "wage", village,
+			    owed.a[i].person_id, month, owed_paid[i], memo);
+	}
+	free(owed_paid);
+	store_rev_arrears_free(&owed);
 	if (rc != 0 || store_rev_plan_buckets(st, village, month, b) != 0)
 		return -1;
 	for (int i = REVENUE_PUBLIC_WORKS; i < REVENUE_NBUCKETS; i++) {
@@ -136,6 +153,15 @@ static int step_village(struct store *st, const struct config *cfg, const char *
 		goto dberr;
 	if (want == PLAN_PAID && ledger_paid(st, village, month, now) != 0)
 		goto dberr;
+	/* The notice is issued with the step, in the same transaction: a plan is never
+	 * publicised without its posted notice stored and hashed in the ledger. */
+	if (want == PLAN_PUBLICISED &&
+	    notice_issue(st, cfg, (size_t)cli_village_index(cfg, village), month, now, why,
+			 sizeof why) != 0) {
+		fprintf(stderr, "%s %s: cannot issue the public notice: %s\n", village, month, why);
+		store_rollback(st);
+		return 1;
+	}
 	if (store_commit(st) != 0)
 		goto dberr;
 	printf("%s %s: %s (%s) by %s\n", village, month, plan_state_name(want),

@@ -595,7 +595,8 @@ static void load_alerts(struct loader *ld, struct config *cfg, const config_sett
 static void load_revenue(struct loader *ld, struct config *cfg, const config_setting_t *root)
 {
 	static const char *const keys[] = {"policy", "notice_days",	    "pay_mode",
-					   "grades", "reconcile_tolerance", NULL};
+					   "grades", "reconcile_tolerance", "notice_contact",
+					   NULL};
 	static const char *const pkeys[] = {"posts",	  "public_works", "rewards",
 					    "om_reserve", "min_posts",	  NULL};
 	static const char *const gkeys[] = {"A", "B", "C", "D", NULL};
@@ -626,6 +627,9 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	cfg->revenue.pay_mode = get_enum(ld, g, "revenue", "pay_mode", CONFIG_PAY_PRO_RATA, modes);
 	cfg->revenue.reconcile_tolerance =
 	    get_num(ld, g, "revenue", "reconcile_tolerance", 1, 0.05, 0, 1, "");
+	/* Where villagers take a question or complaint about a notice (a phone number, an
+	 * office); printed on every public notice. */
+	cfg->revenue.notice_contact = get_str(ld, g, "revenue", "notice_contact", "");
 	config_setting_t *gr = group(ld, g, "grades");
 	check_keys(ld, gr, "revenue.grades", gkeys);
 	for (int i = 0; i < 4; i++)
@@ -1139,6 +1143,7 @@ void config_free(struct config *cfg)
 		free(cfg->towns[i].name);
 	}
 	free(cfg->towns);
+	free(cfg->revenue.notice_contact);
 	for (size_t i = 0; i < cfg->n_villages; i++) {
 		free(cfg->villages[i].id);
 		free(cfg->villages[i].name);

@@ -1,5 +1,8 @@
 #include "pvrelief/csv.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,4 +626,105 @@ const char *csv_writer_data(const struct csv_writer *w, size_t *len)
 	if (len)
 		*len = w->len;
 	return w->buf;
+}
+
+const char *csv_encoding_name(enum csv_encoding e)
+{
+	switch (e) {
+	case CSV_UTF8:
+		return "UTF-8";
+	case CSV_UTF8_BOM:
+		return "UTF-8 (BOM)";
+	case CSV_GB18030:
+		return "GB18030/GBK";
+	}
+	return "?";
+}
+
+/* Returns the offset of the first byte of data[0..len) that is not part of well-formed UTF-8
+ * (no overlong forms, no surrogates, nothing above U+10FFFF), or len when all of it is. */
+static size_t utf8_invalid_at(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = p[i];
+		size_t n;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 1, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;
+		unsigned cp = c & (0x3F >> n);
+		for (size_t k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (p[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+static int line_at(const char *data, size_t off)
+{
+	int line = 1;
+	for (size_t i = 0; i < off; i++)
+		line += data[i] == '\n';
+	return line;
+}
+
+int csv_decode(const char *data, size_t len, char **out, size_t *outlen, enum csv_encoding *enc,
+	       int *line)
+{
+	size_t bad = utf8_invalid_at((const unsigned char *)data, len);
+	*out = NULL;
+	*outlen = 0;
+	if (bad == len) {
+		*enc = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? CSV_UTF8_BOM : CSV_UTF8;
+		*out = xmalloc(len + 1);
+		memcpy(*out, data, len);
+		(*out)[len] = '\0';
+		*outlen = len;
+		return 0;
+	}
+	/* Not UTF-8: GB18030 maps every character to at most four bytes of UTF-8 for its at
+	 * least one byte (two for Chinese, which become three), so twice the size and a little
+	 * is always enough. */
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1) {
+		*line = line_at(data, bad);
+		return -1;
+	}
+	size_t cap = len * 2 + 16, left = cap;
+	char *buf = xmalloc(cap + 1), *o = buf;
+	char *in = (char *)(uintptr_t)data; /* iconv's prototype is not const-correct */
+	size_t inleft = len;
+	size_t rc = iconv(cd, &in, &inleft, &o, &left);
+	int err = rc == (size_t)-1 ? errno : 0;
+	iconv_close(cd);
+	if (err || inleft) {
+		/* The first byte valid in neither encoding, for the message: the later of where
+		 * UTF-8 and GB18030 each stopped. */
+		size_t stop = (size_t)(in - data);
+		*line = line_at(data, stop > bad ? stop : bad);
+		free(buf);
+		return -1;
+	}
+	*o = '\0';
+	*out = buf;
+	*outlen = (size_t)(o - buf);
+	*enc = CSV_GB18030;
+	return 0;
 }

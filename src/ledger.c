@@ -10,8 +10,9 @@
 
 #define FORMAT_TAG "pvrelief-ledger-1"
 
-static const char *const kinds[] = {"settlement", "receivable", "cost",		 "allocation",
-				    "wage",	  "labour",	"carry_forward", "correction"};
+static const char *const kinds[] = {"settlement",    "receivable", "cost",
+				    "allocation",    "wage",	   "labour",
+				    "carry_forward", "correction", "notice"};
 
 int ledger_kind_valid(const char *kind)
 {
@@ -134,20 +135,18 @@ char *ledger_entry_serialize(const struct ledger_entry *e, size_t *len)
 	return b.p;
 }
 
-/* Computes the hex hash of e as it stands (with its prev_hash) into out. Returns 0 or -1. */
-static int digest(const struct ledger_entry *e, char out[LEDGER_HASH_HEX_LEN + 1])
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_HASH_HEX_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	size_t len;
-	char *ser = ledger_entry_serialize(e, &len);
 	int rc = -1;
+	out[0] = '\0';
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		goto fail;
 	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, ser, len) != 1 || EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 ||
+	    EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 ||
 	    mdlen * 2 != LEDGER_HASH_HEX_LEN)
 		goto fail;
 	for (unsigned int i = 0; i < mdlen; i++) {
@@ -158,6 +157,15 @@ static int digest(const struct ledger_entry *e, char out[LEDGER_HASH_HEX_LEN + 1
 	rc = 0;
 fail:
 	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/* Computes the hex hash of e as it stands (with its prev_hash) into out. Returns 0 or -1. */
+static int digest(const struct ledger_entry *e, char out[LEDGER_HASH_HEX_LEN + 1])
+{
+	size_t len;
+	char *ser = ledger_entry_serialize(e, &len);
+	int rc = ledger_sha256_hex(ser, len, out);
 	free(ser);
 	return rc;
 }
@@ -248,4 +256,48 @@ long ledger_verify(const struct ledger_entry *entries, size_t n, char *why, size
 		}
 	}
 	return -1;
+}
+
+int ledger_head_parse(const char *text, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1])
+{
+	const char *colon = text ? strchr(text, ':') : NULL;
+	int64_t v = 0;
+	if (!colon || colon == text || colon - text > 18)
+		return -1;
+	for (const char *p = text; p < colon; p++) {
+		if (!is_digit(*p))
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1 || strlen(colon + 1) != LEDGER_HASH_HEX_LEN || !hash_valid(colon + 1))
+		return -1;
+	*seq = v;
+	memcpy(hash, colon + 1, LEDGER_HASH_HEX_LEN + 1);
+	return 0;
+}
+
+int ledger_check_head(const struct ledger_entry *entries, size_t n, int64_t seq, const char *hash,
+		      char *why, size_t whylen)
+{
+	const struct ledger_entry *e = NULL;
+	if (whylen)
+		why[0] = '\0';
+	for (size_t i = 0; i < n && !e; i++)
+		if (entries[i].seq == seq)
+			e = &entries[i];
+	if (!e) {
+		snprintf(why, whylen,
+			 "the kept head is entry %" PRId64 " but the ledger ends at entry %" PRId64
+			 ": entries were cut off its end",
+			 seq, n ? entries[n - 1].seq : 0);
+		return -1;
+	}
+	if (strcmp(e->hash, hash) != 0) {
+		snprintf(why, whylen,
+			 "entry %" PRId64 " has hash %s, not the kept %s: the ledger was rewritten "
+			 "up to the kept head",
+			 seq, e->hash, hash);
+		return -1;
+	}
+	return 0;
 }

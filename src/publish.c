@@ -107,8 +107,24 @@ char *publish_station_state(const struct config *cfg, size_t station,
 	return take(j);
 }
 
+static json_t *ledger_head_json(const struct publish_ledger_head *head)
+{
+	return json_pack("{s:I, s:s}", "seq", (json_int_t)head->seq, "hash",
+			 head->hash ? head->hash : "");
+}
+
+char *publish_ledger_head(const struct config *cfg, const struct publish_ledger_head *head,
+			  double now)
+{
+	json_t *j = ledger_head_json(head);
+	json_object_set_new(j, "county", json_string(cfg->county_id));
+	json_object_set_new(j, "time", json_integer((json_int_t)floor(now)));
+	return take(j);
+}
+
 char *publish_county_state(const struct config *cfg, const struct poller_station_live *live,
-			   size_t n, const struct eff_engine_county *county, double now)
+			   size_t n, const struct eff_engine_county *county,
+			   const struct publish_ledger_head *head, double now)
 {
 	double power = 0, energy = 0;
 	size_t online = 0;
@@ -134,6 +150,8 @@ char *publish_county_state(const struct config *cfg, const struct poller_station
 	json_object_set_new(j, "equivalent_hours_today",
 			    round_to(county->day.equivalent_hours, 0.01));
 	json_object_set_new(j, "target_at_risk", json_boolean(county->risk.at_risk));
+	if (head)
+		json_object_set_new(j, "ledger_head", ledger_head_json(head));
 	return take(j);
 }
 

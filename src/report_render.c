@@ -62,6 +62,9 @@ char *report_json(const struct report *r)
 	json_object_set_new(root, "month", json_string(r->month));
 	json_object_set_new(root, "public_notice", json_boolean(r->public_notice));
 	json_object_set_new(root, "generated_at", json_string(when));
+	json_object_set_new(
+	    root, "ledger_head",
+	    json_pack("{s:I, s:s}", "seq", (json_int_t)r->ledger_seq, "hash", r->ledger_hash));
 	json_object_set_new(root, "targets",
 			    json_pack("{s:f, s:f, s:f}", "eta_station", r->eta_station_target,
 				      "eta_county", r->eta_county_target, "reconcile_tolerance",
@@ -108,6 +111,11 @@ char *report_json(const struct report *r)
 		json_object_set_new(o, "received_fen", json_integer(s->received_fen));
 		json_object_set_new(o, "receivable_fen", json_integer(s->receivable_fen));
 		json_object_set_new(o, "eta", opt_real(s->has_eta, s->eta));
+		json_object_set_new(o, "cash_periods",
+				    json_string(s->cash_periods ? s->cash_periods : ""));
+		json_object_set_new(o, "cash_metered_kwh", json_real(s->cash_metered_kwh));
+		json_object_set_new(o, "cash_measured_kwh",
+				    opt_real(s->has_cash_measured, s->cash_measured_kwh));
 		json_array_append_new(stations, o);
 	}
 	json_object_set_new(root, "stations", stations);
@@ -159,6 +167,7 @@ char *report_json(const struct report *r)
 		json_t *payees = json_array();
 		for (size_t k = 0; k < v->npayees; k++) {
 			const struct report_payee *p = &v->payees[k];
+			char note[256];
 			json_t *po = json_object();
 			json_object_set_new(po, "kind", json_string(p->kind));
 			json_object_set_new(po, "person_id", json_string(p->person_id));
@@ -176,6 +185,11 @@ char *report_json(const struct report *r)
 			json_object_set_new(po, "due_fen", json_integer(p->due_fen));
 			json_object_set_new(po, "paid_fen", json_integer(p->paid_fen));
 			json_object_set_new(po, "reason", json_string(p->reason));
+			json_object_set_new(po, "owed_month",
+					    p->owed_month[0] ? json_string(p->owed_month)
+							     : json_null());
+			json_object_set_new(po, "note_zh",
+					    json_string(report_payee_note(p, note, sizeof note)));
 			json_array_append_new(payees, po);
 		}
 		json_object_set_new(o, "payees", payees);
@@ -183,6 +197,28 @@ char *report_json(const struct report *r)
 		json_array_append_new(villages, o);
 	}
 	json_object_set_new(root, "villages", villages);
+	json_object_set_new(root, "amendments_as_of", json_string(when));
+	json_t *amends = json_array();
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "month", json_string(a->month));
+		json_object_set_new(o, "subject", json_string(a->subject));
+		json_object_set_new(o, "subject_id", json_string(a->subject_id));
+		json_object_set_new(o, "subject_name", json_string(a->subject_name));
+		json_object_set_new(o, "field", json_string(a->field));
+		json_object_set_new(o, "field_zh", json_string(report_field_zh(a->field)));
+		json_object_set_new(o, "posted",
+				    !a->has_posted ? json_null()
+				    : a->is_money  ? json_integer(a->posted_fen)
+						   : json_real(a->posted_kwh));
+		json_object_set_new(o, "now",
+				    !a->has_now	  ? json_null()
+				    : a->is_money ? json_integer(a->now_fen)
+						  : json_real(a->now_kwh));
+		json_array_append_new(amends, o);
+	}
+	json_object_set_new(root, "amendments", amends);
 	char *text =
 	    json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -224,19 +260,98 @@ static void put_row(struct csv_writer *w, const char *const *cells)
 	csv_end_row(w);
 }
 
+/* Returns the Chinese name of the village with this id when it is in the report, else the id
+ * (a station's operating village outside a one-village report). */
+static const char *village_name(const struct report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (strcmp(r->villages[i].id, id) == 0)
+			return r->villages[i].name;
+	return id;
+}
+
+/* The county's total row under the villages, in the same columns. */
+static void csv_county_total(struct csv_writer *w, const struct report *r)
+{
+	struct report_totals t;
+	int64_t carried = 0;
+	report_totals(r, &t);
+	csv_put_str(w, "");
+	csv_put_str(w, "全县合计");
+	csv_put_str(w, "");
+	csv_put_str(w, "");
+	put_kwh(w, 1, t.measured_kwh);
+	put_kwh(w, 1, t.metered_kwh);
+	csv_put_fen(w, t.received_fen);
+	csv_put_fen(w, t.receivable_fen);
+	for (int c = 0; c < REPORT_NCOSTS; c++)
+		csv_put_fen(w, t.cost_fen[c]);
+	csv_put_fen(w, t.distributable_fen);
+	for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+		csv_put_fen(w, t.alloc_fen[b]);
+		carried += t.carry_out_fen[b];
+	}
+	int32_t min_bp = 0;
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (r->villages[i].min_posts_bp > min_bp)
+			min_bp = r->villages[i].min_posts_bp;
+	put_bp(w, t.posts_share_bp);
+	csv_put_str(w, t.posts_share_bp < 0 || t.posts_share_bp >= min_bp ? "是" : "否");
+	csv_put_fen(w, carried);
+	csv_end_row(w);
+}
+
+/* The amendments to earlier posted notices, one row each; nothing when there are none. */
+static void csv_amendments(struct csv_writer *w, const struct report *r)
+{
+	char m[32], was[48], now[48], day[32];
+	if (!r->namendments)
+		return;
+	csv_end_row(w);
+	report_day_zh(r->generated_unix, r->utc_offset_s, day);
+	put_row(w, (const char *const[]){"更正说明", "截至", day, "原公示不变，以下为公示后的变动",
+					 NULL});
+	put_row(w, (const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", NULL});
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		put_row(w, (const char *const[]){report_month_zh(a->month, m), a->subject_name,
+						 report_field_zh(a->field),
+						 report_amendment_value(a, 0, was),
+						 report_amendment_value(a, 1, now), NULL});
+	}
+}
+
 char *report_csv(const struct report *r, size_t *len)
 {
 	struct csv_writer *w = csv_writer_new(1);
 	char buf[64];
-	put_row(w, (const char *const[]){"光伏扶贫电站收益分配月报", r->county_name, r->month,
+	char mz[32];
+	put_row(w, (const char *const[]){r->public_notice ? "光伏扶贫电站收益分配公示"
+							  : "光伏扶贫电站收益分配月报",
+					 r->county_name, report_month_zh(r->month, mz),
 					 r->public_notice ? "公示版" : "内部版", NULL});
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"村级汇总 villages", NULL});
-	put_row(w, (const char *const[]){"village_id",	"村",		"乡镇",		"方案状态",
-					 "实测电量kWh", "结算电量kWh",	"到账收入",	"应收补贴",
-					 "运维费",	"保险费",	"土地租金",	"其他费用",
-					 "可分配",	"岗位及劳务",	"小型公益事业", "奖励补助",
-					 "运维储备",	"岗位实发占比", "不低于80%",	"结转余额",
+	put_row(w, (const char *const[]){"村级汇总（金额单位：元）", NULL});
+	put_row(w, (const char *const[]){"村编号",
+					 "村",
+					 "乡镇",
+					 "方案状态",
+					 "实测电量（千瓦时）",
+					 "结算电量（千瓦时）",
+					 "到账收入",
+					 "应收补贴",
+					 "运维费",
+					 "保险费",
+					 "土地租金",
+					 "其他费用",
+					 "可分配",
+					 "岗位及劳务",
+					 "小型公益事业",
+					 "奖励补助",
+					 "运维储备",
+					 "岗位实发占比",
+					 "不低于80%",
+					 "结转余额",
 					 NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
@@ -261,16 +376,20 @@ char *report_csv(const struct report *r, size_t *len)
 		csv_put_fen(w, carried);
 		csv_end_row(w);
 	}
+	if (r->nvillages > 1)
+		csv_county_total(w, r);
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"电站 stations", NULL});
-	put_row(w, (const char *const[]){"station_id", "电站", "村", "装机kWp", "实测电量kWh",
-					 "结算电量kWh", "差异", "需核对", "到账收入", "应收补贴",
-					 "η", "η目标", NULL});
+	put_row(w, (const char *const[]){"电站", NULL});
+	put_row(w, (const char *const[]){"电站编号", "电站", "运营村", "装机容量（千瓦）",
+					 "本月实测电量（千瓦时）", "本月发电的结算电量（千瓦时）",
+					 "差异", "需核对", "到账收入", "到账电费的发电期",
+					 "该期结算电量（千瓦时）", "该期实测电量（千瓦时）",
+					 "应收补贴", "η", "η目标", NULL});
 	for (size_t i = 0; i < r->nstations; i++) {
 		const struct report_station *s = &r->stations[i];
 		csv_put_str(w, s->id);
 		csv_put_str(w, s->name);
-		csv_put_str(w, s->village_id);
+		csv_put_str(w, village_name(r, s->village_id));
 		snprintf(buf, sizeof buf, "%.1f", s->capacity_kwp);
 		csv_put_str(w, buf);
 		put_kwh(w, s->has_measured, s->measured_kwh);
@@ -283,6 +402,9 @@ char *report_csv(const struct report *r, size_t *len)
 		}
 		csv_put_str(w, s->reconcile_flag ? "是" : "否");
 		csv_put_fen(w, s->received_fen);
+		csv_put_str(w, s->cash_periods ? s->cash_periods : "");
+		put_kwh(w, s->cash_periods && s->cash_periods[0], s->cash_metered_kwh);
+		put_kwh(w, s->has_cash_measured, s->cash_measured_kwh);
 		csv_put_fen(w, s->receivable_fen);
 		if (s->has_eta)
 			snprintf(buf, sizeof buf, "%.3f", s->eta);
@@ -295,15 +417,14 @@ char *report_csv(const struct report *r, size_t *len)
 		csv_end_row(w);
 	}
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"收益分配 buckets", NULL});
-	put_row(w, (const char *const[]){"village_id", "用途", "bucket", "比例", "上月结转",
-					 "本月分配", "本月支出", "未满足", "结转下月", NULL});
+	put_row(w, (const char *const[]){"收益分配", NULL});
+	put_row(w, (const char *const[]){"村", "用途", "比例", "上月结转", "本月分配", "本月支出",
+					 "未满足", "结转下月", NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
 		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
-			csv_put_str(w, v->id);
+			csv_put_str(w, v->name);
 			csv_put_str(w, report_bucket_zh((enum revenue_bucket)b));
-			csv_put_str(w, revenue_bucket_name((enum revenue_bucket)b));
 			put_bp(w, v->share_bp[b]);
 			csv_put_fen(w, v->carry_in_fen[b]);
 			csv_put_fen(w, v->alloc_fen[b]);
@@ -314,20 +435,21 @@ char *report_csv(const struct report *r, size_t *len)
 		}
 	}
 	csv_end_row(w);
-	put_row(w, (const char *const[]){"发放明细 payees", NULL});
+	put_row(w, (const char *const[]){"发放明细", NULL});
 	if (r->public_notice)
-		put_row(w, (const char *const[]){"village_id", "姓名", "岗位", "岗位类型",
-						 "出勤天数", "应出勤天数", "考核等级", "工资标准",
-						 "应发", "实发", "说明", NULL});
+		put_row(w, (const char *const[]){"村", "姓名", "岗位", "岗位类型", "出勤天数",
+						 "应出勤天数", "考核等级", "工资标准", "应发",
+						 "实发", "说明", NULL});
 	else
-		put_row(w, (const char *const[]){"village_id", "姓名", "身份证号", "户类别", "岗位",
+		put_row(w, (const char *const[]){"村", "姓名", "身份证号", "户类别", "岗位",
 						 "岗位类型", "出勤天数", "应出勤天数", "考核等级",
 						 "工资标准", "应发", "实发", "说明", NULL});
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
 		for (size_t k = 0; k < v->npayees; k++) {
 			const struct report_payee *p = &v->payees[k];
-			csv_put_str(w, v->id);
+			char note[256];
+			csv_put_str(w, v->name);
 			csv_put_str(w, p->name);
 			if (!r->public_notice) {
 				csv_put_str(w, p->id_masked);
@@ -341,10 +463,14 @@ char *report_csv(const struct report *r, size_t *len)
 			csv_put_fen(w, p->standard_fen);
 			csv_put_fen(w, p->due_fen);
 			csv_put_fen(w, p->paid_fen);
-			csv_put_str(w, report_reason_zh(p->reason));
+			csv_put_str(w, report_payee_note(p, note, sizeof note));
 			csv_end_row(w);
 		}
 	}
+	csv_amendments(w, r);
+	csv_end_row(w);
+	snprintf(buf, sizeof buf, "%" PRId64, r->ledger_seq);
+	put_row(w, (const char *const[]){"资金账本记录号", buf, "账本哈希", r->ledger_hash, NULL});
 	size_t n;
 	const char *data = csv_writer_data(w, &n);
 	char *out = xmalloc(n + 1);
@@ -430,54 +556,79 @@ static void svg_buckets(struct strbuf *b, const int64_t *alloc)
 
 /* A bar per station for its η with the station and county targets as dashed lines; stations
  * without a recorded η get a "—" instead of a bar. */
+/* A station in the η chart: its index and η (-1 when unknown, so that it sorts last). */
+struct eta_bar {
+	size_t i;
+	double eta;
+};
+
+static int eta_bar_cmp(const void *pa, const void *pb)
+{
+	const struct eta_bar *a = pa, *b = pb;
+	if (a->eta != b->eta)
+		return a->eta < b->eta ? 1 : -1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* The stations' η as horizontal bars, best first, each with its Chinese name, so that a county
+ * of dozens of stations reads as a ranking rather than a band of overlapping labels; the
+ * station and county targets are dashed lines. */
 static void svg_eta(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
-	double slot = n ? 600.0 / (double)n : 600.0;
-	if (slot > 60)
-		slot = 60;
-	double width = 40 + slot * (double)n + 20;
-	double ymax = 1.2, h = 160;
+	const double left = 190, right = 640, row = 14, top = 22, xmax = 1.2;
+	struct eta_bar *bars = xmalloc((n ? n : 1) * sizeof *bars);
+	for (size_t k = 0; k < n; k++) {
+		const struct report_station *s = &r->stations[idx[k]];
+		bars[k] = (struct eta_bar){idx[k], s->has_eta ? s->eta : -1.0};
+	}
+	qsort(bars, n, sizeof *bars, eta_bar_cmp);
+	double height = top + row * (double)n + 8;
 	strbuf_printf(b,
-		      "<svg class=chart viewBox=\"0 0 %.0f 210\" width=\"%.0f\" height=\"210\" "
+		      "<svg class=chart viewBox=\"0 0 680 %.0f\" width=\"680\" height=\"%.0f\" "
 		      "role=\"img\" aria-label=\"电站效率\">",
-		      width, width < 680 ? width : 680);
+		      height, height);
 	for (int k = 0; k < 2; k++) {
 		double target = k ? r->eta_county_target : r->eta_station_target;
-		double y = 10 + h - h * target / ymax;
-		strbuf_printf(b,
-			      "<line x1=\"40\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-			      "stroke-dasharray=\"4 3\"/><text x=\"2\" y=\"%.1f\" font-size=\"11\">"
-			      "%.1f</text>",
-			      width - 10, y, y, k ? "#2f6f4f" : "#c0392b", y + 4, target);
+		double x = left + (right - left) * target / xmax;
+		strbuf_printf(
+		    b,
+		    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
+		    "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"12\" font-size=\"10\" "
+		    "text-anchor=\"middle\">%s %.1f</text>",
+		    x, x, top - 4, height - 4, k ? "#2f6f4f" : "#c0392b", x,
+		    k ? "全县目标" : "单站目标", target);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct report_station *s = &r->stations[idx[i]];
-		double x = 40 + slot * (double)i + slot * 0.15;
+	for (size_t k = 0; k < n; k++) {
+		const struct report_station *s = &r->stations[bars[k].i];
+		double y = top + row * (double)k;
+		strbuf_printf(b,
+			      "<text x=\"%.0f\" y=\"%.1f\" font-size=\"10\" "
+			      "text-anchor=\"end\">",
+			      left - 6, y + row * 0.75);
+		sb_esc(b, s->name[0] ? s->name : s->id);
+		strbuf_add(b, "</text>", 7);
 		if (s->has_eta) {
-			double e = s->eta < 0 ? 0 : s->eta > ymax ? ymax : s->eta;
-			double bh = h * e / ymax;
-			strbuf_printf(b,
-				      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				      "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-				      "text-anchor=\"middle\">%.2f</text>",
-				      x, 10 + h - bh, slot * 0.7, bh,
-				      s->eta >= r->eta_county_target	? "#2f6f4f"
-				      : s->eta >= r->eta_station_target ? "#d9a441"
-									: "#c0392b",
-				      x + slot * 0.35, 10 + h - bh - 2, s->eta);
+			double e = s->eta < 0 ? 0 : s->eta > xmax ? xmax : s->eta;
+			double w = (right - left) * e / xmax;
+			strbuf_printf(
+			    b,
+			    "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			    "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"9\">%.2f"
+			    "</text>",
+			    left, y + 2, w, row - 4,
+			    s->eta >= r->eta_county_target    ? "#2f6f4f"
+			    : s->eta >= r->eta_station_target ? "#d9a441"
+							      : "#c0392b",
+			    left + w + 3, y + row * 0.75, s->eta);
 		} else {
 			strbuf_printf(b,
-				      "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-				      "text-anchor=\"middle\">—</text>",
-				      x + slot * 0.35, 10 + h - 4);
+				      "<text x=\"%.0f\" y=\"%.1f\" font-size=\"9\">—（无数据）"
+				      "</text>",
+				      left + 3, y + row * 0.75);
 		}
-		strbuf_printf(b,
-			      "<text x=\"%.1f\" y=\"200\" font-size=\"9\" text-anchor=\"middle\">",
-			      x + slot * 0.35);
-		sb_esc(b, s->id);
-		strbuf_add(b, "</text>", 7);
 	}
 	strbuf_add(b, "</svg>", 6);
+	free(bars);
 }
 
 static void html_kwh(struct strbuf *b, int has, double kwh)
@@ -488,11 +639,31 @@ static void html_kwh(struct strbuf *b, int has, double kwh)
 		strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 }
 
+/* Writes comma-separated periods "2024-10,2024-11" in Chinese ("2024年10月、2024年11月"), or
+ * "—" when there are none, into buf; returns buf. */
+static const char *periods_zh(const char *list, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	while (list && *list && o + 40 < len) {
+		char m[32], one[8];
+		size_t n = strcspn(list, ",");
+		snprintf(one, sizeof one, "%.*s", (int)(n < 7 ? n : 7), list);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "、" : "",
+				      report_month_zh(one, m));
+		list += n + (list[n] == ',');
+	}
+	if (!buf[0])
+		snprintf(buf, len, "—");
+	return buf;
+}
+
 static void html_stations(struct strbuf *b, const struct report *r, const size_t *idx, size_t n)
 {
 	strbuf_printf(b,
-		      "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>实测电量 kWh</th>"
-		      "<th>结算电量 kWh</th><th>差异</th><th>到账收入 元</th><th>应收补贴 元</th>"
+		      "<table><thead><tr><th>电站</th><th>装机 kWp</th><th>本月实测电量 kWh</th>"
+		      "<th>本月发电的结算电量 kWh</th><th>差异</th><th>本月到账收入 元</th>"
+		      "<th>到账电费的发电期：结算 / 实测 kWh</th><th>应收补贴 元</th>"
 		      "<th>η (目标 %.1f / %.1f)</th></tr></thead><tbody>",
 		      r->eta_station_target, r->eta_county_target);
 	for (size_t i = 0; i < n; i++) {
@@ -513,6 +684,18 @@ static void html_stations(struct strbuf *b, const struct report *r, const size_t
 		else
 			strbuf_add(b, "<td class=n>—</td>", strlen("<td class=n>—</td>"));
 		td_yuan(b, s->received_fen);
+		if (s->cash_periods && s->cash_periods[0]) {
+			char periods[256];
+			strbuf_printf(b, "<td class=n>%s：%.1f / ",
+				      periods_zh(s->cash_periods, periods, sizeof periods),
+				      s->cash_metered_kwh);
+			if (s->has_cash_measured)
+				strbuf_printf(b, "%.1f</td>", s->cash_measured_kwh);
+			else
+				strbuf_printf(b, "—</td>");
+		} else {
+			strbuf_printf(b, "<td class=n>—</td>");
+		}
 		td_yuan(b, s->receivable_fen);
 		if (s->has_eta)
 			strbuf_printf(b, "<td class=\"n%s\">%.3f</td>",
@@ -608,6 +791,7 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 		   "<th>说明</th></tr></thead><tbody>"));
 	for (size_t k = 0; k < v->npayees; k++) {
 		const struct report_payee *p = &v->payees[k];
+		char note[256];
 		strbuf_add(b, "<tr>", 4);
 		td_text(b, p->name);
 		if (!r->public_notice) {
@@ -626,7 +810,7 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
 		td_yuan(b, p->standard_fen);
 		td_yuan(b, p->paid_fen);
-		td_text(b, report_reason_zh(p->reason));
+		td_text(b, report_payee_note(p, note, sizeof note));
 		strbuf_add(b, "</tr>", 5);
 		paid += p->paid_fen;
 	}
@@ -640,6 +824,222 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 		strbuf_printf(b, "公示期内如有异议，请向村务监督委员会或乡镇反映。</p>");
 	}
 	strbuf_add(b, "</section>", 10);
+}
+
+/* The amendments to earlier posted notices: the posted notice stays as posted, and what
+ * changed since is told here, dated. */
+static void html_amendments(struct strbuf *b, const struct report *r)
+{
+	char m[32], was[48], now[48], day[32];
+	if (!r->namendments)
+		return;
+	strbuf_printf(
+	    b,
+	    "<h3>更正说明</h3><p>以下为已公示月份在公示后的变动（截至%s），原公示内容不变，"
+	    "以本表为准。</p><table><thead><tr><th>公示月份</th><th>对象</th><th>项目</th>"
+	    "<th>原公示</th><th>现为</th></tr></thead><tbody>",
+	    report_day_zh(r->generated_unix, r->utc_offset_s, day));
+	for (size_t i = 0; i < r->namendments; i++) {
+		const struct report_amendment *a = &r->amendments[i];
+		strbuf_add(b, "<tr>", 4);
+		td_text(b, report_month_zh(a->month, m));
+		td_text(b, a->subject_name);
+		td_text(b, report_field_zh(a->field));
+		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td></tr>",
+			      report_amendment_value(a, 0, was), report_amendment_value(a, 1, now));
+	}
+	strbuf_add(b, "</tbody></table>", 16);
+}
+
+static void td_yuan_zh(struct strbuf *b, int64_t fen)
+{
+	char y[48];
+	strbuf_printf(b, "<td class=n>%s</td>", report_yuan_zh(fen, y));
+}
+
+static void td_kwh_zh(struct strbuf *b, int has, double kwh)
+{
+	if (has)
+		strbuf_printf(b, "<td class=n>%.1f</td>", kwh);
+	else
+		strbuf_printf(b, "<td class=n>—</td>");
+}
+
+static const char notice_style[] =
+    "<style>@page{size:A4;margin:12mm 14mm}"
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
+    "\"SimSun\",sans-serif;font-size:10pt;line-height:1.35;color:#111;max-width:182mm;"
+    "margin:auto}h1{font-size:15pt;text-align:center;margin:0 0 3mm}"
+    "h2{font-size:11pt;margin:3mm 0 1mm}p{margin:1mm 0}"
+    "table{border-collapse:collapse;width:100%;margin:1mm 0}tr{page-break-inside:avoid}"
+    "th,td{border:0.3mm solid #555;padding:0.6mm 1.2mm}th{background:#f0f0f0;"
+    "font-weight:normal;text-align:left}td.n{text-align:right;white-space:nowrap;"
+    "font-variant-numeric:tabular-nums}.total td{font-weight:bold}.flag{color:#b00020}"
+    ".sign{display:flex;justify-content:space-between;margin-top:8mm}"
+    ".sign p{width:48%}small{color:#555}</style>";
+
+/* One village's public notice, as a township posts it: in Chinese, amounts in 元 with
+ * thousands separators, the notice period, where to complain, the signature and seal lines
+ * and the ledger head; on one or two A4 pages. */
+static void html_notice(struct strbuf *b, const struct report *r)
+{
+	const struct report_village *v = &r->villages[0];
+	char m[32], d1[32], d2[32];
+	int64_t carried = 0, carried_in = 0, alloc = 0, spent = 0, due = 0, paid = 0;
+	report_month_zh(r->month, m);
+	strbuf_printf(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+			 "<title>");
+	sb_esc(b, v->town);
+	sb_esc(b, v->name);
+	strbuf_printf(b, "%s光伏扶贫电站收益分配公示</title>%s</head><body><h1>", m, notice_style);
+	sb_esc(b, v->town);
+	sb_esc(b, v->name);
+	strbuf_printf(b,
+		      "%s光伏扶贫电站收益分配公示</h1><p>根据光伏扶贫电站收益分配管理有关规定，"
+		      "本村%s光伏电站收益分配方案经村民会议讨论通过、乡镇审核、县级备案，现予公示。"
+		      "只分配已到账收入，应收补贴到账后再分配。</p>",
+		      m, m);
+	if (v->publicised_at > 0) {
+		int days = v->notice_days > 0 ? v->notice_days : PLAN_NOTICE_DAYS_DEFAULT;
+		report_day_zh(v->publicised_at, PLAN_TZ_OFFSET_S, d1);
+		report_day_zh(plan_notice_end(v->publicised_at, days) - 1, PLAN_TZ_OFFSET_S, d2);
+		strbuf_printf(b, "<p><b>公示期：%s至%s（%d天）。</b></p>", d1, d2, days);
+	} else {
+		strbuf_printf(b, "<p><b>公示期：自张贴之日起%d天。</b></p>",
+			      v->notice_days > 0 ? v->notice_days : PLAN_NOTICE_DAYS_DEFAULT);
+	}
+	strbuf_printf(b,
+		      "<h2>一、收入情况</h2><table><tbody>"
+		      "<tr><th>本月到账电费对应的电网结算电量（发电期见电站表，千瓦时）</th>"
+		      "<td class=n>%.1f</td></tr><tr><th>同期本站监测发电量（千瓦时）</th>",
+		      v->cash_metered_kwh);
+	td_kwh_zh(b, v->has_cash_measured, v->cash_measured_kwh);
+	strbuf_printf(b, "</tr><tr><th>本月到账收入（元）</th>");
+	td_yuan_zh(b, v->received_fen);
+	strbuf_printf(b, "</tr><tr><th>应收未到账补贴（到账后再分配，元）</th>");
+	td_yuan_zh(b, v->receivable_fen);
+	strbuf_printf(b, "</tr>");
+	for (int c = 0; c < REPORT_NCOSTS; c++) {
+		strbuf_printf(b, "<tr><th>减：%s（元）</th>", cost_zh[c]);
+		td_yuan_zh(b, v->cost_fen[c]);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b, "<tr class=total><th>可分配收益（元）</th>");
+	td_yuan_zh(b, v->distributable_fen);
+	strbuf_printf(b, "</tr>");
+	if (v->deficit_in_fen || v->deficit_out_fen) {
+		/* Costs beyond the cash are owed and paid first from later months' cash. */
+		strbuf_printf(b, "<tr><th>上月结转未付费用（负债，元）</th>");
+		td_yuan_zh(b, -v->deficit_in_fen);
+		strbuf_printf(b, "</tr><tr><th>结转下月未付费用（负债，元）</th>");
+		td_yuan_zh(b, -v->deficit_out_fen);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b,
+		      "</tbody></table><h2>二、收益用途（元）</h2><table><thead><tr><th>用途</th>"
+		      "<th>比例</th><th>上月结转</th><th>本月分配</th><th>本月支出</th>"
+		      "<th>结转下月</th></tr></thead><tbody>");
+	for (int i = 0; i < REVENUE_NBUCKETS; i++) {
+		strbuf_printf(b, "<tr><td>%s</td><td class=n>%d.%02d%%</td>",
+			      report_bucket_zh((enum revenue_bucket)i), v->share_bp[i] / 100,
+			      v->share_bp[i] % 100);
+		td_yuan_zh(b, v->carry_in_fen[i]);
+		td_yuan_zh(b, v->alloc_fen[i]);
+		td_yuan_zh(b, v->spent_fen[i]);
+		td_yuan_zh(b, v->carry_out_fen[i]);
+		strbuf_printf(b, "</tr>");
+		carried_in += v->carry_in_fen[i];
+		alloc += v->alloc_fen[i];
+		spent += v->spent_fen[i];
+		carried += v->carry_out_fen[i];
+	}
+	strbuf_printf(b, "<tr class=total><td>合计</td><td></td>");
+	td_yuan_zh(b, carried_in);
+	td_yuan_zh(b, alloc);
+	td_yuan_zh(b, spent);
+	td_yuan_zh(b, carried);
+	strbuf_printf(b, "</tr></tbody></table>");
+	strbuf_printf(b, "<p>岗位工资及以工代赈劳务占本月新增收益的比例：%d.%02d%%",
+		      v->policy_posts_bp / 100, v->policy_posts_bp % 100);
+	if (v->posts_share_bp >= 0)
+		strbuf_printf(b, "；占本月实际支出的比例：%d.%02d%%", v->posts_share_bp / 100,
+			      v->posts_share_bp % 100);
+	strbuf_printf(b, "（规定不低于%d.%02d%%）。</p>", v->min_posts_bp / 100,
+		      v->min_posts_bp % 100);
+	strbuf_printf(b, "<h2>三、发放明细（元）</h2><table><thead><tr><th>姓名</th><th>岗位</th>"
+			 "<th>出勤天数</th><th>应发</th><th>实发</th><th>说明</th></tr></thead>"
+			 "<tbody>");
+	for (size_t k = 0; k < v->npayees; k++) {
+		const struct report_payee *p = &v->payees[k];
+		char note[256];
+		strbuf_printf(b, "<tr>");
+		td_text(b, p->name);
+		td_text(b, p->post_kind);
+		if (p->owed_month[0])
+			strbuf_printf(b, "<td class=n>—</td>");
+		else if (p->required_days)
+			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked,
+				      p->required_days);
+		else
+			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
+		td_yuan_zh(b, p->due_fen);
+		td_yuan_zh(b, p->paid_fen);
+		td_text(b, report_payee_note(p, note, sizeof note));
+		strbuf_printf(b, "</tr>");
+		due += p->due_fen;
+		paid += p->paid_fen;
+	}
+	strbuf_printf(b, "<tr class=total><td colspan=3>合计</td>");
+	td_yuan_zh(b, due);
+	td_yuan_zh(b, paid);
+	strbuf_printf(b, "<td></td></tr></tbody></table>");
+	if (v->note[0]) {
+		strbuf_printf(b, "<p>");
+		sb_esc(b, v->note);
+		strbuf_printf(b, "</p>");
+	}
+	strbuf_printf(b, "<h2>四、电站</h2><table><thead><tr><th>电站</th><th>装机容量（千瓦）</th>"
+			 "<th>本月到账电费的发电期</th><th>该期电网结算电量（千瓦时）</th>"
+			 "<th>该期本站监测发电量（千瓦时）</th>"
+			 "<th>本月到账收入（元）</th><th>应收补贴（元）</th></tr></thead><tbody>");
+	for (size_t k = 0; k < v->nstations; k++) {
+		const struct report_station *st = &r->stations[v->stations[k]];
+		char periods[256];
+		strbuf_printf(b, "<tr>");
+		td_text(b, st->name);
+		strbuf_printf(b, "<td class=n>%.1f</td>", st->capacity_kwp);
+		td_text(b, periods_zh(st->cash_periods, periods, sizeof periods));
+		td_kwh_zh(b, st->cash_periods && st->cash_periods[0], st->cash_metered_kwh);
+		td_kwh_zh(b, st->has_cash_measured, st->cash_measured_kwh);
+		td_yuan_zh(b, st->received_fen);
+		td_yuan_zh(b, st->receivable_fen);
+		strbuf_printf(b, "</tr>");
+	}
+	strbuf_printf(b, "</tbody></table><p><small>联建电站的电量、收入按本村所占份额计入本村。"
+			 "</small></p>");
+	html_amendments(b, r);
+	strbuf_printf(b,
+		      "<h2>五、监督</h2><p>公示期内，村民对公示内容如有异议，可向本村村务监督委员会"
+		      "或");
+	sb_esc(b, v->town);
+	strbuf_printf(b, "人民政府反映");
+	if (r->contact && r->contact[0]) {
+		strbuf_printf(b, "（联系方式：");
+		sb_esc(b, r->contact);
+		strbuf_printf(b, "）");
+	}
+	strbuf_printf(b, "。公示期满无异议后，发放至个人账户。</p><div class=sign><p>");
+	sb_esc(b, v->name);
+	strbuf_printf(b, "村民委员会（盖章）<br><br>负责人（签字）：</p><p>");
+	sb_esc(b, v->name);
+	strbuf_printf(b,
+		      "村务监督委员会（盖章）<br><br>负责人（签字）：</p></div><p>公示日期：%s</p>",
+		      report_day_zh(v->publicised_at > 0 ? v->publicised_at : r->generated_unix,
+				    PLAN_TZ_OFFSET_S, d1));
+	strbuf_printf(b,
+		      "<p><small>资金账本截至第 %" PRId64 " 条，末条哈希 %s。请保存此号与哈希，"
+		      "日后可核对账本未被删改。</small></p></body></html>\n",
+		      r->ledger_seq, r->ledger_hash);
 }
 
 static const char html_style[] =
@@ -660,6 +1060,10 @@ static const char html_style[] =
 char *report_html(const struct report *r)
 {
 	struct strbuf b = {0};
+	if (r->public_notice && r->nvillages == 1) {
+		html_notice(&b, r);
+		return strbuf_take(&b);
+	}
 	struct report_totals t;
 	char when[40];
 	report_totals(r, &t);
@@ -708,9 +1112,9 @@ char *report_html(const struct report *r)
 	size_t *all = xmalloc((r->nstations ? r->nstations : 1) * sizeof *all);
 	for (size_t i = 0; i < r->nstations; i++)
 		all[i] = i;
-	/* A county of thousands of stations gets the table only: one bar each would be
-	 * unreadable on A4. */
-	if (r->nstations <= 60)
+	/* A county of thousands of stations gets the table only: even one row each would run
+	 * to many pages; up to 120 rows fit on an A4 page or two. */
+	if (r->nstations <= 120)
 		svg_eta(&b, r, all, r->nstations);
 	html_stations(&b, r, all, r->nstations);
 	free(all);
@@ -741,6 +1145,11 @@ char *report_html(const struct report *r)
 	}
 	for (size_t i = 0; i < r->nvillages; i++)
 		html_village(&b, r, &r->villages[i]);
+	html_amendments(&b, r);
+	strbuf_printf(&b,
+		      "<p class=ledger><small>资金账本截至第 %" PRId64 " 条，末条哈希 %s。"
+		      "请保存此号与哈希，日后可核对账本未被删改。</small></p>",
+		      r->ledger_seq, r->ledger_hash);
 	strbuf_add(&b, "</body></html>\n", 15);
 	return strbuf_take(&b);
 }

@@ -1,9 +1,11 @@
 /* The report as an XLSX workbook: the one file that sees libxlsxwriter. Money cells are
  * numbers in yuan with a two-decimal format so that accountants can sum them in Excel; the
  * exact fen stay in the JSON. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "pvrelief/plan.h"
@@ -34,6 +36,15 @@ static const char *state_zh(const char *state)
 	return s < 0 ? "未分配" : plan_state_name_zh((enum plan_state)s);
 }
 
+/* The Chinese name of a village in the report, or the id of one outside it. */
+static const char *xl_village_name(const struct report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nvillages; i++)
+		if (strcmp(r->villages[i].id, id) == 0)
+			return r->villages[i].name;
+	return id;
+}
+
 int report_xlsx(const struct report *r, const char *path, char *why, size_t whylen)
 {
 	struct xl x = {0};
@@ -42,6 +53,11 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 		snprintf(why, whylen, "cannot create workbook %s", path);
 		return -1;
 	}
+	/* The workbook is stamped with the report's time, not the clock's, so that the same
+	 * report gives the same bytes (a posted notice's hash is in the ledger). */
+	lxw_doc_properties props = {.created = (time_t)r->generated_unix};
+	if (r->generated_unix > 0)
+		workbook_set_properties(x.wb, &props);
 	x.money = workbook_add_format(x.wb);
 	format_set_num_format(x.money, "#,##0.00");
 	x.pct = workbook_add_format(x.wb);
@@ -82,18 +98,49 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			worksheet_write_number(ws, row, 17, v->posts_share_bp / 10000.0, x.pct);
 		money(&x, ws, row, 18, carried);
 	}
+	if (r->nvillages > 1) {
+		/* The county's total row under the villages. */
+		struct report_totals t;
+		int64_t carried = 0;
+		lxw_row_t row = (lxw_row_t)(r->nvillages + 1);
+		report_totals(r, &t);
+		worksheet_write_string(ws, row, 1, "全县合计", x.head);
+		worksheet_write_number(ws, row, 4, t.measured_kwh, x.kwh);
+		worksheet_write_number(ws, row, 5, t.metered_kwh, x.kwh);
+		money(&x, ws, row, 6, t.received_fen);
+		money(&x, ws, row, 7, t.receivable_fen);
+		for (int c = 0; c < REPORT_NCOSTS; c++)
+			money(&x, ws, row, (lxw_col_t)(8 + c), t.cost_fen[c]);
+		money(&x, ws, row, 12, t.distributable_fen);
+		for (int b = 0; b < REVENUE_NBUCKETS; b++) {
+			money(&x, ws, row, (lxw_col_t)(13 + b), t.alloc_fen[b]);
+			carried += t.carry_out_fen[b];
+		}
+		if (t.posts_share_bp >= 0)
+			worksheet_write_number(ws, row, 17, t.posts_share_bp / 10000.0, x.pct);
+		money(&x, ws, row, 18, carried);
+	}
 
 	ws = workbook_add_worksheet(x.wb, "电站");
-	static const char *const sh[] = {"电站编号",	"电站",	       "村",   "装机kWp",
-					 "实测电量kWh", "结算电量kWh", "差异", "需核对",
-					 "到账收入",	"应收补贴",    "η",    NULL};
+	static const char *const sh[] = {"电站编号",
+					 "电站",
+					 "运营村",
+					 "装机容量（千瓦）",
+					 "实测电量（千瓦时）",
+					 "结算电量（千瓦时）",
+					 "差异",
+					 "需核对",
+					 "到账收入",
+					 "应收补贴",
+					 "η",
+					 NULL};
 	put_heads(&x, ws, sh);
 	for (size_t i = 0; i < r->nstations; i++) {
 		const struct report_station *s = &r->stations[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);
 		worksheet_write_string(ws, row, 0, s->id, NULL);
 		worksheet_write_string(ws, row, 1, s->name, NULL);
-		worksheet_write_string(ws, row, 2, s->village_id, NULL);
+		worksheet_write_string(ws, row, 2, xl_village_name(r, s->village_id), NULL);
 		worksheet_write_number(ws, row, 3, s->capacity_kwp, x.kwh);
 		if (s->has_measured)
 			worksheet_write_number(ws, row, 4, s->measured_kwh, x.kwh);
@@ -111,14 +158,14 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 	}
 
 	ws = workbook_add_worksheet(x.wb, "收益分配");
-	static const char *const bh[] = {"村编号",   "用途",   "比例",	   "上月结转", "本月分配",
+	static const char *const bh[] = {"村",	     "用途",   "比例",	   "上月结转", "本月分配",
 					 "本月支出", "未满足", "结转下月", NULL};
 	put_heads(&x, ws, bh);
 	lxw_row_t row = 1;
 	for (size_t i = 0; i < r->nvillages; i++) {
 		const struct report_village *v = &r->villages[i];
 		for (int b = 0; b < REVENUE_NBUCKETS; b++, row++) {
-			worksheet_write_string(ws, row, 0, v->id, NULL);
+			worksheet_write_string(ws, row, 0, v->name, NULL);
 			worksheet_write_string(ws, row, 1, report_bucket_zh((enum revenue_bucket)b),
 					       NULL);
 			worksheet_write_number(ws, row, 2, v->share_bp[b] / 10000.0, x.pct);
@@ -131,11 +178,11 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 	}
 
 	ws = workbook_add_worksheet(x.wb, "发放明细");
-	static const char *const ph_public[] = {"村编号",   "姓名",	  "岗位",     "岗位类型",
+	static const char *const ph_public[] = {"村",	    "姓名",	  "岗位",     "岗位类型",
 						"出勤天数", "应出勤天数", "工资标准", "应发",
 						"实发",	    "说明",	  NULL};
 	static const char *const ph_full[] = {
-	    "村编号",	  "姓名",     "身份证号", "户类别", "岗位", "岗位类型", "出勤天数",
+	    "村",	  "姓名",     "身份证号", "户类别", "岗位", "岗位类型", "出勤天数",
 	    "应出勤天数", "工资标准", "应发",	  "实发",   "说明", NULL};
 	put_heads(&x, ws, r->public_notice ? ph_public : ph_full);
 	row = 1;
@@ -143,8 +190,9 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 		const struct report_village *v = &r->villages[i];
 		for (size_t k = 0; k < v->npayees; k++, row++) {
 			const struct report_payee *p = &v->payees[k];
+			char note[256];
 			lxw_col_t c = 0;
-			worksheet_write_string(ws, row, c++, v->id, NULL);
+			worksheet_write_string(ws, row, c++, v->name, NULL);
 			worksheet_write_string(ws, row, c++, p->name, NULL);
 			if (!r->public_notice) {
 				worksheet_write_string(ws, row, c++, p->id_masked, NULL);
@@ -157,7 +205,39 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 			money(&x, ws, row, c++, p->standard_fen);
 			money(&x, ws, row, c++, p->due_fen);
 			money(&x, ws, row, c++, p->paid_fen);
-			worksheet_write_string(ws, row, c++, report_reason_zh(p->reason), NULL);
+			worksheet_write_string(ws, row, c++,
+					       report_payee_note(p, note, sizeof note), NULL);
+		}
+	}
+	/* The ledger head, to keep, and what changed in earlier posted months since. */
+	ws = workbook_add_worksheet(x.wb, "账本与更正");
+	{
+		char seq[32], m[32], was[48], now[48], day[32];
+		snprintf(seq, sizeof seq, "%" PRId64, r->ledger_seq);
+		worksheet_write_string(ws, 0, 0, "资金账本记录号", x.head);
+		worksheet_write_string(ws, 0, 1, seq, NULL);
+		worksheet_write_string(ws, 1, 0, "账本哈希", x.head);
+		worksheet_write_string(ws, 1, 1, r->ledger_hash, NULL);
+		if (r->namendments) {
+			static const char *const ah[] = {"公示月份", "对象", "项目",
+							 "原公示",   "现为", NULL};
+			worksheet_write_string(ws, 3, 0, "更正说明 截至", x.head);
+			worksheet_write_string(
+			    ws, 3, 1, report_day_zh(r->generated_unix, r->utc_offset_s, day), NULL);
+			for (lxw_col_t c = 0; ah[c]; c++)
+				worksheet_write_string(ws, 4, c, ah[c], x.head);
+			for (size_t i = 0; i < r->namendments; i++) {
+				const struct report_amendment *a = &r->amendments[i];
+				lxw_row_t ar = (lxw_row_t)(5 + i);
+				worksheet_write_string(ws, ar, 0, report_month_zh(a->month, m),
+						       NULL);
+				worksheet_write_string(ws, ar, 1, a->subject_name, NULL);
+				worksheet_write_string(ws, ar, 2, report_field_zh(a->field), NULL);
+				worksheet_write_string(ws, ar, 3, report_amendment_value(a, 0, was),
+						       NULL);
+				worksheet_write_string(ws, ar, 4, report_amendment_value(a, 1, now),
+						       NULL);
+			}
 		}
 	}
 	lxw_error err = workbook_close(x.wb);

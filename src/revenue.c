@@ -146,6 +146,24 @@ static const char *yuan(int64_t fen, char *buf)
 	return buf;
 }
 
+/* Formats fen as yuan with thousands separators and two decimals ("1,234,567.05") into
+ * buf[48], as Chinese notices write amounts. */
+static const char *yuan_zh(int64_t fen, char *buf)
+{
+	char digits[32];
+	uint64_t mag = fen < 0 ? 0 - (uint64_t)fen : (uint64_t)fen;
+	int n = snprintf(digits, sizeof digits, "%" PRIu64, mag / 100), o = 0;
+	if (fen < 0)
+		buf[o++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	snprintf(buf + o, (size_t)(48 - o), ".%02" PRIu64, mag % 100);
+	return buf;
+}
+
 int revenue_policy_check(const struct revenue_policy *p, char *why, size_t whylen)
 {
 	char a[32], b[32];
@@ -361,6 +379,19 @@ static size_t validate(const struct revenue_month_input *in, const char *month, 
 			    "large",
 			    month, i + 1, who, yuan(l->amount_fen, y));
 	}
+	for (size_t i = 0; i < in->narrears; i++) {
+		const struct revenue_arrear *a = &in->arrears[i];
+		if (empty(a->person_id) || empty(a->post_id) || a->owed_fen <= 0 ||
+		    a->owed_fen > REVENUE_MAX_FEN)
+			errlist_add(e, NULL, 0,
+				    "%s: arrear %zu (person %s, %s) owes %s yuan; an arrear is a "
+				    "positive amount owed to a person for a post or a public work",
+				    month, i + 1, empty(a->person_id) ? "?" : a->person_id,
+				    empty(a->post_id) ? "?" : a->post_id, yuan(a->owed_fen, y));
+	}
+	if (in->narrears > REVENUE_MAX_ENTRIES)
+		errlist_add(e, NULL, 0, "%s: %zu arrears; at most %d are accepted", month,
+			    in->narrears, REVENUE_MAX_ENTRIES);
 	return e->n - e0;
 }
 
@@ -444,9 +475,28 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 		out->labour_due_fen += r->due_fen;
 	}
 
+	/* Arrears first: work already done and owed comes before this month's. */
 	int64_t avail = out->available_fen[REVENUE_POSTS];
+	out->arrears_paid_fen =
+	    xcalloc(in->narrears ? in->narrears : 1, sizeof *out->arrears_paid_fen);
+	for (size_t i = 0; i < in->narrears; i++)
+		out->arrears_due_fen += in->arrears[i].owed_fen;
+	for (size_t i = 0; i < in->narrears; i++) {
+		int64_t owed = in->arrears[i].owed_fen;
+		out->arrears_paid_fen[i] =
+		    out->arrears_due_fen <= avail
+			? owed
+			: (int64_t)muldiv((uint64_t)owed, (uint64_t)avail,
+					  (uint64_t)out->arrears_due_fen, NULL);
+		out->arrears_total_paid_fen += out->arrears_paid_fen[i];
+		out->owed_out_fen += owed - out->arrears_paid_fen[i];
+	}
+	avail -= out->arrears_total_paid_fen;
 	int64_t total_due = out->wages_due_fen + out->labour_due_fen;
 	out->shortfall = total_due > avail;
+	out->scale_bp = out->shortfall
+			    ? (int32_t)muldiv((uint64_t)avail, 10000, (uint64_t)total_due, NULL)
+			    : 10000;
 	for (size_t i = 0; i < in->npayees; i++) {
 		pay(&out->payees[i], out->shortfall, avail, total_due);
 		out->wages_paid_fen += out->payees[i].paid_fen;
@@ -455,8 +505,11 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 		pay(&out->labour[i], out->shortfall, avail, total_due);
 		out->labour_paid_fen += out->labour[i].paid_fen;
 	}
-	out->spent_fen[REVENUE_POSTS] = out->wages_paid_fen + out->labour_paid_fen;
-	out->unmet_fen[REVENUE_POSTS] = total_due - out->spent_fen[REVENUE_POSTS];
+	out->spent_fen[REVENUE_POSTS] =
+	    out->arrears_total_paid_fen + out->wages_paid_fen + out->labour_paid_fen;
+	out->unmet_fen[REVENUE_POSTS] =
+	    out->arrears_due_fen + total_due - out->spent_fen[REVENUE_POSTS];
+	out->owed_out_fen += total_due - out->wages_paid_fen - out->labour_paid_fen;
 	for (int b = 0; b < REVENUE_NBUCKETS; b++) {
 		if (b != REVENUE_POSTS) {
 			int64_t want = in->spend_fen[b];
@@ -467,17 +520,28 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 		out->carry_out.bucket_fen[b] = out->available_fen[b] - out->spent_fen[b];
 	}
 
-	if (out->shortfall) {
-		char a[32], b[32], c[32], p[32];
-		int64_t scale_bp =
-		    (int64_t)muldiv((uint64_t)avail, 10000, (uint64_t)total_due, NULL);
-		snprintf(
-		    out->note, sizeof out->note,
-		    "%.32s: wages and labour due %s yuan exceed the %s yuan in the posts bucket; "
-		    "each payment is scaled to %s (floored to the fen) and %s yuan carries "
-		    "forward",
-		    month, yuan(total_due, a), yuan(avail, b), pct(scale_bp, p),
-		    yuan(out->carry_out.bucket_fen[REVENUE_POSTS], c));
+	if (out->shortfall || out->arrears_total_paid_fen < out->arrears_due_fen) {
+		char a[48], b[48], c[48], p[32], q[48];
+		int n = 0;
+		if (out->arrears_due_fen)
+			n = snprintf(out->note, sizeof out->note,
+				     "%.32s：先补发以前月份欠发 %s 元中的 %s 元；", month,
+				     yuan_zh(out->arrears_due_fen, q),
+				     yuan_zh(out->arrears_total_paid_fen, a));
+		if (n < 0 || (size_t)n >= sizeof out->note)
+			n = 0;
+		if (!out->shortfall)
+			snprintf(out->note + n, sizeof out->note - (size_t)n,
+				 "本月工资及劳务足额发放，欠发 %s 元结转，资金到位后优先补发。",
+				 yuan_zh(out->owed_out_fen, c));
+		else
+			snprintf(out->note + n, sizeof out->note - (size_t)n,
+				 "%.32s%s应发工资及劳务 %s 元，岗位资金 %s 元，资金不足，按 %s "
+				 "发放，欠发 %s "
+				 "元结转，资金到位后优先补发。",
+				 n ? "" : month, n ? "本月" : "：", yuan_zh(total_due, a),
+				 yuan_zh(avail, b), pct(out->scale_bp, p),
+				 yuan_zh(out->owed_out_fen, c));
 	}
 
 	int64_t spent = 0, carried = 0, carried_in = 0;
@@ -500,7 +564,101 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 
 void revenue_month_result_free(struct revenue_month_result *r)
 {
+	free(r->arrears_paid_fen);
 	free(r->payees);
 	free(r->labour);
 	memset(r, 0, sizeof *r);
+}
+
+static int month_ok(const char *m)
+{
+	return m && strlen(m) == 7 && m[4] == '-' && m[0] >= '0' && m[0] <= '9' && m[1] >= '0' &&
+	       m[1] <= '9' && m[2] >= '0' && m[2] <= '9' && m[3] >= '0' && m[3] <= '9' &&
+	       ((m[5] == '0' && m[6] >= '1' && m[6] <= '9') ||
+		(m[5] == '1' && m[6] >= '0' && m[6] <= '2'));
+}
+
+int revenue_prev_month(const char *month, char out[8])
+{
+	out[0] = '\0';
+	if (!month_ok(month))
+		return -1;
+	int y = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 +
+		(month[3] - '0');
+	int m = (month[5] - '0') * 10 + (month[6] - '0') - 1;
+	if (m == 0) {
+		m = 12;
+		y--;
+	}
+	if (y < 0)
+		return -1;
+	snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
+	return 0;
+}
+
+int revenue_month_may_allocate(const struct revenue_month_facts *f, char *why, size_t whylen)
+{
+	char prev[8];
+	if (whylen)
+		why[0] = '\0';
+	if (revenue_prev_month(f->month, prev) != 0) {
+		snprintf(why, whylen, "\"%s\" is not a month (YYYY-MM)", f->month ? f->month : "");
+		return -1;
+	}
+	if (f->plan_state && f->plan_state[0] && strcmp(f->plan_state, "draft") != 0) {
+		snprintf(why, whylen, "the plan is already %s; a decided plan is not replaced",
+			 f->plan_state);
+		return -1;
+	}
+	if (f->later_plan) {
+		snprintf(why, whylen,
+			 "a later month is already allocated; re-allocating this one would change "
+			 "the balances it carried forward");
+		return -1;
+	}
+	if (f->last_plan_month && f->last_plan_month[0] && strcmp(f->last_plan_month, prev) != 0) {
+		snprintf(why, whylen,
+			 "the last plan is for %s; allocate %s first so that no month's cash or "
+			 "balance is skipped",
+			 f->last_plan_month, prev);
+		return -1;
+	}
+	/* The first plan of a village must start where its money starts, or the cash of the
+	 * months before would never be distributed. */
+	if ((!f->last_plan_month || !f->last_plan_month[0]) && f->first_money_month &&
+	    f->first_money_month[0] && strcmp(f->first_money_month, f->month) < 0) {
+		snprintf(why, whylen,
+			 "money of the village moved in %s and no month is allocated yet; allocate "
+			 "from %s so that none of it is skipped",
+			 f->first_money_month, f->first_money_month);
+		return -1;
+	}
+	return 0;
+}
+
+int revenue_plan_check(const struct revenue_month_input *in, const struct revenue_month_result *res,
+		       char *why, size_t whylen)
+{
+	char y1[32], y2[32], y3[32];
+	if (whylen)
+		why[0] = '\0';
+	if (revenue_policy_check(in->policy, why, whylen) != 0)
+		return -1;
+	int64_t fresh = 0;
+	for (int b = 0; b < REVENUE_NBUCKETS; b++)
+		fresh += res->alloc_fen[b];
+	/* Floored, like every share here: the bucket may hold the fen the rounding gives it,
+	 * never less than the minimum of the month's new cash. */
+	int64_t min_fen = fresh / 10000 * in->policy->min_posts_bp +
+			  fresh % 10000 * in->policy->min_posts_bp / 10000;
+	if (res->alloc_fen[REVENUE_POSTS] < min_fen) {
+		snprintf(why, whylen,
+			 "%s: posts and labour get %s yuan of the month's %s yuan of new cash, "
+			 "below the minimum %d.%02d%% (%s yuan)",
+			 in->month ? in->month : "", yuan(res->alloc_fen[REVENUE_POSTS], y1),
+			 yuan(fresh, y2), in->policy->min_posts_bp / 100,
+			 in->policy->min_posts_bp % 100, yuan(min_fen, y3));
+		return -1;
+	}
+	return 0;
 }

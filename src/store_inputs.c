@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pvrelief/xalloc.h"
 #include "store_internal.h"
@@ -43,6 +44,23 @@ static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlemen
 static const char sql_sub[] = "SELECT COALESCE(SUM(amount_fen), 0) FROM subsidy_receipt "
 			      "WHERE station = ?1 AND received_day BETWEEN ?2 AND ?3";
 
+/* Cash taken back in a month: reversals of settlement or subsidy cash that a decided month
+ * had distributed, recorded (by pvrelief correct --month) in this later month. A reversal in
+ * the cash's own month needs no adjustment: its row is gone from the sums above. The ledger
+ * holds one entry per owning village; their sum is the station's. */
+static const char sql_taken_back[] =
+    "SELECT COALESCE(SUM(c.amount_fen), 0) FROM ledger c JOIN ledger o"
+    " ON o.seq = CAST(substr(c.memo, 14, instr(c.memo, ' (') - 14) AS INTEGER)"
+    " WHERE c.kind = 'correction' AND substr(c.memo, 1, 13) = 'reverses seq '"
+    " AND c.station = ?1 AND c.month = ?2 AND o.kind = 'settlement' AND o.month != c.month";
+
+static int64_t taken_back(struct store *st, const char *station, const char *month, int *err)
+{
+	char m[8];
+	snprintf(m, sizeof m, "%.7s", month);
+	return query_i64(st, sql_taken_back, station, m, NULL, err);
+}
+
 int store_rev_station_cash(struct store *st, const char *station, const char *month,
 			   int64_t *cash_fen)
 {
@@ -52,6 +70,58 @@ int store_rev_station_cash(struct store *st, const char *station, const char *mo
 	*cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
 		    query_i64(st, sql_sub, station, first, last, &err);
 	return err ? -1 : 0;
+}
+
+int store_rev_station_taken_back(struct store *st, const char *station, const char *month,
+				 int64_t *fen)
+{
+	int err = 0;
+	*fen = taken_back(st, station, month, &err);
+	return err ? -1 : 0;
+}
+
+/* Writes the real last day of month "YYYY-MM" ("2025-02-28") into out[11]. */
+static void month_end(const char *month, char out[11])
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = 0, m = 1;
+	if (sscanf(month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		m = 1;
+	int d = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
+}
+
+/* Days from first to last inclusive ("YYYY-MM-DD"), by the civil calendar. */
+static int64_t days_between(const char *first, const char *last)
+{
+	struct tm a = {0}, b = {0};
+	if (sscanf(first, "%4d-%2d-%2d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
+	    sscanf(last, "%4d-%2d-%2d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
+		return -1;
+	a.tm_year -= 1900;
+	b.tm_year -= 1900;
+	a.tm_mon -= 1;
+	b.tm_mon -= 1;
+	return (int64_t)((timegm(&b) - timegm(&a)) / 86400) + 1;
+}
+
+/* Months from the month of first to the month of last inclusive. */
+static int months_between(const char *first, const char *last)
+{
+	int ya, ma, yb, mb;
+	if (sscanf(first, "%4d-%2d", &ya, &ma) != 2 || sscanf(last, "%4d-%2d", &yb, &mb) != 2)
+		return -1;
+	return (yb - ya) * 12 + (mb - ma) + 1;
+}
+
+/* The number of comma-separated periods in a list. */
+static int count_periods(const char *list)
+{
+	int n = list[0] != '\0';
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
 }
 
 int store_rev_station_month(struct store *st, const char *station, const char *month,
@@ -65,6 +135,10 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	    "SELECT metered_kwh FROM settlement WHERE station = ?1 AND period = ?2";
 	static const char sql_measured[] = "SELECT SUM(energy_wh), COUNT(*) FROM station_day "
 					   "WHERE station = ?1 AND day BETWEEN ?2 AND ?3";
+	static const char sql_cash_periods[] =
+	    "SELECT group_concat(period, ','), SUM(metered_kwh), MIN(period), MAX(period) FROM "
+	    "(SELECT period, metered_kwh FROM settlement WHERE station = ?1 AND received_day "
+	    "BETWEEN ?2 AND ?3 ORDER BY period)";
 	static const char sql_eta[] =
 	    "SELECT eta FROM station_month WHERE station = ?1 AND month = ?2 AND eta IS NOT NULL";
 	char first[11], last[11];
@@ -72,7 +146,8 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	memset(out, 0, sizeof *out);
 	month_bounds(month, first, last);
 	out->cash_fen = query_i64(st, sql_coal, station, first, last, &err) +
-			query_i64(st, sql_sub, station, first, last, &err);
+			query_i64(st, sql_sub, station, first, last, &err) +
+			taken_back(st, station, month, &err);
 	out->receivable_fen = query_i64(st, sql_due, station, month, NULL, &err) -
 			      query_i64(st, sql_paid, station, month, last, &err);
 	sqlite3_stmt *s = store_stmt(st, sql_meter);
@@ -93,6 +168,38 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 1) > 0) {
 		out->has_measured = 1;
 		out->measured_wh = sqlite3_column_double(s, 0);
+	}
+	s = store_stmt(st, sql_cash_periods);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
+	char pfirst[11] = "", plast[11] = "";
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		store_col_copy(s, 0, out->cash_periods, sizeof out->cash_periods);
+		out->cash_metered_kwh = sqlite3_column_double(s, 1);
+		char a[8], b[8], x[11];
+		store_col_copy(s, 2, a, sizeof a);
+		store_col_copy(s, 3, b, sizeof b);
+		month_bounds(a, pfirst, x);
+		month_end(b, plast);
+	}
+	if (out->cash_periods[0]) {
+		/* Measured over the periods only when every day is there: a partial sum next to
+		 * the settled figure would look like a shortfall of the meter. */
+		s = store_stmt(st, sql_measured);
+		if (!s)
+			return -1;
+		sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, pfirst, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, plast, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_int64(s, 1) == days_between(pfirst, plast) &&
+		    count_periods(out->cash_periods) == months_between(pfirst, plast)) {
+			out->has_cash_measured = 1;
+			out->cash_measured_wh = sqlite3_column_double(s, 0);
+		}
 	}
 	s = store_stmt(st, sql_eta);
 	if (!s)

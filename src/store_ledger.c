@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pvrelief/store_notice.h"
 #include "pvrelief/xalloc.h"
 #include "store_internal.h"
 
@@ -103,4 +104,206 @@ void store_ledger_free(struct store_ledger *l)
 	free(l->strs);
 	free(l->entries);
 	memset(l, 0, sizeof *l);
+}
+
+int store_ledger_head(struct store *st, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1])
+{
+	static const char sql[] = "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*seq = 0;
+	memcpy(hash, LEDGER_GENESIS_HASH, LEDGER_HASH_HEX_LEN + 1);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		store_col_copy(s, 1, hash, LEDGER_HASH_HEX_LEN + 1);
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Each query lists, as sentences, the rows of one money table that disagree with the ledger,
+ * both ways: a row whose amount differs from the entries recorded for it, and entries with
+ * no row. The ledger's memos are written by the import and the plan steps in fixed forms
+ * ("grid settlement PERIOD, ...", "BUCKET (...): ...", "spent from the BUCKET bucket ..."),
+ * which is how an entry is tied to its row. */
+/* The ledger's entries as they stand after corrections: a correction ("reverses seq N (...)")
+ * counts as an entry of the kind, station, village, month and memo of the entry it reverses,
+ * so that a reversed row and its reversal cancel out. */
+#define EFFECTIVE                                                                                  \
+	"WITH e AS (SELECT seq, kind, village, station, person, month, amount_fen, memo"           \
+	" FROM ledger WHERE kind != 'correction' UNION ALL SELECT o.seq, o.kind, o.village,"       \
+	" o.station, o.person, o.month, c.amount_fen, o.memo FROM ledger c JOIN ledger o"          \
+	" ON o.seq = CAST(substr(c.memo, 14, instr(c.memo, ' (') - 14) AS INTEGER)"                \
+	" WHERE c.kind = 'correction' AND substr(c.memo, 1, 13) = 'reverses seq '), "
+
+static const char *const crosscheck_sql[] = {
+    /* Grid settlements: the coal-benchmark part received. */
+    EFFECTIVE
+    "l AS (SELECT station, substr(memo, 17, 7) AS period, SUM(amount_fen) AS a FROM e"
+    "  WHERE kind = 'settlement' AND substr(memo, 1, 16) = 'grid settlement '"
+    "  GROUP BY 1, 2)"
+    " SELECT printf('settlement %s %s: the coal-benchmark part is %d fen in the table and %d"
+    "  fen in the ledger', t.station, t.period, t.coal_fen, COALESCE(l.a, 0)) AS s"
+    " FROM settlement t LEFT JOIN l ON l.station = t.station AND l.period = t.period"
+    " WHERE COALESCE(l.a, 0) != t.coal_fen"
+    " UNION ALL SELECT printf('settlement %s %s: the ledger holds %d fen of a settlement the"
+    "  table does not have', l.station, l.period, l.a)"
+    " FROM l LEFT JOIN settlement t ON l.station = t.station AND l.period = t.period"
+    " WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
+    /* Grid settlements: the subsidy part, receivable. */
+    EFFECTIVE
+    "l AS (SELECT station, month AS period, SUM(amount_fen) AS a FROM e"
+    "  WHERE kind = 'receivable' GROUP BY 1, 2)"
+    " SELECT printf('settlement %s %s: the subsidy receivable is %d fen in the table and %d"
+    "  fen in the ledger', t.station, t.period, t.subsidy_fen, COALESCE(l.a, 0))"
+    " FROM settlement t LEFT JOIN l ON l.station = t.station AND l.period = t.period"
+    " WHERE COALESCE(l.a, 0) != t.subsidy_fen"
+    " UNION ALL SELECT printf('settlement %s %s: the ledger holds a receivable of %d fen for a"
+    "  settlement the table does not have', l.station, l.period, l.a)"
+    " FROM l LEFT JOIN settlement t ON l.station = t.station AND l.period = t.period"
+    " WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
+    /* Subsidy receipts. */
+    EFFECTIVE
+    "l AS (SELECT station, substr(memo, 20, 7) AS period, substr(memo, 37, 10) AS day,"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'settlement'"
+    "  AND substr(memo, 1, 19) = 'subsidy for period ' GROUP BY 1, 2, 3)"
+    " SELECT printf('subsidy_receipt %s %s %s: %d fen in the table and %d fen in the ledger',"
+    "  t.station, t.period, t.received_day, t.amount_fen, COALESCE(l.a, 0))"
+    " FROM subsidy_receipt t LEFT JOIN l ON l.station = t.station AND l.period = t.period"
+    "  AND l.day = t.received_day WHERE COALESCE(l.a, 0) != t.amount_fen"
+    " UNION ALL SELECT printf('subsidy_receipt %s %s %s: the ledger holds %d fen of a receipt"
+    "  the table does not have', l.station, l.period, l.day, l.a)"
+    " FROM l LEFT JOIN subsidy_receipt t ON l.station = t.station AND l.period = t.period"
+    "  AND l.day = t.received_day WHERE t.station IS NULL AND l.a != 0 ORDER BY 1",
+    /* Costs charged to a village's month. */
+    EFFECTIVE
+    "l AS (SELECT village, month, -SUM(amount_fen) AS a FROM e WHERE kind = 'cost'"
+    "  AND station = '' AND substr(memo, 1, 15) != 'spent from the ' GROUP BY 1, 2),"
+    " t AS (SELECT village, month, SUM(amount_fen) AS a FROM cost GROUP BY 1, 2)"
+    " SELECT printf('cost %s %s: the cost rows total %d fen and the ledger %d fen', t.village,"
+    "  t.month, t.a, COALESCE(l.a, 0))"
+    " FROM t LEFT JOIN l ON l.village = t.village AND l.month = t.month"
+    " WHERE COALESCE(l.a, 0) != t.a"
+    " UNION ALL SELECT printf('cost %s %s: the ledger holds %d fen of costs the table does not"
+    "  have', l.village, l.month, l.a)"
+    " FROM l LEFT JOIN t ON l.village = t.village AND l.month = t.month"
+    " WHERE t.village IS NULL AND l.a != 0 ORDER BY 1",
+    /* Each bucket's allocation and the balance it carries, once the plan is decided. */
+    EFFECTIVE
+    "l AS (SELECT village, month, substr(memo, 1, instr(memo, ' (') - 1) AS bucket,"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'allocation' GROUP BY 1, 2, 3),"
+    " c AS (SELECT village, month, substr(memo, 1, instr(memo, ' balance') - 1) AS bucket,"
+    "  SUM(amount_fen) AS a FROM e WHERE kind = 'carry_forward' GROUP BY 1, 2, 3),"
+    " b AS (SELECT b.* FROM plan_bucket b JOIN plan p ON p.village = b.village"
+    "  AND p.month = b.month AND p.state != 'draft')"
+    " SELECT printf('plan_bucket %s %s %s: alloc_fen is %d in the table and %d in the ledger',"
+    "  b.village, b.month, b.bucket, b.alloc_fen, COALESCE(l.a, 0))"
+    " FROM b LEFT JOIN l ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
+    " WHERE COALESCE(l.a, 0) != b.alloc_fen"
+    " UNION ALL SELECT printf('plan_bucket %s %s %s: carry_out_fen is %d in the table and %d in"
+    "  the ledger', b.village, b.month, b.bucket, b.carry_out_fen, COALESCE(c.a, 0))"
+    " FROM b LEFT JOIN c ON c.village = b.village AND c.month = b.month AND c.bucket = b.bucket"
+    " WHERE COALESCE(c.a, 0) != b.carry_out_fen"
+    " UNION ALL SELECT printf('plan_bucket %s %s %s: the ledger allocates %d fen to a bucket of"
+    "  no decided plan', l.village, l.month, l.bucket, l.a)"
+    " FROM l LEFT JOIN b ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
+    " WHERE b.village IS NULL ORDER BY 1",
+    /* What the other buckets spent, once the plan is paid. */
+    EFFECTIVE
+    "l AS (SELECT village, month, substr(memo, 16, instr(memo, ' bucket') - 16) AS bucket,"
+    "  -SUM(amount_fen) AS a FROM e WHERE kind = 'cost' AND station = ''"
+    "  AND substr(memo, 1, 15) = 'spent from the ' GROUP BY 1, 2, 3),"
+    " b AS (SELECT b.* FROM plan_bucket b JOIN plan p ON p.village = b.village"
+    "  AND p.month = b.month AND p.state = 'paid' AND b.bucket != 'posts')"
+    " SELECT printf('plan_bucket %s %s %s: spent_fen is %d in the table and %d in the ledger',"
+    "  b.village, b.month, b.bucket, b.spent_fen, COALESCE(l.a, 0))"
+    " FROM b LEFT JOIN l ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
+    " WHERE COALESCE(l.a, 0) != b.spent_fen"
+    " UNION ALL SELECT printf('plan_bucket %s %s %s: the ledger spends %d fen from a bucket of"
+    "  no paid plan', l.village, l.month, l.bucket, l.a)"
+    " FROM l LEFT JOIN b ON l.village = b.village AND l.month = b.month AND l.bucket = b.bucket"
+    " WHERE b.village IS NULL ORDER BY 1",
+    /* Wages and labour paid to each person, once the plan is paid. */
+    EFFECTIVE
+    "l AS (SELECT village, month, kind, person, SUM(amount_fen) AS a FROM e"
+    "  WHERE kind IN ('wage', 'labour') GROUP BY 1, 2, 3, 4),"
+    " t AS (SELECT x.village, x.month, x.kind, x.person, SUM(x.paid_fen) AS a"
+    "  FROM (SELECT village, month, kind, person, paid_fen FROM plan_payment UNION ALL"
+    "  SELECT village, month, kind, person, paid_fen FROM plan_arrear) x"
+    "  JOIN plan p ON p.village = x.village AND p.month = x.month"
+    "  AND p.state = 'paid' GROUP BY 1, 2, 3, 4 HAVING SUM(x.paid_fen) != 0)"
+    " SELECT printf('plan_payment %s %s %s (%s): paid_fen totals %d in the table (with"
+    "  plan_arrear) and %d in the ledger', t.village, t.month, t.person, t.kind, t.a, "
+    "COALESCE(l.a, 0))"
+    " FROM t LEFT JOIN l ON l.village = t.village AND l.month = t.month AND l.kind = t.kind"
+    "  AND l.person = t.person WHERE COALESCE(l.a, 0) != t.a"
+    " UNION ALL SELECT printf('plan_payment %s %s %s (%s): the ledger pays %d fen the paid plan"
+    "  does not have', l.village, l.month, l.person, l.kind, l.a)"
+    " FROM l LEFT JOIN t ON l.village = t.village AND l.month = t.month AND l.kind = t.kind"
+    "  AND l.person = t.person WHERE t.village IS NULL AND l.a != 0 ORDER BY 1",
+    /* Spending asked of a bucket in a month whose plan is decided: the plan spent it or
+     * left it unmet, to the fen; a row added or changed since is not in the plan. */
+    "WITH t AS (SELECT village, month, bucket, SUM(amount_fen) AS a FROM spending"
+    "  GROUP BY 1, 2, 3),"
+    " b AS (SELECT b.village, b.month, b.bucket, b.spent_fen + b.unmet_fen AS a FROM plan_bucket b"
+    "  JOIN plan p ON p.village = b.village AND p.month = b.month AND p.state != 'draft'"
+    "  WHERE b.bucket != 'posts')"
+    " SELECT printf('spending %s %s %s: the spending rows total %d fen but the decided plan"
+    "  spent and left unmet %d fen', b.village, b.month, b.bucket, COALESCE(t.a, 0), b.a)"
+    " FROM b LEFT JOIN t ON t.village = b.village AND t.month = b.month"
+    "  AND t.bucket = b.bucket WHERE COALESCE(t.a, 0) != b.a ORDER BY 1",
+    /* Posted notices: the ledger entry that holds each one's hash. */
+    "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
+    "  n.month, n.format, n.ledger_seq, n.sha256)"
+    " FROM notice n LEFT JOIN ledger l ON l.seq = n.ledger_seq"
+    " WHERE l.seq IS NULL OR l.kind != 'notice' OR l.village != n.village"
+    "  OR l.month != n.month OR l.memo != '公示 ' || n.format || ' sha256 ' || n.sha256"
+    " UNION ALL SELECT printf('notice %s %s: ledger entry %d records a notice that is not"
+    "  stored (%s)', l.village, l.month, l.seq, l.memo)"
+    " FROM ledger l LEFT JOIN notice n ON n.ledger_seq = l.seq"
+    " WHERE l.kind = 'notice' AND n.village IS NULL ORDER BY 1",
+};
+
+struct notice_check {
+	void (*say)(void *arg, const char *sentence);
+	void *arg;
+	int bad;
+};
+
+static int check_notice_body(const struct store_notice *n, void *arg)
+{
+	struct notice_check *c = arg;
+	char h[LEDGER_HASH_HEX_LEN + 1], s[400];
+	if (ledger_sha256_hex(n->body, n->len, h) != 0 || strcmp(h, n->sha256) != 0) {
+		snprintf(s, sizeof s,
+			 "notice %s %s %s: its stored bytes hash to %s, not the %s it "
+			 "was posted with",
+			 n->village, n->month, n->format, h, n->sha256);
+		c->say(c->arg, s);
+		c->bad++;
+	}
+	return 0;
+}
+
+int store_ledger_crosscheck(struct store *st, void (*say)(void *arg, const char *sentence),
+			    void *arg)
+{
+	int bad = 0, rc;
+	for (size_t q = 0; q < sizeof crosscheck_sql / sizeof crosscheck_sql[0]; q++) {
+		sqlite3_stmt *s = store_stmt(st, crosscheck_sql[q]);
+		if (!s)
+			return -1;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *text = (const char *)sqlite3_column_text(s, 0);
+			say(arg, text ? text : "");
+			bad++;
+		}
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	struct notice_check c = {say, arg, 0};
+	if (store_notice_each(st, check_notice_body, &c) < 0)
+		return -1;
+	return bad + c.bad;
 }

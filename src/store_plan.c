@@ -169,6 +169,11 @@ int store_rev_plan_save(struct store *st, const struct store_rev_plan *plan,
 	    "DELETE FROM plan_bucket WHERE village = ?1 AND month = ?2";
 	static const char sql_del_pay[] =
 	    "DELETE FROM plan_payment WHERE village = ?1 AND month = ?2";
+	static const char sql_del_arrear[] =
+	    "DELETE FROM plan_arrear WHERE village = ?1 AND month = ?2";
+	static const char sql_arrear[] =
+	    "INSERT INTO plan_arrear (village, month, kind, person, post, owed_month, owed_fen, "
+	    "paid_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	static const char sql_plan[] =
 	    "INSERT INTO plan (village, month, state, notice_days, publicised_at, created_at, "
 	    "received_fen, costs_fen, distributable_fen, deficit_in_fen, deficit_out_fen, "
@@ -189,8 +194,8 @@ int store_rev_plan_save(struct store *st, const struct store_rev_plan *plan,
 			 plan->village, plan->month, old.state);
 		return -1;
 	}
-	const char *dels[] = {sql_del_plan, sql_del_bucket, sql_del_pay};
-	for (int i = 0; i < 3; i++) {
+	const char *dels[] = {sql_del_plan, sql_del_bucket, sql_del_pay, sql_del_arrear};
+	for (int i = 0; i < 4; i++) {
 		sqlite3_stmt *s = store_stmt(st, dels[i]);
 		if (!s)
 			goto dberr;
@@ -241,6 +246,22 @@ int store_rev_plan_save(struct store *st, const struct store_rev_plan *plan,
 				   p->has_attendance ? p->days_worked : 0, p->required_days,
 				   grades[p->grade], p->wage_fen, r->due_fen, r->paid_fen,
 				   reason_code(r->reason)) != 0)
+			goto dberr;
+	}
+	for (size_t i = 0; i < in->narrears; i++) {
+		const struct revenue_arrear *a = &in->arrears[i];
+		s = store_stmt(st, sql_arrear);
+		if (!s)
+			goto dberr;
+		sqlite3_bind_text(s, 1, plan->village, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, plan->month, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, a->labour ? "labour" : "wage", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, a->person_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, a->post_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, a->owed_month, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 7, a->owed_fen);
+		sqlite3_bind_int64(s, 8, res->arrears_paid_fen[i]);
+		if (sqlite3_step(s) != SQLITE_DONE)
 			goto dberr;
 	}
 	for (size_t i = 0; i < in->nlabour; i++) {
@@ -414,10 +435,15 @@ int store_rev_report_payees(struct store *st, struct report *r, size_t v)
 	    "  COALESCE(pe.category, ''), pp.post,"
 	    "  CASE WHEN pp.kind = 'wage' THEN COALESCE(po.kind, '') ELSE '以工代赈' END,"
 	    "  pp.days_worked, pp.required_days, pp.grade, pp.standard_fen, pp.due_fen,"
-	    "  pp.paid_fen, pp.reason "
-	    "FROM plan_payment pp LEFT JOIN person pe ON pe.id = pp.person "
+	    "  pp.paid_fen, pp.reason, pp.owed_month "
+	    "FROM (SELECT village, month, kind, person, post, days_worked, required_days, grade,"
+	    "  standard_fen, due_fen, paid_fen, reason, '' AS owed_month FROM plan_payment"
+	    "  UNION ALL SELECT village, month, kind, person, post, 0, 0, '', owed_fen, owed_fen,"
+	    "  paid_fen, 'arrears', owed_month FROM plan_arrear) pp "
+	    "LEFT JOIN person pe ON pe.id = pp.person "
 	    "LEFT JOIN post po ON po.id = pp.post AND pp.kind = 'wage' "
-	    "WHERE pp.village = ?1 AND pp.month = ?2 ORDER BY pp.kind DESC, pp.person, pp.post";
+	    "WHERE pp.village = ?1 AND pp.month = ?2 "
+	    "ORDER BY pp.owed_month != '', pp.owed_month, pp.kind DESC, pp.person, pp.post";
 	sqlite3_stmt *s = store_stmt(st, sql);
 	int rc;
 	if (!s)
@@ -443,6 +469,102 @@ int store_rev_report_payees(struct store *st, struct report *r, size_t v)
 		p->due_fen = sqlite3_column_int64(s, 11);
 		p->paid_fen = sqlite3_column_int64(s, 12);
 		p->reason = report_str(r, (const char *)sqlite3_column_text(s, 13));
+		p->owed_month = report_str(r, (const char *)sqlite3_column_text(s, 14));
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_rev_arrears_load(struct store *st, const char *village, const char *prev_month,
+			   struct store_rev_arrears *out)
+{
+	static const char sql[] =
+	    "SELECT kind, person, post, owed_month, owed_fen - paid_fen FROM plan_arrear"
+	    " WHERE village = ?1 AND month = ?2 AND owed_fen > paid_fen"
+	    " UNION ALL SELECT kind, person, post, month, due_fen - paid_fen FROM plan_payment"
+	    " WHERE village = ?1 AND month = ?2 AND due_fen > paid_fen"
+	    " ORDER BY 4, 1, 2, 3";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	size_t cap = 0;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, prev_month, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->a = xrealloc(out->a, cap * sizeof *out->a);
+			out->strs = xrealloc(out->strs, cap * 3 * sizeof *out->strs);
+		}
+		struct revenue_arrear *a = &out->a[out->n++];
+		char **str = &out->strs[out->nstrs];
+		str[0] = store_col_dup(s, 1);
+		str[1] = store_col_dup(s, 2);
+		str[2] = store_col_dup(s, 3);
+		out->nstrs += 3;
+		a->labour = strcmp((const char *)sqlite3_column_text(s, 0), "labour") == 0;
+		a->person_id = str[0];
+		a->post_id = str[1];
+		a->owed_month = str[2];
+		a->owed_fen = sqlite3_column_int64(s, 4);
+	}
+	if (rc != SQLITE_DONE) {
+		store_rev_arrears_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void store_rev_arrears_free(struct store_rev_arrears *a)
+{
+	for (size_t i = 0; i < a->nstrs; i++)
+		free(a->strs[i]);
+	free(a->strs);
+	free(a->a);
+	memset(a, 0, sizeof *a);
+}
+
+int store_rev_plan_arrears(struct store *st, const char *village, const char *month,
+			   struct store_rev_arrears *out, int64_t **paid_fen)
+{
+	static const char sql[] = "SELECT kind, person, post, owed_month, owed_fen, paid_fen"
+				  " FROM plan_arrear WHERE village = ?1 AND month = ?2"
+				  " ORDER BY owed_month, kind, person, post";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	size_t cap = 0;
+	int rc;
+	memset(out, 0, sizeof *out);
+	*paid_fen = NULL;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->a = xrealloc(out->a, cap * sizeof *out->a);
+			out->strs = xrealloc(out->strs, cap * 3 * sizeof *out->strs);
+			*paid_fen = xrealloc(*paid_fen, cap * sizeof **paid_fen);
+		}
+		(*paid_fen)[out->n] = sqlite3_column_int64(s, 5);
+		struct revenue_arrear *a = &out->a[out->n++];
+		char **str = &out->strs[out->nstrs];
+		str[0] = store_col_dup(s, 1);
+		str[1] = store_col_dup(s, 2);
+		str[2] = store_col_dup(s, 3);
+		out->nstrs += 3;
+		a->labour = strcmp((const char *)sqlite3_column_text(s, 0), "labour") == 0;
+		a->person_id = str[0];
+		a->post_id = str[1];
+		a->owed_month = str[2];
+		a->owed_fen = sqlite3_column_int64(s, 4);
+	}
+	if (rc != SQLITE_DONE) {
+		store_rev_arrears_free(out);
+		free(*paid_fen);
+		*paid_fen = NULL;
+		return -1;
+	}
+	return 0;
 }

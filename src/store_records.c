@@ -348,3 +348,17 @@ int store_rev_subsidy_open(struct store *st, const char *station, const char *pe
 	*out_fen = sqlite3_column_int64(s, 0);
 	return 0;
 }
+
+int store_rev_post_count(struct store *st, const char *village, size_t *n)
+{
+	static const char sql[] = "SELECT count(*) FROM post WHERE village = ?1";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*n = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return -1;
+	*n = (size_t)sqlite3_column_int64(s, 0);
+	return 0;
+}

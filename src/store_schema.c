@@ -186,6 +186,22 @@ const char *const store_migrations[] = {
     /* The curtailed readings (state 5, THROTTLED) by device and time: the efficiency pass
      * looks them up for every inverter, and they are few. */
     "CREATE INDEX reading_throttled ON reading (device_id, ts) WHERE state = 5;",
+    /* 12: the public notices as posted: every format's exact bytes, kept so that a notice
+     * printed again is the one that was posted, with the ledger entry that holds its hash.
+     * Rows are only ever inserted. And the arrears each plan pays. */
+    "CREATE TABLE notice (village TEXT NOT NULL, month TEXT NOT NULL, format TEXT NOT NULL"
+    "  CHECK (format IN ('html', 'csv', 'json', 'xlsx')), issued_at INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, ledger_seq INTEGER NOT NULL, body BLOB NOT NULL,"
+    "  PRIMARY KEY (village, month, format));"
+    /* Wages and labour owed from earlier months and paid first by a month's plan: how much
+     * was owed coming in and how much the plan pays of it. What is still owed after a month
+     * is what this table and plan_payment leave unpaid. */
+    "CREATE TABLE plan_arrear (village TEXT NOT NULL, month TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('wage', 'labour')), person TEXT NOT NULL,"
+    "  post TEXT NOT NULL, owed_month TEXT NOT NULL,"
+    "  owed_fen INTEGER NOT NULL CHECK (owed_fen > 0),"
+    "  paid_fen INTEGER NOT NULL CHECK (paid_fen >= 0 AND paid_fen <= owed_fen),"
+    "  PRIMARY KEY (village, month, kind, person, post, owed_month));",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -159,6 +159,8 @@ int cli_import(struct cli_env *env, int argc, char **argv);
 int cli_set(struct cli_env *env, int argc, char **argv);
 /* pvrelief history [TABLE [KEY]]: who changed what, when. */
 int cli_history(struct cli_env *env, int argc, char **argv);
+/* pvrelief correct: reverses a wrong money row with ledger entries (cli_correct.c). */
+int cli_correct(struct cli_env *env, int argc, char **argv);
 /* pvrelief allocate --month M [--village V]: allocates a month into draft plans. */
 int cli_allocate(struct cli_env *env, int argc, char **argv);
 /* pvrelief plan STEP --month M [--village V]: moves plans through the approval workflow. */

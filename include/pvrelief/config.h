@@ -186,6 +186,7 @@ struct config {
 		enum config_pay_mode pay_mode;
 		uint32_t grade_bp[4]; /* A, B, C, D */
 		double reconcile_tolerance;
+		char *notice_contact; /* complaint channel on notices, "" when not set */
 	} revenue;
 	/* The operations console pvrelief-web; the daemon ignores it. */
 	struct {

@@ -22,6 +22,23 @@ struct csv_writer;
  * of many amounts stay far from int64_t overflow. */
 #define CSV_MAX_FEN INT64_C(1000000000000000)
 
+/* The text encodings a CSV file may come in. */
+enum csv_encoding {
+	CSV_UTF8,     /* UTF-8 without a byte-order mark */
+	CSV_UTF8_BOM, /* UTF-8 with one, as Excel's "CSV UTF-8" writes */
+	CSV_GB18030   /* GB18030 (a superset of GBK), what Excel and WPS on Chinese Windows
+			 write by default */
+};
+/* Returns the encoding's name as an accountant knows it ("UTF-8", "UTF-8 (BOM)",
+ * "GB18030/GBK"). */
+const char *csv_encoding_name(enum csv_encoding e);
+/* Decodes a file's bytes data[0..len) into UTF-8: UTF-8 with or without a byte-order mark (the
+ * mark is kept, the reader skips it), else GB18030 through iconv. Returns 0 with a new buffer
+ * in *out (NUL-terminated, length in *outlen; the caller frees) and the encoding in *enc, or
+ * -1 with *line set to the line of the first byte that is valid in neither (the file is in
+ * some other encoding, or damaged). */
+int csv_decode(const char *data, size_t len, char **out, size_t *outlen, enum csv_encoding *enc,
+	       int *line);
 /* Creates a reader over data[0..len), which the caller keeps alive and unchanged while the
  * reader exists; file is copied and used in messages. Never returns NULL. */
 struct csv_reader *csv_reader_new(const char *file, const char *data, size_t len);

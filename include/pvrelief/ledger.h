@@ -1,6 +1,8 @@
 /* The append-only money ledger: every settlement, receivable, cost, allocation and payment is an
  * entry chained to the one before by SHA-256, so that an altered, deleted or reordered entry is
- * found. Corrections are new entries of kind "correction", never edits. Pure: no I/O.
+ * found. Corrections are new entries of kind "correction", never edits: `pvrelief correct`
+ * reverses each entry of a wrong row with one whose amount is the negation and whose memo is
+ * "reverses seq N (the reversed entry's memo): reason; by NAME". Pure: no I/O.
  *
  * Hash: hash = lowercase hex SHA-256 of the canonical serialization, which is the
  * concatenation of these fields as netstrings ("<decimal byte length>:<bytes>,"), in order:
@@ -40,8 +42,19 @@ struct ledger_entry {
 };
 
 /* Returns 1 when kind is one of settlement, receivable, cost, allocation, wage, labour,
- * carry_forward, correction; else 0. */
+ * carry_forward, correction, notice (a posted public notice: amount 0, its SHA-256 in the
+ * memo); else 0. */
 int ledger_kind_valid(const char *kind);
+/* Writes the lowercase hex SHA-256 of data[0..len) into out; 0, or -1 (out "") when the digest
+ * fails. */
+int ledger_sha256_hex(const void *data, size_t len, char out[LEDGER_HASH_HEX_LEN + 1]);
+/* Parses a kept chain head "SEQ:HASH" (seq >= 1, 64 lowercase hex digits); 0, or -1. */
+int ledger_head_parse(const char *text, int64_t *seq, char hash[LEDGER_HASH_HEX_LEN + 1]);
+/* Checks entries[0..n) against a kept head: the entry numbered seq must exist and have hash.
+ * Returns 0, or -1 with a sentence in why (the chain was cut before seq, or rewritten). Run
+ * ledger_verify too: this only anchors the chain's length and content up to seq. */
+int ledger_check_head(const struct ledger_entry *entries, size_t n, int64_t seq, const char *hash,
+		      char *why, size_t whylen);
 /* Checks an entry's fields before sealing (seq >= 1, known kind, village, month YYYY-MM, a memo
  * on corrections). Returns 0, or -1 with a sentence in why. */
 int ledger_entry_check(const struct ledger_entry *e, char *why, size_t whylen);

@@ -45,10 +45,21 @@ char *publish_station_state(const struct config *cfg, size_t station,
 			    const struct poller_station_live *live,
 			    const struct eff_engine_station *eff,
 			    const struct publish_active *active, size_t n_active, double now);
+/* The money ledger's head: its last entry's seq (0 when empty) and hash. */
+struct publish_ledger_head {
+	int64_t seq;
+	const char *hash;
+};
 /* Returns the county's state JSON (caller frees): power, energy, today's and the month's
- * energy-weighted generation parameter, stations meeting the target, the target at risk. */
+ * energy-weighted generation parameter, stations meeting the target, the target at risk, and
+ * the ledger head when head is not NULL. */
 char *publish_county_state(const struct config *cfg, const struct poller_station_live *live,
-			   size_t n, const struct eff_engine_county *county, double now);
+			   size_t n, const struct eff_engine_county *county,
+			   const struct publish_ledger_head *head, double now);
+/* Returns the ledger head's JSON (caller frees), published retained as ledger/head so that
+ * anyone can keep the head and later run `pvrelief ledger verify --head SEQ:HASH`. */
+char *publish_ledger_head(const struct config *cfg, const struct publish_ledger_head *head,
+			  double now);
 /* Returns an alert event's JSON (caller frees), with its original time. */
 char *publish_alert_event(const struct config *cfg, const struct publish_alert *a);
 /* Returns a JSON object text of the figures (caller frees), as stored with an alert. */

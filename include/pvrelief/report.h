@@ -28,7 +28,10 @@ struct report_payee {
 	int days_worked, required_days;
 	const char *grade; /* "", "A".."D" */
 	int64_t standard_fen, due_fen, paid_fen;
-	const char *reason; /* "ok", "no_agreement", "no_record", "no_work" */
+	const char *reason; /* "ok", "no_agreement", "no_record", "no_work"; "arrears" */
+	/* "" for the month's own wage or labour; for arrears paid, the YYYY-MM the work was
+	 * done in, with due_fen what was owed coming in and paid_fen what is paid of it. */
+	const char *owed_month;
 };
 
 struct report_station {
@@ -41,6 +44,12 @@ struct report_station {
 	int64_t received_fen, receivable_fen;
 	double eta;
 	int has_eta;
+	/* The settlements whose cash arrived in the month (grid settlements come a month or a
+	 * quarter late): their generation periods ("2025-01", comma-separated; "" when none),
+	 * their metered kWh, and the daemon's measured kWh over those periods when it has them. */
+	const char *cash_periods;
+	double cash_metered_kwh, cash_measured_kwh;
+	int has_cash_measured;
 };
 
 struct report_village {
@@ -57,11 +66,30 @@ struct report_village {
 	int32_t policy_posts_bp, min_posts_bp;
 	int32_t posts_share_bp; /* posts and labour paid / all paid; -1 when nothing was paid */
 	double measured_kwh, metered_kwh;
+	/* The village's parts of its stations' cash_metered_kwh and cash_measured_kwh; the
+	 * measured figure only when every station with cash has it. */
+	double cash_metered_kwh, cash_measured_kwh;
+	int has_cash_measured;
 	size_t *stations; /* indexes into report.stations of the stations it owns a share of */
 	size_t nstations;
 	struct report_payee *payees;
 	size_t npayees, cappayees;
 	const char *note;
+	int64_t publicised_at; /* when the plan's notice went up (unix s), 0 before */
+	int notice_days;       /* the public-notice period, days */
+};
+
+/* A figure of an earlier month's posted notice that later data changed (a late settlement, a
+ * correction): shown, dated, in a later notice; the posted notice itself never changes. */
+struct report_amendment {
+	const char *month;   /* the posted month the figure belongs to */
+	const char *subject; /* "station" or "village" */
+	const char *subject_id, *subject_name;
+	const char *field; /* the report JSON field: metered_kwh, measured_kwh, received_fen, ... */
+	int is_money;	   /* the values are fen (else kWh) */
+	int has_posted, has_now; /* a kWh figure may be unknown ("—") */
+	int64_t posted_fen, now_fen;
+	double posted_kwh, now_kwh;
 };
 
 struct report {
@@ -70,10 +98,18 @@ struct report {
 	int64_t generated_unix;
 	int utc_offset_s;
 	double eta_station_target, eta_county_target, reconcile_tolerance;
+	const char *contact; /* where to take a question or complaint about a notice, or "" */
 	struct report_village *villages;
 	size_t nvillages;
 	struct report_station *stations;
 	size_t nstations;
+	/* The ledger's head when the report was made (seq 0 and LEDGER_GENESIS_HASH's zeros
+	 * for an empty ledger): printed on every report and notice, to keep and check with
+	 * `pvrelief ledger verify --head SEQ:HASH`. */
+	int64_t ledger_seq;
+	char ledger_hash[65];
+	struct report_amendment *amendments;
+	size_t namendments, capamendments;
 	char **strs;
 	size_t nstrs, capstrs;
 };
@@ -100,6 +136,15 @@ void report_free(struct report *r);
 const char *report_str(struct report *r, const char *s);
 /* Appends an empty payee to village v and returns it (valid until the next append there). */
 struct report_payee *report_add_payee(struct report *r, size_t v);
+/* Appends an empty amendment and returns it (valid until the next append). */
+struct report_amendment *report_add_amendment(struct report *r);
+/* Compares an earlier month's posted figures with what the store says now and appends an
+ * amendment to r for each station or village figure that changed (metered and measured kWh,
+ * received and receivable fen, costs). posted[0] is the notice JSON posted for that month;
+ * posted[1..n) are later notices' JSON, oldest first, whose amendments to the month replace
+ * the posted figure so that a change is told once. now is the month's report as it stands.
+ * Returns the number appended, or -1 when posted[0] is not a notice's JSON. */
+int report_amend(struct report *r, const char *const *posted, size_t n, const struct report *now);
 /* Sums the county's totals. */
 void report_totals(const struct report *r, struct report_totals *t);
 
@@ -131,6 +176,23 @@ int report_xlsx_table(const char *path, const char *sheet, const char *const *he
 const char *report_bucket_zh(enum revenue_bucket b);
 /* Returns the Chinese sentence for a payment reason code ("ok" ... "no_work"). */
 const char *report_reason_zh(const char *reason);
+/* Writes month "YYYY-MM" in Chinese ("2025年1月") into buf (at least 32 bytes); returns buf. */
+char *report_month_zh(const char *month, char *buf);
+/* Writes the day of unix time t at offset_s east of UTC in Chinese ("2025年3月5日") into buf
+ * (at least 32 bytes); returns buf. */
+char *report_day_zh(int64_t t, int offset_s, char *buf);
+/* Returns the Chinese name of an amendment's field (结算电量, 到账收入 ...). */
+const char *report_field_zh(const char *field);
+/* Formats an amendment's posted (which = 0) or present (1) value with its unit ("1234.56 元",
+ * "812.3 千瓦时", "—") into buf (at least 48 bytes); returns buf. */
+char *report_amendment_value(const struct report_amendment *a, int which, char *buf);
+/* Formats fen as yuan with thousands separators ("1,234.05"), as notices write amounts, into
+ * buf (at least 48 bytes); returns buf. */
+char *report_yuan_zh(int64_t fen, char *buf);
+/* Writes, in Chinese, who was paid what of what was due and why: "按出勤发放", "资金不足，按
+ * 75.89% 发放，欠发 217.91 元结转", "补发2025年1月欠发 ...", or the refusal; into buf; returns
+ * buf. */
+char *report_payee_note(const struct report_payee *p, char *buf, size_t len);
 /* Formats fen as yuan with two decimals ("-1234.05") into buf (at least 32 bytes); returns
  * buf. */
 char *report_yuan(int64_t fen, char *buf);

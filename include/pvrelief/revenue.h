@@ -8,9 +8,12 @@
  *   gets 0. A negative total is split as its magnitude and negated, so the rule is symmetric.
  * - A PRO_RATA wage is floor(wage * min(days worked, required days) / required days).
  * - A GRADE wage is floor(wage * grade share / 10000).
- * - When wages and labour due exceed the posts bucket, each payment is
- *   floor(due * bucket / total due); the fen this leaves stay in the posts bucket and carry
- *   forward. Nobody is paid more than is due.
+ * - Wages and labour owed from earlier months (arrears) are paid first from the posts bucket;
+ *   when they exceed it, each is paid floor(owed * bucket / total owed).
+ * - When the month's wages and labour due exceed what the bucket holds after the arrears,
+ *   each payment is floor(due * left / total due); the fen this leaves stay in the posts
+ *   bucket and carry forward. Nobody is paid more than is due, and what is due but not paid
+ *   is owed: it comes back as an arrear the next month.
  * - The posts share is floored in basis points, so it never overstates the share.
  *
  * What the rules forbid (国开办发〔2017〕61号 and later) is refused rather than paid: wages
@@ -95,6 +98,16 @@ struct revenue_labour {
 	bool has_agreement; /* a labour agreement covers the work */
 };
 
+/* Wages or labour earned in an earlier month and not paid for lack of funds: owed, and paid
+ * first when money comes. Strings are borrowed. */
+struct revenue_arrear {
+	const char *person_id;
+	const char *post_id;	/* the post, or for labour the public work */
+	bool labour;		/* labour on a public work, not a post's wage */
+	const char *owed_month; /* YYYY-MM the work was done in */
+	int64_t owed_fen;	/* > 0 */
+};
+
 /* What carries from one month to the next. */
 struct revenue_carry {
 	int64_t bucket_fen[REVENUE_NBUCKETS]; /* unspent balance of each bucket, >= 0 */
@@ -114,6 +127,10 @@ struct revenue_month_input {
 	/* Spending the plan asks of the other buckets this month (public works, rewards, O&M);
 	 * the posts entry is ignored because wages and labour decide it. */
 	int64_t spend_fen[REVENUE_NBUCKETS];
+	/* Wages and labour owed from earlier months, paid from the posts bucket before the
+	 * month's own (scaled like them when the bucket cannot pay them all). */
+	const struct revenue_arrear *arrears;
+	size_t narrears;
 };
 
 /* The outcome of one payee or one labour record. */
@@ -133,8 +150,14 @@ struct revenue_month_result {
 	struct revenue_payee_result *labour; /* nlabour entries, owned */
 	int64_t wages_due_fen, wages_paid_fen;
 	int64_t labour_due_fen, labour_paid_fen;
-	bool shortfall;		/* wages and labour due exceeded the posts bucket */
-	char note[512];		/* a sentence about the shortfall, or "" */
+	bool shortfall;		   /* wages and labour due exceeded the posts bucket */
+	int32_t scale_bp;	   /* the month's wages and labour paid at this share of what is
+				      due, floored: 10000 without a shortfall */
+	int64_t *arrears_paid_fen; /* narrears entries, owned: paid of each arrear */
+	int64_t arrears_due_fen, arrears_total_paid_fen; /* owed coming in, and paid of it */
+	int64_t owed_out_fen;	/* owed going out: arrears left and this month's wages and labour
+				   due but not paid */
+	char note[512];		/* the shortfall sentence in Chinese, for the notice, or "" */
 	int32_t posts_share_bp; /* posts and labour paid / everything paid, floored; -1 if
 				   nothing was paid */
 };
@@ -176,6 +199,39 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 			   struct errlist *e);
 /* Frees what a result owns and empties it; safe on an empty result. */
 void revenue_month_result_free(struct revenue_month_result *r);
+
+/* What the store knows about a village's months, for deciding whether a month may be
+ * allocated. Strings are borrowed; "" when there is none. */
+struct revenue_month_facts {
+	const char *month;	       /* YYYY-MM to allocate */
+	const char *plan_state;	       /* the month's plan state (plan_state_name), "" */
+	bool later_plan;	       /* a later month of the village has a plan */
+	const char *last_plan_month;   /* the latest month before this one with a plan, "" */
+	const char *first_money_month; /* the earliest month any money of the village moved, "" */
+};
+/* Decides whether a village's month may be allocated (a draft made or replaced). Refused,
+ * with a sentence in why: a decided plan (past draft) is never replaced; a month before one
+ * already allocated (its carries would change); a month after a gap (allocate the month
+ * before first, so no cash or balance is skipped); a first plan later than the first month
+ * money moved. Returns 0, or -1. */
+int revenue_month_may_allocate(const struct revenue_month_facts *f, char *why, size_t whylen);
+/* Writes the month before "YYYY-MM" into out[8]; returns 0, or -1 (out "") when month is not
+ * YYYY-MM. */
+int revenue_prev_month(const char *month, char out[8]);
+
+/* Where the minimum share of posts and labour (min_posts_bp, 80% by default) is checked:
+ * - the policy: share_bp[REVENUE_POSTS] >= min_posts_bp (revenue_policy_check);
+ * - each month's plan: of the month's new cash (distributable after any deficit), the posts
+ *   bucket gets at least floor(new cash x min_posts_bp / 10000) (this function). What a
+ *   month pays out of balances carried from earlier months (a public-works purchase saved
+ *   for) does not count against it: that money was allocated, at the policy's shares, in
+ *   the months it came in;
+ * - the year: posts and labour paid over all money paid in the year, shown with a flag in
+ *   the annual report (report --year), not a refusal, since a year's spending of balances
+ *   saved in the year before is legitimate.
+ * Returns 0, or -1 with a sentence in why giving the figures. */
+int revenue_plan_check(const struct revenue_month_input *in, const struct revenue_month_result *res,
+		       char *why, size_t whylen);
 
 /* Returns the English name of a bucket ("posts", "public_works", "rewards", "om_reserve"). */
 const char *revenue_bucket_name(enum revenue_bucket b);

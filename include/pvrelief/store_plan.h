@@ -87,6 +87,25 @@ int store_rev_plan_buckets(struct store *st, const char *village, const char *mo
 int store_rev_month_locked(struct store *st, const char *village, const char *month,
 			   char state[16]);
 
+/* Arrears: wages and labour owed. Owns its strings. */
+struct store_rev_arrears {
+	struct revenue_arrear *a;
+	size_t n;
+	char **strs;
+	size_t nstrs;
+};
+/* Loads what the village still owes after the plan of prev_month (arrears it left unpaid and
+ * its own wages and labour due but not paid), oldest first, as the arrears of the month
+ * after; 0 or negative. Free with store_rev_arrears_free. */
+int store_rev_arrears_load(struct store *st, const char *village, const char *prev_month,
+			   struct store_rev_arrears *out);
+/* Loads the arrears the plan of a village's month pays, with what it pays of each in a new
+ * array *paid_fen (caller frees); 0 or negative. Free out with store_rev_arrears_free. */
+int store_rev_plan_arrears(struct store *st, const char *village, const char *month,
+			   struct store_rev_arrears *out, int64_t **paid_fen);
+/* Frees arrears and empties them. */
+void store_rev_arrears_free(struct store_rev_arrears *a);
+
 /* Fills the report's payees of village index v from its plan: names, masked ID numbers,
  * categories and post kinds joined to the payments; 0 or negative. */
 int store_rev_report_payees(struct store *st, struct report *r, size_t v);

@@ -74,7 +74,8 @@ int store_rev_subsidy_open(struct store *st, const char *station, const char *pe
 
 /* A station's month as the grid settled it. */
 struct store_rev_station_month {
-	int64_t cash_fen;	/* coal part and subsidy received in the month (by date received) */
+	int64_t cash_fen; /* coal part and subsidy received in the month (by date received), less
+			     cash taken back in it (store_rev_station_taken_back) */
 	int64_t receivable_fen; /* subsidy settled for periods up to the month, not yet received */
 	double metered_kwh;	/* metered energy of the settlement for the month as period */
 	int has_metered;
@@ -82,6 +83,13 @@ struct store_rev_station_month {
 	int has_measured;
 	double eta; /* station_month efficiency */
 	int has_eta;
+	/* The settlements whose coal part was received in the month: their generation periods
+	 * ("2025-01", or "2024-10,2024-11,2024-12"; "" when none), their metered energy, and what
+	 * the daemon measured over those periods when it has every day of them. */
+	char cash_periods[64];
+	double cash_metered_kwh;
+	double cash_measured_wh;
+	int has_cash_measured;
 };
 /* Loads a station's month; 0 or negative. */
 int store_rev_station_month(struct store *st, const char *station, const char *month,
@@ -90,6 +98,11 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
  * date received); 0 or negative. */
 int store_rev_station_cash(struct store *st, const char *station, const char *month,
 			   int64_t *cash_fen);
+/* Sets *fen to the station's cash taken back in month (<= 0): reversals of cash that a
+ * decided month distributed, recorded in this later month by pvrelief correct --month; the
+ * ledger's correction entries are its record. 0 or negative. */
+int store_rev_station_taken_back(struct store *st, const char *station, const char *month,
+				 int64_t *fen);
 /* Sums the costs charged to a village in a month by kind (om, insurance, land_rent, other)
  * into costs_fen[4]; 0 or negative. */
 int store_rev_costs(struct store *st, const char *village, const char *month, int64_t costs_fen[4]);
@@ -111,6 +124,8 @@ struct store_rev_labour_set {
  * negative. Free with store_rev_labour_set_free. */
 int store_rev_labour_load(struct store *st, const char *village, const char *month,
 			  struct store_rev_labour_set *out);
+/* Counts the public-welfare posts of a village into *n; 0 or negative. */
+int store_rev_post_count(struct store *st, const char *village, size_t *n);
 /* Frees what a labour set owns and empties it. */
 void store_rev_labour_set_free(struct store_rev_labour_set *s);
 

@@ -20,6 +20,7 @@ static const struct {
     {"import", cli_import, "import a CSV file (people, posts, settlements, ...) all or nothing"},
     {"set", cli_set, "add or change one person, post, agreement, attendance, ... row"},
     {"history", cli_history, "list who changed what and when"},
+    {"correct", cli_correct, "reverse a wrong settlement, subsidy, cost or spending row"},
     {"allocate", cli_allocate, "allocate a month's revenue into draft distribution plans"},
     {"plan", cli_plan, "approve, review, file, publicise and pay distribution plans"},
     {"ledger", cli_ledger, "verify, list or export the hash-chained money ledger"},

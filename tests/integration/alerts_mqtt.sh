@@ -60,6 +60,12 @@ wait_for 120 "a station state weighed against its three peers" \
 	pass "the station state carries its ratio to its three peers' median yield"
 wait_for 20 "the daemon status" grep -q '^pv/it/status .*"state":"online"' "$WORK/mqtt.txt" &&
 	pass "the daemon status is online"
+# This database has no money yet: the head is entry 0, the chain's genesis.
+wait_for 20 "the ledger head in the county state" \
+	grep -q '^pv/it/state .*"ledger_head":{"seq":0,"hash":"0\{64\}"}' "$WORK/mqtt.txt" &&
+	pass "the county state carries the money ledger's head"
+wait_for 20 "the retained ledger head" grep -q '^pv/it/ledger/head {"seq":0,"hash":"0\{64\}","county":"it"' "$WORK/mqtt.txt" &&
+	pass "the ledger head is published on its own retained topic"
 
 faults "flt/inv fault 0x80
 hw/inv offline"

@@ -64,8 +64,19 @@ for m, villages in exp["months"].items():
         cmp("spent", [b["spent_fen"] for b in g["buckets"]], e["spent_fen"])
         cmp("carry", [b["carry_out_fen"] for b in g["buckets"]], e["carry_out_fen"])
         cmp("deficit", g["deficit_out_fen"], e["deficit_out_fen"])
-        paid = {"%s|%s" % (p["person_id"], p["post_id"]): p["paid_fen"] for p in g["payees"]}
+        own = [p for p in g["payees"] if p["owed_month"] is None]
+        paid = {"%s|%s" % (p["person_id"], p["post_id"]): p["paid_fen"] for p in own}
         cmp("payees", paid, e["paid"])
+        arrears = {"%s|%s|%s" % (p["person_id"], p["post_id"], p["owed_month"]): p["paid_fen"]
+                   for p in g["payees"] if p["owed_month"] is not None}
+        cmp("arrears paid", arrears, e["arrears_paid"])
+        cmp("owed out", sum(p["due_fen"] - p["paid_fen"] for p in g["payees"]), e["owed_out_fen"])
+        for p in g["payees"]:
+            note = p["note_zh"]
+            if p["owed_month"] is not None:
+                cmp("arrears note", note.startswith("补发"), True)
+            elif p["reason"] == "ok" and p["paid_fen"] < p["due_fen"]:
+                cmp("scaled note", "资金不足，按" in note and "欠发" in note and "按出勤发放" not in note, True)
         for b in g["buckets"]:
             if b["carry_in_fen"] + b["alloc_fen"] != b["spent_fen"] + b["carry_out_fen"]:
                 cmp("bucket balance " + b["bucket"], 0, 1)
@@ -97,6 +108,77 @@ assert all(b["carry_out_fen"] >= 0 for b in v["buckets"])
 PY
 
 check "ledger intact after a year" pv ledger verify
+
+# The year as the county reports it, per village and for the county, from the same months.
+for f in json csv html; do
+	pv report --year 2025 --format $f --out "$WORK/year.$f" --now "2026-01-20 09:00:00+08:00" ||
+		fail "report --year 2025 --format $f"
+done
+check "the annual report adds up the months, village by village and for the county" python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+y = json.load(open(w + "/year.json"))
+exp = json.load(open(w + "/expected.json"))
+assert y["year"] == 2025 and y["months"] == 12, (y["year"], y["months"])
+months = [json.load(open("%s/report-2025-%02d.json" % (w, m))) for m in range(1, 13)]
+tot = {"received_fen": 0, "posts_paid_fen": 0, "paid_fen": 0, "people": set()}
+for v in y["villages"]:
+    mv = [[x for x in r["villages"] if x["id"] == v["id"]][0] for r in months]
+    rec = sum(x["received_fen"] for x in mv)
+    posts = sum(x["buckets"][0]["spent_fen"] for x in mv)
+    allp = sum(b["spent_fen"] for x in mv for b in x["buckets"])
+    people = {p["person_id"] for x in mv for p in x["payees"] if p["paid_fen"] > 0}
+    assert v["received_fen"] == rec, (v["id"], v["received_fen"], rec)
+    assert v["posts_paid_fen"] == posts and v["paid_fen"] == allp, v
+    assert v["people_paid"] == len(people), (v["id"], v["people_paid"], len(people))
+    assert v["receivable_fen"] == mv[11]["receivable_fen"], v
+    assert v["owed_fen"] == sum(p["due_fen"] - p["paid_fen"] for p in mv[11]["payees"]), v
+    share = posts * 10000 // allp if allp else None
+    assert v["posts_check"]["paid_share_bp"] == share, (v["posts_check"], share)
+    assert v["posts_check"]["ok"] == (share is None or share >= 8000), v
+    assert abs(v["metered_kwh"] - sum(x["metered_kwh"] for x in mv)) < 0.01, v
+    tot["received_fen"] += rec; tot["posts_paid_fen"] += posts; tot["paid_fen"] += allp
+    tot["people"] |= people
+t = y["totals"]
+assert t["received_fen"] == tot["received_fen"] == exp["year"]["received_fen"], t
+assert t["posts_paid_fen"] == tot["posts_paid_fen"] and t["paid_fen"] == tot["paid_fen"], t
+assert t["people_paid"] == len(tot["people"]), t
+assert t["posts"] == exp["year"]["posts"], t
+assert t["posts_check"]["paid_share_bp"] == tot["posts_paid_fen"] * 10000 // tot["paid_fen"], t
+PY
+pv report --month 2025-12 --format xlsx --out "$WORK/dec.xlsx" --now "2026-01-20 09:00:00+08:00" || fail "xlsx"
+pv report --month 2025-12 --format csv --out "$WORK/dec.csv" --now "2026-01-20 09:00:00+08:00" || fail "csv"
+check "the monthly CSV and XLSX have a county total row and name villages in Chinese" python3 - "$WORK" <<'PY'
+import csv, re, sys, zipfile
+w = sys.argv[1]
+rows = list(csv.reader(open(w + "/dec.csv", encoding="utf-8-sig")))
+total = [r for r in rows if len(r) > 1 and r[1] == "全县合计"]
+assert len(total) == 1, total
+villages = [r for r in rows if len(r) > 1 and re.fullmatch(r"v\d\d", r[0])]
+assert abs(sum(float(r[6]) for r in villages) - float(total[0][6])) < 0.005, total
+payees = rows[[i for i, r in enumerate(rows) if r[:1] == ["发放明细"]][0] + 2:]
+assert payees and all(r[0].endswith("村") for r in payees if len(r) > 5), payees[:3]
+z = zipfile.ZipFile(w + "/dec.xlsx")
+strings = z.read("xl/sharedStrings.xml").decode()
+assert "全县合计" in strings and "v01村" in strings and "资金账本记录号" in strings
+PY
+pv report --month 2025-12 --town t2 --format json --out "$WORK/town.json" --now "2026-01-20 09:00:00+08:00" || fail "report --town"
+pv report --year 2025 --town t2镇 --format json --out "$WORK/town-year.json" --now "2026-01-20 09:00:00+08:00" || fail "report --year --town"
+check "a town's report has its villages only, and the stations they own a share of" python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+r = json.load(open(w + "/town.json"))
+assert [v["id"] for v in r["villages"]] == ["v04", "v05", "v06"], [v["id"] for v in r["villages"]]
+assert sorted(s["id"] for s in r["stations"]) == ["s04", "s05", "s06", "s27"], r["stations"]
+full = json.load(open(w + "/report-2025-12.json"))
+want = sum(v["received_fen"] for v in full["villages"] if v["id"] in ("v04", "v05", "v06"))
+assert r["totals"]["received_fen"] == want, (r["totals"]["received_fen"], want)
+y = json.load(open(w + "/town-year.json"))
+assert [v["id"] for v in y["villages"]] == ["v04", "v05", "v06"]
+PY
+check "an unknown town is refused" bash -c "! '$PV' -c '$WORK/county.conf' report --month 2025-12 --town nowhere --format json --out - 2>/dev/null"
+check "the annual CSV has a county total row, and the HTML is in Chinese" bash -c \
+	"grep -q '^,全县合计,' '$WORK/year.csv' && grep -q '2025年度' '$WORK/year.html' && grep -q '岗位及劳务实发占比' '$WORK/year.html'"
 check "no equal split: people without posts are never paid" \
 	test "$(sqlite3 "$DB" "select count(*) from plan_payment where person like 'np%'")" = 0
 check "no wage without an agreement" \

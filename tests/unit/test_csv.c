@@ -412,8 +412,51 @@ static void test_round_trip_property(void)
 	CHECK_INT(failures, 0);
 }
 
+/* Decoding a file as counties save it: UTF-8 with or without the mark, GB18030, and neither. */
+static void test_decode(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		int rc;
+		enum csv_encoding enc;
+		const char *utf8; /* expected text, NULL when refused */
+		int line;	  /* the line named when refused */
+	} cases[] = {
+	    {"a,b\r\n1,2\r\n", 10, 0, CSV_UTF8, "a,b\r\n1,2\r\n", 0},
+	    {"\xEF\xBB\xBF\xE7\xBB\x93,b\n", 9, 0, CSV_UTF8_BOM, "\xEF\xBB\xBF\xE7\xBB\x93,b\n", 0},
+	    /* 结算期 in GBK: BD E1 CB E3 C6 DA. */
+	    {"\xBD\xE1\xCB\xE3\xC6\xDA\n", 7, 0, CSV_GB18030, "结算期\n", 0},
+	    /* A four-byte GB18030 sequence (U+00A5 is 81 30 84 36). */
+	    {"x\x81\x30\x84\x36\n", 6, 0, CSV_GB18030, "x\xC2\xA5\n", 0},
+	    /* 0xFF is valid in neither; it is on line 2. */
+	    {"a,b\n1,\xFF\n", 7, -1, CSV_UTF8, NULL, 2},
+	    /* A GBK lead byte cut off by the end of the line is neither. */
+	    {"ok\n\n\xC0\n", 6, -1, CSV_UTF8, NULL, 3},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = NULL;
+		size_t len = 0;
+		enum csv_encoding enc = CSV_UTF8;
+		int line = 0;
+		int rc = csv_decode(cases[i].bytes, cases[i].len, &out, &len, &enc, &line);
+		CHECK_INT(rc, cases[i].rc);
+		if (rc == 0) {
+			CHECK_INT((int)enc, (int)cases[i].enc);
+			CHECK_STR(out, cases[i].utf8);
+			CHECK_INT((int)len, (int)strlen(cases[i].utf8));
+		} else {
+			CHECK(out == NULL);
+			CHECK_INT(line, cases[i].line);
+		}
+		free(out);
+	}
+	CHECK_STR(csv_encoding_name(CSV_GB18030), "GB18030/GBK");
+}
+
 int main(void)
 {
+	test_decode();
 	test_reader_table();
 	test_header_and_helpers();
 	test_header_problems();

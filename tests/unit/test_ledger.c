@@ -1,5 +1,6 @@
 /* Tests for the hash-chained ledger: a known answer, an intact chain, each kind of tampering
  * found at the right entry, and serializations that cannot be confused. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,6 +297,52 @@ static void test_seal_rejects(void)
 	CHECK_INT(ledger_kind_valid(""), 0);
 }
 
+/* A head kept from a notice anchors the chain: cutting entries off its end, or rewriting and
+ * resealing up to the head, is found; malformed heads are refused. */
+static void test_head(void)
+{
+	struct ledger_entry c[N];
+	char why[512], hash[LEDGER_HASH_HEX_LEN + 1], text[100];
+	int64_t seq = 0;
+	make_chain(c);
+	snprintf(text, sizeof text, "5:%s", c[4].hash);
+	CHECK_INT(ledger_head_parse(text, &seq, hash), 0);
+	CHECK_INT((int)seq, 5);
+	CHECK_STR(hash, c[4].hash);
+	CHECK_INT(ledger_check_head(c, N, seq, hash, why, sizeof why), 0);
+	CHECK_STR(why, "");
+	/* The newest two entries cut off: the chain itself is still intact. */
+	CHECK_INT((int)ledger_verify(c, 4, why, sizeof why), -1);
+	CHECK_INT(ledger_check_head(c, 4, seq, hash, why, sizeof why), -1);
+	CHECK(strstr(why, "cut off") != NULL);
+	/* Entry 3 changed and everything after resealed: intact as a chain, not at the head. */
+	struct ledger_entry d[N];
+	memcpy(d, c, sizeof d);
+	d[2].amount_fen += 100;
+	for (int i = 2; i < N; i++)
+		CHECK_INT(ledger_entry_seal(&d[i], d[i - 1].hash), 0);
+	CHECK_INT((int)ledger_verify(d, N, why, sizeof why), -1);
+	CHECK_INT(ledger_check_head(d, N, seq, hash, why, sizeof why), -1);
+	CHECK(strstr(why, "rewritten") != NULL);
+	static const char *const bad[] = {"",
+					  "5",
+					  "5:",
+					  ":abc",
+					  "0:" LEDGER_GENESIS_HASH,
+					  "-1:" LEDGER_GENESIS_HASH,
+					  "x:" LEDGER_GENESIS_HASH,
+					  "5:" LEDGER_GENESIS_HASH "0"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(ledger_head_parse(bad[i], &seq, hash), -1);
+	snprintf(text, sizeof text, "5:%s", c[4].hash);
+	text[10] = 'G';
+	CHECK_INT(ledger_head_parse(text, &seq, hash), -1);
+	CHECK_INT(ledger_kind_valid("notice"), 1);
+	/* The digest helper is plain SHA-256. */
+	CHECK_INT(ledger_sha256_hex("abc", 3, hash), 0);
+	CHECK_STR(hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
 	test_known_answer();
@@ -304,5 +351,6 @@ int main(void)
 	test_limits();
 	test_unambiguous();
 	test_seal_rejects();
+	test_head();
 	return check_summary();
 }

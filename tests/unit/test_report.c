@@ -2,11 +2,13 @@
  * variant without ID numbers or categories, HTML escaping, the CSV formula guard, and the
  * dash for a station without a recorded efficiency. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "pvrelief/report.h"
+#include "pvrelief/report_year.h"
 
 static struct report *make(int public_notice)
 {
@@ -137,27 +139,186 @@ static void test_csv(void)
 
 static void test_html(void)
 {
+	/* One village's public notice: the posting layout. */
 	struct report *r = make(1);
+	r->villages[0].publicised_at = 1750000000; /* 2025-06-15 23:06 UTC+8 */
+	r->villages[0].notice_days = 7;
+	r->contact = "乡镇农经站 <电话>";
 	char *text = report_html(r);
 	CHECK_CONTAINS(text, "&lt;红旗村&gt;");
 	CHECK(strstr(text, "<红旗村>") == NULL);
 	CHECK_CONTAINS(text, "size:A4");
-	CHECK_CONTAINS(text, "<svg");
-	CHECK_CONTAINS(text, "0.712");
-	CHECK_CONTAINS(text, "<td class=n>—</td>");
-	CHECK_CONTAINS(text, "+25.0% 需核对");
-	CHECK_CONTAINS(text, "409.54");
+	CHECK_CONTAINS(text, "2025年6月光伏扶贫电站收益分配公示");
+	CHECK_CONTAINS(text, "公示期：2025年6月15日至2025年6月21日（7天）");
+	CHECK_CONTAINS(text, "乡镇农经站 &lt;电话&gt;");
+	CHECK_CONTAINS(text, "村民委员会（盖章）");
+	CHECK_CONTAINS(text, "<td class=n>4,612.80</td>");
+	CHECK_CONTAINS(text, "<td class=n>409.54</td>");
 	CHECK_CONTAINS(text, "无劳动协议，不予发放");
-	CHECK_CONTAINS(text, "✓ 符合");
+	CHECK_CONTAINS(text, "资金账本截至第 0 条");
+	CHECK(strstr(text, "kWh") == NULL);
+	CHECK(strstr(text, "未付费用") == NULL); /* no costs beyond cash this month */
 	CHECK(strstr(text, "****") == NULL);
 	CHECK(strstr(text, "边缘易致贫户") == NULL);
 	free(text);
 	report_free(r);
+	/* Costs beyond the cash: the unpaid rest is a liability carried forward and paid first
+	 * from later months' cash, shown as such. */
+	r = make(1);
+	r->villages[0].deficit_in_fen = -1200000;
+	r->villages[0].deficit_out_fen = -350050;
+	text = report_html(r);
+	CHECK_CONTAINS(text, "上月结转未付费用（负债，元）</th><td class=n>12,000.00</td>");
+	CHECK_CONTAINS(text, "结转下月未付费用（负债，元）</th><td class=n>3,500.50</td>");
+	free(text);
+	report_free(r);
+	/* The internal report keeps the charts, the checks and what is private. */
 	r = make(0);
 	text = report_html(r);
+	CHECK_CONTAINS(text, "<svg");
+	CHECK_CONTAINS(text, "0.712");
+	CHECK_CONTAINS(text, "<td class=n>—</td>");
+	CHECK_CONTAINS(text, "+25.0% 需核对");
+	CHECK_CONTAINS(text, "✓ 符合");
 	CHECK_CONTAINS(text, "3415**********1234");
 	CHECK_CONTAINS(text, "边缘易致贫户");
 	free(text);
+	report_free(r);
+}
+
+/* Amendments: a figure that changed after its month was posted is told once, with what was
+ * posted and what it is now; a later notice that already told it is not repeated. */
+static void test_amend(void)
+{
+	struct report *jan = make(1);
+	jan->month = report_str(jan, "2025-01");
+	jan->stations[1].has_metered = 0;
+	jan->stations[1].receivable_fen = 1000;
+	char *posted = report_json(jan);
+	/* Since posting: station 2's settlement arrived and its receivable grew. */
+	jan->stations[1].has_metered = 1;
+	jan->stations[1].metered_kwh = 812.34;
+	jan->stations[1].receivable_fen = 3500;
+	jan->villages[0].receivable_fen = 3500;
+	struct report *feb = make(1);
+	feb->month = report_str(feb, "2025-02");
+	const char *docs[2] = {posted, NULL};
+	CHECK_INT(report_amend(feb, docs, 1, jan), 3);
+	CHECK_INT((int)feb->namendments, 3);
+	const struct report_amendment *a = &feb->amendments[0];
+	char buf[48];
+	CHECK_STR(a->month, "2025-01");
+	CHECK_STR(a->subject_id, "s2");
+	CHECK_STR(a->field, "metered_kwh");
+	CHECK_INT(a->has_posted, 0);
+	CHECK_STR(report_amendment_value(a, 0, buf), "—");
+	CHECK_STR(report_amendment_value(a, 1, buf), "812.3 千瓦时");
+	a = &feb->amendments[1];
+	CHECK_STR(a->field, "receivable_fen");
+	CHECK_INT((int)a->posted_fen, 1000);
+	CHECK_INT((int)a->now_fen, 3500);
+	CHECK_STR(report_amendment_value(a, 1, buf), "35.00 元");
+	CHECK_STR(feb->amendments[2].subject, "village");
+	char *feb_json = report_json(feb);
+	char *html = report_html(feb);
+	CHECK(strstr(html, "更正说明") && strstr(html, "2025年1月") &&
+	      strstr(html, "812.3 千瓦时"));
+	/* March: February's notice told both changes; nothing new to tell. */
+	struct report *mar = make(1);
+	docs[1] = feb_json;
+	CHECK_INT(report_amend(mar, docs, 2, jan), 0);
+	/* Then a correction: the receivable changed once more, and only that is told. */
+	jan->stations[1].receivable_fen = 2000;
+	CHECK_INT(report_amend(mar, docs, 2, jan), 1);
+	CHECK_INT((int)mar->amendments[0].posted_fen, 3500);
+	CHECK_INT((int)mar->amendments[0].now_fen, 2000);
+	const char *junk[1] = {"not json"};
+	CHECK_INT(report_amend(mar, junk, 1, jan), -1);
+	free(html);
+	free(feb_json);
+	free(posted);
+	report_free(mar);
+	report_free(feb);
+	report_free(jan);
+	char m[32], d[32];
+	CHECK_STR(report_month_zh("2025-01", m), "2025年1月");
+	CHECK_STR(report_day_zh(1741132800, 8 * 3600, d), "2025年3月5日");
+}
+
+/* The year sums its months; people are counted once; the share is floored; the end-of-year
+ * figures are the last month's. */
+static void test_year(void)
+{
+	struct report_year *y = report_year_new("c", "测试县", 2025, 1);
+	struct report *m1 = make(0), *m2 = make(0);
+	m2->villages[0].receivable_fen = 777;
+	m2->villages[0].payees[1].paid_fen = 100; /* 李四, paid in the second month only */
+	m2->villages[0].spent_fen[0] += 100;
+	CHECK_INT(report_year_add_month(y, m1), 0);
+	CHECK_INT(report_year_add_month(y, m2), 0);
+	const struct report_year_village *v = &y->villages[0];
+	CHECK_STR(v->name, "<红旗村>");
+	CHECK_INT(v->months_planned, 2);
+	CHECK_INT(v->received_fen, 2 * 461280);
+	CHECK_INT(v->posts_paid_fen, 2 * 95045 + 100);
+	CHECK_INT(v->paid_fen, 2 * 95045 + 100);
+	CHECK_INT(v->receivable_fen, 777);
+	CHECK_INT((int)v->npeople, 2);
+	CHECK_INT(report_year_posts_share(v->posts_paid_fen, v->paid_fen), 10000);
+	CHECK_INT(report_year_posts_share(7999, 10000), 7999);
+	CHECK_INT(report_year_posts_share(0, 0), -1);
+	char *html = report_year_html(y);
+	CHECK(strstr(html, "&lt;红旗村&gt;") && strstr(html, "全县合计") &&
+	      strstr(html, "2025年度"));
+	size_t len;
+	char *csv = report_year_csv(y, &len);
+	CHECK(strstr(csv, ",全县合计,") != NULL);
+	struct report *other = report_new("c", "测试县", "2025-03", 2, 0);
+	CHECK_INT(report_year_add_month(y, other), -1);
+	free(csv);
+	free(html);
+	report_free(other);
+	report_free(m1);
+	report_free(m2);
+	report_year_free(y);
+}
+
+/* The η chart of a county of 35 stations: one bar per station, sorted best first, each named
+ * by its Chinese name, the stations without η last. */
+static void test_eta_chart(void)
+{
+	struct report *r = report_new("c", "测试县", "2025-06", 1, 35);
+	char name[35][32];
+	for (int i = 0; i < 35; i++) {
+		snprintf(name[i], sizeof name[i], "第%d号电站", i + 1);
+		r->stations[i].id = report_str(r, "id");
+		r->stations[i].name = report_str(r, name[i]);
+		r->stations[i].village_id = "v1";
+		r->stations[i].has_eta = i != 7;
+		/* η rises with the index except that station 20 is the best. */
+		r->stations[i].eta = i == 19 ? 0.99 : 0.30 + 0.01 * i;
+	}
+	r->villages[0].id = "v1";
+	r->villages[0].name = "村";
+	r->villages[0].town = "镇";
+	char *html = report_html(r);
+	const char *svg = strstr(html, "aria-label=\"电站效率\"");
+	CHECK(svg != NULL);
+	const char *end = svg ? strstr(svg, "</svg>") : NULL;
+	CHECK(end != NULL);
+	if (svg && end) {
+		const char *best = strstr(svg, ">第20号电站<");
+		const char *second = strstr(svg, ">第35号电站<");
+		const char *worst = strstr(svg, ">第1号电站<");
+		const char *none = strstr(svg, ">第8号电站<");
+		CHECK(best && second && worst && none);
+		CHECK(best < second && second < worst && worst < none && none < end);
+		int bars = 0;
+		for (const char *q = svg; (q = strstr(q, "<rect")) && q < end; q++)
+			bars++;
+		CHECK_INT(bars, 34);
+	}
+	free(html);
 	report_free(r);
 }
 
@@ -169,5 +330,8 @@ int main(void)
 	test_json();
 	test_csv();
 	test_html();
+	test_amend();
+	test_year();
+	test_eta_chart();
 	return check_summary();
 }

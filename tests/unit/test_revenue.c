@@ -298,11 +298,58 @@ static void test_month_shortfall(void)
 	CHECK_INT(r.spent_fen[REVENUE_POSTS], 80998);
 	CHECK_INT(r.unmet_fen[REVENUE_POSTS], 120001 - 80998);
 	CHECK_INT(r.carry_out.bucket_fen[REVENUE_POSTS], 2);
-	CHECK_STR(r.note,
-		  "2026-05: wages and labour due 1200.01 yuan exceed the 810.00 yuan in the "
-		  "posts bucket; each payment is scaled to 67.49% (floored to the fen) and "
-		  "0.02 yuan carries forward");
+	CHECK_STR(r.note, "2026-05：应发工资及劳务 1,200.01 元，岗位资金 810.00 元，资金不足，按 "
+			  "67.49% 发放，欠发 390.03 元结转，资金到位后优先补发。");
+	CHECK_INT(r.scale_bp, 6749);
+	/* What is not paid is owed: 600.00 - 404.99, 500.01 - 337.50, 100.00 - 67.49. */
+	CHECK_INT(r.owed_out_fen, 19501 + 16251 + 3251);
 	check_balance(&in, &r);
+
+	/* The next month: the 390.03 yuan owed are paid first, in full, from the 800.02 yuan
+	 * available; the month's own wages share the 409.99 yuan left:
+	 *   a: floor(60000 * 40999 / 110001) = 22362, b: floor(50001 * 40999 / 110001) = 18636.
+	 */
+	struct revenue_arrear owed[3] = {{"a", "post-road", false, "2026-05", 19501},
+					 {"b", "post-road", false, "2026-05", 16251},
+					 {"c", "canal-repair", true, "2026-05", 3251}};
+	struct revenue_month_input next = {.month = "2026-06",
+					   .distributable_fen = 100000,
+					   .carry_in = r.carry_out,
+					   .policy = &pol,
+					   .payees = p,
+					   .npayees = 2,
+					   .arrears = owed,
+					   .narrears = 3};
+	struct revenue_month_result r2;
+	CHECK_INT(revenue_allocate_month(&next, &r2, &e), 0);
+	CHECK_INT(r2.arrears_paid_fen[0], 19501);
+	CHECK_INT(r2.arrears_paid_fen[1], 16251);
+	CHECK_INT(r2.arrears_paid_fen[2], 3251);
+	CHECK_INT(r2.arrears_due_fen, 39003);
+	CHECK_INT(r2.arrears_total_paid_fen, 39003);
+	CHECK_INT(r2.payees[0].paid_fen, 22362);
+	CHECK_INT(r2.payees[1].paid_fen, 18636);
+	CHECK_INT(r2.spent_fen[REVENUE_POSTS], 39003 + 22362 + 18636);
+	CHECK_INT(r2.owed_out_fen, 60000 - 22362 + 50001 - 18636);
+	check_balance(&next, &r2);
+	revenue_month_result_free(&r2);
+
+	/* Arrears beyond the bucket are themselves scaled, and nothing is left for the month's
+	 * wages, which are then owed in full: 800.02 available for 1000.00 owed. */
+	struct revenue_arrear big[1] = {{"a", "post-road", false, "2026-05", 100000}};
+	next.arrears = big;
+	next.narrears = 1;
+	CHECK_INT(revenue_allocate_month(&next, &r2, &e), 0);
+	CHECK_INT(r2.arrears_paid_fen[0], 80002);
+	CHECK_INT(r2.payees[0].paid_fen, 0);
+	CHECK_INT(r2.owed_out_fen, 100000 - 80002 + 60000 + 50001);
+	check_balance(&next, &r2);
+	revenue_month_result_free(&r2);
+	/* An arrear must be owed something, for a person and a post. */
+	struct revenue_arrear bad[1] = {{"a", "post-road", false, "2026-05", 0}};
+	next.arrears = bad;
+	CHECK_INT(revenue_allocate_month(&next, &r2, &e), -1);
+	errlist_clear(&e);
 	revenue_month_result_free(&r);
 }
 

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	fclose(f);
 
 	struct cli_env env = {.config_path = conf, .progname = "bench"};
-	struct store *st = cli_store(&env);
+	struct store *st = cli_store_create(&env);
 	if (!st)
 		return 1;
 	const struct config *cfg = env.cfg;

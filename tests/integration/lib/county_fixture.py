@@ -60,7 +60,7 @@ lines.append('county = { id = "fixture"; name = "测试县"; utc_offset = 8; };'
 lines.append('maps_dir = "%s/conf/maps";' % src)
 lines.append('database = { path = "%s/county.db"; };' % out)
 lines.append('revenue = { policy = { posts = 80.0; public_works = 10.0; rewards = 5.0; '
-             'om_reserve = 5.0; min_posts = 80.0; }; notice_days = 7; pay_mode = "pro_rata"; '
+             'om_reserve = 5.0; min_posts = 80.0; }; notice_days = 7; notice_contact = "乡镇农经站 电话 0564-0000000"; pay_mode = "pro_rata"; '
              'reconcile_tolerance = 0.05; };')
 tl = []
 for t in sorted(set(towns)):
@@ -177,6 +177,7 @@ def month_overlaps(start, end, m):
 
 # The independent allocation, month by month.
 carry = {v: ([0, 0, 0, 0], 0) for v in villages}
+owed = {v: [] for v in villages}  # (person, post, owed month, fen): wages owed, paid first
 expected = {"months": {}, "year": {}}
 spending = []
 year_received = 0
@@ -209,11 +210,19 @@ for m in MONTHS:
         for w in work:
             if w[0] == v and w[1] == m:
                 dues.append((w[2], w[3], int(round(float(w[5]) * 100)) if w[6] else 0))
+        # Arrears first, scaled when the bucket cannot pay them all; then the month's own.
+        total_owed = sum(a for (_, _, _, a) in owed[v])
+        arr_paid = [(p, q, om, a, a if total_owed <= avail[0] else a * avail[0] // total_owed)
+                    for (p, q, om, a) in owed[v]]
+        left = avail[0] - sum(x[4] for x in arr_paid)
         total_due = sum(d for (_, _, d) in dues)
-        short = total_due > avail[0]
-        paid = {(p, q): (d if not short else d * avail[0] // total_due) for (p, q, d) in dues}
-        spent = [sum(paid.values()), 0, 0, 0]
-        want = spent[0] // 5  # public works spending kept within a quarter of wages
+        short = total_due > left
+        paid = {(p, q): (d if not short else d * left // total_due) for (p, q, d) in dues}
+        owed[v] = sorted([(p, q, om, a - x) for (p, q, om, a, x) in arr_paid if a > x] +
+                         [(p, q, m, d - paid[(p, q)]) for (p, q, d) in dues if d > paid[(p, q)]],
+                         key=lambda o: (o[2], o[0], o[1]))
+        spent = [sum(paid.values()) + sum(x[4] for x in arr_paid), 0, 0, 0]
+        want = sum(paid.values()) // 5  # public works spending kept within a quarter of wages
         if m in ("2025-06", "2025-12") and want > 0:
             spending.append((v, m, "public_works", yuan(want), "PW-%s-%s" % (v, m), "路灯维修"))
             spent[1] = min(want, avail[1])
@@ -223,7 +232,9 @@ for m in MONTHS:
         year_received += received
         em[v] = {"received_fen": received, "costs_fen": cst, "distributable_fen": dist,
                  "alloc_fen": alloc, "spent_fen": spent, "carry_out_fen": cout,
-                 "deficit_out_fen": dout, "paid": {"%s|%s" % k: x for k, x in paid.items()}}
+                 "deficit_out_fen": dout, "paid": {"%s|%s" % k: x for k, x in paid.items()},
+                 "arrears_paid": {"%s|%s|%s" % (p, q, om): x for (p, q, om, a, x) in arr_paid},
+                 "owed_out_fen": sum(a for (_, _, _, a) in owed[v])}
     expected["months"][m] = em
 write("costs.csv", ["village", "month", "kind", "amount", "receipt", "note"], costs)
 write("spending.csv", ["village", "month", "bucket", "amount", "receipt", "note"], spending)
