@@ -25,8 +25,8 @@
 #include "pvrelief/xalloc.h"
 
 enum {
-	UPLINK_BATCH = 64,     /* changes handled per transaction */
-	UPLINK_TICK_MS = 500,  /* real time between looks at the change list */
+	UPLINK_BATCH = 64,    /* changes handled per transaction */
+	UPLINK_TICK_MS = 500, /* real time between looks at the change list */
 	UPLINK_TOPIC_MAX = 512,
 };
 
@@ -268,7 +268,8 @@ struct uplink *uplink_new(const struct config *cfg, struct clock *clk, struct po
 	store_set_max_size(st, cfg->database.max_size_mb);
 	/* The first start of an uplink on a county with history sends that history. */
 	char buf[8];
-	int had = store_meta_get(st, "uplink.enabled", buf, sizeof buf) == 0 && strcmp(buf, "1") == 0;
+	int had =
+	    store_meta_get(st, "uplink.enabled", buf, sizeof buf) == 0 && strcmp(buf, "1") == 0;
 	long marked = 0;
 	if (store_begin(st) != 0 || store_uplink_enable(st, 1) != 0 ||
 	    (!had && (marked = store_uplink_mark_all(st)) < 0) || store_commit(st) != 0) {
@@ -293,8 +294,8 @@ struct uplink *uplink_new(const struct config *cfg, struct clock *clk, struct po
 	    .password = cfg->uplink.password,
 	    .box = STORE_OUTBOX_UPLINK,
 	};
-	struct mqtt *m = mqtt_new_link(&l, cfg->county_id, cfg->database.path,
-				       cfg->database.max_size_mb);
+	struct mqtt *m =
+	    mqtt_new_link(&l, cfg->county_id, cfg->database.path, cfg->database.max_size_mb);
 	if (!m) {
 		store_close(st);
 		return NULL;

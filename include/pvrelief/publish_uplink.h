@@ -14,9 +14,9 @@ struct store_eff_day;
 
 /* A station's month as the uplink sends it. */
 struct publish_uplink_month {
-	const char *station, *month; /* month: YYYY-MM */
+	const char *station, *month;   /* month: YYYY-MM */
 	double energy_wh, eth_wh, eta; /* NAN when none */
-	int grade;			/* 0 when none */
+	int grade;		       /* 0 when none */
 };
 
 /* An alert event as the uplink sends it. */
