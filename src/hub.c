@@ -178,11 +178,11 @@ int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len
 	 * county segment, so that segment, not the payload, says whose message it is. */
 	size_t pl = strlen(h->prefix);
 	const char *county = topic + pl + 1;
-	const char *slash = strncmp(topic, h->prefix, pl) == 0 && topic[pl] == '/'
-				? strchr(county, '/')
-				: NULL;
+	const char *slash =
+	    strncmp(topic, h->prefix, pl) == 0 && topic[pl] == '/' ? strchr(county, '/') : NULL;
 	if (!slash || slash == county) {
-		log_warn("hub: message on %s is outside %s/<county>/...; ignored", topic, h->prefix);
+		log_warn("hub: message on %s is outside %s/<county>/...; ignored", topic,
+			 h->prefix);
 		pthread_mutex_lock(&h->mu);
 		h->stats.refused++;
 		pthread_mutex_unlock(&h->mu);
@@ -255,7 +255,7 @@ struct health_acc {
 		double capacity_kwp, energy_wh, eta;
 		int grade;
 		char source[24];
-	} *rows;
+	} * rows;
 	size_t n_rows, cap_rows;
 };
 
@@ -294,8 +294,8 @@ static void flush_county(struct health_acc *a)
 			json_object_set_new(s, "capacity_kwp", jnum(r->capacity_kwp));
 			json_object_set_new(s, "energy_wh", jnum(r->energy_wh));
 			json_object_set_new(s, "eta", jnum(r->eta));
-			json_object_set_new(s, "grade", r->grade ? json_integer(r->grade)
-								 : json_null());
+			json_object_set_new(s, "grade",
+					    r->grade ? json_integer(r->grade) : json_null());
 			json_object_set_new(s, "source", json_string(r->source));
 			json_array_append_new(arr, s);
 		}
@@ -378,8 +378,8 @@ int hub_health(struct store *st, const char *day, const char *format, FILE *out)
 	if (a.json) {
 		json_object_set_new(a.root, "counties", a.counties);
 		if (rc == 0) {
-			json_dumpf(a.root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-						   JSON_REAL_PRECISION(17));
+			json_dumpf(a.root, out,
+				   JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 			fputc('\n', out);
 		}
 		json_decref(a.root);

@@ -236,8 +236,8 @@ struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter, mqt
 	s->uri = xasprintf("%s://%s:%d", s->tls ? "ssl" : "tcp", l->host, l->port);
 	s->client_id = xstrdup(l->client_id);
 	s->filter = xstrdup(filter);
-	s->where = xasprintf("%s broker %s:%d (client %s)", l->name, l->host, l->port,
-			     l->client_id);
+	s->where =
+	    xasprintf("%s broker %s:%d (client %s)", l->name, l->host, l->port, l->client_id);
 	s->username = opt_str(l->username);
 	s->password = opt_str(l->password);
 	s->ca_file = opt_str(l->ca_file);
@@ -314,7 +314,7 @@ void mqtt_sub_free(struct mqtt_sub *s)
 	pthread_mutex_destroy(&s->mu);
 	if (s->password)
 		explicit_bzero(s->password, strlen(s->password));
-	char *strs[] = {s->uri,	     s->client_id, s->filter,	 s->where, s->username,
+	char *strs[] = {s->uri,	     s->client_id, s->filter,	 s->where,   s->username,
 			s->password, s->ca_file,   s->cert_file, s->key_file};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(strs[i]);

@@ -346,6 +346,11 @@ void uplink_stop(struct uplink *u, int timeout_ms)
 		pthread_mutex_unlock(&u->mu);
 		pthread_join(u->thread, NULL);
 		u->started = 0;
+		/* The engines stopped before the uplink may have written a last figure since the
+		 * thread's last look: queue it now, so that the transport delivers it with the
+		 * rest. */
+		if (drain(u, clock_now(u->clk)) > 0)
+			mqtt_notify(u->m);
 	}
 	mqtt_stop(u->m, timeout_ms);
 }

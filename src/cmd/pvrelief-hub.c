@@ -102,7 +102,9 @@ static int cmd_run(const struct opts *o)
 	struct mqtt_link l = {
 	    .name = "province",
 	    .host = o->host,
-	    .port = o->port ? o->port : o->tls ? 8883 : 1883,
+	    .port = o->port  ? o->port
+		    : o->tls ? 8883
+			     : 1883,
 	    .tls = o->tls,
 	    .keepalive_s = o->keepalive_s,
 	    .client_id = o->client_id,
@@ -215,7 +217,7 @@ int main(int argc, char **argv)
 			 .log_level = "info"};
 	if (argc < 2 || argv[1][0] == '-') {
 		usage(argc >= 2 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? stderr
-										: stdout);
+										      : stdout);
 		return argc >= 2 ? 0 : 2;
 	}
 	const char *cmd = argv[1];
@@ -224,23 +226,44 @@ int main(int argc, char **argv)
 	char *end;
 	while ((c = getopt_long(argc, argv, "v:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': o.db = optarg; break;
-		case 'H': o.host = optarg; break;
+		case 'd':
+			o.db = optarg;
+			break;
+		case 'H':
+			o.host = optarg;
+			break;
 		case 'p':
 			o.port = (int)strtol(optarg, &end, 10);
 			if (*end || o.port < 1 || o.port > 65535) {
-				fprintf(stderr, "pvrelief-hub: --port %s is not 1..65535\n", optarg);
+				fprintf(stderr, "pvrelief-hub: --port %s is not 1..65535\n",
+					optarg);
 				return 2;
 			}
 			break;
-		case 'i': o.client_id = optarg; break;
-		case 'P': o.prefix = optarg; break;
-		case 'u': o.username = optarg; break;
-		case 'w': o.password_file = optarg; break;
-		case 't': o.tls = 1; break;
-		case 'C': o.ca_file = optarg; break;
-		case 'E': o.cert_file = optarg; break;
-		case 'K': o.key_file = optarg; break;
+		case 'i':
+			o.client_id = optarg;
+			break;
+		case 'P':
+			o.prefix = optarg;
+			break;
+		case 'u':
+			o.username = optarg;
+			break;
+		case 'w':
+			o.password_file = optarg;
+			break;
+		case 't':
+			o.tls = 1;
+			break;
+		case 'C':
+			o.ca_file = optarg;
+			break;
+		case 'E':
+			o.cert_file = optarg;
+			break;
+		case 'K':
+			o.key_file = optarg;
+			break;
 		case 'k':
 			o.keepalive_s = (int)strtol(optarg, &end, 10);
 			if (*end || o.keepalive_s < 5 || o.keepalive_s > 3600) {
@@ -249,20 +272,35 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'r': o.ready_file = optarg; break;
-		case 'D': o.day = optarg; break;
-		case 'f': o.format = optarg; break;
-		case 'a': o.active = 1; break;
+		case 'r':
+			o.ready_file = optarg;
+			break;
+		case 'D':
+			o.day = optarg;
+			break;
+		case 'f':
+			o.format = optarg;
+			break;
+		case 'a':
+			o.active = 1;
+			break;
 		case 'l':
 			o.limit = (int)strtol(optarg, &end, 10);
 			if (*end || o.limit < 0) {
-				fprintf(stderr, "pvrelief-hub: --limit %s is not a count\n", optarg);
+				fprintf(stderr, "pvrelief-hub: --limit %s is not a count\n",
+					optarg);
 				return 2;
 			}
 			break;
-		case 'v': o.log_level = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'v':
+			o.log_level = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!o.db) {
