@@ -89,7 +89,7 @@ static int handle(struct uplink *u, const struct store_uplink_dirty *d, double n
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 		day.station = d->a;
-		snprintf(day.day, sizeof day.day, "%s", d->b);
+		snprintf(day.day, sizeof day.day, "%.10s", d->b);
 		snprintf(key, sizeof key, "day/%s/%s", d->a, d->b);
 		return queue(u, "day", key, publish_uplink_day(u->cfg, &day, rev, now));
 	}
