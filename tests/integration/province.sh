@@ -246,6 +246,13 @@ for id in c1 c2 c3; do
 		= "$(cq $id "SELECT group_concat(station || month || ':' || round(energy_wh)) FROM (SELECT * FROM station_month ORDER BY station, month)")"
 done
 check "the hub has a live summary of every station" test "$(hubq "SELECT count(*) FROM hub_live")" = 6
+# Live summaries: c1 ran from 05:00 to 19:30 of clock, 174 rounds of live_interval (300 s) for
+# each of its two stations; the deadband (2 kW) holds back the rounds where a station's power
+# barely moved, the heartbeat (3600 s) still sends each at least 14 times.
+LIVE=$(grep -c "Received PUBLISH from c1 .*'pvrelief/c1/live'" "$WORK/broker.log" || true)
+echo "c1 sent $LIVE live summaries for 2 stations over 174 rounds"
+check "the deadband holds back live summaries ($LIVE of at most 348)" test "$LIVE" -lt 250
+check "the heartbeat still sends each station hourly ($LIVE of at least 28)" test "$LIVE" -ge 28
 check "the hub never shows what c3 published as c1 or c9" test \
 	"$(hubq "SELECT count(*) FROM hub_station_day WHERE rev = 999999999") $(hubq "SELECT count(*) FROM hub_county WHERE county = 'c9'")" = "0 0"
 check "the counties' last will or goodbye reached the hub" test \
