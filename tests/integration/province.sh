@@ -125,9 +125,10 @@ wait_for 30 "c2's first station-day at the hub" \
 wait_until "$(at 09:00)"
 kill "$PROXY_PID"
 wait "$PROXY_PID" 2>/dev/null || true
-CUT_REV=$(hubq "SELECT coalesce(max(rev), 0) FROM hub_station_day WHERE county = 'c2'")
-# 10:00: c2-a's inverter faults; 11:30 the fault goes.
+# 10:00: c2-a's inverter faults; 11:30 the fault goes. What c2 had in flight when the link
+# was cut has landed at the hub by now: from here on nothing of c2 may arrive.
 wait_until "$(at 10:00)"
+CUT_REV=$(hubq "SELECT coalesce(max(rev), 0) FROM hub_station_day WHERE county = 'c2'")
 printf 'c2-a/inv fault 0x80\n' >"$WORK/c2.faults.tmp" && mv "$WORK/c2.faults.tmp" "$WORK/c2.faults"
 # 11:00: the hub is killed, and started again at 12:00.
 wait_until "$(at 11:00)"
