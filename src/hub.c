@@ -246,7 +246,7 @@ struct health_acc {
 	FILE *out;
 	int json;
 	json_t *root, *counties, *cur_county, *cur_stations;
-	char county[64];
+	char county[64], county_name[128], county_status[16];
 	/* The county being summed, for its row. */
 	double energy_wh, e_act_wh, eth_wh;
 	int n, n_eta;
@@ -281,6 +281,8 @@ static void flush_county(struct health_acc *a)
 	if (a->json) {
 		json_t *c = json_object();
 		json_object_set_new(c, "id", json_string(a->county));
+		json_object_set_new(c, "name", json_string(a->county_name));
+		json_object_set_new(c, "status", json_string(a->county_status));
 		json_object_set_new(c, "stations_n", json_integer(a->n));
 		json_object_set_new(c, "stations_with_eta", json_integer(a->n_eta));
 		json_object_set_new(c, "energy_wh", json_real(a->energy_wh));
@@ -306,7 +308,7 @@ static void flush_county(struct health_acc *a)
 		fmt_num(e, sizeof e, a->energy_wh / 1000.0, 3);
 		fmt_num(et, sizeof et, eta, 4);
 		fprintf(a->out, "%-8s %-16s %-16s %-12s %9s %14s %7s %5s %s\n", "county", a->county,
-			"", "", "", e, et, "", "");
+			a->county_name, a->county_status, "", e, et, "", "");
 		for (size_t i = 0; i < a->n_rows; i++) {
 			const struct row *r = &a->rows[i];
 			char cap[32], g[8];
@@ -333,6 +335,10 @@ static int health_row(void *ctx, const struct store_hub_day *d, const struct sto
 	if (strcmp(a->county, d->county) != 0) {
 		flush_county(a);
 		snprintf(a->county, sizeof a->county, "%s", d->county);
+		snprintf(a->county_name, sizeof a->county_name, "%s",
+			 s->county_name ? s->county_name : "");
+		snprintf(a->county_status, sizeof a->county_status, "%s",
+			 s->county_status ? s->county_status : "");
 	}
 	if (a->n_rows == a->cap_rows) {
 		a->cap_rows = a->cap_rows ? a->cap_rows * 2 : 64;

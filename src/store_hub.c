@@ -211,9 +211,11 @@ int store_hub_day_each(struct store *st, const char *day,
 	    "WITH k AS (SELECT county, station FROM hub_station UNION SELECT county, station "
 	    "FROM hub_station_day WHERE day = ?1) SELECT k.county, k.station, s.name, s.village, "
 	    "s.town, s.capacity_kwp, d.energy_wh, d.e_act_wh, d.eth_wh, d.eta, d.pr, d.coverage, "
-	    "d.basis, d.source, d.grade, d.judgeable FROM k LEFT JOIN hub_station s ON "
+	    "d.basis, d.source, d.grade, d.judgeable, coalesce(c.name, k.county), "
+	    "coalesce(c.status, '') FROM k LEFT JOIN hub_station s ON "
 	    "s.county = k.county AND s.station = k.station LEFT JOIN hub_station_day d ON "
 	    "d.county = k.county AND d.station = k.station AND d.day = ?1 "
+	    "LEFT JOIN hub_county c ON c.county = k.county "
 	    "ORDER BY k.county, k.station";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
@@ -228,6 +230,8 @@ int store_hub_day_each(struct store *st, const char *day,
 		    .village = (const char *)sqlite3_column_text(q, 3),
 		    .town = (const char *)sqlite3_column_text(q, 4),
 		    .capacity_kwp = col_num(q, 5),
+		    .county_name = (const char *)sqlite3_column_text(q, 16),
+		    .county_status = (const char *)sqlite3_column_text(q, 17),
 		};
 		struct store_hub_day d = {
 		    .county = s.county,

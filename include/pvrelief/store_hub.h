@@ -12,6 +12,9 @@ struct store;
 struct store_hub_station {
 	const char *county, *station, *name, *village, *town;
 	double capacity_kwp, lat, lon;
+	/* Filled by store_hub_day_each only: the county's name and its last status message
+	 * ("online", "offline", "" when none came yet). */
+	const char *county_name, *county_status;
 };
 
 struct store_hub_day {

@@ -214,6 +214,7 @@ for k, s in want.items():
     assert round(s["energy_kwh"] * 1000) == round(g["energy_wh"]), (k, s["energy_kwh"], g["energy_wh"])
     assert g["energy_wh"] > 100000, (k, g["energy_wh"])
 for c in hub["counties"]:
+    assert c["name"] == "县 " + c["id"] and c["status"] == "offline", c
     assert round(c["energy_wh"]) == round(sum(s["energy_wh"] for s in c["stations"])), c["id"]
 print("stations compared:", len(want))
 PY

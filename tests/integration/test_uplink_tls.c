@@ -108,21 +108,22 @@ int main(void)
 	char cmd[4096];
 	/* A CA, the broker's certificate, client certificates named c1 and hub, and one named
 	 * c1 from another CA. */
-	snprintf(cmd, sizeof cmd,
-		 "cd '%s' && exec >gen.log 2>&1 && chmod 755 . && "
-		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-		 "-subj /CN=province-ca && "
-		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem "
-		 "-days 2 -subj /CN=other-ca && "
-		 "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' >ext && "
-		 "for n in server c1 hub; do "
-		 "openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr -subj /CN=$n && "
-		 "openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-		 "-out $n.pem -days 2 -extfile ext || exit 1; done && "
-		 "openssl req -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.csr -subj /CN=c1 && "
-		 "openssl x509 -req -in rogue.csr -CA other.pem -CAkey other.key -CAcreateserial "
-		 "-out rogue.pem -days 2 && chmod 644 *.key",
-		 dir);
+	snprintf(
+	    cmd, sizeof cmd,
+	    "cd '%s' && exec >gen.log 2>&1 && chmod 755 . && "
+	    "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+	    "-subj /CN=province-ca && "
+	    "openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem "
+	    "-days 2 -subj /CN=other-ca && "
+	    "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' >ext && "
+	    "for n in server c1 hub; do "
+	    "openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr -subj /CN=$n && "
+	    "openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+	    "-out $n.pem -days 2 -extfile ext || exit 1; done && "
+	    "openssl req -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.csr -subj /CN=c1 && "
+	    "openssl x509 -req -in rogue.csr -CA other.pem -CAkey other.key -CAcreateserial "
+	    "-out rogue.pem -days 2 && chmod 644 *.key",
+	    dir);
 	if (system(cmd) != 0) {
 		CHECK_REPORT_(0, "openssl makes the test certificates (see %s/gen.log)", dir);
 		return check_summary();
@@ -199,9 +200,8 @@ int main(void)
 		  0);
 	CHECK_INT(store_outbox_put_keyed(st, "pvrelief/c1/day", "{\"rev\":2}", 2, "day/s1/d", &id),
 		  0);
-	CHECK_INT(store_outbox_put_keyed(st, "pvrelief/c1/alert", "{\"event\":7}", 3, "alert/7",
-					  &id),
-		  0);
+	CHECK_INT(
+	    store_outbox_put_keyed(st, "pvrelief/c1/alert", "{\"event\":7}", 3, "alert/7", &id), 0);
 	CHECK_INT(store_outbox_count_in(st, STORE_OUTBOX_UPLINK), 2);
 	CHECK_INT(store_outbox_count(st), 0); /* the alert outbox is another table */
 	struct mqtt_link ul = {.name = "uplink",
@@ -232,12 +232,10 @@ int main(void)
 
 	/* The same certificate publishing as county c2: the broker refuses it (acknowledges and
 	 * drops, as MQTT 3.1.1 has no way to say no), so the hub never sees it. */
-	CHECK_INT(store_outbox_put_keyed(st, "pvrelief/c2/day", "{\"as\":\"c2\"}", 4, "day/x/y",
-					  &id),
-		  0);
-	CHECK_INT(store_outbox_put_keyed(st, "pvrelief/c1/day", "{\"after\":1}", 5, "day/s1/e",
-					  &id),
-		  0);
+	CHECK_INT(
+	    store_outbox_put_keyed(st, "pvrelief/c2/day", "{\"as\":\"c2\"}", 4, "day/x/y", &id), 0);
+	CHECK_INT(
+	    store_outbox_put_keyed(st, "pvrelief/c1/day", "{\"after\":1}", 5, "day/s1/e", &id), 0);
 	up = mqtt_new_link(&ul, "c1", db, 0);
 	CHECK_INT(mqtt_start(up), 0);
 	CHECK_REPORT_(wait_got("{\"after\":1}", 30), "a later message of c1 arrives");
@@ -246,9 +244,8 @@ int main(void)
 	mqtt_free(up);
 
 	/* A client certificate from another CA is refused: nothing is delivered. */
-	CHECK_INT(store_outbox_put_keyed(st, "pvrelief/c1/day", "{\"rogue\":1}", 6, "day/s1/f",
-					  &id),
-		  0);
+	CHECK_INT(
+	    store_outbox_put_keyed(st, "pvrelief/c1/day", "{\"rogue\":1}", 6, "day/s1/f", &id), 0);
 	ul.cert_file = rogue_cert;
 	ul.key_file = rogue_key;
 	up = mqtt_new_link(&ul, "c1", db, 0);
