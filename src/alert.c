@@ -40,6 +40,7 @@ static const struct {
     [ALERT_DATA_ANOMALY] = {"data_anomaly", "数据异常", ALERT_SEV_WARNING},
     [ALERT_CLEANING_DUE] = {"cleaning_due", "组件需清洗", ALERT_SEV_INFO},
     [ALERT_INSPECTION_OVERDUE] = {"inspection_overdue", "巡检逾期", ALERT_SEV_INFO},
+    [ALERT_STRING_FAULT] = {"string_fault", "组串故障", ALERT_SEV_WARNING},
     [ALERT_SUMMARY] = {"summary", "告警汇总", ALERT_SEV_CRITICAL},
 };
 

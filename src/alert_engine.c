@@ -10,11 +10,14 @@
 #include <time.h>
 
 #include "pvrelief/alert.h"
-#include "pvrelief/eff_engine.h"
 #include "pvrelief/clock.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/config.h"
+#include "pvrelief/efficiency.h"
 #include "pvrelief/energy.h"
+#include "pvrelief/irradiance.h"
 #include "pvrelief/log.h"
+#include "pvrelief/mppt.h"
 #include "pvrelief/mqtt.h"
 #include "pvrelief/periodic.h"
 #include "pvrelief/poller.h"
@@ -41,6 +44,8 @@ struct devstate {
 	uint32_t events, fault_code;
 	int power_known;
 	double power_w;
+	unsigned n_inputs; /* DC inputs with a current in the last reading (model 160) */
+	double input_dca[READING_MAX_INPUTS];
 	/* Readings and rejected readings in the last hour, in 10-minute buckets. */
 	double bucket_at[BUCKETS];
 	unsigned readings[BUCKETS], rejected[BUCKETS];
@@ -197,6 +202,10 @@ void alert_engine_on_result(void *ctx, const struct poller_result *res)
 			d->fault_code = reading_has(r, RF_FAULT_CODE) ? r->fault_code : 0;
 			d->power_known = reading_has(r, RF_POWER_W);
 			d->power_w = d->power_known ? r->value[RF_POWER_W] : 0;
+			if (r->n_inputs > 0) { /* read with the energy counters only */
+				d->n_inputs = r->n_inputs;
+				memcpy(d->input_dca, r->input_dca, sizeof d->input_dca);
+			}
 		}
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -222,6 +231,93 @@ static void title_of(const struct alert_engine *a, const struct alert_key *k, in
 			 dev ? dev : "", alert_kind_name(k->kind), cleared ? " (cleared)" : "");
 }
 
+/* A duration for people: "1 minute", "25 minutes", "3 h 5 min", "2 d 4 h" (Chinese likewise). */
+static void duration_words(double seconds, int zh, char *buf, size_t len)
+{
+	long min = seconds > 0 ? (long)floor(seconds / 60.0 + 0.5) : 0;
+	if (min < 1)
+		snprintf(buf, len, "%s", zh ? "不到1分钟" : "under a minute");
+	else if (min < 60)
+		snprintf(buf, len, zh ? "%ld分钟" : "%ld minute%s", min, min == 1 ? "" : "s");
+	else if (min < 48 * 60)
+		snprintf(buf, len, zh ? "%ld小时%ld分钟" : "%ld h %ld min", min / 60, min % 60);
+	else
+		snprintf(buf, len, zh ? "%ld天%ld小时" : "%ld d %ld h", min / 1440,
+			 min % 1440 / 60);
+}
+
+/* What is true when an alert clears, and how long it lasted: a cleared event must not repeat
+ * the words of the condition that no longer holds. */
+static void cleared_words(const struct alert_engine *a, const struct alert_event *ev,
+			  const struct verdict *v, char *buf, size_t len)
+{
+	int zh = a->zh, have = v && isfinite(v->obs.value) && v->obs.thresholded;
+	double x = have ? v->obs.value : NAN;
+	char now[160], lasted[48];
+	switch (ev->key.kind) {
+	case ALERT_OFFLINE:
+		snprintf(now, sizeof now, "%s", zh ? "已恢复应答" : "answering again");
+		break;
+	case ALERT_FAULT:
+		snprintf(now, sizeof now, "%s", zh ? "已退出故障状态" : "out of the fault state");
+		break;
+	case ALERT_ZERO_OUTPUT:
+		snprintf(now, sizeof now, "%s", zh ? "已恢复发电" : "producing again");
+		break;
+	case ALERT_DATA_ANOMALY:
+		if (have)
+			snprintf(now, sizeof now,
+				 zh ? "近一小时被拒读数占比降至%.0f%%"
+				    : "rejected readings down to %.0f%% in the last hour",
+				 100.0 * x);
+		else
+			snprintf(now, sizeof now, "%s",
+				 zh ? "读数已恢复正常" : "readings accepted again");
+		break;
+	case ALERT_LOW_EFFICIENCY:
+	case ALERT_COUNTY_AT_RISK:
+		if (have)
+			snprintf(now, sizeof now,
+				 zh ? "发电参数回升至%.2f" : "generation parameter back to %.2f",
+				 x);
+		else
+			snprintf(now, sizeof now, "%s",
+				 zh ? "发电参数已达标" : "generation parameter back on target");
+		break;
+	case ALERT_PR_DROP:
+		if (have)
+			snprintf(now, sizeof now,
+				 zh ? "性能比回升至本站基准的%.0f%%"
+				    : "PR back to %.0f%% of its own baseline",
+				 100.0 * x);
+		else
+			snprintf(now, sizeof now, "%s", zh ? "性能比已恢复" : "PR recovered");
+		break;
+	case ALERT_CLEANING_DUE:
+		if (have)
+			snprintf(
+			    now, sizeof now,
+			    zh ? "已登记清洗，等效利用小时恢复到其他电站中位数的%.0f%%"
+			       : "cleaning logged, yield back to %.0f%% of the other stations' "
+				 "median",
+			    100.0 * x);
+		else
+			snprintf(now, sizeof now, "%s",
+				 zh ? "已登记清洗，发电已恢复"
+				    : "cleaning logged, yield recovered");
+		break;
+	case ALERT_INSPECTION_OVERDUE:
+		snprintf(now, sizeof now, "%s", zh ? "已登记巡检" : "inspection logged");
+		break;
+	default:
+		snprintf(now, sizeof now, "%s",
+			 zh ? "条件已不再成立" : "the condition no longer holds");
+		break;
+	}
+	duration_words(ev->at - ev->raised_at, zh, lasted, sizeof lasted);
+	snprintf(buf, len, zh ? "%s，持续%s" : "%s; lasted %s", now, lasted);
+}
+
 static enum webhook_severity webhook_sev(enum alert_severity s)
 {
 	return s == ALERT_SEV_CRITICAL ? WEBHOOK_CRITICAL
@@ -241,6 +337,11 @@ static void deliver(struct alert_engine *a, const struct alert_event *ev, const 
 	title_of(a, k, ev->type == ALERT_EV_CLEARED, title, sizeof title);
 	const char *dev = k->device >= 0 ? cfg->stations[k->station].devices[k->device].id : "";
 	const char *detail = v ? v->detail : ev->detail;
+	char cleared[256];
+	if (ev->type == ALERT_EV_CLEARED && ev->key.kind != ALERT_SUMMARY) {
+		cleared_words(a, ev, v, cleared, sizeof cleared);
+		detail = cleared;
+	}
 	struct publish_alert pa = {.id = ev->id,
 				   .cleared = ev->type == ALERT_EV_CLEARED,
 				   .kind = alert_kind_name(k->kind),
@@ -413,11 +514,18 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 			 : all							? ALERT_HOLDS
 										: ALERT_CLEAR;
 	add_fig(&sv, "devices_offline", (double)offline, "");
-	snprintf(sv.detail, sizeof sv.detail,
-		 a->zh ? "全部%zu台逆变器白天超过%d分钟无应答"
-		       : "none of its %zu inverters has "
-			 "answered for over %d minutes in daylight",
-		 inverters, cfg->alerts.offline_minutes);
+	char span[48];
+	duration_words(limit, a->zh, span, sizeof span);
+	if (a->zh)
+		snprintf(sv.detail, sizeof sv.detail, "全部%zu台逆变器白天超过%s无应答", inverters,
+			 span);
+	else if (inverters == 1)
+		snprintf(sv.detail, sizeof sv.detail,
+			 "its inverter has not answered for over %s in daylight", span);
+	else
+		snprintf(sv.detail, sizeof sv.detail,
+			 "none of its %zu inverters has answered for over %s in daylight",
+			 inverters, span);
 	observe(a, &sv, now);
 
 	for (size_t i = 0; i < st->n_devices; i++) {
@@ -430,11 +538,11 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 				: off[i] == OFF_YES ? ALERT_HOLDS
 						    : ALERT_CLEAR;
 		add_fig(&v, "minutes_without_data", (now - last) / 60.0, "min");
+		duration_words(now - last, a->zh, span, sizeof span);
 		snprintf(v.detail, sizeof v.detail,
-			 a->zh ? "白天%.0f分钟无应答（%s:%d 单元%d）"
-			       : "no answer for %.0f minutes in daylight (%s:%d unit %d)",
-			 (now - last) / 60.0,
-			 cd->transport == CONFIG_RTU ? cd->serial_device : cd->host, cd->port,
+			 a->zh ? "白天%s无应答（%s:%d 单元%d）"
+			       : "no answer for %s in daylight (%s:%d unit %d)",
+			 span, cd->transport == CONFIG_RTU ? cd->serial_device : cd->host, cd->port,
 			 cd->unit_id);
 		observe(a, &v, now);
 		if (cd->role != CONFIG_INVERTER)
@@ -449,6 +557,26 @@ static void device_rules(struct alert_engine *a, size_t s, const struct devstate
 		add_fig(&fv, "events", (double)d->events, "");
 		add_fig(&fv, "fault_code", (double)d->fault_code, "");
 		observe(a, &fv, now);
+
+		/* A dead string: one DC input near zero while its siblings produce. Between the
+		 * dead and alive lines, and at dawn, dusk or under snow, nothing changes. */
+		size_t weak;
+		double ratio;
+		enum mppt_verdict mv = mppt_judge(d->input_dca, d->n_inputs, &weak, &ratio);
+		struct verdict gv = verdict_for(ALERT_STRING_FAULT, (int)s, (int)i);
+		gv.obs.verdict = off[i] || !d->seen || !sun_is_up || mv == MPPT_UNKNOWN
+				     ? ALERT_UNKNOWN
+				 : mv == MPPT_DEAD ? ALERT_HOLDS
+						   : ALERT_CLEAR;
+		add_fig(&gv, "input", (double)weak + 1, "");
+		add_fig(&gv, "ratio_to_siblings", isfinite(ratio) ? ratio : -1, "");
+		snprintf(gv.detail, sizeof gv.detail,
+			 a->zh
+			     ? "直流输入%zu电流为其他输入的%.0f%%（组串熔断或断线？）"
+			     : "DC input %zu carries %.0f%% of its siblings' current (blown string "
+			       "fuse or broken cable?)",
+			 weak + 1, isfinite(ratio) ? 100.0 * ratio : 0.0);
+		observe(a, &gv, now);
 
 		unsigned n = 0, bad = 0;
 		for (int b = 0; b < BUCKETS; b++)
@@ -521,6 +649,45 @@ static double median_without(const double *sorted, size_t n, double x)
 	return med;
 }
 
+/* The stored day's irradiance source and basis in the alert's language: no English words in
+ * Chinese text. */
+static const char *source_words(const char *stored, int grade, int zh)
+{
+	for (int src = IRRADIANCE_NONE; src <= IRRADIANCE_PEER; src++)
+		if (strcmp(stored, irradiance_source_name((enum irradiance_source)src)) == 0 ||
+		    (src == IRRADIANCE_CLEARSKY_SCALED && strcmp(stored, "clearsky") == 0))
+			return irradiance_source_label((enum irradiance_source)src, grade, zh);
+	return stored;
+}
+
+static const char *basis_words(const char *stored, int zh)
+{
+	if (strcmp(stored, "poa") == 0)
+		return zh ? "组件斜面辐照" : "plane-of-array";
+	if (strcmp(stored, "horizontal") == 0)
+		return zh ? "水平面辐照" : "horizontal";
+	return stored;
+}
+
+/* The last hour's final yield of a station for comparing with its peers, or NAN when it
+ * cannot be compared: a window that covers too little of the hour, or one that began before
+ * every device could have had its first counter reading since the engine started. Right
+ * after a start (or a reload), devices are first read at different times (a vendor map reads
+ * its counter every energy_interval, SunSpec with every poll), so the first hours' windows
+ * hold different shares of the hour's energy: the demo's second cleaning_due was a clean
+ * station at 81% of the median 19 minutes after the start, its counter first read five
+ * minutes after the others'. */
+static double hour_yield(const struct alert_engine *a, const struct eff_engine_station *e,
+			 double now)
+{
+	double settled = a->started + 3600.0 + a->cfg->polling.energy_interval_s +
+			 a->cfg->polling.fast_interval_s;
+	if (now < settled || !e->valid || !isfinite(e->hour.yf_h) || !isfinite(e->hour.coverage) ||
+	    e->hour.coverage < EFFICIENCY_JUDGE_MIN_COVERAGE)
+		return NAN;
+	return e->hour.yf_h;
+}
+
 /* Low efficiency over the configured number of judged days, a sudden PR drop against the
  * station's own baseline, and the slow decline against its peers that says "clean me". */
 static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_engine_station *eff,
@@ -550,11 +717,13 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 		add_fig(&v, "days", (double)want, "");
 		add_fig(&v, "grade", days[0].grade, "");
 		snprintf(v.detail, sizeof v.detail,
-			 a->zh
-			     ? "发电参数η=%.2f（目标%.2f），连续%zu个有效日偏低；辐照来源%s，基准%s"
-			     : "generation parameter %.2f (target %.2f) over %zu judged days; "
-			       "irradiance from %s, %s basis",
-			 v.obs.value, v.obs.threshold, want, days[0].source, days[0].basis);
+			 a->zh ? "发电参数η=%.2f（目标%.2f），连续%zu个有效日偏低；辐照来源：%s，"
+				 "基准：%s"
+			       : "generation parameter %.2f (target %.2f) over %zu judged days; "
+				 "irradiance from %s, %s basis",
+			 v.obs.value, v.obs.threshold, want,
+			 source_words(days[0].source, days[0].grade, a->zh),
+			 basis_words(days[0].basis, a->zh));
 	}
 	observe(a, &v, now);
 
@@ -591,18 +760,17 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 	cv.obs.thresholded = 1;
 	cv.obs.alert_below = 1;
 	cv.obs.threshold = 1.0 - cfg->alerts.soiling_drop;
-	double peer_yf =
-	    s < n_eff && eff[s].valid ? median_without(yf_sorted, n_yf, eff[s].hour.yf_h) : NAN;
-	if (!impaired && s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h) &&
-	    isfinite(peer_yf) && peer_yf > 0.1) {
-		cv.obs.value = eff[s].hour.yf_h / peer_yf;
+	double own_yf = s < n_eff ? hour_yield(a, &eff[s], now) : NAN;
+	double peer_yf = isfinite(own_yf) ? median_without(yf_sorted, n_yf, own_yf) : NAN;
+	if (!impaired && isfinite(own_yf) && isfinite(peer_yf) && peer_yf > 0.1) {
+		cv.obs.value = own_yf / peer_yf;
 		cv.obs.verdict = ALERT_HOLDS;
 		double cleaned = 0;
 		store_maintenance_last(a->store, st->id, "cleaning", &cleaned);
 		if (cv.obs.value >= cv.obs.threshold && now - cleaned > 7 * 86400.0)
 			cv.obs.verdict = ALERT_UNKNOWN;
 		add_fig(&cv, "yield_ratio", cv.obs.value, "");
-		add_fig(&cv, "yield_h", eff[s].hour.yf_h, "h");
+		add_fig(&cv, "yield_h", own_yf, "h");
 		add_fig(&cv, "peer_yield_h", peer_yf, "h");
 		snprintf(cv.detail, sizeof cv.detail,
 			 a->zh ? "近一小时等效利用小时%.2f h，仅为其他电站中位数%.2f "
@@ -610,7 +778,7 @@ static void efficiency_rules(struct alert_engine *a, size_t s, const struct eff_
 			       : "last hour's yield %.2f h is %.0f%% of the other stations' median "
 				 "%.2f h: "
 				 "the panels may need cleaning",
-			 eff[s].hour.yf_h, a->zh ? peer_yf : 100.0 * cv.obs.value,
+			 own_yf, a->zh ? peer_yf : 100.0 * cv.obs.value,
 			 a->zh ? 100.0 * cv.obs.value : peer_yf);
 	}
 	observe(a, &cv, now);
@@ -653,10 +821,15 @@ static void station_rules(struct alert_engine *a, size_t s, const struct poller_
 	iv.obs.verdict =
 	    now - last > cfg->alerts.inspection_days * 86400.0 ? ALERT_HOLDS : ALERT_CLEAR;
 	add_fig(&iv, "days_since_inspection", (now - last) / 86400.0, "d");
-	snprintf(iv.detail, sizeof iv.detail,
-		 a->zh ? "已%.0f天未登记巡检（要求每%d天）"
-		       : "no inspection logged for %.0f days (due every %d days)",
-		 (now - last) / 86400.0, cfg->alerts.inspection_days);
+	double days_since = (now - last) / 86400.0;
+	if (a->zh)
+		snprintf(iv.detail, sizeof iv.detail, "已%.0f天未登记巡检（要求每%d天）",
+			 days_since, cfg->alerts.inspection_days);
+	else
+		snprintf(iv.detail, sizeof iv.detail,
+			 "no inspection logged for %.0f day%s (due every %d day%s)", days_since,
+			 floor(days_since + 0.5) == 1 ? "" : "s", cfg->alerts.inspection_days,
+			 cfg->alerts.inspection_days == 1 ? "" : "s");
 	observe(a, &iv, now);
 }
 
@@ -711,6 +884,18 @@ static void publish_availability(struct alert_engine *a)
 	free(dl);
 }
 
+int alert_engine_county_judged(const struct config *cfg, const struct eff_engine_county *county)
+{
+	/* Judged once the month holds something to judge: a theoretical generation of at least
+	 * half an hour at the county's full capacity, not the first minutes of a new month. */
+	double capacity_kwp = 0;
+	for (size_t s = 0; s < cfg->n_stations; s++)
+		capacity_kwp += cfg->stations[s].capacity_kwp;
+	return county->risk.known && isfinite(county->mtd.eta) &&
+	       county->mtd.e_th_kwh >= 0.5 * capacity_kwp &&
+	       (county->risk.alertable || !county->risk.at_risk);
+}
+
 void alert_engine_evaluate(struct alert_engine *a, double now)
 {
 	const struct config *cfg = a->cfg;
@@ -733,8 +918,8 @@ void alert_engine_evaluate(struct alert_engine *a, double now)
 	for (size_t s = 0; s < ns; s++) {
 		if (live[s].online > 0 && live[s].online == live[s].devices)
 			spec[n_spec++] = live[s].power_w / cfg->stations[s].capacity_kwp;
-		if (s < n_eff && eff[s].valid && isfinite(eff[s].hour.yf_h))
-			yf[n_yf++] = eff[s].hour.yf_h;
+		if (s < n_eff && isfinite(hour_yield(a, &eff[s], now)))
+			yf[n_yf++] = hour_yield(a, &eff[s], now);
 	}
 	double peer_spec = n_spec >= 3 ? median(spec, n_spec) : NAN;
 	qsort(yf, n_yf, sizeof *yf, cmp_double);
@@ -756,14 +941,7 @@ void alert_engine_evaluate(struct alert_engine *a, double now)
 	v.obs.thresholded = 1;
 	v.obs.alert_below = 1;
 	v.obs.threshold = cfg->efficiency.county_target;
-	/* Judged once the month holds something to judge: a theoretical generation of at least
-	 * half an hour at the county's full capacity, not the first minutes of a new month. */
-	double capacity_kwp = 0;
-	for (size_t s = 0; s < ns; s++)
-		capacity_kwp += cfg->stations[s].capacity_kwp;
-	if (n_eff && county.risk.known && isfinite(county.mtd.eta) &&
-	    county.mtd.e_th_kwh >= 0.5 * capacity_kwp &&
-	    (county.risk.alertable || !county.risk.at_risk)) {
+	if (n_eff && alert_engine_county_judged(cfg, &county)) {
 		v.obs.value = county.mtd.eta;
 		v.obs.verdict = ALERT_HOLDS;
 		add_fig(&v, "eta_month", county.mtd.eta, "");

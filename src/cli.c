@@ -1,11 +1,13 @@
 #include "pvrelief/cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/csv.h"
@@ -20,25 +22,68 @@ const struct config *cli_config(struct cli_env *env)
 	if (env->cfg)
 		return env->cfg;
 	struct errlist errs = {0};
+	int missing = access(env->config_path, F_OK) != 0 && errno == ENOENT;
 	env->cfg = config_load(env->config_path, &errs);
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msgs[i]);
 	errlist_clear(&errs);
+	if (!env->cfg && missing && env->default_config)
+		fprintf(stderr,
+			"%s: %s is the default configuration; use -c FILE to name another (the "
+			"demo's is conf/demo.conf)\n",
+			env->progname, env->config_path);
 	return env->cfg;
 }
 
-struct store *cli_store(struct cli_env *env)
+/* Opens the database on first use; create says whether a missing file may be created. */
+static struct store *open_store(struct cli_env *env, int create)
 {
 	if (env->store)
 		return env->store;
 	const struct config *cfg = cli_config(env);
 	if (!cfg)
 		return NULL;
+	if (!create && access(cfg->database.path, F_OK) != 0) {
+		fprintf(stderr,
+			"%s: no database at %s (database.path in %s): the daemon creates it when "
+			"it first runs\n",
+			env->progname, cfg->database.path, env->config_path);
+		return NULL;
+	}
 	char err[512];
 	env->store = store_open(cfg->database.path, 0, err, sizeof err);
 	if (!env->store)
 		fprintf(stderr, "%s: %s\n", env->progname, err);
 	return env->store;
+}
+
+struct store *cli_store(struct cli_env *env)
+{
+	return open_store(env, 0);
+}
+
+struct store *cli_store_create(struct cli_env *env)
+{
+	return open_store(env, 1);
+}
+
+int64_t cli_time(struct cli_env *env)
+{
+	const char *text = getenv("PVRELIEF_NOW");
+	if (text)
+		return cli_now(text);
+	/* The clock the daemon recorded: its reading, the wall time of that reading and its
+	 * rate, so that a simulated clock is followed as it runs on; rate 0 when a simulated
+	 * clock stopped with the daemon. */
+	const struct config *cfg = env->store ? env->cfg : NULL;
+	if (!cfg && (cfg = cli_config(env)) && access(cfg->database.path, F_OK) == 0)
+		cli_store(env);
+	char buf[96];
+	double clk, wall, rate;
+	if (env->store && store_meta_get(env->store, "clock", buf, sizeof buf) == 0 &&
+	    sscanf(buf, "%lf %lf %lf", &clk, &wall, &rate) == 3 && rate >= 0)
+		return (int64_t)floor(clk + ((double)time(NULL) - wall) * rate);
+	return (int64_t)time(NULL);
 }
 
 void cli_env_free(struct cli_env *env)
@@ -219,7 +264,7 @@ int cli_opt_check(struct cli_opts *o)
 		fprintf(stderr, "%s: say who did the work with --by NAME\n", o->cmd);
 		return 2;
 	}
-	o->now = cli_now(o->now_text);
+	o->now = o->now_text || !o->env ? cli_now(o->now_text) : cli_time(o->env);
 	if (o->now < 0) {
 		fprintf(stderr,
 			"%s: cannot read the time \"%s\": write it as "

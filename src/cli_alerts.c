@@ -44,7 +44,7 @@ static int ack(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_OPTION_BY, CLI_OPTION_AT, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief alerts ack"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts ack"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:t:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -131,11 +131,14 @@ static void print_json(const struct config *cfg, const struct store_alert *a, in
 
 static void print_table(const struct config *cfg, const struct store_alert *a, int n)
 {
-	static const char *const head[] = {"id",     "kind",	"severity",	"station", "device",
-					   "raised", "cleared", "acknowledged", "title"};
+	/* The detail (the fault's name, the figure against its threshold) last: the title only
+	 * names the station and the kind. */
+	static const char *const head[] = {"id",     "kind",   "severity", "station",
+					   "device", "raised", "cleared",  "acknowledged",
+					   "title",  "detail"};
 	static const char *const zh[] = {"编号", "类型", "级别", "电站", "设备",
-					 "发生", "恢复", "确认", "标题"};
-	enum { NC = 9 };
+					 "发生", "恢复", "确认", "标题", "详情"};
+	enum { NC = 10, CELL = 520 }; /* a cell holds a whole detail (512) */
 	size_t w[NC];
 	char ackbuf[128];
 	for (int c = 0; c < NC; c++)
@@ -144,15 +147,15 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 			   : health_display_width(zh[c]);
 	/* Times are "YYYY-MM-DD HH:MM:SS". */
 	w[5] = w[6] = 19;
-	char(*cells)[NC][300] = xcalloc((size_t)n + 1, sizeof *cells);
+	char(*cells)[NC][CELL] = xcalloc((size_t)n + 1, sizeof *cells);
 	for (int i = 0; i < n; i++) {
-		snprintf(cells[i][0], 300, "%llu", (unsigned long long)a[i].id);
-		snprintf(cells[i][1], 300, "%s", a[i].kind);
-		snprintf(cells[i][2], 300, "%s", a[i].severity);
-		snprintf(cells[i][3], 300, "%s", a[i].station[0] ? a[i].station : "(county)");
-		snprintf(cells[i][4], 300, "%s", a[i].device[0] ? a[i].device : "-");
-		when(cfg, a[i].raised_at, cells[i][5], 300);
-		when(cfg, a[i].cleared_at, cells[i][6], 300);
+		snprintf(cells[i][0], CELL, "%llu", (unsigned long long)a[i].id);
+		snprintf(cells[i][1], CELL, "%s", a[i].kind);
+		snprintf(cells[i][2], CELL, "%s", a[i].severity);
+		snprintf(cells[i][3], CELL, "%s", a[i].station[0] ? a[i].station : "(county)");
+		snprintf(cells[i][4], CELL, "%s", a[i].device[0] ? a[i].device : "-");
+		when(cfg, a[i].raised_at, cells[i][5], CELL);
+		when(cfg, a[i].cleared_at, cells[i][6], CELL);
 		if (a[i].ack_by[0]) {
 			char t[32];
 			when(cfg, a[i].ack_at, t, sizeof t);
@@ -160,8 +163,9 @@ static void print_table(const struct config *cfg, const struct store_alert *a, i
 		} else {
 			snprintf(ackbuf, sizeof ackbuf, "-");
 		}
-		snprintf(cells[i][7], 300, "%s", ackbuf);
-		snprintf(cells[i][8], 300, "%s", a[i].title);
+		snprintf(cells[i][7], CELL, "%s", ackbuf);
+		snprintf(cells[i][8], CELL, "%s", a[i].title);
+		snprintf(cells[i][9], CELL, "%s", a[i].detail[0] ? a[i].detail : "-");
 		for (int c = 0; c < NC; c++)
 			if (health_display_width(cells[i][c]) > w[c])
 				w[c] = health_display_width(cells[i][c]);
@@ -192,7 +196,7 @@ int cli_alerts(struct cli_env *env, int argc, char **argv)
 	    {"limit", required_argument, NULL, 'n'}, CLI_OPTION_FORMAT,
 	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0}};
 	struct store_alert_filter f = {.limit = DEFAULT_LIMIT};
-	struct cli_opts o = {.cmd = "pvrelief alerts", .formats = "table|json"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief alerts", .formats = "table|json"};
 	long num;
 	int c;
 	while ((c = getopt_long(argc, argv, "as:n:f:h", longopts, NULL)) != -1) {

@@ -225,7 +225,7 @@ int cli_allocate(struct cli_env *env, int argc, char **argv)
 						 {"quiet", no_argument, NULL, 'q'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief allocate", .need = CLI_NEED_MONTH};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief allocate", .need = CLI_NEED_MONTH};
 	int c, quiet = 0;
 	while ((c = getopt_long(argc, argv, "m:v:b:n:qh", longopts, NULL)) != -1) {
 		switch (c) {

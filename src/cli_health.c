@@ -34,6 +34,9 @@ static void usage(FILE *out)
 		"  -d, --day YYYY-MM-DD    one day instead of a month\n"
 		"  -s, --station ID        only this station\n"
 		"  -f, --format F          table (default), json or csv\n"
+		"  -w, --wide              every column in the table (by default it fits 120\n"
+		"                          columns: stations by name, villages when they hold\n"
+		"                          more than one station)\n"
 		"  -r, --recompute         compute every day of the period again from the stored\n"
 		"                          rollups first (late data, backfills)\n"
 		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
@@ -107,22 +110,26 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    CLI_OPTION_STATION,
 	    CLI_OPTION_FORMAT,
 	    {"recompute", no_argument, NULL, 'r'},
+	    {"wide", no_argument, NULL, 'w'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief health", .formats = "table|json|csv"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
-	int do_recompute = 0, c;
-	while ((c = getopt_long(argc, argv, "m:d:s:f:rh", longopts, NULL)) != -1) {
+	int do_recompute = 0, wide = 0, c;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rwh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			day = optarg;
 			break;
 		case 'r':
 			do_recompute = 1;
+			break;
+		case 'w':
+			wide = 1;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -177,7 +184,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	}
 	double now = clock_now(clk);
 	if (!clock_start && cfg->clock.mode != CONFIG_CLOCK_SIMULATED) {
-		int64_t n = cli_now(NULL);
+		int64_t n = cli_time(env);
 		if (n < 0) {
 			fprintf(stderr, "pvrelief health: PVRELIEF_NOW is not a time\n");
 			clock_free(clk);
@@ -209,6 +216,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	r.wide = wide;
 	health_summarize(&r);
 	char *text = health_render(&r, format);
 	fputs(text, stdout);

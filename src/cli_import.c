@@ -4,6 +4,7 @@
  * the whole file back so that a half-imported month is never allocated. `set` feeds one row
  * through the same checks, so the command line cannot record what a file could not. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -127,11 +128,23 @@ static const struct import_spec specs[] = {
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 
+/* Finds a kind by its name, or by the singular of it ("settlement", "subsidy", "person"):
+ * one file of settlements is easily called a settlement file. */
 static const struct import_spec *spec_find(const char *name)
 {
-	for (size_t i = 0; i < NSPECS; i++)
-		if (strcmp(specs[i].name, name) == 0)
+	size_t len = strlen(name);
+	for (size_t i = 0; i < NSPECS; i++) {
+		const char *k = specs[i].name;
+		size_t kl = strlen(k);
+		if (strcmp(k, name) == 0 ||
+		    (strcmp(k, "people") == 0 && strcmp(name, "person") == 0))
 			return &specs[i];
+		if (kl > 3 && strcmp(k + kl - 3, "ies") == 0 && len == kl - 2 &&
+		    strncmp(k, name, kl - 3) == 0 && name[len - 1] == 'y')
+			return &specs[i];
+		if (kl > 1 && k[kl - 1] == 's' && len == kl - 1 && strncmp(k, name, len) == 0)
+			return &specs[i];
+	}
 	return NULL;
 }
 
@@ -566,10 +579,11 @@ static char *read_file(const char *path, size_t *len)
 			buf = xrealloc(buf, cap);
 		}
 	}
-	int err = ferror(f);
+	int err = ferror(f), saved = errno;
 	fclose(f);
 	if (err) {
 		free(buf);
+		errno = saved; /* the reason the caller prints */
 		return NULL;
 	}
 	*len = n;
@@ -595,7 +609,7 @@ int cli_import_rows(struct cli_env *env, const char *kind, const char *file, con
 static int run_import(struct cli_env *env, const struct import_spec *sp, const char *file,
 		      const char *data, size_t len, const char *by, int64_t now)
 {
-	struct store *st = cli_store(env);
+	struct store *st = cli_store_create(env);
 	if (!st)
 		return 1;
 	struct errlist e = {0};
@@ -635,7 +649,7 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief import"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief import"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -664,7 +678,8 @@ int cli_import(struct cli_env *env, int argc, char **argv)
 	size_t len = 0;
 	char *data = read_file(argv[optind + 1], &len);
 	if (!data) {
-		fprintf(stderr, "pvrelief import: cannot read %s\n", argv[optind + 1]);
+		fprintf(stderr, "pvrelief import: cannot read %s: %s\n", argv[optind + 1],
+			strerror(errno));
 		return 1;
 	}
 	int rc = run_import(env, sp, argv[optind + 1], data, len, cli_by(o.by), o.now);
@@ -693,7 +708,7 @@ int cli_set(struct cli_env *env, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_OPTION_BY, CLI_OPTION_NOW, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief set"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief set"};
 	int c;
 	while ((c = getopt_long(argc, argv, "b:n:h", longopts, NULL)) != -1) {
 		switch (c) {

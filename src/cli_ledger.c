@@ -164,7 +164,7 @@ int cli_ledger(struct cli_env *env, int argc, char **argv)
 						 {"out", required_argument, NULL, 'o'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief ledger"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief ledger"};
 	const char *out = "-";
 	int c;
 	while ((c = getopt_long(argc, argv, "v:m:s:o:h", longopts, NULL)) != -1) {

@@ -58,7 +58,7 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 						 {"note", required_argument, NULL, 'n'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief maintenance", .need = CLI_NEED_BY};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief maintenance", .need = CLI_NEED_BY};
 	const char *kind = NULL, *note = "";
 	int c;
 	while ((c = getopt_long(argc, argv, "k:b:t:n:h", longopts, NULL)) != -1) {
@@ -93,7 +93,7 @@ static int log_entry(struct cli_env *env, int argc, char **argv)
 	const struct config *cfg = env->cfg;
 	const char *by = o.by;
 	int64_t when = o.now;
-	struct store *st = cli_store(env);
+	struct store *st = cli_store_create(env);
 	if (!st)
 		return 1;
 	if (store_maintenance_add(st, cs->id, kind, (double)when, by, note) != 0) {
@@ -113,7 +113,7 @@ static int list(struct cli_env *env, int argc, char **argv)
 						 {"kind", required_argument, NULL, 'k'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief maintenance"};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief maintenance"};
 	const char *kind = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "s:k:h", longopts, NULL)) != -1) {

@@ -204,7 +204,7 @@ int cli_plan(struct cli_env *env, int argc, char **argv)
 						 {"note", required_argument, NULL, 'N'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	struct cli_opts o = {.cmd = "pvrelief plan", .need = CLI_NEED_MONTH};
+	struct cli_opts o = {.env = env, .cmd = "pvrelief plan", .need = CLI_NEED_MONTH};
 	const char *note = "";
 	int c;
 	while ((c = getopt_long(argc, argv, "m:v:b:n:N:h", longopts, NULL)) != -1) {

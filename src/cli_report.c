@@ -190,7 +190,8 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	enum { FMT_HTML, FMT_CSV, FMT_XLSX, FMT_JSON };
-	struct cli_opts o = {.cmd = "pvrelief report",
+	struct cli_opts o = {.env = env,
+			     .cmd = "pvrelief report",
 			     .formats = "html|csv|xlsx|json",
 			     .need = CLI_NEED_MONTH | CLI_NEED_FORMAT};
 	const char *out = NULL;
@@ -214,13 +215,18 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 				return 2;
 		}
 	}
-	if (!out || optind != argc) {
+	if (optind != argc) {
 		fprintf(stderr, "usage: pvrelief report --month YYYY-MM [--village V] --format "
 				"html|csv|xlsx|json --out FILE [--public]\n");
 		return 2;
 	}
 	if (cli_opt_check(&o) != 0)
 		return 2;
+	if (!out) {
+		fprintf(stderr, "pvrelief report: say where to write it with --out FILE (- for "
+				"standard output)\n");
+		return 2;
+	}
 	struct store *st = cli_store(env);
 	if (!st)
 		return 1;

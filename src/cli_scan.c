@@ -18,17 +18,43 @@
 #include "pvrelief/sunspec.h"
 #include "pvrelief/xalloc.h"
 
+/* What to say when a gateway does not answer: many 4G gateways and data loggers serve one
+ * Modbus TCP client at a time, and a running pvreliefd is that client. */
+#define ONE_CLIENT_HINT                                                                            \
+	"pvrelief scan: hint: many gateways serve one client at a time; if pvreliefd (or "         \
+	"another program) is polling this gateway, stop it and scan again\n"
+
 struct scan_ctx {
 	struct mblink *link;
 	int unit;
 	int requests;
+	int timeout_ms;
+	/* The unit gave no answer at all (a timeout, or no connection): its other addresses
+	 * and maps are not tried, so that a silent unit costs one timeout, not one per map. */
+	int silent;
+	char why[300];
 };
+
+/* One read for the unit, unless it has been silent. */
+static int unit_read(struct scan_ctx *sc, int function, uint16_t addr, uint16_t count,
+		     uint16_t *dest)
+{
+	if (sc->silent)
+		return -1;
+	sc->requests++;
+	int rc = mblink_read(sc->link, sc->unit, function, addr, count, dest);
+	if (rc == MBLINK_ETIMEOUT)
+		snprintf(sc->why, sizeof sc->why, "within %d ms", sc->timeout_ms);
+	else if (rc == MBLINK_ECONNECT || rc == MBLINK_ECLOSED || rc == MBLINK_EFD)
+		snprintf(sc->why, sizeof sc->why, "(%s)", mblink_strerror(sc->link));
+	sc->silent = rc == MBLINK_ETIMEOUT || rc == MBLINK_ECONNECT || rc == MBLINK_ECLOSED ||
+		     rc == MBLINK_EFD;
+	return rc == MBLINK_OK ? 0 : -1;
+}
 
 static int scan_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 {
-	struct scan_ctx *sc = ctx;
-	sc->requests++;
-	return mblink_read(sc->link, sc->unit, 3, addr, count, dest) == MBLINK_OK ? 0 : -1;
+	return unit_read(ctx, 3, addr, count, dest);
 }
 
 static void print_reading(const struct reading *r)
@@ -59,7 +85,7 @@ static int scan_sunspec(struct scan_ctx *sc)
 	uint16_t block[512];
 	if (sunspec_discover(scan_read, sc, &map) != 0)
 		return -1;
-	printf("  SunSpec at %u:", map.base);
+	printf("\n  SunSpec at %u:", map.base);
 	for (size_t i = 0; i < map.n; i++)
 		printf(" %u", map.models[i].id);
 	printf("\n");
@@ -96,8 +122,7 @@ static int try_map(struct scan_ctx *sc, const struct regmap *map, struct reading
 		return -1;
 	size_t off = 0;
 	for (int b = 0; b < nb; b++) {
-		if (mblink_read(sc->link, sc->unit, map->function, blocks[b].addr, blocks[b].count,
-				data + off) != MBLINK_OK)
+		if (unit_read(sc, map->function, blocks[b].addr, blocks[b].count, data + off) != 0)
 			return -1;
 		off += blocks[b].count;
 	}
@@ -121,7 +146,7 @@ static int scan_maps(struct scan_ctx *sc, const char *dir)
 		fprintf(stderr, "pvrelief scan: cannot read maps directory %s\n", dir);
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL && !found) {
+	while ((e = readdir(d)) != NULL && !found && !sc->silent) {
 		size_t len = strlen(e->d_name);
 		if (len < 6 || strcmp(e->d_name + len - 5, ".conf") != 0)
 			continue;
@@ -130,7 +155,7 @@ static int scan_maps(struct scan_ctx *sc, const char *dir)
 		struct regmap *map = regmap_load(path, &errs);
 		struct reading r;
 		if (map && try_map(sc, map, &r) == 0) {
-			printf("  matches map %.*s (%s, %s %s)\n", (int)(len - 5), e->d_name,
+			printf("\n  matches map %.*s (%s, %s %s)\n", (int)(len - 5), e->d_name,
 			       map->vendor, map->document, map->document_version);
 			print_reading(&r);
 			found = 1;
@@ -213,25 +238,42 @@ int cli_scan(struct cli_env *env, int argc, char **argv)
 	/* An RTU-over-TCP link writes with write(): a logger that hangs up must give an error,
 	 * not kill the program. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Each unit's result as it comes: a scan of a slow link takes a while. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct scan_ctx sc = {.link = rtu ? mblink_new_rtu_over_tcp(host, port)
-					  : mblink_new_tcp(host, port)};
+					  : mblink_new_tcp(host, port),
+			      .timeout_ms = timeout_ms};
 	if (sc.link)
 		mblink_set_timeout(sc.link, timeout_ms);
 	if (!sc.link || mblink_connect(sc.link) != MBLINK_OK) {
 		fprintf(stderr, "pvrelief scan: %s:%d: %s\n", host, port,
 			sc.link ? mblink_strerror(sc.link) : "bad address");
+		if (sc.link)
+			fprintf(stderr, ONE_CLIENT_HINT);
 		mblink_free(sc.link);
 		return 1;
 	}
-	int found = 0;
+	int found = 0, answered = 0, hinted = 0;
 	for (int unit = first; unit <= last; unit++) {
 		sc.unit = unit;
-		printf("unit %d:\n", unit);
+		sc.silent = 0;
+		printf("unit %d:", unit);
+		fflush(stdout);
 		if (scan_sunspec(&sc) == 0 || scan_maps(&sc, maps) == 0) {
 			found++;
+			answered = 1;
 			continue;
 		}
-		printf("  nothing recognised (%s)\n", mblink_strerror(sc.link));
+		if (sc.silent) {
+			printf(" no answer %s\n", sc.why);
+			if (!answered && !hinted) {
+				fprintf(stderr, ONE_CLIENT_HINT);
+				hinted = 1;
+			}
+			continue;
+		}
+		answered = 1;
+		printf("\n  nothing recognised (%s)\n", mblink_strerror(sc.link));
 	}
 	mblink_free(sc.link);
 	printf("%d device%s found at %s:%d\n", found, found == 1 ? "" : "s", host, port);

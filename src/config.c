@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "pvrelief/regmap.h"
+#include "pvrelief/suggest.h"
 #include "pvrelief/xalloc.h"
 
 struct loader {
@@ -47,12 +48,57 @@ static int failed(const struct loader *ld)
 	return ld->errs->n > ld->n_errors_at_start;
 }
 
-/* Reports every child of a group whose name is not in the allowed list (NULL-terminated). */
-static void check_keys(struct loader *ld, const config_setting_t *grp, const char *what,
-		       const char *const allowed[])
+/* Stores line number line of file path in buf, without its leading and trailing blanks and
+ * cut to fit; returns 0, or -1 when it cannot be read or is blank. libconfig names only the
+ * line of a syntax error, so the line itself is the nearest thing to the token it shows. */
+static int line_text(const char *path, int line, char *buf, size_t len)
 {
+	FILE *f = fopen(path, "r");
+	char l[1024];
+	int n = 0, found = 0;
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof l, f))
+		if (++n == line) {
+			found = 1;
+			break;
+		}
+	fclose(f);
+	if (!found)
+		return -1;
+	char *b = l, *e = l + strlen(l);
+	while (*b == ' ' || *b == '\t')
+		b++;
+	while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == b)
+		return -1;
+	size_t keep = (size_t)(e - b);
+	if (keep >= len) {
+		/* Cut on a character boundary, with an ellipsis. */
+		keep = len - 4;
+		while (keep > 0 && ((unsigned char)b[keep] & 0xC0) == 0x80)
+			keep--;
+		snprintf(buf, len, "%.*s...", (int)keep, b);
+	} else {
+		snprintf(buf, len, "%.*s", (int)keep, b);
+	}
+	return 0;
+}
+
+/* Reports every child of a group whose name is not in the allowed list (NULL-terminated),
+ * with the nearest allowed key; returns how many there were. A group with an unknown key
+ * skips the checks between its values, which would otherwise judge the default the misspelt
+ * key fell back to and report a second, misleading error. */
+static int check_keys(struct loader *ld, const config_setting_t *grp, const char *what,
+		      const char *const allowed[])
+{
+	int unknown = 0;
 	if (!grp)
-		return;
+		return 0;
+	size_t n_allowed = 0;
+	while (allowed[n_allowed])
+		n_allowed++;
 	int n = config_setting_length(grp);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *c = config_setting_get_elem(grp, (unsigned)i);
@@ -63,9 +109,17 @@ static void check_keys(struct loader *ld, const config_setting_t *grp, const cha
 		for (const char *const *a = allowed; *a; a++)
 			if (strcmp(*a, name) == 0)
 				known = 1;
-		if (!known)
+		if (known)
+			continue;
+		unknown++;
+		const char *near = suggest_nearest(name, allowed, n_allowed);
+		if (near)
+			err_at(ld, c, "unknown key \"%s\" in %s (did you mean \"%s\"?)", name, what,
+			       near);
+		else
 			err_at(ld, c, "unknown key \"%s\" in %s", name, what);
 	}
+	return unknown;
 }
 
 /* Returns the named group inside parent, or NULL (reporting a non-group value). */
@@ -333,7 +387,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_int(ld, g, "database", "max_size_mb", 1, 0, 0, 1048576, "MB");
 
 	g = group(ld, root, "polling");
-	check_keys(ld, g, "polling", poll_keys);
+	int misspelt = check_keys(ld, g, "polling", poll_keys);
 	cfg->polling.fast_interval_s =
 	    get_int(ld, g, "polling", "fast_interval", 1, 60, 5, 3600, "s");
 	cfg->polling.energy_interval_s =
@@ -351,7 +405,7 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_num(ld, g, "polling", "night_elevation", 1, -3.0, -18, 10, "degrees");
 	cfg->polling.max_connections =
 	    get_int(ld, g, "polling", "max_connections", 1, 700, 1, 800, "");
-	if (cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
+	if (!misspelt && cfg->polling.energy_interval_s < cfg->polling.fast_interval_s)
 		err_at(ld, g,
 		       "polling: energy_interval (%d s) is shorter than fast_interval (%d s)",
 		       cfg->polling.energy_interval_s, cfg->polling.fast_interval_s);
@@ -597,7 +651,7 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	config_setting_t *g = group(ld, root, "revenue");
 	check_keys(ld, g, "revenue", keys);
 	config_setting_t *p = group(ld, g, "policy");
-	check_keys(ld, p, "revenue.policy", pkeys);
+	int misspelt = check_keys(ld, p, "revenue.policy", pkeys);
 	const char *w = "revenue.policy";
 	cfg->revenue.posts_bp = get_percent_bp(ld, p, w, "posts", 80);
 	cfg->revenue.public_works_bp = get_percent_bp(ld, p, w, "public_works", 10);
@@ -606,10 +660,10 @@ static void load_revenue(struct loader *ld, struct config *cfg, const config_set
 	cfg->revenue.min_posts_bp = get_percent_bp(ld, p, w, "min_posts", 80);
 	uint32_t sum = cfg->revenue.posts_bp + cfg->revenue.public_works_bp +
 		       cfg->revenue.rewards_bp + cfg->revenue.om_reserve_bp;
-	if (sum != 10000)
+	if (!misspelt && sum != 10000)
 		err_at(ld, where(p, g), "revenue.policy: the shares add up to %u.%02u%%, not 100%%",
 		       sum / 100, sum % 100);
-	if (cfg->revenue.posts_bp < cfg->revenue.min_posts_bp)
+	if (!misspelt && cfg->revenue.posts_bp < cfg->revenue.min_posts_bp)
 		err_at(
 		    ld, where(p, g),
 		    "revenue.policy: posts and labour get %u.%02u%%, below the minimum %u.%02u%%",
@@ -1016,15 +1070,30 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	cfg->path = xstrdup(path);
 	config_init(&lc);
-	char *dir = dir_of(path);
+	char *dir = dir_of(path), *real = realpath(dir, NULL);
+	if (real) {
+		/* Absolute, so that messages name the file wherever the program runs. */
+		free(dir);
+		dir = real;
+	}
 	config_set_include_dir(&lc, dir);
 	if (!(f = fopen(path, "r"))) {
 		errlist_add(errs, path, 0, "cannot open: %s", strerror(errno));
 		goto fail;
 	}
 	if (config_read(&lc, f) != CONFIG_TRUE) {
-		errlist_add(errs, config_error_file(&lc) ? config_error_file(&lc) : path,
-			    config_error_line(&lc), "syntax error: %s", config_error_text(&lc));
+		const char *file = config_error_file(&lc) ? config_error_file(&lc) : path;
+		char text[80];
+		if (strcmp(config_error_text(&lc), "syntax error") == 0 &&
+		    line_text(file, config_error_line(&lc), text, sizeof text) == 0)
+			errlist_add(
+			    errs, file, config_error_line(&lc),
+			    "syntax error near \"%s\" (a missing ';' or a bracket not closed "
+			    "on this line or the one before?)",
+			    text);
+		else
+			errlist_add(errs, file, config_error_line(&lc), "syntax error: %s",
+				    config_error_text(&lc));
 		fclose(f);
 		goto fail;
 	}
@@ -1047,6 +1116,14 @@ struct config *config_load(const char *path, struct errlist *errs)
 
 	load_clock(&ld, cfg, root);
 	load_general(&ld, cfg, root);
+	/* Relative paths are resolved one way, from the configuration file's folder, like
+	 * maps_dir: a program started from another folder must find the same database, not
+	 * create an empty one where it stands. */
+	if (cfg->database.path[0] != '/') {
+		char *rel = cfg->database.path;
+		cfg->database.path = xasprintf("%s/%s", dir, rel);
+		free(rel);
+	}
 	load_mqtt(&ld, cfg, root);
 	load_uplink(&ld, cfg, root);
 	load_efficiency(&ld, cfg, root);

@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pvrelief/alert_engine.h"
-#include "pvrelief/eff_engine.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/clockopt.h"
+#include "pvrelief/eff_engine.h"
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
@@ -24,6 +25,7 @@
 #include "pvrelief/poller.h"
 #include "pvrelief/pollqueue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_alert.h"
 #include "pvrelief/timefmt.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/webhook.h"
@@ -42,6 +44,7 @@ struct runtime {
 	struct webhook *webhook; /* NULL without webhooks */
 	struct alert_engine *alerts;
 	struct pollqueue *pending; /* readings the previous poller could not store */
+	double started;		   /* clock time the daemon started */
 };
 
 /* Configuration problems: plain "file:line: sentence" lines on stderr before anything has
@@ -86,6 +89,14 @@ static int start_services(struct runtime *rt)
 	const struct config *cfg = rt->cfg;
 	rt->weather = weather_new(cfg);
 	store_set_max_size(rt->store, cfg->database.max_size_mb);
+	/* The CLI acts at the daemon's time (a simulated clock in the demo and the tests): the
+	 * clock's reading, the wall time of that reading and its rate. */
+	char clk[96];
+	snprintf(clk, sizeof clk, "%.3f %.3f %g", clock_now(rt->clk), clock_wall_now(),
+		 clock_rate(rt->clk));
+	if (store_meta_set(rt->store, "clock", clk) != 0)
+		log_warn("database %s: cannot record the clock for the CLI: %s", cfg->database.path,
+			 store_errmsg(rt->store));
 	if (!(rt->poller = poller_new(cfg, rt->clk)))
 		return -1;
 	poller_adopt_pending(rt->poller, rt->pending);
@@ -197,50 +208,116 @@ static void print_eta(double eta)
 		printf(" %6s", "-");
 }
 
-static void print_live(struct runtime *rt)
+/* Appends the kinds of the active alerts of station id ("" for the county's own) to buf. */
+static void alert_kinds(const struct store_alert *act, int n, const char *id, char *buf, size_t len)
 {
-	size_t n = rt->cfg->n_stations;
-	struct poller_station_live *live = xcalloc(n, sizeof *live);
-	struct eff_engine_station *eff = xcalloc(n, sizeof *eff);
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (strcmp(act[i].station, id) != 0)
+			continue;
+		size_t used = strlen(buf);
+		char word[48];
+		snprintf(word, sizeof word, "%s%s", used ? "," : "", act[i].kind);
+		if (!strstr(buf, act[i].kind) && used + strlen(word) < len)
+			memcpy(buf + used, word, strlen(word) + 1);
+	}
+}
+
+/* The first lines of the --live-note file under the table, while it exists: in the demo,
+ * the problems the simulator found in the fault file the user just edited. */
+static void print_note(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[512];
+	if (!f)
+		return;
+	for (int n = 0; n < 8 && fgets(line, sizeof line, f); n++)
+		printf("%s! %s%s", n ? "" : "\n", line, strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+}
+
+/* The live table of --live: a line per station, its state ("connecting" until its devices
+ * have had their chance, "offline since" when they went silent) and its active alerts.
+ * On a terminal it is drawn again in place, like top; into a file or a pipe, one table
+ * follows another. */
+static void print_live(struct runtime *rt, int redraw)
+{
+	const struct config *cfg = rt->cfg;
+	size_t n = cfg->n_stations, nd = config_device_count(cfg);
+	struct poller_station_live *live = xcalloc(n ? n : 1, sizeof *live);
+	struct poller_device_live *dl = xcalloc(nd ? nd : 1, sizeof *dl);
+	struct eff_engine_station *eff = xcalloc(n ? n : 1, sizeof *eff);
+	double *last_ok = xcalloc(n ? n : 1, sizeof *last_ok);
 	struct eff_engine_county county;
-	char when[32];
+	char when[32], since[32], kinds[96];
 	n = poller_snapshot(rt->poller, live, n);
+	nd = poller_device_snapshot(rt->poller, dl, nd);
+	for (size_t i = 0; i < nd; i++)
+		if (dl[i].station < n && dl[i].last_ok_ts > last_ok[dl[i].station])
+			last_ok[dl[i].station] = dl[i].last_ok_ts;
 	eff_engine_snapshot(rt->analysis, eff, n, &county);
-	timefmt_local(clock_now(rt->clk), rt->cfg->utc_offset_s, when, sizeof when);
-	printf("\n%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
-	       when, rt->cfg->county_name, rt->cfg->county_id, n,
-	       rt->cfg->efficiency.station_target);
-	printf("%-16s %-24s %10s %11s %7s %6s  %s\n", "station", "village", "power kW", "today kWh",
-	       "online", "eta", "state");
+	static const struct store_alert_filter f = {.active_only = 1};
+	enum { MAX_SHOWN = 1024 };
+	struct store_alert *act = xcalloc(MAX_SHOWN, sizeof *act);
+	int n_act = store_alert_list(rt->store, &f, act, MAX_SHOWN);
+	if (n_act < 0)
+		n_act = 0; /* the alerts are shown when the database answers again */
+	double now = clock_now(rt->clk);
+	timefmt_local(now, cfg->utc_offset_s, when, sizeof when);
+	printf("%s%s  %s (%s): %zu stations; eta = generation parameter today (target %.2f)\n",
+	       redraw ? "\033[H\033[J" : "\n", when, cfg->county_name, cfg->county_id, n,
+	       cfg->efficiency.station_target);
+	printf("%-16s %-24s %10s %11s %7s %6s  %-22s %s\n", "station", "village", "power kW",
+	       "today kWh", "online", "eta", "state", "alerts");
 	double total_w = 0, total_wh = 0;
+	int any_shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct poller_station_live *s = &live[i];
-		const struct config_station *cs = &rt->cfg->stations[s->station];
+		const struct config_station *cs = &cfg->stations[s->station];
 		printf("%-16s %-24s %10.2f %11.1f %4zu/%-2zu", cs->id,
-		       rt->cfg->villages[cs->village].id, s->power_w / 1000.0,
+		       cfg->villages[cs->village].id, s->power_w / 1000.0,
 		       s->energy_today_wh / 1000.0, s->online, s->devices);
 		/* A figure from the first minutes of data says nothing yet: shown once the day's
 		 * window has some coverage, and "below target" only when it can be judged. */
 		int shown = eff[i].valid && eff[i].day.coverage >= 0.2;
+		any_shown |= shown;
 		print_eta(shown ? eff[i].day.eta : NAN);
 		int low = shown && eff[i].day.judgeable && isfinite(eff[i].day.eta) &&
-			  eff[i].day.eta < rt->cfg->efficiency.station_target;
-		printf("  %s%s\n", poller_state_name(s->state), low ? ", below target" : "");
+			  eff[i].day.eta < cfg->efficiency.station_target;
+		char state[64];
+		if (s->state == POLLER_ST_OFFLINE) {
+			/* Never answered since the start: silent since the daemon started. */
+			double t = last_ok[i] > 0 ? last_ok[i] : rt->started;
+			timefmt_local(t, cfg->utc_offset_s, since, sizeof since);
+			snprintf(state, sizeof state, "offline since %.5s", since + 11);
+		} else {
+			snprintf(state, sizeof state, "%s%s", poller_state_name(s->state),
+				 low ? ", below target" : "");
+		}
+		alert_kinds(act, n_act, cs->id, kinds, sizeof kinds);
+		printf("  %-22s %s\n", state, kinds[0] ? kinds : "-");
 		total_w += s->power_w;
 		total_wh += s->energy_today_wh;
 	}
 	printf("%-16s %-24s %10.2f %11.1f %7s", "county", "", total_w / 1000.0, total_wh / 1000.0,
 	       "");
-	print_eta(county.day.eta);
-	if (isfinite(county.mtd.eta))
-		printf("  month to date %.2f (target %.2f)%s\n", county.mtd.eta,
-		       rt->cfg->efficiency.county_target,
+	print_eta(any_shown ? county.day.eta : NAN);
+	int judged = alert_engine_county_judged(cfg, &county);
+	alert_kinds(act, n_act, "", kinds, sizeof kinds);
+	if (judged)
+		printf("  month to date %.2f (target %.2f)%s", county.mtd.eta,
+		       cfg->efficiency.county_target,
 		       county.risk.at_risk && county.risk.alertable ? ": county target at risk"
 								    : "");
 	else
-		printf("  month to date -\n");
+		printf("  month to date: too little yet to judge");
+	printf("%s%s\n", kinds[0] ? "  " : "", kinds);
+	print_note(rt->opt->live_note);
 	fflush(stdout);
+	free(act);
+	free(last_ok);
 	free(live);
+	free(dl);
 	free(eff);
 }
 
@@ -296,6 +373,10 @@ int daemon_run(const struct daemon_options *opt)
 		 clock_rate(rt.clk) != 1.0 ? " (simulated clock)" : "");
 	notify_ready();
 
+	rt.started = clock_now(rt.clk);
+	/* On a terminal the live table is drawn in place; logs then belong in a file
+	 * (tools/demo sends them there), or they scroll it away. */
+	int redraw = opt->live && isatty(STDOUT_FILENO);
 	double watchdog = notify_watchdog_period_s();
 	double next_live = 0, next_pet = 0;
 	for (;;) {
@@ -316,7 +397,7 @@ int daemon_run(const struct daemon_options *opt)
 			next_pet = now + watchdog / 4;
 		}
 		if (opt->live && rt.poller && now >= next_live) {
-			print_live(&rt);
+			print_live(&rt, redraw);
 			next_live = now + opt->live_interval_s;
 		}
 	}
@@ -324,6 +405,13 @@ int daemon_run(const struct daemon_options *opt)
 	status = 0;
 out:
 	stop_services(&rt);
+	/* A simulated clock stops with the daemon: the CLI then acts at the time it stopped
+	 * (rate 0) rather than running the clock on; a real one goes on as the CLI's own. */
+	if (rt.store && rt.clk && clock_rate(rt.clk) != 1.0) {
+		char clk[96];
+		snprintf(clk, sizeof clk, "%.3f %.3f 0", clock_now(rt.clk), clock_wall_now());
+		store_meta_set(rt.store, "clock", clk);
+	}
 	pollqueue_free(rt.pending);
 	store_close(rt.store);
 	clock_free(rt.clk);

@@ -14,6 +14,7 @@
 #include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
 #include "pvrelief/periodic.h"
+#include "pvrelief/slot.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_health.h"
@@ -190,6 +191,10 @@ static void add_inverter_slot(struct efficiency_sample *sm, const struct efficie
 		sm->gap_energy_wh += x->energy_wh;
 	if (x->state == EFFICIENCY_SLOT_FILLED)
 		sm->estimated_share += share;
+	if (x->curtailed) {
+		sm->curtailed_share += share;
+		sm->curtailed_energy_wh += x->energy_wh;
+	}
 }
 
 /* Fills inv (one per inverter) with each inverter's window: the station's samples (n) with
@@ -211,6 +216,7 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 			mine[i].have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 			mine[i].energy_wh = mine[i].gap_energy_wh = 0;
 			mine[i].absent_share = mine[i].estimated_share = 0;
+			mine[i].curtailed_share = mine[i].curtailed_energy_wh = 0;
 			add_inverter_slot(&mine[i], &x[k][i], 1.0);
 		}
 		efficiency_window(&p, t0, t1, mine, (size_t)n, &inv[k]);
@@ -225,11 +231,13 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			  long *missing_before)
 {
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
+	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
 	int rc = 0;
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
 					     &missing_before[k]);
-		if (m != n) {
+		if (m != n || store_device_throttled_slots(a->store, as->inverter_ids[k], t0,
+							   throttled, (size_t)n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -237,10 +245,14 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			x[k][i].energy_wh = one[i].energy_wh;
 			x[k][i].state =
 			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
+			/* A slot with a curtailed reading is a curtailed one: the limit held for
+			 * part of it at least. */
+			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
 			slots[i].energy_n += one[i].energy_n;
 			slots[i].energy_wh += one[i].energy_wh;
 		}
 	}
+	free(throttled);
 	free(one);
 	return rc;
 }
@@ -268,6 +280,7 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 		struct efficiency_sample *sm = &samples[i];
 		sm->have &= ~(unsigned)EFFICIENCY_HAVE_ENERGY;
 		sm->energy_wh = sm->gap_energy_wh = sm->absent_share = sm->estimated_share = 0;
+		sm->curtailed_share = sm->curtailed_energy_wh = 0;
 		for (size_t k = 0; k < as->n_inverters; k++)
 			add_inverter_slot(sm, &x[k][i],
 					  dc_all > 0 ? as->inverters[k]->dc_kwp / dc_all
@@ -276,20 +289,17 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 	free(weight);
 }
 
-/* Whether the sensor covered a slot whole. A reading adds G dt back to the one before, with dt
- * capped at two polling intervals so that an outage adds nothing the sensor did not see; a
- * slot with fewer readings than the schedule gives less one (a sensor that answered only now
- * and then, or lost part of the slot) holds the irradiation of only part of its time, while
- * the inverters' counters hold all of its energy. Such a slot's irradiance counts as missing,
- * so that it is left out on both sides. */
+/* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
+ * one before, with dt capped at two polling intervals so that an outage adds nothing the
+ * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
+ * answered only now and then, or lost part of the slot) holds the irradiation of only part of
+ * its time, while the inverters' counters hold all of its energy. Such a slot's irradiance
+ * counts as missing, so that it is left out on both sides. (A count cannot tell a slot whose
+ * readings bunched together; a slow or jittery poll must not cost the sensor its slots.) */
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
-	/* The poller integrates each sensor reading over the time since the previous one, up to
-	 * two fast intervals, so readings at least every other interval cover the whole slot:
-	 * half the expected count is enough. Asking for nearly every poll made a busy daemon
-	 * (polls a little late) drop a working sensor for the clear-sky estimate. */
-	int expected = (int)floor(300.0 / a->cfg->polling.fast_interval_s);
-	return slot->sensor_n > 0 && 2 * slot->sensor_n >= expected;
+	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
+	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= SLOT_S;
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
@@ -329,7 +339,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		if (slots[i].energy_n > 0 || slots[i].sensor_n > 0)
 			first_data = i;
 	for (int i = 0; i < n; i++) {
-		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + 300.0, t1);
+		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + SLOT_S, t1);
 		is_day[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
 		have_wp[i] = 0;
 		if (!is_day[i])
@@ -350,7 +360,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 						     : 0) < IRRADIANCE_MIN_COVERAGE_DEFAULT)) {
 		for (int i = 0; i < n; i++) {
 			double s0 = fmax((double)slots[i].slot, t0);
-			double s1 = fmin(slots[i].slot + 300.0, t1);
+			double s1 = fmin(slots[i].slot + SLOT_S, t1);
 			have_wp[i] = weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2,
 						 &wp[i]) == 0;
 			if (is_day[i]) {
@@ -382,7 +392,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		struct efficiency_sample *sm = &samples[i];
 		memset(sm, 0, sizeof *sm);
 		sm->t_start_s = fmax((double)slots[i].slot, t0);
-		sm->t_end_s = fmin(slots[i].slot + 300.0, t1);
+		sm->t_end_s = fmin(slots[i].slot + SLOT_S, t1);
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
 		if (hours <= 0)
 			continue;
@@ -424,7 +434,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 		default: {
 			struct irradiance_estimate est;
 			if (irradiance_clearsky_scaled(&as->site, ms, isfinite(ms->scale) ? 1 : 0,
-						       sm->t_start_s, sm->t_end_s, 300.0,
+						       sm->t_start_s, sm->t_end_s, SLOT_S,
 						       &est) == 0) {
 				sm->ghi_w_m2 = est.ghi_w_m2;
 				sm->poa_w_m2 = est.poa_w_m2;
@@ -438,7 +448,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	efficiency_params_from_config(a->cfg, as->cfg, &p);
 	p.source = choice->source == IRRADIANCE_NONE ? IRRADIANCE_CLEARSKY_SCALED : choice->source;
 	p.grade = choice->grade;
-	p.daylight_s = daylight_slots * 300.0;
+	p.daylight_s = daylight_slots * SLOT_S;
 	station_energy(as, samples, n, x, missing_before);
 	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
 	if (f->ok && f->inv)
@@ -543,10 +553,11 @@ static void day_kpis(struct eff_engine *a, struct astation *as, const char *day,
 {
 	long expected = 0, valid = 0, readings = 0, rejected = 0;
 	int bad_online = 0, bad_anomaly = 0;
-	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / 900.0) : 0;
+	size_t nq = t1 > t0 ? (size_t)((t1 - t0) / SLOT_QUARTER_S) : 0;
 	unsigned char *lit = xcalloc(nq ? nq : 1, 1);
 	for (size_t q = 0; q < nq; q++)
-		lit[q] = (unsigned char)sun_up(as, t0 + 900.0 * (double)q + 450);
+		lit[q] = (unsigned char)sun_up(as, t0 + SLOT_QUARTER_S * (double)q +
+						       SLOT_QUARTER_S / 2.0);
 	for (size_t i = 0; i < as->n_inverters; i++) {
 		long v, r;
 		double since;
@@ -591,7 +602,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->coverage = w->coverage;
 	snprintf(d->basis, sizeof d->basis, "%s",
 		 w->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal");
-	snprintf(d->source, sizeof d->source, "%s", irradiance_source_name(w->source));
+	snprintf(d->source, sizeof d->source, "%s",
+		 irradiance_source_label(w->source, w->grade, 0));
 	d->grade = w->grade;
 	d->judgeable = w->judgeable;
 	d->online_rate = online;
@@ -599,6 +611,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->peer_yf_h = w->peer_yf_h;
 	d->peer_ratio = w->peer_ratio;
 	d->peer_n = (int)w->peer_n;
+	d->curtailed_wh = w->curtailed_kwh * 1000.0;
+	d->curtail_loss_wh = w->curtailment_loss_kwh * 1000.0;
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */
@@ -622,7 +636,8 @@ static int put_inverter_days(struct eff_engine *a, size_t s, const char *day,
 					  .peer_ratio = w->peer_ratio,
 					  .grade = w->grade};
 		snprintf(d.day, sizeof d.day, "%s", day);
-		snprintf(d.source, sizeof d.source, "%s", irradiance_source_name(w->source));
+		snprintf(d.source, sizeof d.source, "%s",
+			 irradiance_source_label(w->source, w->grade, 0));
 		if (store_inv_day_put(a->store, &d) != 0)
 			return -1;
 	}

@@ -80,6 +80,7 @@ static void window_nan(struct efficiency_window *w)
 	w->coverage = w->eta_coverage = w->mean_irradiance_w_m2 = w->irradiation_kwh_m2_day = NAN;
 	w->peer_yf_h = w->peer_ratio = NAN;
 	w->peer_n = 0;
+	w->curtailed_kwh = w->curtailed_eth_kwh = w->curtailment_loss_kwh = NAN;
 }
 
 /* Running sums over a window; energies in Wh, irradiation in Wh/m2, times in s. */
@@ -91,6 +92,8 @@ struct sums {
 	double poa_pair_energy_wh, poa_pair_h_wh_m2;
 	double temp_energy_wh, temp_ref_wh; /* PR_stc numerator and denominator */
 	double day_g_wh_m2, day_s;
+	double curt_energy_wh, curt_h_wh_m2; /* curtailed energy and its share's irradiation */
+	double curt_poa_energy_wh, curt_poa_wh_m2; /* the same where there is POA */
 };
 
 static void add_sample(const struct efficiency_params *p, const struct efficiency_sample *s,
@@ -115,8 +118,12 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	double g = p->basis == EFFICIENCY_BASIS_POA ? poa : ghi;
 	/* Only the part of the station whose energy the sample holds is held against the
 	 * irradiance; of that, the estimated part is not counted as measured. */
-	double part = 1.0 - fmin(fmax(s->absent_share, 0), 1);
-	double measured = fmax(part - fmax(s->estimated_share, 0), 0);
+	double curt = fmin(fmax(s->curtailed_share, 0), 1);
+	double absent = fmin(fmax(s->absent_share, 0), 1);
+	double part = fmax(1.0 - absent - curt, 0);
+	double measured = fmax(1.0 - absent - fmax(s->estimated_share, 0), 0);
+	double e_curt =
+	    curt > 0 && isfinite(s->curtailed_energy_wh) ? s->curtailed_energy_wh * share : 0;
 	double t_mod = value(s, EFFICIENCY_HAVE_MODULE_TEMP, s->module_temp_c);
 	double t_air = value(s, EFFICIENCY_HAVE_AIR_TEMP, s->air_temp_c);
 	if (isnan(t_mod) && !isnan(t_air) && !isnan(poa)) {
@@ -143,6 +150,17 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	}
 	if (isnan(e) || unpaired)
 		return;
+	/* A curtailed inverter's energy says what the grid let it make, not how well it
+	 * works: it is kept apart, with E_th for its share, to price the curtailment. */
+	if (curt > 0 && !isnan(g)) {
+		a->curt_energy_wh += e_curt;
+		a->curt_h_wh_m2 += g * dt_h * curt;
+	}
+	if (curt > 0 && !isnan(poa)) {
+		a->curt_poa_energy_wh += e_curt;
+		a->curt_poa_wh_m2 += poa * dt_h * curt;
+	}
+	e -= e_curt;
 	if (!(part > 0))
 		return;
 	if (!isnan(g)) {
@@ -150,10 +168,10 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 		a->pair_energy_wh += e;
 		a->pair_h_wh_m2 += g * dt_h * part;
 		a->pair_s += overlap * measured;
-		a->est_s += overlap * part;
+		a->est_s += overlap * (part + curt);
 		if (g > 0) {
 			a->pair_day_s += overlap * measured;
-			a->est_day_s += overlap * part;
+			a->est_day_s += overlap * (part + curt);
 		}
 	}
 	if (!isnan(poa)) {
@@ -208,6 +226,22 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
 	out->yf_h = out->energy_kwh / cap;
 	out->equivalent_hours = out->yf_h;
 	out->pr = ratio(a.poa_pair_energy_wh / cap, a.poa_pair_h_wh_m2);
+	out->curtailed_kwh = a.curt_energy_wh / 1000.0;
+	out->curtailed_eth_kwh =
+	    efficiency_theoretical_kwh(a.curt_h_wh_m2 / 1000.0, cap, p->k_coeff);
+	/* The loss is priced with PR on the plane of array where there is one: the array's output
+	 * follows POA, while eta on horizontal irradiance varies over the day with the ratio of
+	 * the two, and a curtailment is usually an order for the middle of the day. */
+	if (!(a.curt_h_wh_m2 > 0) && !(a.curt_poa_wh_m2 > 0))
+		out->curtailment_loss_kwh = 0;
+	else if (isfinite(out->pr) && a.curt_poa_wh_m2 > 0)
+		out->curtailment_loss_kwh = fmax(
+		    out->pr * cap * a.curt_poa_wh_m2 / 1000.0 - a.curt_poa_energy_wh / 1000.0, 0);
+	else if (isfinite(out->eta))
+		out->curtailment_loss_kwh =
+		    fmax(out->eta * out->curtailed_eth_kwh - out->curtailed_kwh, 0);
+	else
+		out->curtailment_loss_kwh = NAN;
 	out->pr_stc = ratio(a.temp_energy_wh, a.temp_ref_wh);
 
 	if (p->daylight_s > 0) {

@@ -84,7 +84,10 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 		double p = r->value[RF_POWER_W];
 		if (lim->rated_w > 0 && (p > lim->rated_w * 1.2 || p < -0.05 * lim->rated_w))
 			q |= ENERGY_Q_OUT_OF_RANGE;
-		if (daylight && p > 0 && p == s->power_w) {
+		/* An inverter held at a limit (curtailment) reports the limit, the same power
+		 * for hours: that is not a frozen value. */
+		int limited = has(r, RF_STATE) && r->state == INV_STATE_THROTTLED;
+		if (daylight && p > 0 && p == s->power_w && !limited) {
 			if (ts - s->power_since > ENERGY_FROZEN_S)
 				q |= ENERGY_Q_FROZEN;
 		} else {

@@ -11,6 +11,7 @@
 #include "pvrelief/irradiance.h"
 #include "pvrelief/kpi.h"
 #include "pvrelief/reading.h"
+#include "pvrelief/slot.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_eff.h"
@@ -28,9 +29,9 @@ static double daylight_quarters(const struct config_station *st, double t0, size
 	double n = 0;
 	for (size_t k = 0; k < nq; k++) {
 		struct solar_position sp;
-		mask[k] = solar_position(t0 + 900.0 * (double)k + 450, st->lat_deg, st->lon_deg,
-					 st->altitude_m, 1013.25, 15.0, SOLAR_DELTA_T_DEFAULT_S,
-					 &sp) == 0 &&
+		mask[k] = solar_position(t0 + SLOT_QUARTER_S * (double)k + SLOT_QUARTER_S / 2.0,
+					 st->lat_deg, st->lon_deg, st->altitude_m, 1013.25, 15.0,
+					 SOLAR_DELTA_T_DEFAULT_S, &sp) == 0 &&
 			  sp.elevation_deg > 0;
 		n += mask[k];
 	}
@@ -151,7 +152,7 @@ int health_gather(struct store *st, const struct config *cfg, const struct confi
 	for (size_t v = 0; v < cfg->n_villages; v++)
 		vmap[v] = -1;
 	/* The period's quarter-hours; stations at one place share their daylight mask. */
-	size_t nq = until > t0 ? (size_t)((until - t0) / 900.0) : 0;
+	size_t nq = until > t0 ? (size_t)((until - t0) / SLOT_QUARTER_S) : 0;
 	unsigned char **mask = xcalloc(cfg->n_stations + 1, sizeof *mask);
 	double *quarters = xcalloc(cfg->n_stations + 1, sizeof *quarters);
 	int rc = 0;

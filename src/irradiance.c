@@ -61,6 +61,25 @@ const char *irradiance_source_name(enum irradiance_source src)
 	return "none";
 }
 
+const char *irradiance_source_label(enum irradiance_source src, int grade, int zh)
+{
+	switch (src) {
+	case IRRADIANCE_SENSOR:
+		return zh ? "现场辐照传感器" : "sensor";
+	case IRRADIANCE_WEATHER:
+		return zh ? "气象服务卫星估算" : "weather";
+	case IRRADIANCE_CLEARSKY_SCALED:
+		if (grade == IRRADIANCE_GRADE_CLEARSKY_UNSCALED)
+			return zh ? "晴空模型估算（未按月辐照量校准）" : "clearsky";
+		return zh ? "晴空模型（按典型年月辐照量校准）" : "clearsky-scaled";
+	case IRRADIANCE_PEER:
+		return zh ? "邻近电站对比" : "peer";
+	case IRRADIANCE_NONE:
+		break;
+	}
+	return zh ? "无" : "none";
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date; the year is shifted to start in March
  * so that the leap day falls at the end of the shifted year. */
 static long days_from_civil(long y, int m, int d)

@@ -258,7 +258,14 @@ int mblink_connect(struct mblink *l)
 		return MBLINK_OK;
 	}
 	if (modbus_connect(l->ctx) != 0) {
-		snprintf(l->err, sizeof l->err, "cannot connect: %s", modbus_strerror(errno));
+		/* libmodbus leaves EINPROGRESS when its connect times out: say what happened. */
+		if (errno == EINPROGRESS || errno == ETIMEDOUT)
+			snprintf(l->err, sizeof l->err,
+				 "cannot connect: the connection was not accepted within %d ms",
+				 l->timeout_ms);
+		else
+			snprintf(l->err, sizeof l->err, "cannot connect: %s",
+				 modbus_strerror(errno));
 		return MBLINK_ECONNECT;
 	}
 	if (modbus_get_socket(l->ctx) >= FD_SETSIZE) {

@@ -421,7 +421,7 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
 }
 
-static int read_sunspec(struct readctx *rc, int identity_due, struct reading *out)
+static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out)
 {
 	struct pdev *d = rc->d;
 	uint16_t block[512];
@@ -462,6 +462,22 @@ static int read_sunspec(struct readctx *rc, int identity_due, struct reading *ou
 		if (sunspec_decode_block(block, (size_t)n, out) != 0)
 			return MBLINK_EGARBAGE;
 		decoded++;
+	}
+	/* Each DC input's current (model 160), for the dead-string rule, with the energy
+	 * counters: a string fault is judged over minutes, so it costs no request on every
+	 * fast poll. A device whose model 160 cannot be read or decoded still gives its other
+	 * values. */
+	const struct sunspec_model *mp = decoded && inputs_due ? sunspec_find(&d->ss, 160) : NULL;
+	if (mp) {
+		struct sunspec_mppt mppt;
+		int n = sunspec_read_model(cached_read, rc, mp, block, 512);
+		if (n > 0 && sunspec_decode_mppt(block, (size_t)n, &mppt) == 0) {
+			out->n_inputs = 0;
+			for (size_t i = 0; i < mppt.n && out->n_inputs < READING_MAX_INPUTS; i++)
+				if (mppt.mod[i].present & (1u << SUNSPEC_MPPT_DC_CURRENT_A))
+					out->input_dca[out->n_inputs++] =
+					    mppt.mod[i].value[SUNSPEC_MPPT_DC_CURRENT_A];
+		}
 	}
 	return decoded ? MBLINK_OK : MBLINK_EGARBAGE;
 }
@@ -657,7 +673,8 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	struct reading r;
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
-	int err = d->cfg->map ? read_map(&rc, due, &r) : read_sunspec(&rc, due[TIER_IDENTITY], &r);
+	int err = d->cfg->map ? read_map(&rc, due, &r)
+			      : read_sunspec(&rc, due[TIER_IDENTITY], due[TIER_ENERGY], &r);
 	double done = now_clock(p);
 	if (err != MBLINK_OK) {
 		record_failure(p, ep, d, done, night, err);
@@ -1156,15 +1173,15 @@ void poller_stop(struct poller *p)
 
 /* ---- views ---- */
 
-static enum poller_state station_state(size_t devices, size_t online, size_t faults, int night,
-				       double power_w)
+static enum poller_state station_state(size_t devices, size_t online, size_t unpolled,
+				       size_t faults, int night, double power_w)
 {
 	if (faults)
 		return POLLER_ST_FAULT;
 	if (night && power_w <= 0)
 		return POLLER_ST_NIGHT;
 	if (online == 0)
-		return POLLER_ST_OFFLINE;
+		return unpolled ? POLLER_ST_CONNECTING : POLLER_ST_OFFLINE;
 	if (online < devices)
 		return POLLER_ST_PARTIAL;
 	return power_w > 0 ? POLLER_ST_PRODUCING : POLLER_ST_IDLE;
@@ -1174,6 +1191,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 {
 	size_t n = p->cfg->n_stations < cap ? p->cfg->n_stations : cap;
 	size_t *faults = xcalloc(n ? n : 1, sizeof *faults);
+	size_t *unpolled = xcalloc(n ? n : 1, sizeof *unpolled);
 	memset(out, 0, n * sizeof *out);
 	for (size_t s = 0; s < n; s++)
 		out[s].station = s;
@@ -1187,6 +1205,7 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 		if (d->cfg->role == CONFIG_INVERTER) {
 			s->devices++;
 			s->energy_today_wh += d->live.energy_today_wh;
+			unpolled[d->station] += !d->live.polled;
 		}
 		if (d->live.last_ts > s->updated)
 			s->updated = d->live.last_ts;
@@ -1209,9 +1228,10 @@ size_t poller_snapshot(struct poller *p, struct poller_station_live *out, size_t
 	pthread_mutex_unlock(&p->live_lock);
 	double t = now_clock(p);
 	for (size_t s = 0; s < n; s++)
-		out[s].state = station_state(out[s].devices, out[s].online, faults[s],
+		out[s].state = station_state(out[s].devices, out[s].online, unpolled[s], faults[s],
 					     sun_below(p, &p->cfg->stations[s], t), out[s].power_w);
 	free(faults);
+	free(unpolled);
 	return n;
 }
 
@@ -1245,7 +1265,7 @@ double poller_heartbeat(struct poller *p)
 
 const char *poller_state_name(enum poller_state s)
 {
-	static const char *const names[] = {"unknown", "producing", "idle", "night",
-					    "partial", "offline",   "fault"};
+	static const char *const names[] = {"unknown", "producing", "idle",  "night",
+					    "partial", "offline",   "fault", "connecting"};
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }

@@ -85,7 +85,7 @@ char *publish_station_state(const struct config *cfg, size_t station,
 		    j, "eta_basis",
 		    json_string(d->basis == EFFICIENCY_BASIS_POA ? "poa" : "horizontal"));
 		json_object_set_new(j, "eta_source",
-				    json_string(irradiance_source_name(d->source)));
+				    json_string(irradiance_source_label(d->source, d->grade, 0)));
 		json_object_set_new(j, "eta_grade", json_integer(d->grade));
 		json_object_set_new(j, "eta_judgeable", json_boolean(d->judgeable));
 		json_object_set_new(j, "pr", round_to(d->pr, 0.001));

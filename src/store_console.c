@@ -151,7 +151,8 @@ int store_console_slots(struct store *st, const char *station, double t0, double
 	static const char sql[] =
 	    "SELECT r.slot, sum(CASE WHEN r.power_n > 0 THEN r.power_sum_w / r.power_n END),"
 	    " sum(r.energy_wh), max(CASE WHEN r.poa_wh_m2 > 0 THEN r.poa_wh_m2 * 12 END),"
-	    " max(CASE WHEN r.ghi_wh_m2 > 0 THEN r.ghi_wh_m2 * 12 END)"
+	    " max(CASE WHEN r.ghi_wh_m2 > 0 THEN r.ghi_wh_m2 * 12 END),"
+	    " max(CASE WHEN r.poa_wh_m2 > 0 OR r.ghi_wh_m2 > 0 THEN r.n_valid END)"
 	    " FROM rollup_5min r JOIN device d ON d.id = r.device_id"
 	    " WHERE d.station = ?1 AND r.slot >= ?2 AND r.slot < ?3 GROUP BY r.slot ORDER BY "
 	    "r.slot";
@@ -170,6 +171,7 @@ int store_console_slots(struct store *st, const char *station, double t0, double
 		s->energy_wh = sqlite3_column_double(q, 2);
 		s->poa_w_m2 = real_or_nan(q, 3);
 		s->ghi_w_m2 = real_or_nan(q, 4);
+		s->sensor_n = sqlite3_column_int(q, 5);
 	}
 	if (n < cap && rc != SQLITE_DONE) {
 		sqlite3_reset(q);

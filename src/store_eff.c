@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pvrelief/store_eff.h"
+#include "pvrelief/slot.h"
 #include "store_internal.h"
 
 int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_inverters,
@@ -15,9 +16,9 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 	    "SELECT slot, energy_wh, ghi_wh_m2, poa_wh_m2, n_valid, tmod_sum_c / nullif(tmod_n, 0),"
 	    " tair_sum_c / nullif(tair_n, 0), wind_sum_m_s / nullif(wind_n, 0) FROM rollup_5min "
 	    "WHERE device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0 ORDER BY slot";
-	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	size_t n = 0;
-	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+	for (int64_t s = first; s < t1 && n < cap; s += SLOT_S, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
 		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
@@ -40,7 +41,7 @@ int store_station_slots(struct store *st, const int64_t *inverter_ids, size_t n_
 			prev = slot;
 			if (slot < first)
 				continue;
-			size_t i = (size_t)((slot - first) / 300);
+			size_t i = (size_t)((slot - first) / SLOT_S);
 			if (i >= n)
 				continue;
 			if (!sensor) {
@@ -79,9 +80,9 @@ int store_inverter_slots(struct store *st, int64_t device_id, double t0, double 
 	static const char before_sql[] =
 	    "SELECT max(slot) FROM rollup_5min WHERE device_id = ?1 AND slot < ?2 AND slot >= ?3 "
 	    "AND n_valid > 0";
-	int64_t first = (int64_t)floor(t0 / 300.0) * 300;
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	size_t n = 0;
-	for (int64_t s = first; s < t1 && n < cap; s += 300, n++) {
+	for (int64_t s = first; s < t1 && n < cap; s += SLOT_S, n++) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].slot = s;
 		out[n].module_temp_c = out[n].air_temp_c = out[n].wind_m_s = NAN;
@@ -103,7 +104,7 @@ int store_inverter_slots(struct store *st, int64_t device_id, double t0, double 
 	sqlite3_bind_int64(q, 2, first);
 	sqlite3_bind_double(q, 3, t1);
 	while ((rc = store_row(st, q)) > 0) {
-		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / 300);
+		size_t i = (size_t)((sqlite3_column_int64(q, 0) - first) / SLOT_S);
 		if (i >= n)
 			continue;
 		out[i].energy_wh += sqlite3_column_double(q, 1);
@@ -130,9 +131,10 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	static const char sql[] =
 	    "INSERT OR REPLACE INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, "
 	    "h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, "
-	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, computed) "
+	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, curtailed_wh, "
+	    "curtail_loss_wh, computed) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18, ?19, ?20, ?21, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, "
 	    "(julianday('now') - 2440587.5) * 86400.0)";
 	/* The month: eta as the ratio of sums over the days that have one; the grade is the
 	 * worst of those days, the source the one most days used. */
@@ -170,6 +172,8 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	bind_num(q, 19, d->peer_yf_h);
 	bind_num(q, 20, d->peer_ratio);
 	sqlite3_bind_int(q, 21, d->peer_n);
+	bind_num(q, 22, d->curtailed_wh);
+	bind_num(q, 23, d->curtail_loss_wh);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	if (!(q = store_stmt(st, month_sql)))
@@ -186,7 +190,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
 	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
 	    "peer_yf_h, "
-	    "peer_ratio, peer_n FROM station_eff_day WHERE station = ?1 AND day = ?2";
+	    "peer_ratio, peer_n, curtailed_wh, curtail_loss_wh FROM station_eff_day WHERE "
+	    "station = ?1 AND day = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -219,6 +224,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->peer_yf_h = col_num(q, 16);
 	out->peer_ratio = col_num(q, 17);
 	out->peer_n = sqlite3_column_int(q, 18);
+	out->curtailed_wh = col_num(q, 19);
+	out->curtail_loss_wh = col_num(q, 20);
 	sqlite3_reset(q);
 	return 0;
 }
@@ -358,14 +365,15 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 				 const unsigned char *lit)
 {
 	static const char sql[] =
-	    "SELECT DISTINCT CAST((slot - ?2) / 900 AS INTEGER) FROM rollup_5min WHERE "
+	    "SELECT DISTINCT CAST((slot - ?2) / ?4 AS INTEGER) FROM rollup_5min WHERE "
 	    "device_id = ?1 AND slot >= ?2 AND slot < ?3 AND n_valid > 0";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_double(q, 2, t0);
-	sqlite3_bind_double(q, 3, t0 + 900.0 * (double)n_quarters);
+	sqlite3_bind_double(q, 3, t0 + SLOT_QUARTER_S * (double)n_quarters);
+	sqlite3_bind_int(q, 4, SLOT_QUARTER_S);
 	long n = 0;
 	int rc = 0;
 	while ((rc = store_row(st, q)) > 0) {
@@ -411,5 +419,32 @@ int store_device_first_ts(struct store *st, int64_t device_id, double *ts)
 	int rc;
 	while ((rc = store_row(st, q)) > 0)
 		*ts = col_num(q, 0);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n)
+{
+	/* state = 5 (INV_STATE_THROTTLED) is written out so that the partial index
+	 * reading_throttled can serve the query (a bound value would not match it), and named:
+	 * the planner would otherwise walk every reading of the device's day by the primary
+	 * key, for every inverter on every pass, to find the few curtailed ones. */
+	static const char sql[] =
+	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
+	memset(flags, 0, n);
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, (double)first + SLOT_S * (double)n);
+	int rc;
+	while ((rc = store_row(st, q)) > 0) {
+		double i = floor((sqlite3_column_double(q, 0) - (double)first) / SLOT_S);
+		if (i >= 0 && i < (double)n)
+			flags[(size_t)i] = 1;
+	}
 	return rc < 0 ? -1 : 0;
 }

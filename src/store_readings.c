@@ -7,6 +7,7 @@
 
 #include "pvrelief/energy.h"
 #include "pvrelief/reading.h"
+#include "pvrelief/slot.h"
 #include "pvrelief/xalloc.h"
 #include "store_internal.h"
 
@@ -333,7 +334,8 @@ int store_batch_add(struct store_batch *b, const struct store_reading *row)
 	int has_power = !row->rejected && has_value(v, SF_POWER_W);
 	double power_w = has_power ? v->value[SF_POWER_W] : 0;
 
-	struct agg5 *f = agg_get(&b->five, row->device_id, (int64_t)floor(row->ts / 300.0) * 300);
+	struct agg5 *f =
+	    agg_get(&b->five, row->device_id, (int64_t)floor(row->ts / SLOT_S) * SLOT_S);
 	f->energy_wh += row->delta_wh;
 	if (has_power) {
 		f->power_sum_w += power_w;

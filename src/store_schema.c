@@ -179,7 +179,14 @@ const char *const store_migrations[] = {
     "  eta REAL, pr REAL, pr_stc REAL, yf_h REAL, coverage REAL, peer_ratio REAL,"
     "  source TEXT NOT NULL, grade INTEGER NOT NULL, computed REAL NOT NULL,"
     "  PRIMARY KEY (station, day, device)) WITHOUT ROWID;",
-    /* 11: the province. A county's uplink keeps its own outbox (what waits for the province
+    /* 11: curtailment, a loss of its own: the energy made while an inverter was held below
+     * what it could make, and what the curtailment cost at the day's own efficiency. */
+    "ALTER TABLE station_eff_day ADD COLUMN curtailed_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN curtail_loss_wh REAL;"
+    /* The curtailed readings (state 5, THROTTLED) by device and time: the efficiency pass
+     * looks them up for every inverter, and they are few. */
+    "CREATE INDEX reading_throttled ON reading (device_id, ts) WHERE state = 5;",
+    /* 12: the province. A county's uplink keeps its own outbox (what waits for the province
      * broker, with a key so that an unsent older revision of the same figure can be dropped)
      * and a list of what changed, filled by triggers in the same transaction as the change,
      * so that neither an outage nor a SIGKILL between the change and its message loses one;

@@ -67,10 +67,8 @@ static char *pct_text(double v)
 	return isnan(v) ? xstrdup("–") : xasprintf("%.1f%%", v * 100.0);
 }
 
-json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a);
-
 /* One alert with the keys of `pvrelief alerts --format json`, plus the console's texts. */
-json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a)
+static json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *a)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)a->id));
@@ -184,7 +182,7 @@ static void live(struct web_ctx *c, const struct web_county *k)
 	const char *station = web_request_query(c->req, "station");
 	long only = -1;
 	if (station &&
-	    (!web_param_id(station) || (only = web_station_index(c->app->cfg, station)) < 0)) {
+	    (!web_param_id(station) || (only = web_station_index(c->app, station)) < 0)) {
 		json_error(c, 404, "no such station");
 		return;
 	}
@@ -231,7 +229,7 @@ static void add_day(void *arg, const char *device, double energy_wh)
 
 static void station(struct web_ctx *c, const struct web_county *k, const char *id)
 {
-	long si = web_param_id(id) ? web_station_index(c->app->cfg, id) : -1;
+	long si = web_param_id(id) ? web_station_index(c->app, id) : -1;
 	if (si < 0) {
 		json_error(c, 404, "no such station");
 		return;
@@ -282,7 +280,7 @@ static void maintenance(struct web_ctx *c)
 	const char *station = web_request_query(c->req, "station");
 	const char *kind = web_request_query(c->req, "kind");
 	static const char *const kinds[] = {"inspection", "cleaning", "repair", NULL};
-	if ((station && *station && web_station_index(c->app->cfg, station) < 0) ||
+	if ((station && *station && web_station_index(c->app, station) < 0) ||
 	    (kind && *kind && web_param_enum(kind, kinds) < 0)) {
 		json_error(c, 400, "unknown station or kind");
 		return;

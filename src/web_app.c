@@ -22,6 +22,14 @@
 extern const char web_asset_css[];
 extern const char web_asset_js[];
 
+static const struct config *sort_cfg; /* qsort has no argument; set only in web_app_new */
+
+static int by_station_id(const void *a, const void *b)
+{
+	return strcmp(sort_cfg->stations[*(const size_t *)a].id,
+		      sort_cfg->stations[*(const size_t *)b].id);
+}
+
 struct web_app *web_app_new(const struct config *cfg, struct clock *clk, struct web_auth *auth,
 			    const char *db_path)
 {
@@ -32,6 +40,11 @@ struct web_app *web_app_new(const struct config *cfg, struct clock *clk, struct 
 	app->db_path = xstrdup(db_path);
 	app->silent_after_s = cfg->web.silent_after_s;
 	app->version = PVRELIEF_VERSION;
+	app->by_id = xcalloc(cfg->n_stations + 1, sizeof *app->by_id);
+	for (size_t i = 0; i < cfg->n_stations; i++)
+		app->by_id[i] = i;
+	sort_cfg = cfg;
+	qsort(app->by_id, cfg->n_stations, sizeof *app->by_id, by_station_id);
 	return app;
 }
 
@@ -40,6 +53,7 @@ void web_app_free(struct web_app *app)
 	if (!app)
 		return;
 	web_county_free(app->county);
+	free(app->by_id);
 	store_close(app->st);
 	free(app->db_path);
 	free(app);
@@ -371,6 +385,38 @@ static int reads_need_login(const struct web_ctx *c)
 	return c->app->cfg->web.read_requires_login && !c->user[0];
 }
 
+/* A page visit: its session (made when there is none, for the login form's CSRF token) and
+ * the pages that work without reading rights: login, logout, the language switch. Returns 1
+ * when one of those answered. */
+static int visitor(struct web_ctx *c)
+{
+	int is_new = 0;
+	c->user = web_auth_session(c->app->auth, web_request_cookie(c->req, "pvw_sid"),
+				   clock_monotonic_now(), c->sid, &is_new);
+	c->csrf = web_auth_csrf(c->app->auth, c->sid);
+	if (is_new) {
+		char *v = xasprintf("%s; HttpOnly", c->sid);
+		cookie(c, "pvw_sid", v, "");
+		free(v);
+	}
+	if (strcmp(c->path, "/login") == 0) {
+		if (c->is_post)
+			login_post(c);
+		else
+			login_page(c, NULL);
+		return 1;
+	}
+	if (strcmp(c->path, "/logout") == 0 && c->is_post) {
+		logout_post(c);
+		return 1;
+	}
+	if (strcmp(c->path, "/lang") == 0) {
+		lang_switch(c);
+		return 1;
+	}
+	return 0;
+}
+
 void web_app_handle(void *arg, const struct web_request *req, struct web_reply *rep)
 {
 	struct web_app *app = arg;
@@ -401,30 +447,13 @@ void web_app_handle(void *arg, const struct web_request *req, struct web_reply *
 		asset(c, "text/javascript; charset=utf-8", web_asset_js);
 		return;
 	}
-	int is_new;
-	c->user = web_auth_session(app->auth, web_request_cookie(req, "pvw_sid"),
-				   clock_monotonic_now(), c->sid, &is_new);
-	c->csrf = web_auth_csrf(app->auth, c->sid);
-	if (is_new) {
-		char *v = xasprintf("%s; HttpOnly", c->sid);
-		cookie(c, "pvw_sid", v, "");
-		free(v);
-	}
-	if (strcmp(c->path, "/login") == 0) {
-		if (c->is_post)
-			login_post(c);
-		else
-			login_page(c, NULL);
+	/* Machine clients (the pages' own polling, Prometheus) keep no session of their own: a
+	 * scrape every few seconds must not push visitors' sessions out. */
+	if (strncmp(c->path, "/api/", 5) == 0 || strcmp(c->path, "/metrics") == 0)
+		c->user = web_auth_user(app->auth, web_request_cookie(req, "pvw_sid"),
+					clock_monotonic_now());
+	else if (visitor(c) != 0)
 		return;
-	}
-	if (strcmp(c->path, "/logout") == 0 && c->is_post) {
-		logout_post(c);
-		return;
-	}
-	if (strcmp(c->path, "/lang") == 0) {
-		lang_switch(c);
-		return;
-	}
 	if (reads_need_login(c)) {
 		if (strncmp(c->path, "/api/", 5) == 0 || strcmp(c->path, "/metrics") == 0) {
 			web_error(c, 401, T(c, "需要登录。", "Login required."));

@@ -244,6 +244,12 @@ const char *web_auth_session(struct web_auth *a, const char *sid, double now, ch
 	return s->user;
 }
 
+const char *web_auth_user(const struct web_auth *a, const char *sid, double now)
+{
+	const struct session *s = find(a, sid);
+	return s && s->expires > now ? s->user : "";
+}
+
 const char *web_auth_csrf(const struct web_auth *a, const char *sid)
 {
 	const struct session *s = find(a, sid);

@@ -64,6 +64,7 @@ struct web_app {
 	struct web_county *county; /* cached for WEB_CACHE_S */
 	double silent_after_s;
 	const char *version;
+	size_t *by_id; /* station indexes sorted by id, for web_station_index */
 };
 
 enum { WEB_CACHE_S = 2 };
@@ -122,8 +123,8 @@ const struct web_county *web_county_get(struct web_app *app);
 struct web_county *web_county_one(struct web_app *app, long index);
 /* Frees a county model; accepts NULL. */
 void web_county_free(struct web_county *c);
-/* Returns the index of a station in the configuration, or -1. */
-long web_station_index(const struct config *cfg, const char *id);
+/* Returns the index of a station in the configuration, or -1 (a binary search). */
+long web_station_index(const struct web_app *app, const char *id);
 
 /* ---- the pages (web_page_*.c) and the API (web_api.c) ---- */
 struct store_console_alert_filter;

@@ -19,11 +19,19 @@
 
 enum { MAX_ACTIVE_ALERTS = 20000 };
 
-long web_station_index(const struct config *cfg, const char *id)
+long web_station_index(const struct web_app *app, const char *id)
 {
-	for (size_t i = 0; i < cfg->n_stations; i++)
-		if (strcmp(cfg->stations[i].id, id) == 0)
-			return (long)i;
+	size_t lo = 0, hi = app->cfg->n_stations;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(app->cfg->stations[app->by_id[mid]].id, id);
+		if (cmp == 0)
+			return (long)app->by_id[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
@@ -107,7 +115,7 @@ static struct web_county *build(struct web_app *app, struct store *st, long only
 	for (size_t i = 0; i < nd; i++) {
 		const struct store_console_device *d = &dev[i];
 		if (!last_station || strcmp(last_station, d->station) != 0) {
-			si = web_station_index(cfg, d->station);
+			si = web_station_index(app, d->station);
 			last_station = d->station;
 		}
 		if (si < 0)
@@ -140,7 +148,7 @@ static struct web_county *build(struct web_app *app, struct store *st, long only
 	/* Efficiency rows are ordered by station, as the configuration need not be. */
 	last_station = NULL;
 	for (size_t i = 0; i < ne; i++) {
-		long k = web_station_index(cfg, eff[i].station);
+		long k = web_station_index(app, eff[i].station);
 		if (k < 0)
 			continue;
 		struct web_station *s = &c->stations[k];
@@ -161,7 +169,7 @@ static struct web_county *build(struct web_app *app, struct store *st, long only
 			c->alerts_warning++;
 		else
 			c->alerts_info++;
-		long k = alerts[i].station[0] ? web_station_index(cfg, alerts[i].station) : -1;
+		long k = alerts[i].station[0] ? web_station_index(app, alerts[i].station) : -1;
 		if (k >= 0)
 			c->stations[k].alerts_active++;
 	}

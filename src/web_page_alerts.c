@@ -58,7 +58,7 @@ int web_alert_filter(struct web_ctx *c, struct store_console_alert_filter *f)
 	int y, m, d;
 	long n;
 	if (station && *station) {
-		if (!web_param_id(station) || web_station_index(c->app->cfg, station) < 0)
+		if (!web_param_id(station) || web_station_index(c->app, station) < 0)
 			goto bad;
 		f->station = station;
 	}

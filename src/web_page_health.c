@@ -141,7 +141,12 @@ static void row(struct web_ctx *c, const char *name, const char *village, double
 	web_html_printf(b, "</td><td class=\"hide-s\">%s", source);
 	if (grade)
 		web_html_printf(b, " (%d)", grade);
-	web_html_printf(b, "</td><td>%s</td></tr>", mark);
+	/* The CLI's identifiers, in the page's words; the CSV and JSON keep the identifiers. */
+	const char *word = strcmp(mark, "ok") == 0	   ? T(c, "达标", "on target")
+			   : strcmp(mark, "below") == 0	   ? T(c, "未达标", "below target")
+			   : strcmp(mark, "estimate") == 0 ? T(c, "估算", "estimate")
+							   : mark;
+	web_html_printf(b, "</td><td class=\"mark-%s\">%s</td></tr>", mark, word);
 }
 
 void web_page_health(struct web_ctx *c)

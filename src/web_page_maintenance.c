@@ -37,7 +37,7 @@ static void log_post(struct web_ctx *c)
 	const char *note = web_form_get(&f, "note");
 	double at = clock_now(c->app->clk);
 	const char *bad = NULL;
-	if (!station || web_station_index(c->app->cfg, station) < 0)
+	if (!station || web_station_index(c->app, station) < 0)
 		bad = T(c, "没有这个电站。", "There is no such station.");
 	else if (web_param_enum(kind, kinds) < 0)
 		bad = T(c, "类型应为巡检、清洗或维修。",
@@ -93,7 +93,7 @@ void web_page_maintenance(struct web_ctx *c)
 	const struct config *cfg = c->app->cfg;
 	const char *station = web_request_query(c->req, "station");
 	const char *kind = web_request_query(c->req, "kind");
-	if ((station && *station && web_station_index(cfg, station) < 0) ||
+	if ((station && *station && web_station_index(c->app, station) < 0) ||
 	    (kind && *kind && web_param_enum(kind, kinds) < 0)) {
 		web_error(c, 400, T(c, "电站或类型无效。", "Unknown station or kind."));
 		return;

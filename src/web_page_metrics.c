@@ -12,7 +12,7 @@
 #include "web_internal.h"
 
 struct gather {
-	const struct config *cfg;
+	const struct web_app *app;
 	struct web_metrics_station *st;
 	struct web_metrics_alerts *al;
 	size_t n_al, cap_al;
@@ -22,7 +22,7 @@ struct gather {
 static void energy_cb(void *arg, const char *station, double energy_wh)
 {
 	struct gather *g = arg;
-	long i = web_station_index(g->cfg, station);
+	long i = web_station_index(g->app, station);
 	if (i >= 0)
 		g->st[i].energy_wh = energy_wh;
 }
@@ -52,7 +52,7 @@ void web_metrics_page(struct web_ctx *c)
 		strbuf_printf(&c->rep->body, "# database unavailable: %s\n", c->app->db_error);
 		return;
 	}
-	struct gather g = {c->app->cfg, NULL, NULL, 0, 0, NULL};
+	struct gather g = {c->app, NULL, NULL, 0, 0, NULL};
 	g.st = xcalloc(k->n_stations + 1, sizeof *g.st);
 	for (size_t i = 0; i < k->n_stations; i++) {
 		const struct web_station *s = &k->stations[i];

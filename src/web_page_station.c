@@ -56,6 +56,11 @@ static double theory_w(const struct config *cfg, const struct config_station *cs
 	if (slot)
 		g = poa && !isnan(slot->poa_w_m2) ? slot->poa_w_m2 : slot->ghi_w_m2;
 	if (!isnan(g)) {
+		/* A slot the sensor covered only in part (the daemon started or stopped in it)
+		 * holds only part of its irradiation: its mean is over the time covered. */
+		double covered = fmin(1.0, slot->sensor_n * cfg->polling.fast_interval_s / 300.0);
+		if (covered > 0)
+			g /= covered;
 		*from_sensor = 1;
 	} else {
 		struct solar_position sp;
@@ -115,9 +120,12 @@ static void curve(struct web_ctx *c, const struct config_station *cs, double day
 			pmax = fmax(pmax, act[i]);
 	}
 	pmax *= 1.1;
+	/* A margin above and to the right, so that the top and last labels are not cut. */
 	web_html_printf(
-	    b, "<svg id=\"curve\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s\">", W,
-	    H + B, T(c, "今日功率曲线", "Power today"));
+	    b,
+	    "<svg id=\"curve\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s\">"
+	    "<g transform=\"translate(0 16)\">",
+	    W + 24, H + B + 16, T(c, "今日功率曲线", "Power today"));
 	for (int h = 0; h <= 24; h += 3) {
 		double x = L + (W - L) * h / 24.0;
 		strbuf_printf(b,
@@ -171,8 +179,10 @@ static void eta_chart(struct web_ctx *c, const struct store_eff_day *d, int n)
 	double target = c->app->cfg->efficiency.station_target;
 	double W = 720, H = 180, L = 36, B = 20, top = 1.2;
 	web_html_printf(
-	    b, "<svg id=\"eta30\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s\">", W,
-	    H + B, T(c, "30 天 η 与 PR", "η and PR over 30 days"));
+	    b,
+	    "<svg id=\"eta30\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s\">"
+	    "<g transform=\"translate(0 16)\">",
+	    W + 24, H + B + 16, T(c, "30 天 η 与 PR", "η and PR over 30 days"));
 	for (int k = 0; k <= 4; k++) {
 		double v = top * k / 4.0, y = H - H * v / top;
 		strbuf_printf(
@@ -267,7 +277,7 @@ static void inverters(struct web_ctx *c, struct inv_set *s)
 void web_page_station(struct web_ctx *c, const char *id)
 {
 	const struct config *cfg = c->app->cfg;
-	long si = web_param_id(id) ? web_station_index(cfg, id) : -1;
+	long si = web_param_id(id) ? web_station_index(c->app, id) : -1;
 	if (si < 0) {
 		web_error(c, 404, T(c, "没有这个电站。", "There is no such station."));
 		return;
@@ -354,7 +364,11 @@ void web_page_station(struct web_ctx *c, const char *id)
 			T(c, "未消除告警", "Active alerts"), cs->id, ws->alerts_active);
 	web_html_printf(b, "<section class=\"card\"><h2>%s</h2>",
 			T(c, "今日功率曲线", "Power today"));
-	curve(c, cs, day0, sl, ns);
+	/* The slot in progress holds only part of its irradiation: leave it to the next load. */
+	int complete = ns;
+	while (complete > 0 && sl[complete - 1].slot + 300 > k->now)
+		complete--;
+	curve(c, cs, day0, sl, complete);
 	web_html_printf(b, "</section><div class=\"grid2\"><section class=\"card\"><h2>%s</h2>",
 			T(c, "近 30 天发电参数 η 与 PR", "η and PR, last 30 days"));
 	eta_chart(c, days, nd);

@@ -33,6 +33,11 @@ int alert_engine_start(struct alert_engine *a);
 void alert_engine_stop(struct alert_engine *a);
 /* Frees a stopped engine; accepts NULL. */
 void alert_engine_free(struct alert_engine *a);
+/* Returns non-zero when the county's month to date (county, read only) holds enough to be
+ * judged against the county target: a theoretical generation of at least half an hour at the
+ * county's full capacity, and well-measured stations to agree. The rule and the daemon's live
+ * table use it, so neither says "at risk" on the first minutes of a month or of a run. */
+int alert_engine_county_judged(const struct config *cfg, const struct eff_engine_county *county);
 /* Runs one evaluation round at clock time now (the thread does this; tests may too). */
 void alert_engine_evaluate(struct alert_engine *a, double now);
 

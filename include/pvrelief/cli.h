@@ -17,16 +17,23 @@ struct cli_env {
 	struct config *cfg;   /* loaded on first use by cli_config */
 	struct store *store;  /* opened on first use by cli_store */
 	const char *progname; /* "pvrelief" */
+	int default_config;   /* config_path is the default, not given with -c */
 };
 
 /* Returns the configuration, loading it on first use; prints every problem as file:line on
  * stderr and returns NULL when it does not load. */
 const struct config *cli_config(struct cli_env *env);
-/* Returns the database of the configuration, opening (and migrating) it on first use;
- * prints why and returns NULL on failure. */
+/* Returns the database of the configuration, opening (and migrating) it on first use; a
+ * missing database is not created (a command that reads must not leave an empty one behind):
+ * prints where it looked, or why it does not open, and returns NULL. */
 struct store *cli_store(struct cli_env *env);
+/* Likewise, but creates the database when it is missing: for commands that record something. */
+struct store *cli_store_create(struct cli_env *env);
+/* Returns the time now for a command without --now: PVRELIEF_NOW when set, else the clock
+ * the daemon recorded in the database (a simulated one runs on from it), else the real one. */
+int64_t cli_time(struct cli_env *env);
 /* Returns the time a command acts at: text ("YYYY-MM-DD HH:MM:SS+08:00"), else the
- * PVRELIEF_NOW environment variable, else the clock; -1 when the text does not parse. */
+ * PVRELIEF_NOW environment variable, else the real clock; -1 when the text does not parse. */
 int64_t cli_now(const char *text);
 /* Returns who acts: by when given, else $USER, else "unknown" (static or borrowed). */
 const char *cli_by(const char *by);
@@ -77,6 +84,7 @@ int cli_import_rows(struct cli_env *env, const char *kind, const char *file, con
  * of these letters another meaning handles it before calling cli_opt. */
 struct cli_opts {
 	const char *cmd;      /* "pvrelief allocate", the prefix of every message */
+	struct cli_env *env;  /* for the daemon's clock when no time is given; NULL: real */
 	const char *formats;  /* the --format words this command knows, "table|json"; NULL none */
 	unsigned need;	      /* CLI_NEED_* of the options the command cannot do without */
 	const char *month;    /* --month YYYY-MM, or NULL */
@@ -121,7 +129,8 @@ enum { CLI_NEED_MONTH = 1, CLI_NEED_FORMAT = 2, CLI_NEED_STATION = 4, CLI_NEED_B
  * returns 1 when it was, 0 when the command must treat c itself (an unknown option). */
 int cli_opt(struct cli_opts *o, int c, const char *arg);
 /* Checks the shared options once all are read: the required ones are there, the month is
- * YYYY-MM, the format is one of o->formats, the time reads (o->now, o->format_index).
+ * YYYY-MM, the format is one of o->formats, the time reads (o->now, o->format_index; without
+ * one, cli_time of o->env).
  * Prints what is wrong as "CMD: sentence" and returns 2 (the usage-error status), else 0. */
 int cli_opt_check(struct cli_opts *o);
 /* Returns the configured station with this id, loading the configuration; prints

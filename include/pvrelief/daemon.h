@@ -8,6 +8,7 @@ struct daemon_options {
 	int check_only; /* -n: validate the configuration and exit */
 	int live;	/* print a per-station line to stdout while running */
 	double live_interval_s;
+	const char *live_note;	 /* a file whose lines, when it exists, follow the live table */
 	const char *clock_start; /* overrides clock.start (implies a simulated clock) */
 	double clock_rate;	 /* overrides clock.rate when > 0 */
 	double clock_anchor;	 /* wall time at which the simulated clock reads start; 0 = now */

@@ -58,6 +58,10 @@ struct efficiency_sample {
 	double estimated_share;	   /* share of P_stc whose energy in energy_wh was estimated
 				    * by efficiency_spread_gaps: it counts in eta and PR but not
 				    * in coverage, which says what was measured */
+	double curtailed_share;	   /* share of P_stc whose inverters were held below what they
+				    * could make (curtailment, state THROTTLED) */
+	double curtailed_energy_wh; /* of energy_wh, what those inverters made: it counts in
+				     * the energy and yield, not in eta or PR */
 };
 
 /* One inverter's 5-minute slot for efficiency_spread_gaps. */
@@ -71,6 +75,7 @@ enum efficiency_slot_state {
 struct efficiency_inv_slot {
 	double energy_wh; /* the counter's increase credited to the slot */
 	enum efficiency_slot_state state;
+	int curtailed; /* read in a curtailed state (THROTTLED) in the slot */
 };
 
 /* How a window is computed. efficiency_params_default fills every field. */
@@ -105,10 +110,15 @@ struct efficiency_window {
 	double yf_h;		 /* final yield E / P_stc (all energy) = equivalent hours */
 	double equivalent_hours; /* the same figure under its report name */
 	double pr;		 /* Y_f / Y_r over samples paired with POA */
-	double pr_stc;	     /* temperature-corrected PR over samples with POA and a temperature */
-	double coverage;     /* measured paired time / window (or daylight) time, 0-1: estimated
-			      * energy and absent inverters count as not covered */
-	double eta_coverage; /* paired time including estimated energy, for judging */
+	double pr_stc;	      /* temperature-corrected PR over samples with POA and a temperature */
+	double coverage;      /* measured paired time / window (or daylight) time, 0-1: estimated
+			       * energy and absent inverters count as not covered */
+	double eta_coverage;  /* paired time including estimated energy, for judging */
+	double curtailed_kwh; /* energy made while curtailed (left out of eta and PR) */
+	double curtailed_eth_kwh;      /* E_th of the curtailed inverters' share over that time */
+	double curtailment_loss_kwh;   /* eta x curtailed_eth_kwh - curtailed_kwh, at least 0:
+					* what the curtailment cost at the window's own
+					* efficiency; 0 without curtailment, NAN without eta */
 	double mean_irradiance_w_m2;   /* mean basis irradiance over daylight samples (G > 0) */
 	double irradiation_kwh_m2_day; /* basis H per day of window */
 	enum irradiance_source source;

@@ -56,6 +56,8 @@ struct health_station {
 	double pr_num, pr_den, pr_stc_num, pr_stc_den;
 	double peer_yf_h, own_yf_h; /* over the days compared with peers: their median, its own */
 	int peer_days;
+	double curtailed_wh, curtail_loss_wh; /* energy made while curtailed, and the loss */
+	int curtail_loss_unknown;	      /* a day curtailed whose loss has no value */
 	char basis[16];
 	char sources[HEALTH_MAX_SOURCES][24];
 	int source_days[HEALTH_MAX_SOURCES];
@@ -63,6 +65,8 @@ struct health_station {
 	/* Results (health_station_finish). */
 	double energy_kwh, e_act_kwh, e_th_kwh, eta, pr, pr_stc, equivalent_hours;
 	double online_rate, anomaly_rate;
+	double curtailment_loss_kwh; /* energy the grid's limits cost (a loss of its own, not
+				      * in eta); NAN when a curtailed day's loss is unknown */
 	double peer_ratio;  /* its yield / its peers' median over the days compared; NAN none */
 	const char *source; /* the source most days used ("" none); points into sources */
 	enum health_mark mark;
@@ -93,6 +97,7 @@ struct health_report {
 	size_t n_villages;
 	struct health_group county;
 	int show_inverters; /* the table and CSV list each station's inverters too */
+	int wide;	    /* the table has every column, not only what fits 120 columns */
 };
 
 /* Clears a station's sums and results (identity and KPI counts stay). */

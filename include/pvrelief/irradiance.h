@@ -110,6 +110,11 @@ void irradiance_site_from_config(const struct config *cfg, const struct config_s
 /* Returns the short name of a source ("sensor", "weather", "clearsky-scaled", "peer", "none"). */
 const char *irradiance_source_name(enum irradiance_source src);
 
+/* Returns what a figure of source src and grade rests on, for people and for the stored day:
+ * the short name, except "clearsky" for the clear sky without a typical-year table (grade
+ * IRRADIANCE_GRADE_CLEARSKY_UNSCALED); in Chinese when zh is non-zero. Static text. */
+const char *irradiance_source_label(enum irradiance_source src, int grade, int zh);
+
 /* Stores in *year and *month (1-12) the local calendar month of unix time t_s. */
 void irradiance_local_month(double t_s, int utc_offset_s, int *year, int *month);
 /* Stores in *start_s and *end_s the unix times at which a local calendar month begins and ends

@@ -15,13 +15,15 @@ struct config;
 struct poller;
 
 enum poller_state {
-	POLLER_ST_UNKNOWN,   /* not polled yet */
-	POLLER_ST_PRODUCING, /* online and producing */
-	POLLER_ST_IDLE,	     /* online, no output */
-	POLLER_ST_NIGHT,     /* the sun is down: silence is normal */
-	POLLER_ST_PARTIAL,   /* some devices offline */
-	POLLER_ST_OFFLINE,   /* no device answers */
-	POLLER_ST_FAULT,     /* a device reports a fault */
+	POLLER_ST_UNKNOWN,    /* not polled yet */
+	POLLER_ST_PRODUCING,  /* online and producing */
+	POLLER_ST_IDLE,	      /* online, no output */
+	POLLER_ST_NIGHT,      /* the sun is down: silence is normal */
+	POLLER_ST_PARTIAL,    /* some devices offline */
+	POLLER_ST_OFFLINE,    /* no device answers */
+	POLLER_ST_FAULT,      /* a device reports a fault */
+	POLLER_ST_CONNECTING, /* none online, and some inverter not polled yet: it has not had
+			       * its chance, which is not offline */
 };
 
 /* One device's poll result, as given to the listener. */

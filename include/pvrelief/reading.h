@@ -46,6 +46,9 @@ enum reading_field {
 	RF_COUNT
 };
 
+/* DC inputs (MPPTs or strings) a reading carries the current of. */
+#define READING_MAX_INPUTS 8
+
 struct reading {
 	uint32_t present;	/* bit (1u << RF_x) set when field x holds a value */
 	uint32_t sentinel;	/* bit set when the device reported "not implemented" for field x */
@@ -55,6 +58,8 @@ struct reading {
 	uint32_t events;	/* SunSpec Evt1 bits, or vendor alarm bits 0-31 */
 	uint32_t events2;	/* SunSpec Evt2 bits, or vendor alarm bits 32-63 */
 	uint32_t fault_code;	/* vendor fault code, 0 none */
+	unsigned n_inputs;	/* DC inputs with a current in input_dca (SunSpec model 160) */
+	double input_dca[READING_MAX_INPUTS]; /* each input's DC current, A */
 };
 
 /* Returns non-zero when field f holds a value. */

@@ -41,7 +41,9 @@ struct store_console_slot {
 	int64_t slot;		   /* unix s of its start */
 	double power_w;		   /* sum of its inverters' mean power */
 	double energy_wh;	   /* energy counted in it */
-	double poa_w_m2, ghi_w_m2; /* mean sensor irradiance; NAN when no sensor */
+	double poa_w_m2, ghi_w_m2; /* sensor irradiation × 12: the mean over a whole slot; NAN
+				    * when no sensor */
+	int sensor_n;		   /* the sensor's valid readings in the slot */
 };
 
 /* What the console filters alerts by. */

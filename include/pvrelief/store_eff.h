@@ -41,6 +41,8 @@ struct store_eff_day {
 	double online_rate, anomaly_rate;
 	double peer_yf_h, peer_ratio; /* peers' median Y_f and the ratio to it; NAN when none */
 	int peer_n;		      /* healthy peers behind the median */
+	double curtailed_wh;	      /* energy made while curtailed (not in eta) */
+	double curtail_loss_wh;	      /* what the curtailment cost; NAN when unknown */
 };
 
 /* An inverter's figures for one local day, as stored. */
@@ -110,6 +112,12 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
 /* Returns into *ts the time of a device's first valid reading ever (NAN when none): when its
  * monitoring began. 0 or negative. */
 int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
+
+/* Sets flags[i] (n of them) when the device reported state THROTTLED (curtailed) in a valid
+ * reading in the i-th 5-minute slot from floor(t0 / 300) x 300, from the raw readings (kept
+ * retention_days: a day recomputed after that has no curtailment marks); 0 or negative. */
+int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
+				 unsigned char *flags, size_t n);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */

@@ -1,4 +1,4 @@
-/* The province hub's tables (migration 11): what the counties sent over their uplinks, each
+/* The province hub's tables (migration 12): what the counties sent over their uplinks, each
  * row kept with the revision that wrote it so that a message delivered twice or late never
  * replaces a newer one. */
 #ifndef PVRELIEF_STORE_HUB_H

@@ -1,5 +1,5 @@
 /* The county side of the uplink in the store: what changed since it was last sent (filled by
- * triggers in the same transaction as the change, see migration 11), the revision counter, and
+ * triggers in the same transaction as the change, see migration 12), the revision counter, and
  * the readers the uplink engine builds its messages from. */
 #ifndef PVRELIEF_STORE_UPLINK_H
 #define PVRELIEF_STORE_UPLINK_H

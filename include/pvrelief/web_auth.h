@@ -32,6 +32,9 @@ size_t web_auth_users(const struct web_auth *a);
  * anonymous session. */
 const char *web_auth_session(struct web_auth *a, const char *sid, double now, char *out_sid,
 			     int *is_new);
+/* Returns the user of the live session sid at monotonic time now ("" when anonymous, none
+ * or expired) without making one: for the API and /metrics, whose clients keep no cookies. */
+const char *web_auth_user(const struct web_auth *a, const char *sid, double now);
 /* Returns the CSRF token of the session sid, or "" when there is none. */
 const char *web_auth_csrf(const struct web_auth *a, const char *sid);
 /* Returns 1 when token is the CSRF token of the session sid, else 0 (in constant time). */

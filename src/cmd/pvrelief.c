@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pvrelief/cli.h"
+#include "pvrelief/suggest.h"
 
 static const struct {
 	const char *name;
@@ -45,13 +46,15 @@ int main(int argc, char **argv)
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	struct cli_env env = {.config_path = PVRELIEF_SYSCONFDIR "/pvrelief/pvrelief.conf",
-			      .progname = "pvrelief"};
+			      .progname = "pvrelief",
+			      .default_config = 1};
 	int c;
 	/* "+" stops at the first non-option: the rest belongs to the subcommand. */
 	while ((c = getopt_long(argc, argv, "+c:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			env.config_path = optarg;
+			env.default_config = 0;
 			break;
 		case 'V':
 			printf("pvrelief %s\n", PVRELIEF_VERSION);
@@ -76,7 +79,15 @@ int main(int argc, char **argv)
 			cli_env_free(&env);
 			return rc;
 		}
-	fprintf(stderr, "pvrelief: unknown command \"%s\"\n", argv[optind]);
+	const char *names[sizeof commands / sizeof commands[0]];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		names[i] = commands[i].name;
+	const char *near = suggest_nearest(argv[optind], names, sizeof names / sizeof names[0]);
+	if (near)
+		fprintf(stderr, "pvrelief: unknown command \"%s\"; did you mean \"%s\"?\n",
+			argv[optind], near);
+	else
+		fprintf(stderr, "pvrelief: unknown command \"%s\"\n", argv[optind]);
 	usage(stderr);
 	return 2;
 }

@@ -14,6 +14,8 @@ static void usage(FILE *out)
 		"  -n, --check             check the configuration and exit\n"
 		"  -l, --live              print a line per station to stdout while running\n"
 		"      --live-interval S   seconds between live tables (default 5)\n"
+		"      --live-note FILE    show FILE's lines under the live table while it\n"
+		"                          exists (tools/demo: the fault file's problems)\n"
 		"  -v, --log-level LEVEL   error, warning, info or debug (overrides log.level)\n"
 		"      --clock-start TIME  run on a simulated clock starting at TIME\n"
 		"                          (\"2026-06-21 06:00:00+08:00\")\n"
@@ -38,12 +40,19 @@ static double parse_number(const char *opt, const char *text)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_LIVE_INTERVAL = 256, OPT_CLOCK_START, OPT_CLOCK_RATE, OPT_CLOCK_ANCHOR };
+	enum {
+		OPT_LIVE_INTERVAL = 256,
+		OPT_LIVE_NOTE,
+		OPT_CLOCK_START,
+		OPT_CLOCK_RATE,
+		OPT_CLOCK_ANCHOR
+	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
 	    {"check", no_argument, NULL, 'n'},
 	    {"live", no_argument, NULL, 'l'},
 	    {"live-interval", required_argument, NULL, OPT_LIVE_INTERVAL},
+	    {"live-note", required_argument, NULL, OPT_LIVE_NOTE},
 	    {"log-level", required_argument, NULL, 'v'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
@@ -67,6 +76,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LIVE_INTERVAL:
 			opt.live_interval_s = parse_number("--live-interval", optarg);
+			break;
+		case OPT_LIVE_NOTE:
+			opt.live_note = optarg;
 			break;
 		case 'v':
 			if (strcmp(optarg, "error") && strcmp(optarg, "warning") &&

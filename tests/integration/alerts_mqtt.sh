@@ -77,6 +77,15 @@ wait_for 60 "the fault to clear" bash -c "grep '^pv/it/flt/alert ' '$WORK/mqtt.t
 	pass "the fault alert clears when the fault is removed"
 wait_for 90 "the offline alert to clear" bash -c "grep '^pv/it/hw/alert ' '$WORK/mqtt.txt' | grep -q '\"event\":\"cleared\",\"kind\":\"offline\"'" &&
 	pass "the offline alert clears when the inverter answers again"
+cleared_detail() { # cleared_detail KIND STATION: the detail of its cleared event
+	grep "^pv/it/$2/alert .*\"event\":\"cleared\",\"kind\":\"$1\"" "$WORK/mqtt.txt" | head -1 |
+		sed 's/^[^ ]* //' | python3 -c 'import json, sys; print(json.load(sys.stdin)["detail"])'
+}
+d=$(cleared_detail fault flt)
+check "a cleared fault says what is true now and how long it lasted: \"$d\"" \
+	bash -c "[[ '$d' == 'out of the fault state; lasted '[0-9]*' minute'* ]]"
+d=$(cleared_detail offline hw)
+check "a cleared offline alert likewise: \"$d\"" bash -c "[[ '$d' == 'answering again; lasted '[0-9]*' minute'* ]]"
 
 # Zero output while the neighbours produce.
 faults "good/i1 health 0

@@ -79,8 +79,12 @@ start_daemon "$WORK/a.conf"
 t=$(latest)
 until_clock "$(awk -v t="$t" 'BEGIN { printf "%.0f", t + 600 }')"
 offline_alert_kept "after a restart"
+check "the daemon records its clock for the CLI (reading, wall time, rate 60)" \
+	bash -c "[[ '$(q "SELECT value FROM meta WHERE key = 'clock'")' == *' 60' ]]"
 grep -q "active alerts restored" "$WORK/daemon.log" && pass "the restart restored the active alerts" ||
 	fail "the restart restored the active alerts"
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID" || true
+check "a simulated clock stopped with the daemon is recorded at rate 0" \
+	bash -c "[[ '$(q "SELECT value FROM meta WHERE key = 'clock'")' == *' 0' ]]"
 finish

@@ -40,6 +40,7 @@ CONF
 pv() { "$BIN/pvrelief" -c "$WORK/r.conf" "$@"; }
 
 # The county has used pvrelief for three days; h1 has three judged days with PR 0.80.
+: >"$DB" # the daemon has not run yet: an empty file the CLI may fill with the schema
 pv alerts >/dev/null
 q "INSERT INTO meta (key, value) VALUES ('installed_at', strftime('%s', '2026-06-18 02:00:00'))"
 for d in 18 19 20; do

@@ -27,6 +27,9 @@ run() {
 }
 
 run pv alerts
+check "no database: says where it looked, creates none ($rc)" bash -c "[ $rc -eq 1 ] && grep -q 'no database at $DB' '$WORK/err' && [ ! -e '$DB' ]"
+: >"$DB" # an empty file, as if the daemon had just created it
+run pv alerts
 check "an empty database lists no alerts" grep -q "no alerts" "$WORK/out"
 q "INSERT INTO alert (id, kind, severity, station, device, raised_at, cleared_at, title, detail, figures)
    VALUES (1, 'offline', 'critical', 's1', 'inv1', 1782000000, 1782003600, '电站 s1 逆变器 inv1 离线', 'd', '{}'),

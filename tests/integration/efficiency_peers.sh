@@ -107,7 +107,7 @@ check "soiled station: eta equals its peer ratio" \
 	awk -v e="$eta_s" -v r="$(row soiled peer_ratio)" 'BEGIN { exit !(e - r < 1e-9 && r - e < 1e-9) }'
 check "soiled station: no PR without measured irradiance" test -z "$(row soiled pr)"
 check "the lone station has no peers and falls back to the unscaled clear sky" \
-	test "$(row far "source || '/' || grade || '/' || peer_n || '/' || coalesce(peer_ratio, 'none')")" = "clearsky-scaled/4/0/none"
+	test "$(row far "source || '/' || grade || '/' || peer_n || '/' || coalesce(peer_ratio, 'none')")" = "clearsky/4/0/none"
 check "no peer figure is judgeable" test "$(q "SELECT count(*) FROM station_eff_day WHERE judgeable = 1")" = 0
 
 # Each inverter of the pair: half the station's capacity, its own energy, the station's peer

@@ -33,4 +33,26 @@ rc=$?
 set -e
 check "an empty unit is reported and the exit status says so" test "$rc" -eq 1
 check "... with a count of zero" grep -q "0 devices found" "$WORK/none.txt"
+
+# A gateway busy with another client (the daemon): the simulator's gateways serve one
+# connection at a time, like many 4G gateways. Each unit says at once that nothing answered,
+# with the true reason and a hint, instead of a long silence and "Operation now in progress".
+spawn python3 -c "
+import socket, time
+s = socket.create_connection(('127.0.0.1', $pb))
+open('$WORK/busy.ready', 'w').close()
+time.sleep(120)"
+wait_for 20 "the other client's connection" test -e "$WORK/busy.ready"
+set +e
+start=$SECONDS
+"$BIN/pvrelief" -c "$WORK/s.conf" scan "127.0.0.1:$pb" --timeout 300 >"$WORK/busy.txt" 2>"$WORK/busy.err"
+rc=$?
+took=$((SECONDS - start))
+set -e
+cat "$WORK/busy.txt" "$WORK/busy.err"
+check "a busy gateway: exit 1 ($rc)" test "$rc" -eq 1
+check "... every unit reported" test "$(grep -c '^unit [0-9]*: no answer' "$WORK/busy.txt")" -eq 10
+check "... with the true reason" bash -c "! grep -q 'Operation now in progress' '$WORK/busy.txt' '$WORK/busy.err' && grep -q 'no answer within 300 ms' '$WORK/busy.txt'"
+check "... and a hint that the gateway may serve one client" grep -q "one client at a time" "$WORK/busy.err"
+check "... in about one timeout per unit, not one per map (${took} s)" test "$took" -le 10
 finish

@@ -148,12 +148,17 @@ check "the console is still serving" kill -0 "$WEB_PID"
 # TLS through libmicrohttpd's GnuTLS: HTTPS answers and the session cookie is Secure.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout "$WORK/key.pem" \
 	-out "$WORK/cert.pem" 2>/dev/null
-sed 's|^web = {|web = { tls_cert_file = "cert.pem"; tls_key_file = "key.pem";|' "$WORK/w.conf" >"$WORK/tls.conf"
+sed 's|^web = {|web = { tls_cert_file = "cert.pem"; tls_key_file = "key.pem"; read_requires_login = true;|' \
+	"$WORK/w.conf" >"$WORK/tls.conf"
 TLS_PORT=$(free_port)
 spawn "$BIN/pvrelief-web" -c "$WORK/tls.conf" --port "$TLS_PORT" --ready-file "$WORK/web3.ready" 2>>"$WORK/web3.log"
 wait_for 20 "the TLS console" test -e "$WORK/web3.ready"
 code=$(curl -s --cacert "$WORK/cert.pem" -D "$WORK/tls.h" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TLS_PORT/login")
 check "HTTPS answers ($code) with a Secure, HttpOnly, SameSite=Strict session cookie" bash -c \
 	"[ $code = 200 ] && grep -i '^set-cookie: pvw_sid=' '$WORK/tls.h' | grep -q 'Secure.*HttpOnly\|HttpOnly.*Secure' && grep -qi 'SameSite=Strict' '$WORK/tls.h'"
+code=$(curl -s --cacert "$WORK/cert.pem" -o /dev/null -w '%{http_code} %{redirect_url}' "https://127.0.0.1:$TLS_PORT/")
+check "with read_requires_login a page sends to the login ($code)" test "$code" = "303 https://127.0.0.1:$TLS_PORT/login"
+code=$(curl -s --cacert "$WORK/cert.pem" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TLS_PORT/api/live")
+check "and the API answers 401 ($code)" test "$code" = 401
 check "plain HTTP on the TLS port gets no page" bash -c "! curl -s -m 5 http://127.0.0.1:$TLS_PORT/ | grep -q html"
 finish

@@ -163,7 +163,8 @@ static void test_bad_files(void)
 	static const struct bad_case cases[] = {
 	    {"syntax error",
 	     "county = { id = \"c1\" }\nstations = (;\n",
-	     {"%s:2: syntax error: syntax error"}},
+	     {"%s:2: syntax error near \"stations = (;\" (a missing ';' or a bracket "
+	      "not closed on this line or the one before?)"}},
 	    {"several errors reported at once",
 	     "county = { id = \"c1\"; colour = 1; };\n"
 	     "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
@@ -270,6 +271,40 @@ static void test_bad_files(void)
 	}
 }
 
+/* A misspelt key is reported alone, with the nearest known key: the default it fell back to
+ * must not make a second error (an interval order, shares not adding up). */
+static void test_misspelt_key(void)
+{
+	static const char *const tail =
+	    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	    "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; "
+	    "capacity_kwp = 90.0;\n  devices = ( { id = \"a\"; host = \"h\"; } ); } );\n";
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+	    {"polling = { fast_intervall = 10; energy_interval = 30; };\n",
+	     ":2: unknown key \"fast_intervall\" in polling (did you mean \"fast_interval\"?)"},
+	    {"revenue = { policy = { post = 85.0; public_works = 5.0; rewards = 5.0; om_reserve = "
+	     "5.0; }; };\n",
+	     ":2: unknown key \"post\" in revenue.policy (did you mean \"posts\"?)"},
+	    {"alerts = { colour = 1; };\n", ":2: unknown key \"colour\" in alerts"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[2048];
+		snprintf(text, sizeof text, "county = { id = \"c1\"; };\n%s%s", cases[i].text,
+			 tail);
+		char *e = load_errors(text, NULL);
+		size_t lines = *e ? 1 : 0, len = strlen(e), wlen = strlen(cases[i].want);
+		for (const char *c = e; *c; c++)
+			lines += *c == '\n';
+		/* The one message, ending with the wanted words. */
+		CHECK_INT(lines, 1);
+		CHECK_REPORT_(len >= wlen && strcmp(e + len - wlen, cases[i].want) == 0,
+			      "\"%s\" does not end with \"%s\"", e, cases[i].want);
+		free(e);
+	}
+}
+
 static void test_secret_permissions(void)
 {
 	char *secret = write_conf("pw", "hunter2\n");
@@ -349,6 +384,7 @@ int main(void)
 	test_defaults();
 	test_dc_capacity();
 	test_bad_files();
+	test_misspelt_key();
 	test_secret_permissions();
 	test_parse_time();
 	char cmd[600];

@@ -424,6 +424,36 @@ static void test_absent_share(void)
 	CHECK_NEAR(w.e_th_kwh, clean.e_th_kwh - 60, 1e-9);
 }
 
+static void test_curtailment(void)
+{
+	/* Hours 2 and 3: one inverter of two (half the station) held to 10 kWh an hour of its
+	 * 25: energy counts 270 kWh, eta and PR stay the clean day's (0.8333, 50 / 60 kWh an
+	 * hour), and the loss is PR x P_stc x the curtailed half's POA less what it made:
+	 * 2 x (0.6667 x 100 x 0.75 / 2 - 10) = 30 kWh. */
+	struct efficiency_sample s[6];
+	size_t n = day_samples(s);
+	struct efficiency_params p;
+	struct efficiency_window clean, w;
+	efficiency_params_default(&p, 100);
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &clean), 0);
+	CHECK_NEAR(clean.curtailment_loss_kwh, 0, 0);
+	for (int h = 2; h <= 3; h++) {
+		s[h].energy_wh = 35000;
+		s[h].curtailed_share = 0.5;
+		s[h].curtailed_energy_wh = 10000;
+	}
+	CHECK_INT(efficiency_window(&p, T0, T0 + 6 * HOUR, s, n, &w), 0);
+	CHECK_NEAR(w.energy_kwh, 270, 1e-9);
+	CHECK_NEAR(w.eta, clean.eta, 1e-12);
+	CHECK_NEAR(w.pr, clean.pr, 1e-12);
+	CHECK_NEAR(w.curtailed_kwh, 20, 1e-9);
+	CHECK_NEAR(w.curtailed_eth_kwh, 60, 1e-9);
+	CHECK_NEAR(w.curtailment_loss_kwh, 2 * (clean.pr * 100 * 0.75 / 2 - 10), 1e-9);
+	CHECK_NEAR(w.curtailment_loss_kwh, 30, 1e-9);
+	/* Curtailed time was measured: coverage stays whole. */
+	CHECK_NEAR(w.coverage, clean.coverage, 1e-12);
+}
+
 static void test_spread_gaps(void)
 {
 	enum {
@@ -689,6 +719,7 @@ int main(void)
 	test_gap_energy();
 	test_absent_share();
 	test_spread_gaps();
+	test_curtailment();
 	test_peers();
 	test_month_to_date();
 	return check_summary();

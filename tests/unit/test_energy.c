@@ -114,6 +114,29 @@ static void test_sequences(void)
 	}
 }
 
+static void test_limited_not_frozen(void)
+{
+	/* A curtailed inverter reports its limit, the same power, for hours: not frozen. */
+	struct energy_limits lim = {.rated_w = 50000, .capacity_wp = 60000, .resolution_wh = 1000};
+	struct energy_state s;
+	struct reading r;
+	double delta;
+	memset(&s, 0, sizeof s);
+	memset(&r, 0, sizeof r);
+	reading_set(&r, RF_POWER_W, 15000);
+	reading_set(&r, RF_STATE, INV_STATE_THROTTLED);
+	r.state = INV_STATE_THROTTLED;
+	for (double t = 1000; t <= 1000 + 3 * 3600; t += 600)
+		CHECK_INT(energy_update(&s, &lim, t, &r, 1, &delta), 0);
+	/* The same power without the limit's state is frozen after two hours. */
+	reading_set(&r, RF_STATE, INV_STATE_MPPT);
+	r.state = INV_STATE_MPPT;
+	unsigned q = 0;
+	for (double t = 20000; t <= 20000 + 3 * 3600; t += 600)
+		q |= energy_update(&s, &lim, t, &r, 1, &delta);
+	CHECK(q & ENERGY_Q_FROZEN);
+}
+
 static void test_sentinel(void)
 {
 	struct energy_limits lim = {.rated_w = 50000, .capacity_wp = 60000, .resolution_wh = 1000};
@@ -140,5 +163,6 @@ int main(void)
 {
 	test_sequences();
 	test_sentinel();
+	test_limited_not_frozen();
 	return check_summary();
 }

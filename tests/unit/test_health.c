@@ -169,6 +169,7 @@ static void test_report(void)
 	CHECK_NEAR(r.county.anomaly.rate, 2.0 / 300.0, 1e-12);
 	CHECK_NEAR(r.county.eff.equivalent_hours, 1500.0 / 500.0, 1e-12);
 
+	r.wide = 1;
 	char *t = health_render(&r, HEALTH_TABLE);
 	CHECK(strstr(t, "BELOW 低于目标") != NULL); /* b: 0.5 on weather */
 	CHECK(strstr(t, "estimate 估算") != NULL);  /* c: 0.5 on the clear sky */
@@ -184,6 +185,16 @@ static void test_report(void)
 	*(l2 - 1) = *(l3 - 1) = *(l4 - 1) = 0;
 	CHECK_INT(health_display_width(l1), health_display_width(l2));
 	CHECK_INT(health_display_width(l3) - 7, health_display_width(l1) - 4);
+	free(t);
+
+	/* The default table: names without the shared "站", and the village section, since
+	 * village v1 has two stations. */
+	r.wide = 0;
+	t = health_render(&r, HEALTH_TABLE);
+	CHECK_CONTAINS(t, "without the \"站\" they all end with");
+	CHECK_CONTAINS(t, "\n甲  ");
+	CHECK_CONTAINS(t, "\n东村  ");
+	CHECK_CONTAINS(t, "weather/2");
 	free(t);
 
 	char *j = health_render(&r, HEALTH_JSON);
@@ -205,6 +216,75 @@ static void test_report(void)
 	CHECK(strstr(c, "\r\nstation,b,v1,300.0,0.5000,") != NULL);
 	CHECK(strstr(c, "\r\ncounty,c,") != NULL);
 	free(c);
+}
+
+/* The default table of a county of 24 stations with long names fits 120 columns; a village
+ * section of one station per village would only repeat the station rows, so only the county
+ * line is shown; --wide has every column. */
+static void test_fits_120(void)
+{
+	enum { N = 24 };
+	struct health_station st[N];
+	struct health_group v[N];
+	static const char *const names[] = {"谭家河村光伏帮扶电站", "响山村光伏帮扶电站",
+					    "红旗村光伏帮扶电站", "大湾村光伏帮扶电站"};
+	memset(st, 0, sizeof st);
+	memset(v, 0, sizeof v);
+	for (int i = 0; i < N; i++) {
+		static char ids[N][32];
+		snprintf(ids[i], sizeof ids[i], "jz%02d-station", i + 1);
+		st[i] = (struct health_station){.id = ids[i],
+						.name = names[i % 4],
+						.village = (size_t)i,
+						.capacity_kwp = 300,
+						.quarters_expected = 60,
+						.quarters_valid = 59,
+						.readings = 1000,
+						.rejected = 3,
+						.fault_min = 1234,
+						.fault_alerts = 2};
+		struct store_eff_day d =
+		    day("2026-06-01", 1234567.8, 1500000, 6, 0.999, "clearsky-scaled", 3);
+		health_station_reset(&st[i]);
+		health_station_add_day(&st[i], &d);
+		health_station_finish(&st[i], 0.6);
+		v[i] = (struct health_group){.id = ids[i], .name = names[i % 4]};
+	}
+	struct health_report r = {.county_id = "jinzhai",
+				  .county_name = "金寨县",
+				  .period = "2026-06",
+				  .first_day = "2026-06-01",
+				  .last_day = "2026-06-30",
+				  .until_unix = 1782316800,
+				  .utc_offset_s = 8 * 3600,
+				  .basis = "poa",
+				  .station_target = 0.6,
+				  .county_target = 0.8,
+				  .fault_threshold_min = 30,
+				  .stations = st,
+				  .n_stations = N,
+				  .villages = v,
+				  .n_villages = N};
+	health_summarize(&r);
+	char *t = health_render(&r, HEALTH_TABLE);
+	size_t widest = 0, lines = 0;
+	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+		size_t w = health_display_width(line);
+		widest = w > widest ? w : widest;
+		lines++;
+		CHECK_REPORT_(w <= 120, "%zu columns: %s", w, line);
+		CHECK(strncmp(line, "jz", 2) != 0); /* names, not ids */
+	}
+	CHECK(widest > 60);
+	/* Title 2, note 1, header 2, 24 stations, blank 1, header 2, the county 1, verdict and
+	 * marks 3: no village rows. */
+	CHECK_INT(lines, 2 + 1 + 2 + N + 2 + 1 + 3);
+	free(t);
+	r.wide = 1;
+	t = health_render(&r, HEALTH_TABLE);
+	CHECK_CONTAINS(t, "jz24-station");
+	CHECK_CONTAINS(t, "theory kWh");
+	free(t);
 }
 
 static void test_inverters(void)
@@ -274,6 +354,7 @@ int main(void)
 	test_month();
 	test_inverters();
 	test_report();
+	test_fits_120();
 	test_width();
 	return check_summary();
 }

@@ -246,6 +246,35 @@ static void test_choose(void)
 	CHECK_STR(irradiance_source_name(IRRADIANCE_CLEARSKY_SCALED), "clearsky-scaled");
 }
 
+/* A label says what the figure rests on: the clear sky with no typical-year table for the
+ * month is the unscaled grade-4 estimate, not "clearsky-scaled"; Chinese labels are Chinese. */
+static void test_labels(void)
+{
+	static const struct {
+		enum irradiance_source src;
+		int grade, zh;
+		const char *want;
+	} cases[] = {
+	    {IRRADIANCE_SENSOR, IRRADIANCE_GRADE_SENSOR, 0, "sensor"},
+	    {IRRADIANCE_WEATHER, IRRADIANCE_GRADE_WEATHER, 0, "weather"},
+	    {IRRADIANCE_CLEARSKY_SCALED, IRRADIANCE_GRADE_CLEARSKY_SCALED, 0, "clearsky-scaled"},
+	    {IRRADIANCE_CLEARSKY_SCALED, IRRADIANCE_GRADE_CLEARSKY_UNSCALED, 0, "clearsky"},
+	    {IRRADIANCE_PEER, IRRADIANCE_GRADE_PEER, 0, "peer"},
+	    {IRRADIANCE_SENSOR, IRRADIANCE_GRADE_SENSOR, 1, "现场辐照传感器"},
+	    {IRRADIANCE_CLEARSKY_SCALED, IRRADIANCE_GRADE_CLEARSKY_UNSCALED, 1,
+	     "晴空模型估算（未按月辐照量校准）"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(irradiance_source_label(cases[i].src, cases[i].grade, cases[i].zh),
+			  cases[i].want);
+	/* Chosen with no table for the month: the label of the choice is the unscaled one. */
+	struct irradiance_availability av = {.min_coverage = IRRADIANCE_MIN_COVERAGE_DEFAULT,
+					     .min_peers = IRRADIANCE_MIN_PEERS_DEFAULT};
+	struct irradiance_choice c;
+	irradiance_choose(&av, &c);
+	CHECK_STR(irradiance_source_label(c.source, c.grade, 0), "clearsky");
+}
+
 int main(void)
 {
 	test_months();
@@ -254,5 +283,6 @@ int main(void)
 	test_distance();
 	test_peers();
 	test_choose();
+	test_labels();
 	return check_summary();
 }

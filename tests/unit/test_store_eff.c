@@ -121,6 +121,58 @@ int main(void)
 	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, outage), 0);
 	CHECK_INT(store_device_valid_quarters(st, inv1, t0 - 900.0, 12, NULL), 3);
 
+	/* One inverter's slots for the efficiency engine: 10:00-11:40 from inv1, with how many
+	 * slots it missed right before the window (none: it was read at 09:55). */
+	struct store_slot one[32];
+	long missing = -2;
+	n = store_inverter_slots(st, inv1, t0, t0 + 100 * 60.0, one, 32, &missing);
+	CHECK_INT(n, 20);
+	CHECK_INT(missing, 0);
+	CHECK_INT(one[0].energy_n, 5);
+	CHECK_INT(one[2].energy_n, 0); /* the outage */
+	CHECK_NEAR(one[18].energy_wh, 55000, 1e-9);
+	/* From 11:30: its last slot before was 10:05, so it missed 16 slots (10:10-11:25). */
+	n = store_inverter_slots(st, inv1, t0 + 90 * 60.0, t0 + 100 * 60.0, one, 32, &missing);
+	CHECK_INT(n, 2);
+	CHECK_INT(missing, 16);
+	/* A device never read before the window: unknown. */
+	n = store_inverter_slots(st, inv2, t0 - 3600.0, t0, one, 32, &missing);
+	CHECK_INT(missing, -1);
+	/* Its first reading ever: 09:40. */
+	double first = 0;
+	CHECK_INT(store_device_first_ts(st, inv2, &first), 0);
+	CHECK_NEAR(first, t0 - 20 * 60.0, 1e-6);
+	int64_t never;
+	CHECK_INT(store_device_id(st, "s1", "never", &never), 0);
+	CHECK_INT(store_device_first_ts(st, never, &first), 0);
+	CHECK(isnan(first));
+
+	/* Curtailed slots: inv2 reports THROTTLED twice in 12:10-12:15 (slot 2 from 12:00),
+	 * once in a rejected reading at 12:20, and MPPT otherwise. */
+	CHECK_INT(store_begin(st), 0);
+	for (int m = 0; m < 25; m++) {
+		struct reading r;
+		memset(&r, 0, sizeof r);
+		reading_set(&r, RF_POWER_W, 1000.0);
+		int thr = m == 11 || m == 13 || m == 21;
+		reading_set(&r, RF_STATE, thr ? INV_STATE_THROTTLED : INV_STATE_MPPT);
+		r.state = thr ? INV_STATE_THROTTLED : INV_STATE_MPPT;
+		struct store_values v;
+		store_values_of(&v, &r);
+		struct store_reading row = {.device_id = inv2,
+					    .station = "s1",
+					    .ts = t0 + 7200.0 + m * 60.0,
+					    .utc_offset_s = 8 * 3600,
+					    .v = &v,
+					    .rejected = m == 21};
+		CHECK_INT(store_batch_add(batch, &row), 0);
+	}
+	commit(st);
+	unsigned char thr[6];
+	CHECK_INT(store_device_throttled_slots(st, inv2, t0 + 7200.0, thr, 6), 0);
+	static const unsigned char want_thr[6] = {0, 0, 1, 0, 0, 0};
+	CHECK(memcmp(thr, want_thr, sizeof thr) == 0);
+
 	store_batch_free(batch);
 	store_close(st);
 	char cmd[300];

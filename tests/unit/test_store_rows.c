@@ -20,7 +20,11 @@ enum { DAYS = 3000, PAGE = 4096, BAD_PAGES = 3 };
 static void day_name(int i, char *buf)
 {
 	/* Distinct, ordered day keys; they need not be calendar days. */
-	snprintf(buf, 11, "%04d-%02d-%02d", 2000 + i / 372, 1 + i / 31 % 12, 1 + i % 31);
+	char tmp[48];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", 2000 + i / 372 % 100, 1 + i / 31 % 12,
+		 1 + i % 31);
+	memcpy(buf, tmp, 10);
+	buf[10] = '\0';
 }
 
 /* Writes DAYS station days (enough rows for many leaf pages) and closes the store, so that the

@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/log.h"
+#include "pvrelief/strbuf.h"
 #include "pvrelief/xalloc.h"
 #include "sim.h"
 
@@ -23,7 +26,41 @@ struct control {
 	struct sim_fault *want; /* per device, scratch for one pass */
 	int *gw_down, *gw_hang;
 	struct sim_windows *gw_down_at;
+	struct strbuf problems; /* this pass's bad lines, for PATH.errors */
 };
+
+/* A bad line: logged, and kept for the problems file beside the control file, which
+ * tools/demo shows under the live table, where the user is looking. */
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void problem(struct control *c, int lineno, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn("%s:%d: %s; line ignored", c->path, lineno, msg);
+	strbuf_printf(&c->problems, "%s:%d: %s; line ignored\n", c->path, lineno, msg);
+}
+
+/* Writes this pass's problems to PATH.errors, or removes that file when there were none. */
+static void write_problems(struct control *c)
+{
+	char *errors = xasprintf("%s.errors", c->path), *tmp = xasprintf("%s.errors.tmp", c->path);
+	char *text = strbuf_take(&c->problems);
+	if (!text || !*text) {
+		if (unlink(errors) != 0 && errno != ENOENT)
+			log_warn("%s: cannot remove: %s", errors, strerror(errno));
+	} else {
+		FILE *f = fopen(tmp, "w");
+		if (!f || fputs(text, f) == EOF || fclose(f) != 0 || rename(tmp, errors) != 0)
+			log_warn("%s: cannot write: %s", errors, strerror(errno));
+	}
+	free(text);
+	free(tmp);
+	free(errors);
+}
 
 static void fault_default(const struct sim_device *d, struct sim_fault *f)
 {
@@ -82,12 +119,28 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->w_sf_extra = (int)v;
+	} else if (strcmp(act, "limit") == 0 && ntok == 2) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > 100) {
+			snprintf(err, errlen, "limit \"%s\" is not 1..100 %% of the rating",
+				 tok[1]);
+			return -1;
+		}
+		f->limit = (double)v / 100.0;
+	} else if (strcmp(act, "string") == 0 && ntok == 3 && strcmp(tok[2], "dead") == 0) {
+		long v = strtol(tok[1], &end, 10);
+		if (*end || v < 1 || v > SIM_DC_INPUTS) {
+			snprintf(err, errlen, "string \"%s\" is not an input 1..%d", tok[1],
+				 SIM_DC_INPUTS);
+			return -1;
+		}
+		f->dead_inputs |= 1u << (v - 1);
 	} else if (strcmp(act, "ok") == 0 && ntok == 1) {
 		fault_default(d, f);
 	} else {
 		snprintf(err, errlen,
 			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
-			 "sentinel, delay MS, health X, wsf N or ok",
+			 "sentinel, delay MS, health X, wsf N, limit PCT, string N dead or ok",
 			 act, ntok - 1);
 		return -1;
 	}
@@ -135,7 +188,7 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char *save = NULL;
 	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (ntok == 8) {
-			log_warn("%s:%d: too many words; line ignored", c->path, lineno);
+			problem(c, lineno, "too many words");
 			return;
 		}
 		tok[ntok++] = t;
@@ -146,14 +199,14 @@ static void parse_line(struct control *c, char *line, int lineno)
 	char perr[200];
 	int skip = window_prefix(tok, ntok, &from, &to, perr, sizeof perr);
 	if (skip < 0) {
-		log_warn("%s:%d: %s; line ignored", c->path, lineno, perr);
+		problem(c, lineno, "%s", perr);
 		return;
 	}
 	memmove(tok, tok + skip, (size_t)(ntok - skip) * sizeof tok[0]);
 	ntok -= skip;
 	int timed = skip > 0;
 	if (ntok < 2) {
-		log_warn("%s:%d: \"%s\" has no action; line ignored", c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" has no action", tok[0]);
 		return;
 	}
 	if (strcmp(tok[0], "gateway") == 0) {
@@ -161,19 +214,16 @@ static void parse_line(struct control *c, char *line, int lineno)
 		long port = strtol(tok[1], &end, 10);
 		struct sim_gateway *gw = *end ? NULL : sim_gateway_find(sim, (int)port);
 		if (!gw) {
-			log_warn("%s:%d: no simulated gateway listens on port \"%s\"; line ignored",
-				 c->path, lineno, tok[1]);
+			problem(c, lineno, "no simulated gateway listens on port \"%s\"", tok[1]);
 			return;
 		}
 		size_t g = (size_t)(gw - sim->gateways);
 		if (timed) {
 			if (ntok != 3 || strcmp(tok[2], "down") != 0)
-				log_warn("%s:%d: only \"down\" takes a period for a gateway; line "
-					 "ignored",
-					 c->path, lineno);
+				problem(c, lineno, "only \"down\" takes a period for a gateway");
 			else if (window_add(&c->gw_down_at[g], from, to) != 0)
-				log_warn("%s:%d: gateway %d has %d periods already; line ignored",
-					 c->path, lineno, gw->port, SIM_MAX_WINDOWS);
+				problem(c, lineno, "gateway %d has %d periods already", gw->port,
+					SIM_MAX_WINDOWS);
 		} else if (ntok == 3 && strcmp(tok[2], "down") == 0) {
 			c->gw_down[g] = 1;
 		} else if (ntok == 3 && strcmp(tok[2], "hang") == 0) {
@@ -181,16 +231,14 @@ static void parse_line(struct control *c, char *line, int lineno)
 		} else if (ntok == 3 && strcmp(tok[2], "ok") == 0) {
 			c->gw_down[g] = c->gw_hang[g] = 0;
 		} else {
-			log_warn("%s:%d: a gateway action is down, hang or ok; line ignored",
-				 c->path, lineno);
+			problem(c, lineno, "a gateway action is down, hang or ok");
 		}
 		return;
 	}
 	char *slash = strchr(tok[0], '/');
 	if (!slash) {
-		log_warn("%s:%d: \"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"; "
-			 "line ignored",
-			 c->path, lineno, tok[0]);
+		problem(c, lineno, "\"%s\" is neither STATION/DEVICE, STATION/* nor \"gateway\"",
+			tok[0]);
 		return;
 	}
 	*slash = '\0';
@@ -205,36 +253,33 @@ static void parse_line(struct control *c, char *line, int lineno)
 		char err[200];
 		if (timed) {
 			if (ntok != 2 || strcmp(tok[1], "offline") != 0) {
-				log_warn(
-				    "%s:%d: only \"offline\" takes a period for a device; line "
-				    "ignored",
-				    c->path, lineno);
+				problem(c, lineno, "only \"offline\" takes a period for a device");
 				return;
 			}
 			if (window_add(&c->want[i].offline_at, from, to) != 0) {
-				log_warn("%s:%d: %s has %d periods already; line ignored", c->path,
-					 lineno, d->name, SIM_MAX_WINDOWS);
+				problem(c, lineno, "%s has %d periods already", d->name,
+					SIM_MAX_WINDOWS);
 				return;
 			}
 			matched++;
 			continue;
 		}
 		if (device_action(d, &c->want[i], tok + 1, ntok - 1, err, sizeof err) != 0) {
-			log_warn("%s:%d: %s; line ignored", c->path, lineno, err);
+			problem(c, lineno, "%s", err);
 			return;
 		}
 		matched++;
 	}
 	if (!matched)
-		log_warn("%s:%d: no simulated device \"%s/%s\"; line ignored", c->path, lineno,
-			 station, device);
+		problem(c, lineno, "no simulated device \"%s/%s\"", station, device);
 }
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f", f->offline ? " offline" : "",
-		 f->fault ? " fault" : "", f->reset ? " reset" : "", f->garbage ? " garbage" : "",
-		 f->sentinel ? " sentinel" : "", f->delay_ms, f->health);
+	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f, limit %.0f%%, dead inputs 0x%x",
+		 f->offline ? " offline" : "", f->fault ? " fault" : "", f->reset ? " reset" : "",
+		 f->garbage ? " garbage" : "", f->sentinel ? " sentinel" : "", f->delay_ms,
+		 f->health, f->limit > 0 ? 100.0 * f->limit : 100.0, f->dead_inputs);
 }
 
 /* Makes the devices and gateways what c->want and c->gw_* say. */
@@ -326,7 +371,9 @@ void control_poll(struct control *c)
 		}
 		fclose(f);
 		log_info("%s: control file read (%d lines)", c->path, lineno);
+		write_problems(c);
 	} else {
+		write_problems(c);
 		log_info("%s: no control file; every fault cleared", c->path);
 	}
 	apply(c);
@@ -341,5 +388,6 @@ void control_free(struct control *c)
 	free(c->gw_down);
 	free(c->gw_hang);
 	free(c->gw_down_at);
+	free(strbuf_take(&c->problems));
 	free(c);
 }

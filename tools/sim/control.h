@@ -11,6 +11,10 @@
  *   STATION/DEVICE health X         DC power multiplied by X (0..1.2)
  *   STATION/DEVICE wsf N            SunSpec power scale factors N steps coarser (0..3): the
  *                                   same power served with another W_SF while running
+ *   STATION/DEVICE limit PCT        active power limited to PCT % (1..100) of the rating:
+ *                                   state THROTTLED while the limit binds
+ *   STATION/DEVICE string N dead    DC input N (1..SIM_DC_INPUTS) carries nothing in model 160
+ *                                   and its share of the array is lost (a blown string fuse)
  *   STATION/DEVICE ok               back to the configuration's state (clears earlier lines)
  *   gateway PORT down               listening socket closed, connection dropped
  *   gateway PORT hang               accepts and reads, never answers

@@ -13,7 +13,6 @@
 #include "pvrelief/regmap.h"
 
 #define IMAGE_SUNSPEC_CAP 1024
-#define IMAGE_MPPT_INPUTS 2
 
 enum image_kind { IMAGE_SUNSPEC_INVERTER, IMAGE_SUNSPEC_SENSOR, IMAGE_REGMAP };
 
@@ -27,8 +26,8 @@ struct image {
 	int failed; /* an encoding failure was logged */
 };
 
-static int sunspec_encode(const struct sim_device *d, enum image_kind kind, const struct reading *r,
-			  uint16_t *dest, size_t cap)
+static int sunspec_encode(const struct sim_device *d, unsigned dead, enum image_kind kind,
+			  const struct reading *r, uint16_t *dest, size_t cap)
 {
 	struct sunspec_identity id = {
 	    .manufacturer = "pvrelief",
@@ -45,15 +44,20 @@ static int sunspec_encode(const struct sim_device *d, enum image_kind kind, cons
 
 	struct sunspec_mppt mppt;
 	memset(&mppt, 0, sizeof mppt);
-	mppt.n = IMAGE_MPPT_INPUTS;
+	mppt.n = SIM_DC_INPUTS;
+	size_t live = 0;
+	for (size_t i = 0; i < mppt.n; i++)
+		live += !((dead >> i) & 1u);
 	for (size_t i = 0; i < mppt.n; i++) {
 		struct sunspec_mppt_module *m = &mppt.mod[i];
 		m->id = (uint16_t)(i + 1);
 		snprintf(m->id_str, sizeof m->id_str, "PV%d", (int)(i + 1));
 		if (reading_has(r, RF_DC_POWER_W)) {
-			m->value[SUNSPEC_MPPT_DC_CURRENT_A] = r->value[RF_DC_CURRENT_A] / mppt.n;
+			/* The inputs left share the array's output; a dead one carries nothing. */
+			double share = (dead >> i) & 1u || !live ? 0 : 1.0 / (double)live;
+			m->value[SUNSPEC_MPPT_DC_CURRENT_A] = r->value[RF_DC_CURRENT_A] * share;
 			m->value[SUNSPEC_MPPT_DC_VOLTAGE_V] = r->value[RF_DC_VOLTAGE_V];
-			m->value[SUNSPEC_MPPT_DC_POWER_W] = r->value[RF_DC_POWER_W] / mppt.n;
+			m->value[SUNSPEC_MPPT_DC_POWER_W] = r->value[RF_DC_POWER_W] * share;
 			m->present = 1u << SUNSPEC_MPPT_DC_CURRENT_A |
 				     1u << SUNSPEC_MPPT_DC_VOLTAGE_V |
 				     1u << SUNSPEC_MPPT_DC_POWER_W;
@@ -115,7 +119,7 @@ struct image *image_new(struct sim_device *d)
 		pthread_mutex_lock(&d->lock);
 		state_reading(d, &r);
 		pthread_mutex_unlock(&d->lock);
-		int n = sunspec_encode(d, im->kind, &r, tmp, IMAGE_SUNSPEC_CAP);
+		int n = sunspec_encode(d, 0, im->kind, &r, tmp, IMAGE_SUNSPEC_CAP);
 		free(tmp);
 		if (n < 0) {
 			log_err("%s (port %d unit %d): cannot build its SunSpec image (error %d)",
@@ -176,12 +180,13 @@ modbus_mapping_t *image_refresh(struct image *im, struct sim_device *d)
 	struct reading r;
 	pthread_mutex_lock(&d->lock);
 	state_reading(d, &r);
+	unsigned dead = d->fault.dead_inputs;
 	pthread_mutex_unlock(&d->lock);
 	int rc;
 	if (im->kind == IMAGE_REGMAP) {
 		rc = regmap_image(d, &r, im);
 	} else {
-		rc = sunspec_encode(d, im->kind, &r, im->regs, im->len);
+		rc = sunspec_encode(d, dead, im->kind, &r, im->regs, im->len);
 		if (rc >= 0 && (size_t)rc != im->len)
 			rc = SUNSPEC_ERR_SPACE;
 	}

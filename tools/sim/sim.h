@@ -19,6 +19,9 @@ struct config_device;
 struct clock;
 
 enum { SIM_MAX_WINDOWS = 8 };
+/* DC inputs (MPPTs) of a simulated SunSpec inverter, served in model 160; the array is split
+ * evenly between them. */
+enum { SIM_DC_INPUTS = 2 };
 
 /* Periods of simulated time [from, to) in which a fault holds, checked when a request is
  * answered: the control file is looked at once a second of wall time, which at a fast clock
@@ -43,6 +46,10 @@ struct sim_fault {
 	int w_sf_extra;	       /* added to the SunSpec power scale factors (0..3) */
 	int reset; /* a reset line is present (the counter drops once when it appears) */
 	struct sim_windows offline_at; /* offline in these periods only */
+	double limit;		       /* active power limit as a share of the rating, 0 for
+					* none: a grid operator's curtailment order */
+	unsigned dead_inputs;	       /* bit i: DC input i + 1 carries nothing (a blown string
+					* fuse): its share of the array is lost */
 };
 
 struct sim_device {

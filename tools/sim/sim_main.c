@@ -47,12 +47,27 @@ static void usage(FILE *out)
 		"      --clock-rate R      simulated seconds per real second (0.01..3600)\n"
 		"      --clock-anchor T    wall time (unix seconds) at which the simulated clock\n"
 		"                          reads its start; give the daemon the same value\n"
-		"      --control FILE      fault-injection file, re-read when it changes\n"
+		"      --control FILE      fault-injection file, re-read when it changes: the\n"
+		"                          whole fault state, one fault a line (below); the\n"
+		"                          problems of a bad line go to the log and to\n"
+		"                          FILE.errors, removed once the file reads clean\n"
 		"      --bind ADDR         address to listen on (default 127.0.0.1)\n"
 		"      --ready-file FILE   written once every port listens\n"
 		"  -v, --log-level LEVEL   error, warning, info or debug\n"
 		"  -V, --version           print the version and exit\n"
-		"  -h, --help              print this help and exit\n");
+		"  -h, --help              print this help and exit\n"
+		"\n"
+		"Control file lines (DEVICE \"*\" is every device of the station; # comments):\n"
+		"  STATION/DEVICE offline          no answer to requests\n"
+		"  STATION/DEVICE fault [BITS]     state FAULT with Evt1 BITS (default 0x80)\n"
+		"  STATION/DEVICE reset            lifetime counter back to 0, once\n"
+		"  STATION/DEVICE garbage          absurd values (3 x rating, counter +1e9 Wh)\n"
+		"  STATION/DEVICE sentinel         \"not implemented\" instead of measurements\n"
+		"  STATION/DEVICE delay MS         replies delayed by MS ms (0..60000)\n"
+		"  STATION/DEVICE health X         DC power times X (0..1.2): soiling, shading\n"
+		"  STATION/DEVICE wsf N            power scale factors N steps coarser (0..3)\n"
+		"  STATION/DEVICE ok               back to the configuration's state\n"
+		"  gateway PORT down|hang|ok       gateway closed, silent, or back to normal\n");
 }
 
 static double parse_number(const char *what, const char *text)

@@ -17,8 +17,18 @@ static double device_ac_w(const struct sim_device *d, const struct physics_env *
 	double dc = physics_dc_w(env, d->share_w, d->fault.health);
 	if (d->fault.fault)
 		dc = 0;
+	int dead = 0;
+	for (int i = 0; i < SIM_DC_INPUTS; i++)
+		dead += (d->fault.dead_inputs >> i) & 1u;
+	dc *= (double)(SIM_DC_INPUTS - dead) / SIM_DC_INPUTS;
+	double ac = physics_ac_w(dc, d->rated_w), cap = d->fault.limit * d->rated_w;
+	if (d->fault.limit > 0 && ac > cap) {
+		/* The inverter moves off the maximum power point: DC follows AC down. */
+		dc *= ac > 0 ? cap / ac : 0;
+		ac = cap;
+	}
 	*dc_w = dc;
-	return physics_ac_w(dc, d->rated_w);
+	return ac;
 }
 
 void state_init(struct sim *sim, double t_unix)
@@ -129,6 +139,8 @@ static void inverter_reading(const struct sim_device *d, struct reading *r)
 		state = INV_STATE_FAULT;
 	else if (ac <= 0)
 		state = INV_STATE_SLEEPING;
+	else if (f->limit > 0 && ac >= f->limit * d->rated_w * 0.999)
+		state = INV_STATE_THROTTLED;
 	/* The array's voltage follows cell temperature while there is light, in fault too. */
 	double dc_v = 0;
 	if (d->env.poa_w_m2 > 1.0)
@@ -136,9 +148,10 @@ static void inverter_reading(const struct sim_device *d, struct reading *r)
 	reading_set(r, RF_POWER_W, ac);
 	reading_set(r, RF_ENERGY_TOTAL_WH, lifetime);
 	reading_set(r, RF_ENERGY_TODAY_WH, today);
-	reading_set(r, RF_AC_VOLTAGE_V, state == INV_STATE_MPPT ? STATE_AC_VOLTAGE_V : 0);
+	int on_grid = state == INV_STATE_MPPT || state == INV_STATE_THROTTLED;
+	reading_set(r, RF_AC_VOLTAGE_V, on_grid ? STATE_AC_VOLTAGE_V : 0);
 	reading_set(r, RF_AC_CURRENT_A, ac / (3.0 * STATE_AC_VOLTAGE_V));
-	reading_set(r, RF_FREQUENCY_HZ, state == INV_STATE_MPPT ? STATE_FREQUENCY_HZ : 0);
+	reading_set(r, RF_FREQUENCY_HZ, on_grid ? STATE_FREQUENCY_HZ : 0);
 	reading_set(r, RF_DC_VOLTAGE_V, dc_v);
 	reading_set(r, RF_DC_CURRENT_A, dc_v > 0 ? dc / dc_v : 0);
 	reading_set(r, RF_DC_POWER_W, dc);

@@ -140,6 +140,11 @@ def live():
         expect("张师傅" in cells and MARKUP in cells and "清洗" in cells, f"the ledger shows the entry: {cells}")
         no_dialog(d, "the maintenance page")
 
+        # A station page updates itself too.
+        d.get(URL + "/station/s1")
+        WebDriverWait(d, 15, 0.5).until(lambda drv: drv.find_element(By.TAG_NAME, "body").get_attribute("data-updated"))
+        expect(True, "the station page polls its live figures")
+
         # Every page loads.
         for path, marker in (("/station/s2", "#curve"), ("/station/s3", "#diag"), ("/health", "#health"),
                              ("/revenue", "#plans"), ("/alerts", "#alerts")):
