@@ -90,6 +90,8 @@ static int put(struct hub *h, const char *county, const char *type, const json_t
 		    .eta = dbl(j, "eta"),
 		    .pr = dbl(j, "pr"),
 		    .coverage = dbl(j, "coverage"),
+		    .curtailed_wh = dbl(j, "curtailed_wh"),
+		    .curtail_loss_wh = dbl(j, "curtail_loss_wh"),
 		    .basis = str(j, "basis"),
 		    .source = str(j, "source"),
 		    .grade = (int)integer(j, "grade"),

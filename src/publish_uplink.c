@@ -76,6 +76,8 @@ char *publish_uplink_day(const struct config *cfg, const struct store_eff_day *d
 	json_object_set_new(j, "eta", num(d->eta));
 	json_object_set_new(j, "pr", num(d->pr));
 	json_object_set_new(j, "coverage", num(d->coverage));
+	json_object_set_new(j, "curtailed_wh", num(d->curtailed_wh));
+	json_object_set_new(j, "curtail_loss_wh", num(d->curtail_loss_wh));
 	json_object_set_new(j, "basis", json_string(d->basis));
 	json_object_set_new(j, "source", json_string(d->source));
 	json_object_set_new(j, "grade", json_integer(d->grade));

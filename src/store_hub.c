@@ -102,12 +102,14 @@ int store_hub_day_put(struct store *st, const struct store_hub_day *d, int64_t r
 {
 	static const char sql[] =
 	    "INSERT INTO hub_station_day (county, station, day, energy_wh, e_act_wh, eth_wh, eta, "
-	    "pr, coverage, basis, source, grade, judgeable, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (county, station, day) DO UPDATE "
+	    "pr, coverage, basis, source, grade, judgeable, rev, curtailed_wh, curtail_loss_wh) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+	    "ON CONFLICT (county, station, day) DO UPDATE "
 	    "SET energy_wh = excluded.energy_wh, e_act_wh = excluded.e_act_wh, eth_wh = "
 	    "excluded.eth_wh, eta = excluded.eta, pr = excluded.pr, coverage = excluded.coverage, "
 	    "basis = excluded.basis, source = excluded.source, grade = excluded.grade, judgeable = "
-	    "excluded.judgeable, rev = excluded.rev WHERE excluded.rev > hub_station_day.rev";
+	    "excluded.judgeable, rev = excluded.rev, curtailed_wh = excluded.curtailed_wh, "
+	    "curtail_loss_wh = excluded.curtail_loss_wh WHERE excluded.rev > hub_station_day.rev";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
 		return -1;
@@ -125,6 +127,8 @@ int store_hub_day_put(struct store *st, const struct store_hub_day *d, int64_t r
 	sqlite3_bind_int(q, 12, d->grade);
 	sqlite3_bind_int(q, 13, d->judgeable);
 	sqlite3_bind_int64(q, 14, rev);
+	bind_num(q, 15, d->curtailed_wh);
+	bind_num(q, 16, d->curtail_loss_wh);
 	return done(st, q);
 }
 

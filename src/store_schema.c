@@ -221,6 +221,7 @@ const char *const store_migrations[] = {
     "CREATE TABLE hub_station_day (county TEXT NOT NULL, station TEXT NOT NULL,"
     "  day TEXT NOT NULL, energy_wh REAL, e_act_wh REAL, eth_wh REAL, eta REAL, pr REAL,"
     "  coverage REAL, basis TEXT, source TEXT, grade INTEGER, judgeable INTEGER,"
+    "  curtailed_wh REAL, curtail_loss_wh REAL,"
     "  rev INTEGER NOT NULL, PRIMARY KEY (county, station, day)) WITHOUT ROWID;"
     "CREATE TABLE hub_station_month (county TEXT NOT NULL, station TEXT NOT NULL,"
     "  month TEXT NOT NULL, energy_wh REAL, eth_wh REAL, eta REAL, grade INTEGER,"

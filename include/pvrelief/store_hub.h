@@ -20,6 +20,7 @@ struct store_hub_station {
 struct store_hub_day {
 	const char *county, *station, *day;
 	double energy_wh, e_act_wh, eth_wh, eta, pr, coverage; /* NAN when none */
+	double curtailed_wh, curtail_loss_wh;		       /* NAN when none */
 	const char *basis, *source;
 	int grade, judgeable;
 };

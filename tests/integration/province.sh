@@ -243,6 +243,9 @@ for id in c1 c2 c3; do
 	check "$id: the hub's station-days are the county's (one row each)" test \
 		"$(hubq "SELECT group_concat(station || day) FROM (SELECT station, day FROM hub_station_day WHERE county = '$id' ORDER BY 1, 2)")" \
 		= "$(cq $id "SELECT group_concat(station || day) FROM (SELECT station, day FROM station_eff_day ORDER BY 1, 2)")"
+	check "$id: the hub's curtailment figures are the county's" test \
+		"$(hubq "SELECT group_concat(coalesce(round(curtailed_wh), 'null') || '/' || coalesce(round(curtail_loss_wh), 'null')) FROM (SELECT * FROM hub_station_day WHERE county = '$id' ORDER BY station, day)")" \
+		= "$(cq $id "SELECT group_concat(coalesce(round(curtailed_wh), 'null') || '/' || coalesce(round(curtail_loss_wh), 'null')) FROM (SELECT * FROM station_eff_day ORDER BY station, day)")"
 	check "$id: the hub's months are the county's" test \
 		"$(hubq "SELECT group_concat(station || month || ':' || round(energy_wh)) FROM (SELECT * FROM hub_station_month WHERE county = '$id' ORDER BY station, month)")" \
 		= "$(cq $id "SELECT group_concat(station || month || ':' || round(energy_wh)) FROM (SELECT * FROM station_month ORDER BY station, month)")"
