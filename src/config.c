@@ -446,6 +446,53 @@ static void load_mqtt(struct loader *ld, struct config *cfg, const config_settin
 		err_at(ld, g, "mqtt: cert_file is set but key_file is not");
 }
 
+/* The uplink to the province broker: a second MQTT connection with its own outbox (see
+ * docs/uplink.md). Its credentials are checked like the main connection's. */
+static void load_uplink(struct loader *ld, struct config *cfg, const config_setting_t *root)
+{
+	static const char *const keys[] = {
+	    "enabled",	     "host",	   "port",	"client_id", "prefix",	 "keepalive",
+	    "tls",	     "ca_file",	   "cert_file", "key_file",  "username", "password_file",
+	    "live_interval", "deadband_w", "heartbeat", NULL};
+	config_setting_t *g = group(ld, root, "uplink");
+	check_keys(ld, g, "uplink", keys);
+	cfg->uplink.enabled = get_bool(ld, g, "uplink", "enabled", g != NULL);
+	cfg->uplink.host = get_str(ld, g, "uplink", "host", "localhost");
+	cfg->uplink.tls = get_bool(ld, g, "uplink", "tls", 0);
+	cfg->uplink.port =
+	    get_int(ld, g, "uplink", "port", 1, cfg->uplink.tls ? 8883 : 1883, 1, 65535, "");
+	/* The province broker's ACL names a county by its user; the county id is a natural
+	 * client id there, and differs from the main connection's default. */
+	cfg->uplink.client_id = get_str(ld, g, "uplink", "client_id", cfg->county_id);
+	cfg->uplink.prefix = get_str(ld, g, "uplink", "prefix", "pvrelief");
+	cfg->uplink.keepalive_s = get_int(ld, g, "uplink", "keepalive", 1, 60, 5, 3600, "s");
+	cfg->uplink.ca_file = get_str(ld, g, "uplink", "ca_file", "");
+	cfg->uplink.cert_file = get_str(ld, g, "uplink", "cert_file", "");
+	cfg->uplink.key_file = get_str(ld, g, "uplink", "key_file", "");
+	cfg->uplink.username = get_str(ld, g, "uplink", "username", "");
+	cfg->uplink.password_file = get_str(ld, g, "uplink", "password_file", "");
+	cfg->uplink.live_interval_s =
+	    get_int(ld, g, "uplink", "live_interval", 1, 300, 10, 86400, "s");
+	cfg->uplink.deadband_w = get_num(ld, g, "uplink", "deadband_w", 1, 1000, 0, 1e9, "W");
+	cfg->uplink.heartbeat_s = get_int(ld, g, "uplink", "heartbeat", 1, 3600, 10, 86400, "s");
+	if (!*cfg->uplink.prefix || strpbrk(cfg->uplink.prefix, "#+") ||
+	    cfg->uplink.prefix[strlen(cfg->uplink.prefix) - 1] == '/')
+		err_at(
+		    ld, where(config_setting_get_member(g, "prefix"), g),
+		    "uplink: prefix \"%s\" must be non-empty, without '#', '+' or a trailing '/'",
+		    cfg->uplink.prefix);
+	if (cfg->uplink.heartbeat_s < cfg->uplink.live_interval_s)
+		err_at(ld, where(config_setting_get_member(g, "heartbeat"), g),
+		       "uplink: heartbeat (%d s) is shorter than live_interval (%d s)",
+		       cfg->uplink.heartbeat_s, cfg->uplink.live_interval_s);
+	if (*cfg->uplink.password_file && cfg->uplink.enabled)
+		cfg->uplink.password =
+		    read_secret(ld, config_setting_get_member(g, "password_file"), "uplink",
+				cfg->uplink.password_file);
+	if (*cfg->uplink.cert_file && !*cfg->uplink.key_file)
+		err_at(ld, g, "uplink: cert_file is set but key_file is not");
+}
+
 /* Reads an optional array of 12 monthly irradiation figures (kWh/m2, January first). */
 static void get_monthly(struct loader *ld, const config_setting_t *grp, const char *what,
 			double out[12])
@@ -1017,8 +1064,8 @@ static char *dir_of(const char *path)
 struct config *config_load(const char *path, struct errlist *errs)
 {
 	static const char *const keys[] = {
-	    "county",	  "maps_dir", "clock",	 "log",	  "database", "polling", "mqtt",
-	    "efficiency", "alerts",   "revenue", "towns", "stations", "web",	 NULL};
+	    "county", "maps_dir", "clock", "log",      "database", "polling", "mqtt", "efficiency",
+	    "alerts", "revenue",  "towns", "stations", "web",	   "uplink",  NULL};
 	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);
@@ -1082,6 +1129,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 		free(rel);
 	}
 	load_mqtt(&ld, cfg, root);
+	load_uplink(&ld, cfg, root);
 	load_efficiency(&ld, cfg, root);
 	load_alerts(&ld, cfg, root);
 	load_revenue(&ld, cfg, root);
@@ -1179,6 +1227,15 @@ void config_free(struct config *cfg)
 	free(cfg->mqtt.password_file);
 	free(cfg->mqtt.password);
 	free(cfg->mqtt.ha_prefix);
+	free(cfg->uplink.host);
+	free(cfg->uplink.client_id);
+	free(cfg->uplink.prefix);
+	free(cfg->uplink.ca_file);
+	free(cfg->uplink.cert_file);
+	free(cfg->uplink.key_file);
+	free(cfg->uplink.username);
+	free(cfg->uplink.password_file);
+	free(cfg->uplink.password);
 	free(cfg->database.path);
 	free(cfg->log.level);
 	free(cfg->county_id);

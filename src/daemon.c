@@ -20,6 +20,7 @@
 #include "pvrelief/errlist.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
+#include "pvrelief/uplink.h"
 #include "pvrelief/notify.h"
 #include "pvrelief/poller.h"
 #include "pvrelief/pollqueue.h"
@@ -39,6 +40,7 @@ struct runtime {
 	struct poller *poller;
 	struct eff_engine *analysis;
 	struct mqtt *mqtt;	 /* NULL without MQTT */
+	struct uplink *uplink;	 /* NULL without an uplink to the province */
 	struct webhook *webhook; /* NULL without webhooks */
 	struct alert_engine *alerts;
 	struct pollqueue *pending; /* readings the previous poller could not store */
@@ -114,6 +116,13 @@ static int start_services(struct runtime *rt)
 		return -1;
 	if (rt->mqtt && mqtt_start(rt->mqtt) != 0)
 		return -1;
+	if (cfg->uplink.enabled) {
+		if (!(rt->uplink = uplink_new(cfg, rt->clk, rt->poller)) ||
+		    uplink_start(rt->uplink) != 0)
+			return -1;
+	} else if (uplink_disable(cfg->database.path) != 0) {
+		return -1;
+	}
 	return alert_engine_start(rt->alerts);
 }
 
@@ -129,6 +138,10 @@ static void stop_services(struct runtime *rt)
 		rt->pending = poller_take_pending(rt->poller);
 	if (rt->mqtt)
 		mqtt_stop(rt->mqtt, 5000);
+	if (rt->uplink)
+		uplink_stop(rt->uplink, 5000);
+	uplink_free(rt->uplink);
+	rt->uplink = NULL;
 	alert_engine_free(rt->alerts);
 	rt->alerts = NULL;
 	eff_engine_free(rt->analysis);

@@ -75,7 +75,8 @@ struct mqtt {
 	int tls, keepalive_s, ha_discovery;
 	char *status_topic, *will_payload;
 	char *db_path;
-	struct store *st; /* own connection; used only under mu */
+	enum store_outbox_box box; /* which outbox this transport empties */
+	struct store *st;	   /* own connection; used only under mu */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -187,7 +188,7 @@ static void on_connected(void *ctx, MQTTAsync_successData *resp)
 		m->need_status = 1;
 		m->since = time(NULL);
 		m->backoff_s = MQTT_BACKOFF_MIN_S;
-		long waiting = store_outbox_count(m->st);
+		long waiting = store_outbox_count_in(m->st, m->box);
 		if (!complain_release(&m->trouble, clock_monotonic_now(),
 				      "%s: connection restored; %ld events waiting in the outbox",
 				      m->where, waiting))
@@ -259,7 +260,7 @@ static void on_published(void *ctx, MQTTAsync_successData *resp)
 	case REC_EVENT: {
 		/* The acknowledgement and the deletion happen together under mu, and the sender
 		 * reads the outbox under mu: the row cannot be picked for sending again. */
-		int rc = store_outbox_delete(m->st, r->id);
+		int rc = store_outbox_delete_in(m->st, m->box, r->id);
 		if (rc == 1)
 			m->delivered++;
 		else if (rc < 0)
@@ -404,7 +405,8 @@ static int send_due(struct mqtt *m)
 	if (m->inflight >= MQTT_WINDOW)
 		return 0;
 	struct store_outbox_row rows[MQTT_WINDOW];
-	int n = store_outbox_fetch(m->st, m->last_sent_id, rows, MQTT_WINDOW - m->inflight);
+	int n =
+	    store_outbox_fetch_in(m->st, m->box, m->last_sent_id, rows, MQTT_WINDOW - m->inflight);
 	if (n < 0) {
 		log_err("%s: cannot read the outbox in %s (%s); retrying in %d s", m->where,
 			m->db_path, store_errmsg(m->st), MQTT_BACKOFF_MIN_S);
@@ -541,33 +543,35 @@ static char *opt_str(const char *s)
 	return s && *s ? xstrdup(s) : NULL;
 }
 
-struct mqtt *mqtt_new(const struct config *cfg, const char *db_path)
+struct mqtt *mqtt_new_link(const struct mqtt_link *l, const char *county, const char *db_path,
+			   int max_size_mb)
 {
 	char err[512];
 	struct store *st = store_open(db_path, 0, err, sizeof err);
 	if (!st) {
-		log_err("mqtt outbox: %s", err);
+		log_err("%s outbox: %s", l->name, err);
 		return NULL;
 	}
-	store_set_max_size(st, cfg->database.max_size_mb);
+	store_set_max_size(st, max_size_mb);
 	struct mqtt *m = xcalloc(1, sizeof *m);
 	m->st = st;
+	m->box = l->box;
 	m->db_path = xstrdup(db_path);
-	m->tls = cfg->mqtt.tls;
-	m->uri = xasprintf("%s://%s:%d", m->tls ? "ssl" : "tcp", cfg->mqtt.host, cfg->mqtt.port);
-	m->client_id = xstrdup(cfg->mqtt.client_id);
-	m->where = xasprintf("mqtt broker %s:%d (client %s)", cfg->mqtt.host, cfg->mqtt.port,
-			     m->client_id);
-	m->prefix = xstrdup(cfg->mqtt.prefix);
-	m->county = xstrdup(cfg->county_id);
-	m->ha_prefix = xstrdup(cfg->mqtt.ha_prefix ? cfg->mqtt.ha_prefix : "homeassistant");
-	m->ha_discovery = cfg->mqtt.ha_discovery;
-	m->keepalive_s = cfg->mqtt.keepalive_s > 0 ? cfg->mqtt.keepalive_s : 30;
-	m->username = opt_str(cfg->mqtt.username);
-	m->password = opt_str(cfg->mqtt.password);
-	m->ca_file = opt_str(cfg->mqtt.ca_file);
-	m->cert_file = opt_str(cfg->mqtt.cert_file);
-	m->key_file = opt_str(cfg->mqtt.key_file);
+	m->tls = l->tls;
+	m->uri = xasprintf("%s://%s:%d", m->tls ? "ssl" : "tcp", l->host, l->port);
+	m->client_id = xstrdup(l->client_id);
+	m->where =
+	    xasprintf("%s broker %s:%d (client %s)", l->name, l->host, l->port, m->client_id);
+	m->prefix = xstrdup(l->prefix);
+	m->county = xstrdup(county);
+	m->ha_prefix = xstrdup(l->ha_prefix ? l->ha_prefix : "homeassistant");
+	m->ha_discovery = l->ha_discovery;
+	m->keepalive_s = l->keepalive_s > 0 ? l->keepalive_s : 30;
+	m->username = opt_str(l->username);
+	m->password = opt_str(l->password);
+	m->ca_file = opt_str(l->ca_file);
+	m->cert_file = opt_str(l->cert_file);
+	m->key_file = opt_str(l->key_file);
 	m->status_topic = xasprintf("%s/%s/status", m->prefix, m->county);
 	m->will_payload = publish_status("offline", 0);
 	m->backoff_s = MQTT_BACKOFF_MIN_S;
@@ -578,6 +582,28 @@ struct mqtt *mqtt_new(const struct config *cfg, const char *db_path)
 	pthread_cond_init(&m->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	return m;
+}
+
+struct mqtt *mqtt_new(const struct config *cfg, const char *db_path)
+{
+	struct mqtt_link l = {
+	    .name = "mqtt",
+	    .host = cfg->mqtt.host,
+	    .port = cfg->mqtt.port,
+	    .tls = cfg->mqtt.tls,
+	    .client_id = cfg->mqtt.client_id,
+	    .prefix = cfg->mqtt.prefix,
+	    .keepalive_s = cfg->mqtt.keepalive_s,
+	    .ca_file = cfg->mqtt.ca_file,
+	    .cert_file = cfg->mqtt.cert_file,
+	    .key_file = cfg->mqtt.key_file,
+	    .username = cfg->mqtt.username,
+	    .password = cfg->mqtt.password,
+	    .ha_discovery = cfg->mqtt.ha_discovery,
+	    .ha_prefix = cfg->mqtt.ha_prefix,
+	    .box = STORE_OUTBOX_ALERTS,
+	};
+	return mqtt_new_link(&l, cfg->county_id, db_path, cfg->database.max_size_mb);
 }
 
 int mqtt_start(struct mqtt *m)
@@ -604,7 +630,7 @@ static int work_left(struct mqtt *m)
 	for (struct state_msg *s = m->states; s; s = s->next)
 		if (s->version != s->acked_version)
 			return 1;
-	return store_outbox_count(m->st) != 0;
+	return store_outbox_count_in(m->st, m->box) != 0;
 }
 
 int mqtt_stop(struct mqtt *m, int timeout_ms)
@@ -666,7 +692,7 @@ int mqtt_stop(struct mqtt *m, int timeout_ms)
 	m->link = LINK_DOWN;
 	m->inflight = 0;
 	m->last_sent_id = 0;
-	long left = store_outbox_count(m->st);
+	long left = store_outbox_count_in(m->st, m->box);
 	pthread_mutex_unlock(&m->mu);
 	if (left != 0) {
 		log_info("%s: stopped with %ld events waiting in the outbox %s for the next start",
@@ -764,7 +790,7 @@ int mqtt_enqueue(struct mqtt *m, const char *topic_suffix, const char *json_text
 	}
 	int64_t id;
 	pthread_mutex_lock(&m->mu);
-	int rc = store_outbox_add(m->st, topic, json_text, 1, created_ts, &id);
+	int rc = store_outbox_add_in(m->st, m->box, topic, json_text, 1, created_ts, &id);
 	if (rc != 0)
 		log_err("%s: cannot store an event for %s in the outbox %s: %s", m->where, topic,
 			m->db_path, store_errmsg(m->st));
@@ -801,7 +827,7 @@ void mqtt_stats(struct mqtt *m, struct mqtt_stats *out)
 {
 	pthread_mutex_lock(&m->mu);
 	out->connected = m->link == LINK_UP;
-	out->outbox_len = store_outbox_count(m->st);
+	out->outbox_len = store_outbox_count_in(m->st, m->box);
 	out->delivered = m->delivered;
 	out->failures = m->failures;
 	out->connect_failures = m->connect_failures;

@@ -1,16 +1,35 @@
-/* The MQTT outbox table: events waiting for the broker's acknowledgement. */
+/* The MQTT outboxes: events waiting for a broker's acknowledgement. The alert outbox feeds
+ * the county's own broker, the uplink outbox the province's; both have the same columns, so
+ * each statement exists once per box. */
 #include <stdlib.h>
 
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/xalloc.h"
 #include "store_internal.h"
 
-int store_outbox_add(struct store *st, const char *topic, const char *payload, int qos,
-		     double created_ts, int64_t *id)
+/* Statements are cached by the address of their text, so each box has its own strings. */
+static const char *const add_sql[STORE_OUTBOX_N] = {
+    "INSERT INTO outbox (topic, payload, qos, created_ts) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO uplink_outbox (topic, payload, qos, created_ts) VALUES (?1, ?2, ?3, ?4)",
+};
+static const char *const fetch_sql[STORE_OUTBOX_N] = {
+    "SELECT id, topic, payload, qos, created_ts FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
+    "SELECT id, topic, payload, qos, created_ts FROM uplink_outbox WHERE id > ?1 ORDER BY id "
+    "LIMIT ?2",
+};
+static const char *const delete_sql[STORE_OUTBOX_N] = {
+    "DELETE FROM outbox WHERE id = ?1",
+    "DELETE FROM uplink_outbox WHERE id = ?1",
+};
+static const char *const count_sql[STORE_OUTBOX_N] = {
+    "SELECT count(*) FROM outbox",
+    "SELECT count(*) FROM uplink_outbox",
+};
+
+int store_outbox_add_in(struct store *st, enum store_outbox_box box, const char *topic,
+			const char *payload, int qos, double created_ts, int64_t *id)
 {
-	static const char sql[] =
-	    "INSERT INTO outbox (topic, payload, qos, created_ts) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *s = store_stmt(st, sql);
+	sqlite3_stmt *s = store_stmt(st, add_sql[box]);
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, topic, -1, SQLITE_STATIC);
@@ -23,11 +42,41 @@ int store_outbox_add(struct store *st, const char *topic, const char *payload, i
 	return 0;
 }
 
-int store_outbox_fetch(struct store *st, int64_t after_id, struct store_outbox_row *rows, int max)
+int store_outbox_add(struct store *st, const char *topic, const char *payload, int qos,
+		     double created_ts, int64_t *id)
 {
-	static const char sql[] = "SELECT id, topic, payload, qos, created_ts FROM outbox "
-				  "WHERE id > ?1 ORDER BY id LIMIT ?2";
-	sqlite3_stmt *s = store_stmt(st, sql);
+	return store_outbox_add_in(st, STORE_OUTBOX_ALERTS, topic, payload, qos, created_ts, id);
+}
+
+int store_outbox_put_keyed(struct store *st, const char *topic, const char *payload,
+			   double created_ts, const char *key, int64_t *id)
+{
+	static const char del[] = "DELETE FROM uplink_outbox WHERE key = ?1";
+	static const char ins[] =
+	    "INSERT INTO uplink_outbox (topic, payload, qos, created_ts, key) "
+	    "VALUES (?1, ?2, 1, ?3, ?4)";
+	sqlite3_stmt *s = store_stmt(st, del);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	if (!(s = store_stmt(st, ins)))
+		return -1;
+	sqlite3_bind_text(s, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, payload, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 3, created_ts);
+	sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int store_outbox_fetch_in(struct store *st, enum store_outbox_box box, int64_t after_id,
+			  struct store_outbox_row *rows, int max)
+{
+	sqlite3_stmt *s = store_stmt(st, fetch_sql[box]);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, after_id);
@@ -51,6 +100,11 @@ int store_outbox_fetch(struct store *st, int64_t after_id, struct store_outbox_r
 	return n;
 }
 
+int store_outbox_fetch(struct store *st, int64_t after_id, struct store_outbox_row *rows, int max)
+{
+	return store_outbox_fetch_in(st, STORE_OUTBOX_ALERTS, after_id, rows, max);
+}
+
 void store_outbox_rows_free(struct store_outbox_row *rows, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -60,10 +114,9 @@ void store_outbox_rows_free(struct store_outbox_row *rows, int n)
 	}
 }
 
-int store_outbox_delete(struct store *st, int64_t id)
+int store_outbox_delete_in(struct store *st, enum store_outbox_box box, int64_t id)
 {
-	static const char sql[] = "DELETE FROM outbox WHERE id = ?1";
-	sqlite3_stmt *s = store_stmt(st, sql);
+	sqlite3_stmt *s = store_stmt(st, delete_sql[box]);
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
@@ -72,13 +125,22 @@ int store_outbox_delete(struct store *st, int64_t id)
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
 
-long store_outbox_count(struct store *st)
+int store_outbox_delete(struct store *st, int64_t id)
 {
-	static const char sql[] = "SELECT count(*) FROM outbox";
-	sqlite3_stmt *s = store_stmt(st, sql);
+	return store_outbox_delete_in(st, STORE_OUTBOX_ALERTS, id);
+}
+
+long store_outbox_count_in(struct store *st, enum store_outbox_box box)
+{
+	sqlite3_stmt *s = store_stmt(st, count_sql[box]);
 	if (!s)
 		return -1;
 	long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	return n;
+}
+
+long store_outbox_count(struct store *st)
+{
+	return store_outbox_count_in(st, STORE_OUTBOX_ALERTS);
 }

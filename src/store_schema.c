@@ -202,6 +202,53 @@ const char *const store_migrations[] = {
     "  owed_fen INTEGER NOT NULL CHECK (owed_fen > 0),"
     "  paid_fen INTEGER NOT NULL CHECK (paid_fen >= 0 AND paid_fen <= owed_fen),"
     "  PRIMARY KEY (village, month, kind, person, post, owed_month));",
+    /* 13: the province. A county's uplink keeps its own outbox (what waits for the province
+     * broker, with a key so that an unsent older revision of the same figure can be dropped)
+     * and a list of what changed, filled by triggers in the same transaction as the change,
+     * so that neither an outage nor a SIGKILL between the change and its message loses one;
+     * the triggers only fire while meta 'uplink.enabled' is '1'. The hub's tables hold what
+     * the counties sent, each row with the revision that wrote it. */
+    "CREATE TABLE uplink_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, qos INTEGER NOT NULL DEFAULT 1, created_ts REAL NOT NULL,"
+    "  key TEXT);"
+    "CREATE INDEX uplink_outbox_key ON uplink_outbox (key);"
+    "CREATE TABLE uplink_dirty (kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,"
+    "  PRIMARY KEY (kind, a, b)) WITHOUT ROWID;"
+    "CREATE TRIGGER uplink_day_ins AFTER INSERT ON station_eff_day WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('day', new.station, new.day); END;"
+    "CREATE TRIGGER uplink_day_upd AFTER UPDATE ON station_eff_day WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('day', new.station, new.day); END;"
+    "CREATE TRIGGER uplink_month_ins AFTER INSERT ON station_month WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('month', new.station, new.month); END;"
+    "CREATE TRIGGER uplink_month_upd AFTER UPDATE ON station_month WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('month', new.station, new.month); END;"
+    "CREATE TRIGGER uplink_alert_ins AFTER INSERT ON alert_event WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('alert', printf('%020d', new.id), ''); END;"
+    "CREATE TABLE hub_county (county TEXT PRIMARY KEY, name TEXT, status TEXT,"
+    "  status_at REAL, registry_rev INTEGER NOT NULL DEFAULT 0, last_seen REAL);"
+    "CREATE TABLE hub_station (county TEXT NOT NULL, station TEXT NOT NULL, name TEXT,"
+    "  village TEXT, town TEXT, capacity_kwp REAL, lat REAL, lon REAL,"
+    "  rev INTEGER NOT NULL, PRIMARY KEY (county, station)) WITHOUT ROWID;"
+    "CREATE TABLE hub_station_day (county TEXT NOT NULL, station TEXT NOT NULL,"
+    "  day TEXT NOT NULL, energy_wh REAL, e_act_wh REAL, eth_wh REAL, eta REAL, pr REAL,"
+    "  coverage REAL, basis TEXT, source TEXT, grade INTEGER, judgeable INTEGER,"
+    "  curtailed_wh REAL, curtail_loss_wh REAL,"
+    "  rev INTEGER NOT NULL, PRIMARY KEY (county, station, day)) WITHOUT ROWID;"
+    "CREATE TABLE hub_station_month (county TEXT NOT NULL, station TEXT NOT NULL,"
+    "  month TEXT NOT NULL, energy_wh REAL, eth_wh REAL, eta REAL, grade INTEGER,"
+    "  rev INTEGER NOT NULL, PRIMARY KEY (county, station, month)) WITHOUT ROWID;"
+    "CREATE TABLE hub_alert_event (county TEXT NOT NULL, event_id INTEGER NOT NULL,"
+    "  alert_id INTEGER NOT NULL, type TEXT NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL,"
+    "  severity TEXT NOT NULL, station TEXT NOT NULL, device TEXT NOT NULL, title TEXT,"
+    "  raised_at REAL, PRIMARY KEY (county, event_id)) WITHOUT ROWID;"
+    "CREATE TABLE hub_live (county TEXT NOT NULL, station TEXT NOT NULL, at REAL NOT NULL,"
+    "  power_w REAL, energy_today_wh REAL, devices INTEGER, online INTEGER, state TEXT,"
+    "  PRIMARY KEY (county, station)) WITHOUT ROWID;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -149,6 +149,23 @@ struct config {
 		int ha_discovery;
 		char *ha_prefix;
 	} mqtt;
+	/* The uplink to the province broker (docs/uplink.md): its own connection and outbox. */
+	struct {
+		int enabled;
+		char *host;
+		int port;
+		char *client_id; /* default: the county id, which the broker's ACL names */
+		char *prefix;	 /* topics are <prefix>/<county>/... */
+		int keepalive_s;
+		int tls;
+		char *ca_file, *cert_file, *key_file;
+		char *username;
+		char *password_file;
+		char *password;	     /* read from password_file at load */
+		int live_interval_s; /* seconds of clock between live summaries */
+		double deadband_w;   /* a station's power change below this is not sent */
+		int heartbeat_s;     /* a station is sent at least this often anyway */
+	} uplink;
 	struct {
 		enum config_basis basis;
 		enum config_transposition transposition;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvrelief/store_outbox.h"
+
 struct config;
 struct mqtt;
 
@@ -21,6 +23,25 @@ struct mqtt_stats {
 	uint64_t connects;	   /* sessions established */
 };
 
+/* Where a transport connects and which outbox it empties: the county's own broker (from
+ * cfg->mqtt) or the province broker (the uplink). Strings are borrowed for mqtt_new_link. */
+struct mqtt_link {
+	const char *name; /* for log lines: "mqtt", "uplink" */
+	const char *host;
+	int port, tls, keepalive_s;
+	const char *client_id, *prefix;
+	const char *ca_file, *cert_file, *key_file; /* NULL or "" when unused */
+	const char *username, *password;	    /* NULL or "" when unused */
+	int ha_discovery;
+	const char *ha_prefix;
+	enum store_outbox_box box;
+};
+
+/* Creates a transport for l (copied) publishing under <l->prefix>/<county>/ and emptying
+ * l->box of the database at db_path through its own connection, whose writes stop at
+ * max_size_mb (0: no limit). Does not connect yet. Returns NULL after logging why. */
+struct mqtt *mqtt_new_link(const struct mqtt_link *l, const char *county, const char *db_path,
+			   int max_size_mb);
 /* Creates the transport for cfg->mqtt (copied; cfg may be freed afterwards) with its own
  * connection to the database at db_path for the outbox. Does not connect yet. Returns NULL
  * after logging why; the caller frees with mqtt_free. */

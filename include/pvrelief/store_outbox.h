@@ -1,5 +1,6 @@
-/* The MQTT outbox: alert events kept in the database from the moment they are raised until
- * the broker acknowledges them. Only the MQTT module uses it, through its own connection. */
+/* The MQTT outboxes: alert events kept in the database from the moment they are raised until
+ * the broker acknowledges them, and the uplink's messages to the province broker likewise.
+ * Only the MQTT module (and the uplink engine, to fill its box) uses them. */
 #ifndef PVRELIEF_STORE_OUTBOX_H
 #define PVRELIEF_STORE_OUTBOX_H
 
@@ -16,6 +17,22 @@ struct store_outbox_row {
 	int qos;
 	double created_ts; /* unix s, when the event was raised */
 };
+
+/* Which outbox: the alerts for the county's broker, or the uplink to the province's. */
+enum store_outbox_box { STORE_OUTBOX_ALERTS, STORE_OUTBOX_UPLINK, STORE_OUTBOX_N };
+
+/* The same operations on a chosen box; the functions without _in work on the alert box. */
+int store_outbox_add_in(struct store *st, enum store_outbox_box box, const char *topic,
+			const char *payload, int qos, double created_ts, int64_t *id);
+int store_outbox_fetch_in(struct store *st, enum store_outbox_box box, int64_t after_id,
+			  struct store_outbox_row *rows, int max);
+int store_outbox_delete_in(struct store *st, enum store_outbox_box box, int64_t id);
+long store_outbox_count_in(struct store *st, enum store_outbox_box box);
+/* Puts a QoS 1 message in the uplink box under key, first dropping any waiting message with
+ * the same key (an older revision of the same figure: the newest wins anyway, so an outage
+ * of days sends each figure once); sets *id. Returns 0 or negative. */
+int store_outbox_put_keyed(struct store *st, const char *topic, const char *payload,
+			   double created_ts, const char *key, int64_t *id);
 
 /* Appends an event and sets *id to its id (ids only grow); returns 0 or negative. */
 int store_outbox_add(struct store *st, const char *topic, const char *payload, int qos,

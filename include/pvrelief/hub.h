@@ -1,0 +1,38 @@
+/* The province hub: takes the counties' uplink messages (docs/uplink.md) into its own
+ * database, idempotently (the highest revision of a figure wins, an event is stored once),
+ * and answers for the province: a health table across counties and their alerts. */
+#ifndef PVRELIEF_HUB_H
+#define PVRELIEF_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct hub;
+struct store;
+
+struct hub_stats {
+	uint64_t stored;  /* messages that wrote something */
+	uint64_t stale;	  /* older revisions and repeated events: nothing to write */
+	uint64_t refused; /* malformed, unknown version, or naming another county */
+};
+
+/* Creates a hub over the database at db_path (created and migrated when needed) taking
+ * topics under prefix. Returns NULL with a logged reason. */
+struct hub *hub_new(const char *db_path, const char *prefix);
+/* Frees the hub; accepts NULL. */
+void hub_free(struct hub *h);
+/* Takes one message (payload of len bytes) that arrived at wall time now. Returns 0 when it
+ * is handled (stored, stale or refused with a log line) and negative when the database failed
+ * and the message must be offered again. Safe to call from one thread at a time. */
+int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len, double now);
+/* Fills *out with the counters. */
+void hub_get_stats(struct hub *h, struct hub_stats *out);
+/* Writes the province health table for day (YYYY-MM-DD): each county as a row, then its
+ * stations; format "table" or "json". Returns 0 or negative. */
+int hub_health(struct store *st, const char *day, const char *format, FILE *out);
+/* Writes the alert events of every county (newest first, up to limit; 0 for all), or the
+ * active alerts only; format "table" or "json". Returns 0 or negative. */
+int hub_alerts(struct store *st, int active_only, int limit, const char *format, FILE *out);
+
+#endif

@@ -1,0 +1,445 @@
+/* The province hub: ingest of uplink messages and the province's answers. */
+#include "pvrelief/hub.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pvrelief/log.h"
+#include "pvrelief/publish_uplink.h"
+#include "pvrelief/store.h"
+#include "pvrelief/store_hub.h"
+#include "pvrelief/xalloc.h"
+
+struct hub {
+	struct store *st;
+	char *prefix;
+	char *db_path;
+	pthread_mutex_t mu;
+	struct hub_stats stats;
+};
+
+struct hub *hub_new(const char *db_path, const char *prefix)
+{
+	char err[512];
+	struct store *st = store_open(db_path, STORE_LOCK, err, sizeof err);
+	if (!st) {
+		log_err("hub: %s", err);
+		return NULL;
+	}
+	struct hub *h = xcalloc(1, sizeof *h);
+	h->st = st;
+	h->prefix = xstrdup(prefix);
+	h->db_path = xstrdup(db_path);
+	pthread_mutex_init(&h->mu, NULL);
+	return h;
+}
+
+void hub_free(struct hub *h)
+{
+	if (!h)
+		return;
+	store_close(h->st);
+	pthread_mutex_destroy(&h->mu);
+	free(h->prefix);
+	free(h->db_path);
+	free(h);
+}
+
+void hub_get_stats(struct hub *h, struct hub_stats *out)
+{
+	pthread_mutex_lock(&h->mu);
+	*out = h->stats;
+	pthread_mutex_unlock(&h->mu);
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static double dbl(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static int64_t integer(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+/* Stores one parsed message of a county; 1 written, 0 stale, -1 database error, -2 bad. */
+static int put(struct hub *h, const char *county, const char *type, const json_t *j)
+{
+	int64_t rev = integer(j, "rev");
+	if (rev <= 0)
+		return -2;
+	if (strcmp(type, "day") == 0) {
+		struct store_hub_day d = {
+		    .county = county,
+		    .station = str(j, "station"),
+		    .day = str(j, "day"),
+		    .energy_wh = dbl(j, "energy_wh"),
+		    .e_act_wh = dbl(j, "e_act_wh"),
+		    .eth_wh = dbl(j, "eth_wh"),
+		    .eta = dbl(j, "eta"),
+		    .pr = dbl(j, "pr"),
+		    .coverage = dbl(j, "coverage"),
+		    .curtailed_wh = dbl(j, "curtailed_wh"),
+		    .curtail_loss_wh = dbl(j, "curtail_loss_wh"),
+		    .basis = str(j, "basis"),
+		    .source = str(j, "source"),
+		    .grade = (int)integer(j, "grade"),
+		    .judgeable = json_is_true(json_object_get(j, "judgeable")),
+		};
+		if (!*d.station || strlen(d.day) != 10)
+			return -2;
+		return store_hub_day_put(h->st, &d, rev);
+	}
+	if (strcmp(type, "month") == 0) {
+		struct store_hub_month m = {
+		    .county = county,
+		    .station = str(j, "station"),
+		    .month = str(j, "month"),
+		    .energy_wh = dbl(j, "energy_wh"),
+		    .eth_wh = dbl(j, "eth_wh"),
+		    .eta = dbl(j, "eta"),
+		    .grade = (int)integer(j, "grade"),
+		};
+		if (!*m.station || strlen(m.month) != 7)
+			return -2;
+		return store_hub_month_put(h->st, &m, rev);
+	}
+	if (strcmp(type, "alert") == 0) {
+		struct store_hub_alert a = {
+		    .county = county,
+		    .event_id = integer(j, "event_id"),
+		    .alert_id = integer(j, "alert_id"),
+		    .type = str(j, "event"),
+		    .kind = str(j, "kind"),
+		    .severity = str(j, "severity"),
+		    .station = str(j, "station"),
+		    .device = str(j, "device"),
+		    .title = str(j, "title"),
+		    .at = dbl(j, "at"),
+		    .raised_at = dbl(j, "raised_at"),
+		};
+		if (a.event_id <= 0 || !*a.type || !*a.kind || !isfinite(a.at))
+			return -2;
+		return store_hub_alert_put(h->st, &a, rev);
+	}
+	if (strcmp(type, "live") == 0) {
+		struct store_hub_live l = {
+		    .county = county,
+		    .station = str(j, "station"),
+		    .state = str(j, "state"),
+		    .at = dbl(j, "sent_at"),
+		    .power_w = dbl(j, "power_w"),
+		    .energy_today_wh = dbl(j, "energy_today_wh"),
+		    .devices = (long)integer(j, "devices"),
+		    .online = (long)integer(j, "online"),
+		};
+		if (!*l.station || !isfinite(l.at))
+			return -2;
+		return store_hub_live_put(h->st, &l, rev);
+	}
+	if (strcmp(type, "registry") == 0) {
+		const json_t *arr = json_object_get(j, "stations");
+		if (!json_is_array(arr))
+			return -2;
+		size_t n = json_array_size(arr);
+		struct store_hub_station *s = xcalloc(n ? n : 1, sizeof *s);
+		for (size_t i = 0; i < n; i++) {
+			const json_t *o = json_array_get(arr, i);
+			s[i] = (struct store_hub_station){
+			    .county = county,
+			    .station = str(o, "id"),
+			    .name = str(o, "name"),
+			    .village = str(o, "village"),
+			    .town = str(o, "town"),
+			    .capacity_kwp = dbl(o, "capacity_kwp"),
+			    .lat = dbl(o, "lat"),
+			    .lon = dbl(o, "lon"),
+			};
+		}
+		int rc = store_hub_registry(h->st, county, str(j, "county_name"), rev, s, n);
+		free(s);
+		return rc;
+	}
+	return -2;
+}
+
+int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len, double now)
+{
+	/* <prefix>/<county>/<type>: the broker's ACL lets a county write only under its own
+	 * county segment, so that segment, not the payload, says whose message it is. */
+	size_t pl = strlen(h->prefix);
+	const char *county = topic + pl + 1;
+	const char *slash =
+	    strncmp(topic, h->prefix, pl) == 0 && topic[pl] == '/' ? strchr(county, '/') : NULL;
+	if (!slash || slash == county) {
+		log_warn("hub: message on %s is outside %s/<county>/...; ignored", topic,
+			 h->prefix);
+		pthread_mutex_lock(&h->mu);
+		h->stats.refused++;
+		pthread_mutex_unlock(&h->mu);
+		return 0;
+	}
+	char *cty = xstrndup(county, (size_t)(slash - county));
+	const char *type = slash + 1;
+	json_error_t jerr;
+	json_t *j = json_loadb(payload, len, 0, &jerr);
+	int rc = -2;
+	const char *why = "not a JSON object";
+	if (json_is_object(j)) {
+		if (strcmp(type, "status") == 0) {
+			rc = -3;
+		} else if (integer(j, "v") != PUBLISH_UPLINK_VERSION) {
+			why = "an unknown version";
+		} else if (strcmp(str(j, "county"), cty) != 0) {
+			why = "another county in its payload";
+		} else {
+			rc = -3;
+		}
+	}
+	if (rc == -3) {
+		pthread_mutex_lock(&h->mu);
+		rc = store_begin(h->st);
+		if (rc == 0)
+			rc = store_hub_county_seen(h->st, cty, now) < 0 ? -1 : 0;
+		if (rc == 0)
+			rc = strcmp(type, "status") == 0
+				 ? store_hub_county_status(h->st, cty, str(j, "state"), now)
+				 : put(h, cty, type, j);
+		if (rc >= 0 && store_commit(h->st) != 0)
+			rc = -1;
+		else if (rc < 0)
+			store_rollback(h->st);
+		if (rc == -1)
+			log_err("hub: cannot store a message of county %s in %s: %s; it will be "
+				"offered again",
+				cty, h->db_path, store_errmsg(h->st));
+		else if (rc == 1)
+			h->stats.stored++;
+		else if (rc == 0)
+			h->stats.stale++;
+		pthread_mutex_unlock(&h->mu);
+		why = "missing or malformed fields";
+	}
+	if (rc == -2) {
+		log_warn("hub: message on %s has %s; ignored", topic, why);
+		pthread_mutex_lock(&h->mu);
+		h->stats.refused++;
+		pthread_mutex_unlock(&h->mu);
+	}
+	json_decref(j);
+	free(cty);
+	return rc == -1 ? -1 : 0;
+}
+
+/* ---- the province's answers ---- */
+
+struct health_acc {
+	FILE *out;
+	int json;
+	json_t *root, *counties, *cur_county, *cur_stations;
+	char county[64], county_name[128], county_status[16];
+	/* The county being summed, for its row. */
+	double energy_wh, e_act_wh, eth_wh;
+	int n, n_eta;
+	struct row {
+		char station[64], village[64];
+		double capacity_kwp, energy_wh, eta;
+		int grade;
+		char source[24];
+	} * rows;
+	size_t n_rows, cap_rows;
+};
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static void fmt_num(char *buf, size_t len, double v, int decimals)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.*f", decimals, v);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* Writes the county gathered so far and its stations. */
+static void flush_county(struct health_acc *a)
+{
+	if (!a->county[0])
+		return;
+	double eta = a->eth_wh > 0 ? a->e_act_wh / a->eth_wh : NAN;
+	if (a->json) {
+		json_t *c = json_object();
+		json_object_set_new(c, "id", json_string(a->county));
+		json_object_set_new(c, "name", json_string(a->county_name));
+		json_object_set_new(c, "status", json_string(a->county_status));
+		json_object_set_new(c, "stations_n", json_integer(a->n));
+		json_object_set_new(c, "stations_with_eta", json_integer(a->n_eta));
+		json_object_set_new(c, "energy_wh", json_real(a->energy_wh));
+		json_object_set_new(c, "eta", jnum(eta));
+		json_t *arr = json_array();
+		for (size_t i = 0; i < a->n_rows; i++) {
+			const struct row *r = &a->rows[i];
+			json_t *s = json_object();
+			json_object_set_new(s, "id", json_string(r->station));
+			json_object_set_new(s, "village", json_string(r->village));
+			json_object_set_new(s, "capacity_kwp", jnum(r->capacity_kwp));
+			json_object_set_new(s, "energy_wh", jnum(r->energy_wh));
+			json_object_set_new(s, "eta", jnum(r->eta));
+			json_object_set_new(s, "grade",
+					    r->grade ? json_integer(r->grade) : json_null());
+			json_object_set_new(s, "source", json_string(r->source));
+			json_array_append_new(arr, s);
+		}
+		json_object_set_new(c, "stations", arr);
+		json_array_append_new(a->counties, c);
+	} else {
+		char e[32], et[32];
+		fmt_num(e, sizeof e, a->energy_wh / 1000.0, 3);
+		fmt_num(et, sizeof et, eta, 4);
+		fprintf(a->out, "%-8s %-16s %-16s %-12s %9s %14s %7s %5s %s\n", "county", a->county,
+			a->county_name, a->county_status, "", e, et, "", "");
+		for (size_t i = 0; i < a->n_rows; i++) {
+			const struct row *r = &a->rows[i];
+			char cap[32], g[8];
+			fmt_num(cap, sizeof cap, r->capacity_kwp, 1);
+			fmt_num(e, sizeof e, r->energy_wh / 1000.0, 3);
+			fmt_num(et, sizeof et, r->eta, 4);
+			if (r->grade)
+				snprintf(g, sizeof g, "%d", r->grade);
+			else
+				snprintf(g, sizeof g, "-");
+			fprintf(a->out, "%-8s %-16s %-16s %-12s %9s %14s %7s %5s %s\n", "station",
+				a->county, r->station, r->village, cap, e, et, g, r->source);
+		}
+	}
+	a->county[0] = '\0';
+	a->energy_wh = a->e_act_wh = a->eth_wh = 0;
+	a->n = a->n_eta = 0;
+	a->n_rows = 0;
+}
+
+static int health_row(void *ctx, const struct store_hub_day *d, const struct store_hub_station *s)
+{
+	struct health_acc *a = ctx;
+	if (strcmp(a->county, d->county) != 0) {
+		flush_county(a);
+		snprintf(a->county, sizeof a->county, "%s", d->county);
+		snprintf(a->county_name, sizeof a->county_name, "%s",
+			 s->county_name ? s->county_name : "");
+		snprintf(a->county_status, sizeof a->county_status, "%s",
+			 s->county_status ? s->county_status : "");
+	}
+	if (a->n_rows == a->cap_rows) {
+		a->cap_rows = a->cap_rows ? a->cap_rows * 2 : 64;
+		a->rows = xrealloc(a->rows, a->cap_rows * sizeof *a->rows);
+	}
+	struct row *r = &a->rows[a->n_rows++];
+	snprintf(r->station, sizeof r->station, "%s", d->station);
+	snprintf(r->village, sizeof r->village, "%s", s->village ? s->village : "");
+	snprintf(r->source, sizeof r->source, "%s", d->source ? d->source : "");
+	r->capacity_kwp = s->capacity_kwp;
+	r->energy_wh = d->energy_wh;
+	r->eta = d->eta;
+	r->grade = d->grade;
+	a->n++;
+	if (isfinite(d->energy_wh))
+		a->energy_wh += d->energy_wh;
+	/* The county's eta is the ratio of sums over the stations that have one, as a county
+	 * computes its own. */
+	if (isfinite(d->eta) && isfinite(d->e_act_wh) && isfinite(d->eth_wh)) {
+		a->e_act_wh += d->e_act_wh;
+		a->eth_wh += d->eth_wh;
+		a->n_eta++;
+	}
+	return 0;
+}
+
+int hub_health(struct store *st, const char *day, const char *format, FILE *out)
+{
+	struct health_acc a = {.out = out, .json = strcmp(format, "json") == 0};
+	if (a.json) {
+		a.root = json_object();
+		a.counties = json_array();
+		json_object_set_new(a.root, "day", json_string(day));
+	} else {
+		fprintf(out, "province health for %s: each county, then its stations\n", day);
+		fprintf(out, "%-8s %-16s %-16s %-12s %9s %14s %7s %5s %s\n", "level", "county",
+			"station", "village", "kWp", "energy_kwh", "eta", "grade", "source");
+	}
+	int rc = store_hub_day_each(st, day, health_row, &a);
+	if (rc == 0)
+		flush_county(&a);
+	free(a.rows);
+	if (a.json) {
+		json_object_set_new(a.root, "counties", a.counties);
+		if (rc == 0) {
+			json_dumpf(a.root, out,
+				   JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+			fputc('\n', out);
+		}
+		json_decref(a.root);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+struct alerts_acc {
+	FILE *out;
+	json_t *arr;
+};
+
+static int alert_row(void *ctx, const struct store_hub_alert *x)
+{
+	struct alerts_acc *a = ctx;
+	if (a->arr) {
+		json_t *o = json_object();
+		json_object_set_new(o, "county", json_string(x->county));
+		json_object_set_new(o, "event_id", json_integer(x->event_id));
+		json_object_set_new(o, "alert_id", json_integer(x->alert_id));
+		json_object_set_new(o, "event", json_string(x->type));
+		json_object_set_new(o, "at", json_real(x->at));
+		json_object_set_new(o, "raised_at", json_real(x->raised_at));
+		json_object_set_new(o, "kind", json_string(x->kind));
+		json_object_set_new(o, "severity", json_string(x->severity));
+		json_object_set_new(o, "station", json_string(x->station));
+		json_object_set_new(o, "device", json_string(x->device));
+		json_object_set_new(o, "title", json_string(x->title ? x->title : ""));
+		json_array_append_new(a->arr, o);
+	} else {
+		fprintf(a->out, "%-12s %-10s %8lld %-12s %-16s %-10s %-8s %s\n", x->county, x->type,
+			(long long)x->alert_id, x->kind, x->station, x->device, x->severity,
+			x->title ? x->title : "");
+	}
+	return 0;
+}
+
+int hub_alerts(struct store *st, int active_only, int limit, const char *format, FILE *out)
+{
+	struct alerts_acc a = {.out = out};
+	if (strcmp(format, "json") == 0)
+		a.arr = json_array();
+	else
+		fprintf(out, "%-12s %-10s %8s %-12s %-16s %-10s %-8s %s\n", "county", "event",
+			"alert", "kind", "station", "device", "severity", "title");
+	int rc = store_hub_alert_each(st, active_only, limit, alert_row, &a);
+	if (a.arr) {
+		if (rc == 0) {
+			json_dumpf(a.arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+		}
+		json_decref(a.arr);
+	}
+	return rc < 0 ? -1 : 0;
+}
