@@ -80,8 +80,16 @@ static int gather(struct store *st, const struct config *cfg, const struct confi
 		int64_t id;
 		long valid = 0, rejected = 0, got;
 		double fault_s = 0, longest_s = 0;
-		if (store_device_id(st, cs->id, cs->devices[d].id, &id) != 0 ||
-		    store_device_range_counts(st, id, first, last, &valid, &rejected) != 0 ||
+		/* A lookup, not store_device_id, which inserts: the console gathers inside a read
+		 * transaction, which cannot take the write lock once the daemon has committed
+		 * since it began. A device never stored has no readings and no expected quarters
+		 * (they count from its first reading). */
+		int found = store_device_lookup(st, cs->id, cs->devices[d].id, &id);
+		if (found < 0)
+			goto fail;
+		if (found == 1)
+			continue;
+		if (store_device_range_counts(st, id, first, last, &valid, &rejected) != 0 ||
 		    (got = store_device_valid_quarters(st, id, t0, nq, lit)) < 0 ||
 		    store_device_state_time(st, id, INV_STATE_FAULT, t0, until, &fault_s,
 					    &longest_s) != 0)

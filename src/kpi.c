@@ -4,6 +4,8 @@
 
 #include "pvrelief/kpi.h"
 
+#include "pvrelief/slot.h"
+
 static struct kpi_rate rate(double num, double den)
 {
 	struct kpi_rate r = {.numerator = num, .denominator = den, .rate = NAN};
@@ -64,7 +66,7 @@ double kpi_expected_quarters(const unsigned char *lit, size_t n_quarters, double
 	if (isnan(since_s))
 		return 0;
 	for (size_t k = 0; k < n_quarters; k++)
-		if (lit[k] && t0 + KPI_SLOT_S * (double)(k + 1) > since_s)
+		if (lit[k] && t0 + SLOT_QUARTER_S * (double)(k + 1) > since_s)
 			n++;
 	return n;
 }

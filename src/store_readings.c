@@ -43,6 +43,22 @@ int store_device_id(struct store *st, const char *station, const char *device, i
 	return 0;
 }
 
+int store_device_lookup(struct store *st, const char *station, const char *device, int64_t *id)
+{
+	static const char sel[] = "SELECT id FROM device WHERE station = ?1 AND device = ?2";
+	sqlite3_stmt *s = store_stmt(st, sel);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, device, -1, SQLITE_STATIC);
+	int rc, found = 0;
+	while ((rc = store_row(st, s)) > 0) {
+		*id = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	return rc < 0 ? -1 : found ? 0 : 1;
+}
+
 int store_energy_state_get(struct store *st, int64_t device_id, struct energy_state *out)
 {
 	static const char sql[] =

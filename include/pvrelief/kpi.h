@@ -8,8 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Length of an online-rate slot in seconds. */
-#define KPI_SLOT_S 900
 /* A fault must last longer than this to count, in minutes. */
 #define KPI_FAULT_MINUTES_DEFAULT 30.0
 

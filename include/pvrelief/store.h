@@ -98,6 +98,9 @@ struct store_diag {
 
 /* Returns (creating if needed) the id of a station's device in *id; 0 or negative. */
 int store_device_id(struct store *st, const char *station, const char *device, int64_t *id);
+/* Looks a station's device up without creating it (a read: no write lock is taken); 0 found
+ * with its id in *id, 1 when the daemon has not stored it yet, or negative. */
+int store_device_lookup(struct store *st, const char *station, const char *device, int64_t *id);
 /* Loads the committed energy state of a device: 0 found, 1 none yet, negative on error. */
 int store_energy_state_get(struct store *st, int64_t device_id, struct energy_state *out);
 /* Returns an empty batch of readings for st: each reading's raw row is stored as it is added,
