@@ -76,6 +76,9 @@ struct efficiency_inv_slot {
 	double energy_wh; /* the counter's increase credited to the slot */
 	enum efficiency_slot_state state;
 	int curtailed; /* read in a curtailed state (THROTTLED) in the slot */
+	int notrun;    /* read in state FAULT in the slot (1), else in a state that does not
+			* produce, OFF, SHUTTING_DOWN or STANDBY (2); 0 otherwise. Only the loss
+			* attribution looks at it. */
 };
 
 /* How a window is computed. efficiency_params_default fills every field. */

@@ -57,10 +57,10 @@ struct loss_figures {
 	double ref_eta;	     /* the efficiency the outage classes are priced at: E_act / E_th
 			      * over the clean slots; 1 (K itself) when there was none */
 	int ref_from_k;	     /* ref_eta is 1 for want of clean slots */
-	double loss_kwh[LOSS_N_CLASSES];  /* by class; sums to expected - actual */
-	double hours[LOSS_N_CLASSES];	  /* station-equivalent hours in each class (low
-					   * performance: 0) */
-	double capability;		  /* actual / expected (发电能力); NAN when 0 expected */
+	double loss_kwh[LOSS_N_CLASSES]; /* by class; sums to expected - actual */
+	double hours[LOSS_N_CLASSES];	 /* station-equivalent hours in each class (low
+					  * performance: 0) */
+	double capability;		 /* actual / expected (发电能力); NAN when 0 expected */
 };
 
 /* Adds one cell (only read) to acc. */

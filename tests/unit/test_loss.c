@@ -100,19 +100,28 @@ static void test_cases(void)
 		for (size_t i = 0; i < lc->n; i++)
 			loss_add(&acc, &lc->cells[i]);
 		loss_finish(&acc, &f);
-		CHECK_REPORT_(fabs(f.expected_kwh - lc->expected_kwh) < 1e-9, "case %s: %s", lc->name, "fabs(f.expected_kwh - lc->expected_kwh) < 1e-9");
-		CHECK_REPORT_(fabs(f.actual_kwh - lc->actual_kwh) < 1e-9, "case %s: %s", lc->name, "fabs(f.actual_kwh - lc->actual_kwh) < 1e-9");
-		CHECK_REPORT_(fabs(f.ref_eta - lc->ref_eta) < 1e-9, "case %s: %s", lc->name, "fabs(f.ref_eta - lc->ref_eta) < 1e-9");
-		CHECK_REPORT_(f.ref_from_k == lc->ref_from_k, "case %s: %s", lc->name, "f.ref_from_k == lc->ref_from_k");
-		CHECK_REPORT_(fabs(f.capability - lc->actual_kwh / lc->expected_kwh) < 1e-12, "case %s: %s", lc->name, "fabs(f.capability - lc->actual_kwh / lc->expected_kwh) < 1e-12");
+		CHECK_REPORT_(fabs(f.expected_kwh - lc->expected_kwh) < 1e-9, "case %s: %s",
+			      lc->name, "fabs(f.expected_kwh - lc->expected_kwh) < 1e-9");
+		CHECK_REPORT_(fabs(f.actual_kwh - lc->actual_kwh) < 1e-9, "case %s: %s", lc->name,
+			      "fabs(f.actual_kwh - lc->actual_kwh) < 1e-9");
+		CHECK_REPORT_(fabs(f.ref_eta - lc->ref_eta) < 1e-9, "case %s: %s", lc->name,
+			      "fabs(f.ref_eta - lc->ref_eta) < 1e-9");
+		CHECK_REPORT_(f.ref_from_k == lc->ref_from_k, "case %s: %s", lc->name,
+			      "f.ref_from_k == lc->ref_from_k");
+		CHECK_REPORT_(fabs(f.capability - lc->actual_kwh / lc->expected_kwh) < 1e-12,
+			      "case %s: %s", lc->name,
+			      "fabs(f.capability - lc->actual_kwh / lc->expected_kwh) < 1e-12");
 		double sum = 0;
 		for (int k = 0; k < LOSS_N_CLASSES; k++) {
-			CHECK_REPORT_(fabs(f.loss_kwh[k] - lc->loss_kwh[k]) < 1e-9, "case %s: %s", lc->name, "fabs(f.loss_kwh[k] - lc->loss_kwh[k]) < 1e-9");
-			CHECK_REPORT_(fabs(f.hours[k] - lc->hours[k]) < 1e-12, "case %s: %s", lc->name, "fabs(f.hours[k] - lc->hours[k]) < 1e-12");
+			CHECK_REPORT_(fabs(f.loss_kwh[k] - lc->loss_kwh[k]) < 1e-9, "case %s: %s",
+				      lc->name, "fabs(f.loss_kwh[k] - lc->loss_kwh[k]) < 1e-9");
+			CHECK_REPORT_(fabs(f.hours[k] - lc->hours[k]) < 1e-12, "case %s: %s",
+				      lc->name, "fabs(f.hours[k] - lc->hours[k]) < 1e-12");
 			sum += f.loss_kwh[k];
 		}
 		/* The classes account for the whole difference. */
-		CHECK_REPORT_(fabs(sum - (f.expected_kwh - f.actual_kwh)) < 1e-9, "case %s: %s", lc->name, "fabs(sum - (f.expected_kwh - f.actual_kwh)) < 1e-9");
+		CHECK_REPORT_(fabs(sum - (f.expected_kwh - f.actual_kwh)) < 1e-9, "case %s: %s",
+			      lc->name, "fabs(sum - (f.expected_kwh - f.actual_kwh)) < 1e-9");
 	}
 }
 
