@@ -299,9 +299,9 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 }
 
 /* Attributes the window's expected energy to its losses (loss.h) into *out: each inverter's
- * daylight slots that have the basis irradiance, priced at the station's K, by what the
- * inverter did in them (x, after its gaps were shared out). A fault outranks a limit, a
- * limit outranks a state that does not produce. */
+ * daylight slots that have the basis irradiance, at the station's K, by what the inverter did
+ * in them (x, after its gaps were shared out), the outages priced on POA where there is one. A
+ * fault outranks a limit, a limit outranks a state that does not produce. */
 static void window_losses(const struct astation *as, const struct efficiency_params *p,
 			  const struct efficiency_sample *samples, const int *is_day, int n,
 			  struct efficiency_inv_slot *const *x, struct loss_figures *out)
@@ -327,6 +327,9 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 			    .energy_wh = c->state == EFFICIENCY_SLOT_MISSING ? 0 : c->energy_wh,
 			    .hours =
 				hours * (dc_all > 0 ? kwp / dc_all : 1.0 / (double)as->n_inverters),
+			    .price_wh = (sm->have & EFFICIENCY_HAVE_POA) && isfinite(sm->poa_w_m2)
+					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff
+					    : NAN,
 			};
 			cell.kind = c->notrun == 1			  ? LOSS_CELL_FAULT
 				    : c->curtailed			  ? LOSS_CELL_CURTAILED

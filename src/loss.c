@@ -14,6 +14,8 @@ void loss_add(struct loss_acc *acc, const struct loss_cell *c)
 	acc->eth_wh[c->kind] += c->eth_wh;
 	acc->energy_wh[c->kind] += c->energy_wh;
 	acc->hours[c->kind] += c->hours;
+	acc->price_wh[c->kind] +=
+	    isfinite(c->price_wh) && c->price_wh > 0 ? c->price_wh : c->eth_wh;
 }
 
 void loss_finish(const struct loss_acc *acc, struct loss_figures *out)
@@ -29,11 +31,11 @@ void loss_finish(const struct loss_acc *acc, struct loss_figures *out)
 	out->capability = eth > 0 ? energy / eth : NAN;
 	/* Without a clean slot the station's own efficiency is unknown: the outages are priced
 	 * at the reference (K) itself, and low performance cannot be told apart. */
-	double clean_eth = acc->eth_wh[LOSS_CELL_RUN];
-	out->ref_from_k = !(clean_eth > 0);
-	double r = out->ref_from_k ? 1.0 : acc->energy_wh[LOSS_CELL_RUN] / clean_eth;
-	out->ref_eta = r;
-#define PRICED(kind) (r * acc->eth_wh[kind] - acc->energy_wh[kind])
+	double clean_eth = acc->eth_wh[LOSS_CELL_RUN], clean_price = acc->price_wh[LOSS_CELL_RUN];
+	out->ref_from_k = !(clean_eth > 0 && clean_price > 0);
+	out->ref_eta = out->ref_from_k ? 1.0 : acc->energy_wh[LOSS_CELL_RUN] / clean_eth;
+	double r = out->ref_from_k ? 1.0 : acc->energy_wh[LOSS_CELL_RUN] / clean_price;
+#define PRICED(kind) (r * acc->price_wh[kind] - acc->energy_wh[kind])
 	/* A slot never recovered has no energy credited: what it should have made at the day's
 	 * efficiency is missing from the record, a loss to communication. A recovered gap shows
 	 * in the counter what was really made: communication time, and a shortfall that the
@@ -43,7 +45,12 @@ void loss_finish(const struct loss_acc *acc, struct loss_figures *out)
 	out->loss_kwh[LOSS_FAULT] = PRICED(LOSS_CELL_FAULT) / 1000.0;
 	out->loss_kwh[LOSS_CURTAIL] = PRICED(LOSS_CELL_CURTAILED) / 1000.0;
 #undef PRICED
-	out->loss_kwh[LOSS_LOWPERF] = (1.0 - r) * eth / 1000.0;
+	/* Low performance is what the outages leave: (1 - eta) x E_th when pricing and basis
+	 * irradiance are the same, and the classes add up to E_th - E_act either way. */
+	double outages = 0;
+	for (int k = 0; k < LOSS_LOWPERF; k++)
+		outages += out->loss_kwh[k];
+	out->loss_kwh[LOSS_LOWPERF] = out->expected_kwh - out->actual_kwh - outages;
 	out->hours[LOSS_COMM] = acc->hours[LOSS_CELL_UNREAD] + acc->hours[LOSS_CELL_CAUGHT_UP];
 	out->hours[LOSS_DOWN] = acc->hours[LOSS_CELL_DOWN];
 	out->hours[LOSS_FAULT] = acc->hours[LOSS_CELL_FAULT];

@@ -7,8 +7,9 @@
  * (state FAULT), curtailment (held below what it could make) and low performance (soiling,
  * degradation, anything that lowers the whole day). Each outage class is priced at the
  * station's own efficiency over its clean slots that day, so that soiling is not counted again
- * in them; low performance is what that efficiency falls short of 1 (of K) over the whole
- * expected energy, and is negative for a station better than its reference. The classes add
+ * in them, on plane-of-array irradiance where there is one (a horizontal basis would misprice
+ * an outage at noon against the day's mean, its ratio to POA changing by the hour); low
+ * performance is the rest, negative for a station better than its reference. The classes add
  * up to E_th - E_act exactly. Pure: no I/O, no globals. */
 #ifndef PVRELIEF_LOSS_H
 #define PVRELIEF_LOSS_H
@@ -42,11 +43,14 @@ struct loss_cell {
 	double eth_wh;	  /* its theoretical energy: G x dt x its DC kWp x K */
 	double energy_wh; /* the energy credited to it (measured or recovered) */
 	double hours;	  /* the slot's length x its share of the station's DC capacity */
+	double price_wh;  /* the same as eth_wh on plane-of-array irradiance, which prices the
+			   * outages; 0 or NAN: eth_wh */
 };
 
 /* Running sums of a window's cells, filled by loss_add (zero it first). */
 struct loss_acc {
 	double eth_wh[LOSS_CELL_CURTAILED + 1], energy_wh[LOSS_CELL_CURTAILED + 1];
+	double price_wh[LOSS_CELL_CURTAILED + 1];
 	double hours[LOSS_CELL_CURTAILED + 1];
 };
 
@@ -54,8 +58,9 @@ struct loss_acc {
 struct loss_figures {
 	double expected_kwh; /* E_th over the priced slots (daylight, with irradiance) */
 	double actual_kwh;   /* the energy credited to the same slots */
-	double ref_eta;	     /* the efficiency the outage classes are priced at: E_act / E_th
-			      * over the clean slots; 1 (K itself) when there was none */
+	double ref_eta;	     /* the station's own efficiency over the clean slots, E_act / E_th
+			      * (the outage classes are priced at its POA counterpart); 1 (K
+			      * itself) when there was none */
 	int ref_from_k;	     /* ref_eta is 1 for want of clean slots */
 	double loss_kwh[LOSS_N_CLASSES]; /* by class; sums to expected - actual */
 	double hours[LOSS_N_CLASSES];	 /* station-equivalent hours in each class (low

@@ -21,7 +21,7 @@ struct loss_case {
 static const struct loss_case cases[] = {
     /* Soiled only: clean efficiency 0.6, so 40% of the expected energy is low performance. */
     {"soiled",
-     {{LOSS_CELL_RUN, 10000, 6000, 1}, {LOSS_CELL_RUN, 20000, 12000, 1}},
+     {{LOSS_CELL_RUN, 10000, 6000, 1, 0}, {LOSS_CELL_RUN, 20000, 12000, 1, 0}},
      2,
      30,
      18,
@@ -32,7 +32,7 @@ static const struct loss_case cases[] = {
     /* A clean station (eta 1) with a fault slot: the fault costs its whole expected energy at
      * eta 1, nothing goes to low performance. */
     {"fault",
-     {{LOSS_CELL_RUN, 10000, 10000, 1}, {LOSS_CELL_FAULT, 8000, 0, 0.5}},
+     {{LOSS_CELL_RUN, 10000, 10000, 1, 0}, {LOSS_CELL_FAULT, 8000, 0, 0.5, 0}},
      2,
      18,
      10,
@@ -44,10 +44,10 @@ static const struct loss_case cases[] = {
      * up with what the day's efficiency says: communication hours, no loss. Curtailed to
      * 1 kWh of 4 expected: 0.9 x 4 - 1 = 2.6. Low performance: 0.1 x 23 = 2.3. */
     {"mixed",
-     {{LOSS_CELL_RUN, 10000, 9000, 1},
-      {LOSS_CELL_UNREAD, 5000, 0, 0.5},
-      {LOSS_CELL_CAUGHT_UP, 4000, 3600, 0.5},
-      {LOSS_CELL_CURTAILED, 4000, 1000, 1}},
+     {{LOSS_CELL_RUN, 10000, 9000, 1, 0},
+      {LOSS_CELL_UNREAD, 5000, 0, 0.5, 0},
+      {LOSS_CELL_CAUGHT_UP, 4000, 3600, 0.5, 0},
+      {LOSS_CELL_CURTAILED, 4000, 1000, 1, 0}},
      4,
      23,
      13.6,
@@ -58,9 +58,9 @@ static const struct loss_case cases[] = {
     /* The counter after a gap shows the inverter made only 1 of 3.6 kWh: down, not
      * communication; a reachable inverter in STANDBY is down too. */
     {"down",
-     {{LOSS_CELL_RUN, 10000, 9000, 1},
-      {LOSS_CELL_CAUGHT_UP, 4000, 1000, 0.5},
-      {LOSS_CELL_DOWN, 2000, 0, 0.25}},
+     {{LOSS_CELL_RUN, 10000, 9000, 1, 0},
+      {LOSS_CELL_CAUGHT_UP, 4000, 1000, 0.5, 0},
+      {LOSS_CELL_DOWN, 2000, 0, 0.25, 0}},
      3,
      16,
      10,
@@ -70,7 +70,7 @@ static const struct loss_case cases[] = {
      {0.5, 0.25, 0, 0, 0}},
     /* Better than the reference (capability 126%): low performance is a gain. */
     {"better",
-     {{LOSS_CELL_RUN, 10000, 12600, 1}},
+     {{LOSS_CELL_RUN, 10000, 12600, 1, 0}},
      1,
      10,
      12.6,
@@ -78,9 +78,21 @@ static const struct loss_case cases[] = {
      0,
      {0, 0, 0, 0, -2.6},
      {0, 0, 0, 0, 0}},
+    /* Horizontal basis, priced on POA: the clean slot makes 9 kWh of 10 on GHI (eta 0.9) and
+     * of 12 on POA (0.75); the fault slot at noon, 8 on GHI and 12 on POA, costs 0.75 x 12 =
+     * 9, more than 0.9 x 8 would say. Low performance is the rest: 18 - 9 - 9 = 0. */
+    {"priced on poa",
+     {{LOSS_CELL_RUN, 10000, 9000, 1, 12000}, {LOSS_CELL_FAULT, 8000, 0, 1, 12000}},
+     2,
+     18,
+     9,
+     0.9,
+     0,
+     {0, 0, 9, 0, 0},
+     {0, 0, 1, 0, 0}},
     /* No clean slot: priced at the reference itself, nothing left for low performance. */
     {"no clean slot",
-     {{LOSS_CELL_FAULT, 6000, 0, 1}, {LOSS_CELL_CURTAILED, 4000, 3000, 1}},
+     {{LOSS_CELL_FAULT, 6000, 0, 1, 0}, {LOSS_CELL_CURTAILED, 4000, 3000, 1, 0}},
      2,
      10,
      3,
@@ -139,8 +151,9 @@ static void test_empty_and_sum(void)
 	/* A month of two days: losses and hours add, capability is of the sums, the reference
 	 * efficiency is weighted by expected energy. */
 	memset(&m, 0, sizeof m);
-	struct loss_cell d1[] = {{LOSS_CELL_RUN, 10000, 6000, 1}, {LOSS_CELL_FAULT, 10000, 0, 1}};
-	struct loss_cell d2[] = {{LOSS_CELL_RUN, 30000, 30000, 3}};
+	struct loss_cell d1[] = {{LOSS_CELL_RUN, 10000, 6000, 1, 0},
+				 {LOSS_CELL_FAULT, 10000, 0, 1, 0}};
+	struct loss_cell d2[] = {{LOSS_CELL_RUN, 30000, 30000, 3, 0}};
 	memset(&acc, 0, sizeof acc);
 	for (size_t i = 0; i < 2; i++)
 		loss_add(&acc, &d1[i]);
