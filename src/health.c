@@ -594,11 +594,10 @@ static void render_losses(const struct health_report *r, struct strbuf *b)
 	static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 	struct table t;
 	table_init(&t, 11, right);
-	const char *h1[] = {"station",	   "days",	  "expected kWh", "actual kWh",
-			    "capability",  "comm kWh",	  "down kWh",	  "fault kWh",
-			    "curtail kWh", "lowperf kWh", "priced at η"};
+	const char *h1[] = {"station", "days",	"expected", "actual",  "capability", "comm",
+			    "down",    "fault", "curtail",  "lowperf", "clean η"};
 	const char *h2[] = {"电站",	  "天数", "应发电量", "实发电量", "发电能力", "通信中断",
-			    "逆变器停机", "故障", "限电",     "性能偏低", "计价效率"};
+			    "逆变器停机", "故障", "限电",     "性能偏低", "正常效率"};
 	table_row(&t, h1);
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++)
@@ -607,10 +606,9 @@ static void render_losses(const struct health_report *r, struct strbuf *b)
 	for (size_t i = 0; i < r->n_stations; i++)
 		days = r->stations[i].loss_days > days ? r->stations[i].loss_days : days;
 	loss_row(&t, "county 全县", days, &r->county.loss);
-	strbuf_printf(b,
-		      "\nLosses 损失 (expected = theoretical generation, reference PR = K; outages "
-		      "priced at the station's clean η, low performance is the rest; * = no "
-		      "clean slot, priced at K):\n");
+	strbuf_printf(b, "\nLosses 损失, kWh (expected = theoretical generation, reference PR = K; "
+			 "outages priced at the station's clean η,\nlow performance is the rest; "
+			 "* = no clean slot, priced at K):\n");
 	table_print(&t, b);
 }
 

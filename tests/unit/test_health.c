@@ -413,7 +413,16 @@ static void test_losses(void)
 	CHECK_NEAR(r.villages[0].loss.loss_kwh[LOSS_COMM], 50, 1e-9);
 	char *t = health_render(&r, HEALTH_TABLE);
 	CHECK_CONTAINS(t, "Losses 损失");
-	CHECK_CONTAINS(t, "comm kWh");
+	CHECK_CONTAINS(t, "通信中断");
+	/* The loss table fits 120 columns like the rest. */
+	for (const char *line = t; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[512];
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < 511 ? len : 511), line);
+		CHECK(health_display_width(buf) <= 120);
+		line = end ? end + 1 : line + len;
+	}
 	CHECK_CONTAINS(t, "200.0");
 	CHECK_CONTAINS(t, "74.7%");
 	free(t);
