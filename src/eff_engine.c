@@ -227,6 +227,33 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 	free(mine);
 }
 
+/* Returns non-zero when a grid operator's order (the station's own or the county's) held
+ * station as below its rating and its export cap for any of [s0, s1). The rating is the sum
+ * of its inverters' configured ratings, or its DC capacity when one has none. */
+static int dispatch_curtailed(const struct config *cfg, const struct astation *as, double s0,
+			      double s1)
+{
+	const struct config_station *st = as->cfg;
+	double rated_w = 0;
+	for (size_t k = 0; k < as->n_inverters && rated_w >= 0; k++)
+		rated_w = as->inverters[k]->rated_power_w > 0
+			      ? rated_w + as->inverters[k]->rated_power_w
+			      : -1;
+	if (!(rated_w > 0))
+		rated_w = st->capacity_kwp * 1000.0;
+	const struct config_curtailment *lists[2] = {st->curtailment, cfg->curtailment};
+	size_t counts[2] = {st->n_curtailment, cfg->n_curtailment};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct config_curtailment *c = &lists[l][i];
+			if (c->from_s < s1 && c->to_s > s0 &&
+			    efficiency_limit_curtails(rated_w * c->limit_pct / 100.0, rated_w,
+						      st->export_limit_w))
+				return 1;
+		}
+	return 0;
+}
+
 /* Reads each inverter's slots of [t0, t1) into x (n_inverters rows of MAX_SLOTS) and adds
  * how many readings each slot has into slots[].energy_n (n of them); returns 0 or -1. */
 static int read_inverters(struct eff_engine *a, struct astation *as, double t0, double t1,
@@ -236,6 +263,13 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
 	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
 	unsigned char *notrun = xcalloc(MAX_SLOTS, 1);
+	/* A slot under a grid operator's order is curtailed for every inverter, whether it
+	 * reports the limit or not (its energy still counts where its gap is shared out). */
+	unsigned char *ordered = xcalloc(MAX_SLOTS, 1);
+	double first = floor(t0 / SLOT_S) * SLOT_S;
+	for (int i = 0; i < n; i++)
+		ordered[i] = (unsigned char)dispatch_curtailed(
+		    a->cfg, as, first + i * (double)SLOT_S, first + (i + 1) * (double)SLOT_S);
 	int rc = 0;
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
@@ -254,7 +288,7 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
 			/* A slot with a curtailed reading is a curtailed one: the limit held for
 			 * part of it at least. */
-			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
+			x[k][i].curtailed = (one[i].energy_n > 0 && throttled[i]) || ordered[i];
 			x[k][i].notrun = one[i].energy_n > 0 ? notrun[i] : 0;
 			slots[i].energy_n += one[i].energy_n;
 			slots[i].energy_wh += one[i].energy_wh;
@@ -262,6 +296,7 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 	}
 	free(throttled);
 	free(notrun);
+	free(ordered);
 	free(one);
 	return rc;
 }
@@ -331,8 +366,9 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff
 					    : NAN,
 			};
-			cell.kind = c->notrun == 1			  ? LOSS_CELL_FAULT
-				    : c->curtailed			  ? LOSS_CELL_CURTAILED
+			cell.kind = c->notrun == 1 ? LOSS_CELL_FAULT
+				    : c->curtailed && c->state != EFFICIENCY_SLOT_MISSING
+					? LOSS_CELL_CURTAILED
 				    : c->notrun == 2			  ? LOSS_CELL_DOWN
 				    : c->state == EFFICIENCY_SLOT_SEEN	  ? LOSS_CELL_RUN
 				    : c->state == EFFICIENCY_SLOT_MISSING ? LOSS_CELL_UNREAD

@@ -184,6 +184,12 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
 		      const struct efficiency_sample *samples, size_t n,
 		      struct efficiency_window *out);
 
+/* Returns non-zero when an active power limit of limit_w (NAN: none known) curtails an
+ * inverter or station rated rated_w (<= 0: unknown) under a permanent export cap
+ * export_limit_w (<= 0: none): only a limit below both is curtailment; a limit at or above
+ * the cap is the cap itself, which is configuration. */
+int efficiency_limit_curtails(double limit_w, double rated_w, double export_limit_w);
+
 /* Spreads an inverter's catch-up energy over the gap it follows. s holds n consecutive slots
  * (SEEN or MISSING on entry); missing_before is how many slots the inverter missed just before
  * s[0] (0: the slot before was read; negative: unknown). weight (n, only read) is the
