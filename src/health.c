@@ -208,6 +208,7 @@ static void group(struct health_report *r, struct health_group *g, long village)
 	g->energy_kwh = NAN;
 	memset(&g->loss, 0, sizeof g->loss);
 	g->loss.capability = g->loss.ref_eta = NAN;
+	g->loss_days = 0;
 	for (size_t i = 0; i < r->n_stations; i++) {
 		const struct health_station *s = &r->stations[i];
 		if (village >= 0 && s->village != (size_t)village)
@@ -228,6 +229,8 @@ static void group(struct health_report *r, struct health_group *g, long village)
 		kst[n].longest_fault_min = s->longest_fault_min;
 		if (s->loss_days)
 			loss_sum(&g->loss, &s->loss);
+		if (s->loss_days > g->loss_days)
+			g->loss_days = s->loss_days;
 		n++;
 	}
 	efficiency_aggregate(fig, n, r->station_target, r->county_target, &g->eff);
@@ -602,10 +605,7 @@ static void render_losses(const struct health_report *r, struct strbuf *b)
 	table_row(&t, h2);
 	for (size_t i = 0; i < r->n_stations; i++)
 		loss_row(&t, r->stations[i].id, r->stations[i].loss_days, &r->stations[i].loss);
-	int days = 0;
-	for (size_t i = 0; i < r->n_stations; i++)
-		days = r->stations[i].loss_days > days ? r->stations[i].loss_days : days;
-	loss_row(&t, "county 全县", days, &r->county.loss);
+	loss_row(&t, "county 全县", r->county.loss_days, &r->county.loss);
 	strbuf_printf(b, "\nLosses 损失, kWh (expected = theoretical generation, reference PR = K; "
 			 "outages priced at the station's clean η,\nlow performance is the rest; "
 			 "* = no clean slot, priced at K):\n");
@@ -804,7 +804,7 @@ static json_t *jgroup(const struct health_group *g, int county)
 	json_object_set_new(o, "online_rate", jrate(&g->online));
 	json_object_set_new(o, "fault_rate", jrate(&g->fault));
 	json_object_set_new(o, "anomaly_rate", jrate(&g->anomaly));
-	json_object_set_new(o, "losses", jloss(&g->loss, g->loss.expected_kwh > 0));
+	json_object_set_new(o, "losses", jloss(&g->loss, g->loss_days));
 	return o;
 }
 

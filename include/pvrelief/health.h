@@ -85,6 +85,7 @@ struct health_group {
 	double energy_kwh;
 	struct loss_figures loss; /* the stations' loss attributions summed; eff.capability_pct
 				   * is 100 x its capability when it has expected energy */
+	int loss_days;		  /* the most days with an attribution of any of its stations */
 };
 
 struct health_report {

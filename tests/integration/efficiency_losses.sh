@@ -78,7 +78,7 @@ wait_until() { # wait_until UNIX: sleeps until the shared clock reads UNIX
 # The fault and the limit are orders of hours: the control file's once-a-second reading will do,
 # though at 600x a second is ten simulated minutes, so their edges move from run to run by
 # up to a slot or two; with slots partly curtailed at the edges, that is why the classes are
-# held to 8% (seen: +1.8 .. +3.2% communication, +2.2 .. +3.5% fault, +2.2 .. +5.5%
+# held to 8% (seen: +1.7 .. +3.2% communication, +2.2 .. +3.5% fault, +2.2 .. +5.5%
 # curtailment, -0.04 .. +0.04% low performance). The outages all come out a little high,
 # most likely because they are priced at the clean slots' PR and the hotter middle of the
 # day has a lower one.

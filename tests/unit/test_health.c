@@ -439,6 +439,8 @@ static void test_losses(void)
 	CHECK_INT(json_integer_value(json_object_get(l, "days")), 1);
 	json_t *cl = json_object_get(json_object_get(root, "county_figures"), "losses");
 	CHECK_NEAR(json_real_value(json_object_get(cl, "lowperf_kwh")), 200, 1e-9);
+	/* The county's days: the most of any station's (a has two, b one). */
+	CHECK_INT(json_integer_value(json_object_get(cl, "days")), 2);
 	CHECK_NEAR(json_real_value(json_object_get(cl, "capability")), 1120.0 / 1500, 1e-9);
 	json_decref(root);
 	free(j);
