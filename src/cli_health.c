@@ -37,6 +37,9 @@ static void usage(FILE *out)
 		"  -w, --wide              every column in the table (by default it fits 120\n"
 		"                          columns: stations by name, villages when they hold\n"
 		"                          more than one station)\n"
+		"  -l, --losses            where each station's expected energy went: outages\n"
+		"                          (communication, inverter down), faults, curtailment\n"
+		"                          and low performance (JSON always has them)\n"
 		"  -r, --recompute         compute every day of the period again from the stored\n"
 		"                          rollups first (late data, backfills)\n"
 		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
@@ -111,6 +114,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    CLI_OPTION_FORMAT,
 	    {"recompute", no_argument, NULL, 'r'},
 	    {"wide", no_argument, NULL, 'w'},
+	    {"losses", no_argument, NULL, 'l'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
@@ -119,8 +123,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
-	int do_recompute = 0, wide = 0, c;
-	while ((c = getopt_long(argc, argv, "m:d:s:f:rwh", longopts, NULL)) != -1) {
+	int do_recompute = 0, wide = 0, losses = 0, c;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rwlh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			day = optarg;
@@ -130,6 +134,9 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			break;
 		case 'w':
 			wide = 1;
+			break;
+		case 'l':
+			losses = 1;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -219,6 +226,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 		goto out;
 	}
 	r.wide = wide;
+	r.show_losses = losses;
 	health_summarize(&r);
 	char *text = health_render(&r, format);
 	fputs(text, stdout);

@@ -860,6 +860,44 @@ static void load_device(struct loader *ld, struct config *cfg, struct config_sta
 	}
 }
 
+/* Reads a list of grid operators' curtailment orders (key "curtailment" of grp) into *out. */
+static void load_curtailment(struct loader *ld, const config_setting_t *grp, const char *what,
+			     struct config_curtailment **out, size_t *n_out)
+{
+	static const char *const keys[] = {"from", "to", "limit_pct", NULL};
+	config_setting_t *list = grp ? config_setting_get_member(grp, "curtailment") : NULL;
+	char cwhat[128];
+	snprintf(cwhat, sizeof cwhat, "%s%scurtailment", what, *what ? " " : "");
+	if (!list)
+		return;
+	if (!config_setting_is_list(list)) {
+		err_at(ld, list, "%s must be a list ( { from = ...; to = ...; limit_pct = ...; } )",
+		       cwhat);
+		return;
+	}
+	int n = config_setting_length(list);
+	*out = xcalloc((size_t)n + 1, sizeof **out);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *o = config_setting_get_elem(list, (unsigned)i);
+		struct config_curtailment *c = &(*out)[(*n_out)++];
+		check_keys(ld, o, "curtailment", keys);
+		const char *const tkeys[2] = {"from", "to"};
+		double *t[2] = {&c->from_s, &c->to_s};
+		for (int k = 0; k < 2; k++) {
+			char *text = get_str(ld, o, cwhat, tkeys[k], NULL);
+			if (*text && config_parse_time(text, t[k]) != 0)
+				err_at(ld, config_setting_get_member(o, tkeys[k]),
+				       "%s: %s = \"%s\" is not a time like \"2026-06-21 "
+				       "10:30:00+08:00\"",
+				       cwhat, tkeys[k], text);
+			free(text);
+		}
+		c->limit_pct = get_num(ld, o, cwhat, "limit_pct", 0, 0, 0, 100, "%");
+		if (c->to_s <= c->from_s && c->from_s > 0 && c->to_s > 0)
+			err_at(ld, o, "%s: \"to\" is not after \"from\"", cwhat);
+	}
+}
+
 static void load_station(struct loader *ld, struct config *cfg, const config_setting_t *s,
 			 struct config_station *st)
 {
@@ -878,6 +916,8 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 					   "coal_tariff",
 					   "owners",
 					   "monthly_irradiation",
+					   "export_limit_w",
+					   "curtailment",
 					   "devices",
 					   NULL};
 	static const char *const okeys[] = {"village", "parts", NULL};
@@ -909,6 +949,8 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	memcpy(st->monthly_irradiation_kwh_m2, cfg->efficiency.monthly_irradiation_kwh_m2,
 	       sizeof st->monthly_irradiation_kwh_m2);
 	get_monthly(ld, s, what, st->monthly_irradiation_kwh_m2);
+	st->export_limit_w = get_num(ld, s, what, "export_limit_w", 1, 0, 0, 1e7, "W");
+	load_curtailment(ld, s, what, &st->curtailment, &st->n_curtailment);
 
 	config_setting_t *owners = config_setting_get_member(s, "owners");
 	if (owners) {
@@ -1063,9 +1105,10 @@ static char *dir_of(const char *path)
 
 struct config *config_load(const char *path, struct errlist *errs)
 {
-	static const char *const keys[] = {
-	    "county", "maps_dir", "clock", "log",      "database", "polling", "mqtt", "efficiency",
-	    "alerts", "revenue",  "towns", "stations", "web",	   "uplink",  NULL};
+	static const char *const keys[] = {"county",   "maps_dir", "clock",	  "log",
+					   "database", "polling",  "mqtt",	  "efficiency",
+					   "alerts",   "revenue",  "towns",	  "stations",
+					   "web",      "uplink",   "curtailment", NULL};
 	static const char *const ckeys[] = {"id", "name", "utc_offset", NULL};
 	struct loader ld = {path, errs, errs->n};
 	struct config *cfg = xcalloc(1, sizeof *cfg);
@@ -1135,6 +1178,7 @@ struct config *config_load(const char *path, struct errlist *errs)
 	load_revenue(&ld, cfg, root);
 	load_web(&ld, cfg, root);
 	load_towns(&ld, cfg, root);
+	load_curtailment(&ld, root, "", &cfg->curtailment, &cfg->n_curtailment);
 
 	config_setting_t *stations = config_setting_get_member(root, "stations");
 	if (!stations || !config_setting_is_list(stations) || config_setting_length(stations) < 1) {
@@ -1174,6 +1218,7 @@ static void free_station(struct config_station *st)
 		free(d->protocol);
 	}
 	free(st->devices);
+	free(st->curtailment);
 	free(st->shares);
 	free(st->id);
 	free(st->name);
@@ -1185,6 +1230,7 @@ void config_free(struct config *cfg)
 		return;
 	for (size_t i = 0; i < cfg->n_stations; i++)
 		free_station(&cfg->stations[i]);
+	free(cfg->curtailment);
 	free(cfg->stations);
 	for (size_t i = 0; i < cfg->n_towns; i++) {
 		free(cfg->towns[i].id);

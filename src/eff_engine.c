@@ -13,6 +13,7 @@
 #include "pvrelief/irradiance.h"
 #include "pvrelief/kpi.h"
 #include "pvrelief/log.h"
+#include "pvrelief/loss.h"
 #include "pvrelief/periodic.h"
 #include "pvrelief/slot.h"
 #include "pvrelief/solar.h"
@@ -162,6 +163,8 @@ struct sfig {
 	struct irradiance_choice choice;
 	struct irradiance_availability av; /* what the choice was made from */
 	int ok;				   /* computed */
+	int has_loss;			   /* loss was computed */
+	struct loss_figures loss;	   /* where the expected energy went */
 	struct efficiency_window *inv;	   /* when not NULL: each inverter's window, on the
 					    * station's irradiance (n_inverters entries) */
 };
@@ -224,6 +227,33 @@ static void inverter_windows(struct eff_engine *a, struct astation *as, double t
 	free(mine);
 }
 
+/* Returns non-zero when a grid operator's order (the station's own or the county's) held
+ * station as below its rating and its export cap for any of [s0, s1). The rating is the sum
+ * of its inverters' configured ratings, or its DC capacity when one has none. */
+static int dispatch_curtailed(const struct config *cfg, const struct astation *as, double s0,
+			      double s1)
+{
+	const struct config_station *st = as->cfg;
+	double rated_w = 0;
+	for (size_t k = 0; k < as->n_inverters && rated_w >= 0; k++)
+		rated_w = as->inverters[k]->rated_power_w > 0
+			      ? rated_w + as->inverters[k]->rated_power_w
+			      : -1;
+	if (!(rated_w > 0))
+		rated_w = st->capacity_kwp * 1000.0;
+	const struct config_curtailment *lists[2] = {st->curtailment, cfg->curtailment};
+	size_t counts[2] = {st->n_curtailment, cfg->n_curtailment};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct config_curtailment *c = &lists[l][i];
+			if (c->from_s < s1 && c->to_s > s0 &&
+			    efficiency_limit_curtails(rated_w * c->limit_pct / 100.0, rated_w,
+						      st->export_limit_w))
+				return 1;
+		}
+	return 0;
+}
+
 /* Reads each inverter's slots of [t0, t1) into x (n_inverters rows of MAX_SLOTS) and adds
  * how many readings each slot has into slots[].energy_n (n of them); returns 0 or -1. */
 static int read_inverters(struct eff_engine *a, struct astation *as, double t0, double t1,
@@ -232,12 +262,23 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 {
 	struct store_slot *one = xcalloc(MAX_SLOTS, sizeof *one);
 	unsigned char *throttled = xcalloc(MAX_SLOTS, 1);
+	unsigned char *notrun = xcalloc(MAX_SLOTS, 1);
+	/* A slot under a grid operator's order is curtailed for every inverter, whether it
+	 * reports the limit or not (its energy still counts where its gap is shared out). */
+	unsigned char *ordered = xcalloc(MAX_SLOTS, 1);
+	double first = floor(t0 / SLOT_S) * SLOT_S;
+	for (int i = 0; i < n; i++)
+		ordered[i] = (unsigned char)dispatch_curtailed(
+		    a->cfg, as, first + i * (double)SLOT_S, first + (i + 1) * (double)SLOT_S);
 	int rc = 0;
 	for (size_t k = 0; k < as->n_inverters && rc == 0; k++) {
 		int m = store_inverter_slots(a->store, as->inverter_ids[k], t0, t1, one, MAX_SLOTS,
 					     &missing_before[k]);
-		if (m != n || store_device_throttled_slots(a->store, as->inverter_ids[k], t0,
-							   throttled, (size_t)n) != 0) {
+		if (m != n ||
+		    store_device_throttled_slots(a->store, as->inverter_ids[k], t0, throttled,
+						 (size_t)n) != 0 ||
+		    store_device_notrun_slots(a->store, as->inverter_ids[k], t0, notrun,
+					      (size_t)n) != 0) {
 			rc = -1;
 			break;
 		}
@@ -247,12 +288,15 @@ static int read_inverters(struct eff_engine *a, struct astation *as, double t0, 
 			    one[i].energy_n > 0 ? EFFICIENCY_SLOT_SEEN : EFFICIENCY_SLOT_MISSING;
 			/* A slot with a curtailed reading is a curtailed one: the limit held for
 			 * part of it at least. */
-			x[k][i].curtailed = one[i].energy_n > 0 && throttled[i];
+			x[k][i].curtailed = (one[i].energy_n > 0 && throttled[i]) || ordered[i];
+			x[k][i].notrun = one[i].energy_n > 0 ? notrun[i] : 0;
 			slots[i].energy_n += one[i].energy_n;
 			slots[i].energy_wh += one[i].energy_wh;
 		}
 	}
 	free(throttled);
+	free(notrun);
+	free(ordered);
 	free(one);
 	return rc;
 }
@@ -289,6 +333,52 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 	free(weight);
 }
 
+/* Attributes the window's expected energy to its losses (loss.h) into *out: each inverter's
+ * daylight slots that have the basis irradiance, at the station's K, by what the inverter did
+ * in them (x, after its gaps were shared out), the outages priced on POA where there is one. A
+ * fault outranks a limit, a limit outranks a state that does not produce. */
+static void window_losses(const struct astation *as, const struct efficiency_params *p,
+			  const struct efficiency_sample *samples, const int *is_day, int n,
+			  struct efficiency_inv_slot *const *x, struct loss_figures *out)
+{
+	struct loss_acc acc;
+	memset(&acc, 0, sizeof acc);
+	double dc_all = 0;
+	for (size_t k = 0; k < as->n_inverters; k++)
+		dc_all += as->inverters[k]->dc_kwp;
+	for (int i = 0; i < n; i++) {
+		const struct efficiency_sample *sm = &samples[i];
+		int poa = p->basis == EFFICIENCY_BASIS_POA;
+		double g = poa ? sm->poa_w_m2 : sm->ghi_w_m2;
+		if (!is_day[i] || !(sm->have & (poa ? EFFICIENCY_HAVE_POA : EFFICIENCY_HAVE_GHI)) ||
+		    !isfinite(g))
+			continue;
+		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
+		for (size_t k = 0; k < as->n_inverters; k++) {
+			const struct efficiency_inv_slot *c = &x[k][i];
+			double kwp = as->inverters[k]->dc_kwp;
+			struct loss_cell cell = {
+			    .eth_wh = g * hours * kwp * p->k_coeff,
+			    .energy_wh = c->state == EFFICIENCY_SLOT_MISSING ? 0 : c->energy_wh,
+			    .hours =
+				hours * (dc_all > 0 ? kwp / dc_all : 1.0 / (double)as->n_inverters),
+			    .price_wh = (sm->have & EFFICIENCY_HAVE_POA) && isfinite(sm->poa_w_m2)
+					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff
+					    : NAN,
+			};
+			cell.kind = c->notrun == 1 ? LOSS_CELL_FAULT
+				    : c->curtailed && c->state != EFFICIENCY_SLOT_MISSING
+					? LOSS_CELL_CURTAILED
+				    : c->notrun == 2			  ? LOSS_CELL_DOWN
+				    : c->state == EFFICIENCY_SLOT_SEEN	  ? LOSS_CELL_RUN
+				    : c->state == EFFICIENCY_SLOT_MISSING ? LOSS_CELL_UNREAD
+									  : LOSS_CELL_CAUGHT_UP;
+			loss_add(&acc, &cell);
+		}
+	}
+	loss_finish(&acc, out);
+}
+
 /* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
  * one before, with dt capped at two polling intervals so that an outage adds nothing the
  * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
@@ -309,6 +399,7 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 {
 	struct efficiency_window *w = &f->w;
 	struct irradiance_choice *choice = &f->choice;
+	f->has_loss = 0;
 	struct store_slot slots[MAX_SLOTS];
 	struct efficiency_sample samples[MAX_SLOTS];
 	int n = store_station_slots(a->store, NULL, 0, as->sensor_ids, as->n_sensors, t0, t1, slots,
@@ -451,6 +542,9 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	p.daylight_s = daylight_slots * SLOT_S;
 	station_energy(as, samples, n, x, missing_before);
 	f->ok = efficiency_window(&p, t0, t1, samples, (size_t)n, w) == 0;
+	f->has_loss = f->ok;
+	if (f->ok)
+		window_losses(as, &p, samples, is_day, n, x, &f->loss);
 	if (f->ok && f->inv)
 		inverter_windows(a, as, t0, t1, &p, samples, n, x, f->inv);
 out:
@@ -613,6 +707,8 @@ static void day_row(struct eff_engine *a, size_t s, const char *day, const struc
 	d->peer_n = (int)w->peer_n;
 	d->curtailed_wh = w->curtailed_kwh * 1000.0;
 	d->curtail_loss_wh = w->curtailment_loss_kwh * 1000.0;
+	d->has_loss = f->has_loss;
+	d->loss = f->loss;
 }
 
 /* Stores the day of each inverter of station s from its window (inv); 0 or negative. */

@@ -433,3 +433,14 @@ void efficiency_county_risk(const struct efficiency_aggregate *mtd, double count
 	out->alertable = out->at_risk && isfinite(mtd->eta_grade12) &&
 			 mtd->eta_grade12 < county_target - TARGET_TOLERANCE;
 }
+
+int efficiency_limit_curtails(double limit_w, double rated_w, double export_limit_w)
+{
+	if (!isfinite(limit_w) || limit_w < 0)
+		return 0;
+	double ceiling = rated_w > 0 ? rated_w : INFINITY;
+	if (export_limit_w > 0)
+		ceiling = fmin(ceiling, export_limit_w);
+	/* A watt below is rounding in a percentage of the rating, not a limit. */
+	return limit_w < ceiling - 1.0;
+}

@@ -68,12 +68,15 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 		return ENERGY_Q_BAD_TIME;
 	}
 
-	/* SunSpec reads an acc32 of 0 as "not implemented", but a trusted counter just below
-	 * 2^32 Wh that reads 0 has wrapped. */
+	/* SunSpec reads an acc32 of 0 as "not implemented", but a device whose counter has
+	 * been trusted does implement it: a 0 from it is a counter that wrapped past 2^32 Wh
+	 * or restarted from zero (an inverter reset or replaced, read before it produced
+	 * anything), or a glitch. Each is then handled as that value: the wrap counts modulo
+	 * 2^32, a restart is adopted from zero once the next readings continue from it, and a
+	 * glitch loses nothing when the old level comes back. Taking it for a sentinel made a
+	 * reset that happened to be read at 0 a rejected reading and a data anomaly. */
 	struct reading wrapped;
-	if ((r->sentinel & (1u << RF_ENERGY_TOTAL_WH)) && s->have && s->cand_count == 0 &&
-	    WRAP_WH - s->total_wh >= 0 &&
-	    WRAP_WH - s->total_wh <= max_increase_wh(lim, ts - s->total_ts)) {
+	if ((r->sentinel & (1u << RF_ENERGY_TOTAL_WH)) && s->have) {
 		wrapped = *r;
 		reading_set(&wrapped, RF_ENERGY_TOTAL_WH, 0);
 		r = &wrapped;

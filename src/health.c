@@ -41,6 +41,9 @@ void health_station_reset(struct health_station *s)
 	s->curtailed_wh = s->curtail_loss_wh = 0;
 	s->curtail_loss_unknown = 0;
 	s->curtailment_loss_kwh = NAN;
+	memset(&s->loss, 0, sizeof s->loss);
+	s->loss.capability = s->loss.ref_eta = NAN;
+	s->loss_days = 0;
 	s->peer_ratio = NAN;
 	s->basis[0] = 0;
 	memset(s->sources, 0, sizeof s->sources);
@@ -81,6 +84,10 @@ void health_station_add_day(struct health_station *s, const struct store_eff_day
 		s->peer_yf_h += d->peer_yf_h;
 		s->own_yf_h += d->yf_h;
 		s->peer_days++;
+	}
+	if (d->has_loss) {
+		loss_sum(&s->loss, &d->loss);
+		s->loss_days++;
 	}
 	if (isfinite(d->curtailed_wh))
 		s->curtailed_wh += d->curtailed_wh;
@@ -199,6 +206,9 @@ static void group(struct health_report *r, struct health_group *g, long village)
 	struct kpi_device *dev = xcalloc(r->n_stations + 1, sizeof *dev);
 	struct kpi_station *kst = xcalloc(r->n_stations + 1, sizeof *kst);
 	g->energy_kwh = NAN;
+	memset(&g->loss, 0, sizeof g->loss);
+	g->loss.capability = g->loss.ref_eta = NAN;
+	g->loss_days = 0;
 	for (size_t i = 0; i < r->n_stations; i++) {
 		const struct health_station *s = &r->stations[i];
 		if (village >= 0 && s->village != (size_t)village)
@@ -217,9 +227,18 @@ static void group(struct health_report *r, struct health_group *g, long village)
 		dev[n].readings = s->readings > 0 ? (uint64_t)s->readings : 0;
 		dev[n].rejected = s->rejected > 0 ? (uint64_t)s->rejected : 0;
 		kst[n].longest_fault_min = s->longest_fault_min;
+		if (s->loss_days)
+			loss_sum(&g->loss, &s->loss);
+		if (s->loss_days > g->loss_days)
+			g->loss_days = s->loss_days;
 		n++;
 	}
 	efficiency_aggregate(fig, n, r->station_target, r->county_target, &g->eff);
+	/* Generation capability (发电能力) is the loss attribution's actual over expected energy,
+	 * so that it and the losses account for the same slots: outages and curtailment lower
+	 * it, where eta leaves them out. Without an attribution it stays 100 x eta. */
+	if (g->loss.expected_kwh > 0)
+		g->eff.capability_pct = 100.0 * g->loss.capability;
 	g->online = kpi_online_rate_time(dev, n);
 	g->fault = kpi_fault_rate(kst, n, r->fault_threshold_min);
 	g->anomaly = kpi_anomaly_rate(dev, n);
@@ -401,6 +420,7 @@ static void render_inverters(const struct health_report *r, struct strbuf *b)
 }
 
 static void render_wide(const struct health_report *r, struct strbuf *b);
+static void render_losses(const struct health_report *r, struct strbuf *b);
 static void render_county_line(const struct health_report *r, struct strbuf *b);
 
 /* The number of trailing bytes all station names share, cut back to a whole UTF-8 character:
@@ -547,7 +567,49 @@ static void render_table(const struct health_report *r, struct strbuf *b)
 		render_compact(r, b);
 	else
 		render_wide(r, b);
+	if (r->show_losses)
+		render_losses(r, b);
 	render_county_line(r, b);
+}
+
+/* One row of the loss table: label, days with an attribution, and the figures of l. */
+static void loss_row(struct table *t, const char *label, int days, const struct loss_figures *l)
+{
+	char c[11][64];
+	snprintf(c[0], 64, "%s", label);
+	snprintf(c[1], 64, "%d", days);
+	int any = l->expected_kwh > 0;
+	num(c[2], 64, any ? l->expected_kwh : NAN, 1, 1, "");
+	num(c[3], 64, any ? l->actual_kwh : NAN, 1, 1, "");
+	num(c[4], 64, l->capability, 100, 1, "%");
+	for (int k = 0; k < LOSS_N_CLASSES; k++)
+		num(c[5 + k], 64, any ? l->loss_kwh[k] : NAN, 1, 1, "");
+	num(c[10], 64, any ? l->ref_eta : NAN, 1, 3, l->ref_from_k ? "*" : "");
+	const char *row[11];
+	for (int k = 0; k < 11; k++)
+		row[k] = c[k];
+	table_row(t, row);
+}
+
+/* Where each station's expected energy went (--losses): loss.h's classes. */
+static void render_losses(const struct health_report *r, struct strbuf *b)
+{
+	static const int right[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	struct table t;
+	table_init(&t, 11, right);
+	const char *h1[] = {"station", "days",	"expected", "actual",  "capability", "comm",
+			    "down",    "fault", "curtail",  "lowperf", "clean η"};
+	const char *h2[] = {"电站",	  "天数", "应发电量", "实发电量", "发电能力", "通信中断",
+			    "逆变器停机", "故障", "限电",     "性能偏低", "正常效率"};
+	table_row(&t, h1);
+	table_row(&t, h2);
+	for (size_t i = 0; i < r->n_stations; i++)
+		loss_row(&t, r->stations[i].id, r->stations[i].loss_days, &r->stations[i].loss);
+	loss_row(&t, "county 全县", r->county.loss_days, &r->county.loss);
+	strbuf_printf(b, "\nLosses 损失, kWh (expected = theoretical generation, reference PR = K; "
+			 "outages priced at the station's clean η,\nlow performance is the rest; "
+			 "* = no clean slot, priced at K):\n");
+	table_print(&t, b);
 }
 
 /* Every column (--wide). */
@@ -688,6 +750,31 @@ static json_t *jrate(const struct kpi_rate *k)
 			 "denominator", k->denominator);
 }
 
+/* A loss attribution in JSON (docs/health-json.md): null when no day has one. */
+static json_t *jloss(const struct loss_figures *l, int days)
+{
+	if (!days && !(l->expected_kwh > 0))
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "days", json_integer(days));
+	json_object_set_new(o, "expected_kwh", json_real(l->expected_kwh));
+	json_object_set_new(o, "actual_kwh", json_real(l->actual_kwh));
+	json_object_set_new(o, "capability", jnum(l->capability));
+	json_object_set_new(o, "ref_eta", jnum(l->ref_eta));
+	json_object_set_new(o, "ref_from_k", json_boolean(l->ref_from_k));
+	for (int k = 0; k < LOSS_N_CLASSES; k++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_kwh", loss_class_name((enum loss_class)k));
+		json_object_set_new(o, key, json_real(l->loss_kwh[k]));
+	}
+	for (int k = 0; k < LOSS_LOWPERF; k++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_hours", loss_class_name((enum loss_class)k));
+		json_object_set_new(o, key, json_real(l->hours[k]));
+	}
+	return o;
+}
+
 static json_t *jgroup(const struct health_group *g, int county)
 {
 	const struct efficiency_aggregate *e = &g->eff;
@@ -717,6 +804,7 @@ static json_t *jgroup(const struct health_group *g, int county)
 	json_object_set_new(o, "online_rate", jrate(&g->online));
 	json_object_set_new(o, "fault_rate", jrate(&g->fault));
 	json_object_set_new(o, "anomaly_rate", jrate(&g->anomaly));
+	json_object_set_new(o, "losses", jloss(&g->loss, g->loss_days));
 	return o;
 }
 
@@ -759,6 +847,7 @@ static json_t *jstation(const struct health_report *r, const struct health_stati
 			    s->mark == HEALTH_MARK_NONE ? json_null()
 							: json_string(health_mark_name(s->mark)));
 	json_object_set_new(o, "below_target", json_boolean(s->mark == HEALTH_MARK_BELOW));
+	json_object_set_new(o, "losses", jloss(&s->loss, s->loss_days));
 	json_t *invs = json_array();
 	for (size_t k = 0; k < s->n_inverters; k++) {
 		const struct health_inverter *inv = &s->inverters[k];

@@ -127,9 +127,12 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	    "INSERT OR REPLACE INTO station_eff_day (station, day, energy_wh, e_act_wh, eth_wh, "
 	    "h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, yf_h, coverage, basis, source, grade, "
 	    "judgeable, online_rate, anomaly_rate, peer_yf_h, peer_ratio, peer_n, curtailed_wh, "
-	    "curtail_loss_wh, computed) "
+	    "curtail_loss_wh, loss_exp_wh, loss_act_wh, loss_ref_eta, loss_ref_from_k, "
+	    "loss_comm_wh, loss_down_wh, loss_fault_wh, loss_curtail_wh, loss_lowperf_wh, "
+	    "loss_comm_h, loss_down_h, loss_fault_h, loss_curtail_h, computed) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18, ?19, ?20, ?21, ?22, ?23, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
+	    "?35, ?36, "
 	    "(julianday('now') - 2440587.5) * 86400.0)";
 	/* The month: eta as the ratio of sums over the days that have one; the grade is the
 	 * worst of those days, the source the one most days used. */
@@ -169,6 +172,17 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	sqlite3_bind_int(q, 21, d->peer_n);
 	bind_num(q, 22, d->curtailed_wh);
 	bind_num(q, 23, d->curtail_loss_wh);
+	if (d->has_loss) {
+		const struct loss_figures *l = &d->loss;
+		bind_num(q, 24, l->expected_kwh * 1000.0);
+		bind_num(q, 25, l->actual_kwh * 1000.0);
+		bind_num(q, 26, l->ref_eta);
+		sqlite3_bind_int(q, 27, l->ref_from_k);
+		for (int k = 0; k < LOSS_N_CLASSES; k++)
+			bind_num(q, 28 + k, l->loss_kwh[k] * 1000.0);
+		for (int k = 0; k < LOSS_LOWPERF; k++)
+			bind_num(q, 33 + k, l->hours[k]);
+	}
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	if (!(q = store_stmt(st, month_sql)))
@@ -178,6 +192,23 @@ int store_eff_day_put(struct store *st, const struct store_eff_day *d)
 	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
 }
 
+void store_eff_day_loss_cols(sqlite3_stmt *q, int col, struct store_eff_day *d)
+{
+	d->has_loss = sqlite3_column_type(q, col) != SQLITE_NULL;
+	if (!d->has_loss)
+		return;
+	struct loss_figures *l = &d->loss;
+	l->expected_kwh = store_col_num(q, col) / 1000.0;
+	l->actual_kwh = store_col_num(q, col + 1) / 1000.0;
+	l->ref_eta = store_col_num(q, col + 2);
+	l->ref_from_k = sqlite3_column_int(q, col + 3);
+	for (int k = 0; k < LOSS_N_CLASSES; k++)
+		l->loss_kwh[k] = store_col_num(q, col + 4 + k) / 1000.0;
+	for (int k = 0; k < LOSS_LOWPERF; k++)
+		l->hours[k] = store_col_num(q, col + 4 + LOSS_N_CLASSES + k);
+	l->capability = l->expected_kwh > 0 ? l->actual_kwh / l->expected_kwh : NAN;
+}
+
 int store_eff_day_get(struct store *st, const char *station, const char *day,
 		      struct store_eff_day *out)
 {
@@ -185,7 +216,8 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	    "SELECT energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, pr_stc, "
 	    "yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
 	    "peer_yf_h, "
-	    "peer_ratio, peer_n, curtailed_wh, curtail_loss_wh FROM station_eff_day WHERE "
+	    "peer_ratio, peer_n, curtailed_wh, curtail_loss_wh, " STORE_EFF_DAY_LOSS_COLS
+	    " FROM station_eff_day WHERE "
 	    "station = ?1 AND day = ?2";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
@@ -221,6 +253,7 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->peer_n = sqlite3_column_int(q, 18);
 	out->curtailed_wh = store_col_num(q, 19);
 	out->curtail_loss_wh = store_col_num(q, 20);
+	store_eff_day_loss_cols(q, 21, out);
 	sqlite3_reset(q);
 	return 0;
 }
@@ -440,6 +473,36 @@ int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 		double i = floor((sqlite3_column_double(q, 0) - (double)first) / SLOT_S);
 		if (i >= 0 && i < (double)n)
 			flags[(size_t)i] = 1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int store_device_notrun_slots(struct store *st, int64_t device_id, double t0, unsigned char *flags,
+			      size_t n)
+{
+	/* The states are written out so that the partial index reading_notrun serves the query,
+	 * as for the curtailed readings. */
+	static const char sql[] =
+	    "SELECT ts, state FROM reading INDEXED BY reading_notrun WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND state IN (1, 6, 7, 8) AND rejected = 0";
+	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
+	memset(flags, 0, n);
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, device_id);
+	sqlite3_bind_int64(q, 2, first);
+	sqlite3_bind_double(q, 3, (double)first + SLOT_S * (double)n);
+	int rc;
+	while ((rc = store_row(st, q)) > 0) {
+		double i = floor((sqlite3_column_double(q, 0) - (double)first) / SLOT_S);
+		if (i < 0 || i >= (double)n)
+			continue;
+		/* A fault anywhere in the slot makes it a fault slot. */
+		if (sqlite3_column_int(q, 1) == 7)
+			flags[(size_t)i] = 1;
+		else if (flags[(size_t)i] == 0)
+			flags[(size_t)i] = 2;
 	}
 	return rc < 0 ? -1 : 0;
 }

@@ -13,7 +13,8 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 	static const char sql[] =
 	    "SELECT day, energy_wh, e_act_wh, eth_wh, h_ghi_kwh_m2, h_poa_kwh_m2, eta, pr, "
 	    "pr_stc, yf_h, coverage, basis, source, grade, judgeable, online_rate, anomaly_rate, "
-	    "peer_yf_h, peer_ratio, peer_n, curtailed_wh, curtail_loss_wh FROM station_eff_day "
+	    "peer_yf_h, peer_ratio, peer_n, curtailed_wh, curtail_loss_wh, " STORE_EFF_DAY_LOSS_COLS
+	    " FROM station_eff_day "
 	    "WHERE station = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	if (!q)
@@ -49,6 +50,7 @@ int store_eff_days(struct store *st, const char *station, const char *first_day,
 		d->peer_n = sqlite3_column_int(q, 19);
 		d->curtailed_wh = store_col_num(q, 20);
 		d->curtail_loss_wh = store_col_num(q, 21);
+		store_eff_day_loss_cols(q, 22, d);
 	}
 	if (rc > 0)
 		store_rows_stop(q);

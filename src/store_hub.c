@@ -15,11 +15,6 @@ static void bind_num(sqlite3_stmt *q, int col, double v)
 		sqlite3_bind_null(q, col);
 }
 
-static double col_num(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
-}
-
 static int done(struct store *st, sqlite3_stmt *q)
 {
 	if (sqlite3_step(q) != SQLITE_DONE)
@@ -233,7 +228,7 @@ int store_hub_day_each(struct store *st, const char *day,
 		    .name = (const char *)sqlite3_column_text(q, 2),
 		    .village = (const char *)sqlite3_column_text(q, 3),
 		    .town = (const char *)sqlite3_column_text(q, 4),
-		    .capacity_kwp = col_num(q, 5),
+		    .capacity_kwp = store_col_num(q, 5),
 		    .county_name = (const char *)sqlite3_column_text(q, 16),
 		    .county_status = (const char *)sqlite3_column_text(q, 17),
 		};
@@ -241,12 +236,12 @@ int store_hub_day_each(struct store *st, const char *day,
 		    .county = s.county,
 		    .station = s.station,
 		    .day = day,
-		    .energy_wh = col_num(q, 6),
-		    .e_act_wh = col_num(q, 7),
-		    .eth_wh = col_num(q, 8),
-		    .eta = col_num(q, 9),
-		    .pr = col_num(q, 10),
-		    .coverage = col_num(q, 11),
+		    .energy_wh = store_col_num(q, 6),
+		    .e_act_wh = store_col_num(q, 7),
+		    .eth_wh = store_col_num(q, 8),
+		    .eta = store_col_num(q, 9),
+		    .pr = store_col_num(q, 10),
+		    .coverage = store_col_num(q, 11),
 		    .basis = (const char *)sqlite3_column_text(q, 12),
 		    .source = (const char *)sqlite3_column_text(q, 13),
 		    .grade = sqlite3_column_int(q, 14),
@@ -276,7 +271,7 @@ int store_hub_county_each(struct store *st,
 	while ((rc = store_row(st, q)) == 1) {
 		int r = fn(ctx, (const char *)sqlite3_column_text(q, 0),
 			   (const char *)sqlite3_column_text(q, 1),
-			   (const char *)sqlite3_column_text(q, 2), col_num(q, 3));
+			   (const char *)sqlite3_column_text(q, 2), store_col_num(q, 3));
 		if (r != 0) {
 			store_rows_stop(q);
 			return r;

@@ -60,4 +60,15 @@ void store_alert_row(sqlite3_stmt *q, struct store_alert *a);
 extern const char *const store_migrations[];
 extern const int store_n_migrations;
 
+struct store_eff_day;
+/* The loss attribution's columns of station_eff_day, in the order store_eff_day_loss_cols
+ * reads them. */
+#define STORE_EFF_DAY_LOSS_COLS                                                                    \
+	"loss_exp_wh, loss_act_wh, loss_ref_eta, loss_ref_from_k, loss_comm_wh, loss_down_wh, "    \
+	"loss_fault_wh, loss_curtail_wh, loss_lowperf_wh, loss_comm_h, loss_down_h, "              \
+	"loss_fault_h, loss_curtail_h"
+/* Sets d's loss attribution (has_loss and loss) from the columns STORE_EFF_DAY_LOSS_COLS of
+ * row q from col on. */
+void store_eff_day_loss_cols(sqlite3_stmt *q, int col, struct store_eff_day *d);
+
 #endif

@@ -249,6 +249,24 @@ const char *const store_migrations[] = {
     "CREATE TABLE hub_live (county TEXT NOT NULL, station TEXT NOT NULL, at REAL NOT NULL,"
     "  power_w REAL, energy_today_wh REAL, devices INTEGER, online INTEGER, state TEXT,"
     "  PRIMARY KEY (county, station)) WITHOUT ROWID;",
+    /* 14: where each day's expected energy went (loss.h): the expected and actual energy of
+     * the priced slots, the efficiency the outages were priced at, and each class's loss and
+     * hours; and the readings in a state that does not produce (OFF, SHUTTING_DOWN, FAULT,
+     * STANDBY), which the loss attribution looks up for every inverter. */
+    "ALTER TABLE station_eff_day ADD COLUMN loss_exp_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_act_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_ref_eta REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_ref_from_k INTEGER;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_comm_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_down_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_fault_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_curtail_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_lowperf_wh REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_comm_h REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_down_h REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_fault_h REAL;"
+    "ALTER TABLE station_eff_day ADD COLUMN loss_curtail_h REAL;"
+    "CREATE INDEX reading_notrun ON reading (device_id, ts) WHERE state IN (1, 6, 7, 8);",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -77,11 +77,6 @@ int store_uplink_next_rev(struct store *st, int64_t *rev)
 	return 0;
 }
 
-static double col_num(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
-}
-
 int store_uplink_month_get(struct store *st, const char *station, const char *month,
 			   struct publish_uplink_month *out)
 {
@@ -97,9 +92,9 @@ int store_uplink_month_get(struct store *st, const char *station, const char *mo
 		return rc < 0 ? -1 : 1;
 	out->station = station;
 	out->month = month;
-	out->energy_wh = col_num(q, 0);
-	out->eth_wh = col_num(q, 1);
-	out->eta = col_num(q, 2);
+	out->energy_wh = store_col_num(q, 0);
+	out->eth_wh = store_col_num(q, 1);
+	out->eta = store_col_num(q, 2);
 	out->grade = sqlite3_column_type(q, 3) == SQLITE_NULL ? 0 : sqlite3_column_int(q, 3);
 	store_rows_stop(q);
 	return 0;

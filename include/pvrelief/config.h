@@ -64,6 +64,13 @@ struct config_share {
 	uint32_t parts; /* this village's parts of the station's revenue */
 };
 
+/* A grid operator's curtailment order (dispatch): the station's active power held at
+ * limit_pct of its rating over [from_s, to_s). */
+struct config_curtailment {
+	double from_s, to_s; /* unix s */
+	double limit_pct;    /* 0-100 % of the station's AC rating */
+};
+
 struct config_station {
 	char *id, *name;
 	size_t village; /* the village that operates it (index) */
@@ -76,6 +83,10 @@ struct config_station {
 	int64_t tariff_mfen_per_kwh;	       /* whole tariff, thousandths of a fen per kWh */
 	int64_t coal_tariff_mfen_per_kwh;      /* part the grid pays with each settlement */
 	double monthly_irradiation_kwh_m2[12]; /* typical-year horizontal irradiation; 0 = unset */
+	double export_limit_w; /* permanent export cap agreed with the grid; 0 none: a limit at or
+				* above it is not curtailment */
+	struct config_curtailment *curtailment; /* this station's dispatch orders */
+	size_t n_curtailment;
 	struct config_share *shares;
 	size_t n_shares;
 	struct config_device *devices;
@@ -103,6 +114,8 @@ struct config {
 	size_t n_villages;
 	struct config_station *stations;
 	size_t n_stations;
+	struct config_curtailment *curtailment; /* dispatch orders for every station */
+	size_t n_curtailment;
 	struct regmap **maps; /* distinct maps in use, owned */
 	char **map_names;
 	size_t n_maps;

@@ -76,6 +76,9 @@ struct efficiency_inv_slot {
 	double energy_wh; /* the counter's increase credited to the slot */
 	enum efficiency_slot_state state;
 	int curtailed; /* read in a curtailed state (THROTTLED) in the slot */
+	int notrun;    /* read in state FAULT in the slot (1), else in a state that does not
+			* produce, OFF, SHUTTING_DOWN or STANDBY (2); 0 otherwise. Only the loss
+			* attribution looks at it. */
 };
 
 /* How a window is computed. efficiency_params_default fills every field. */
@@ -180,6 +183,12 @@ double efficiency_theoretical_kwh(double irradiation_kwh_m2, double capacity_kwp
 int efficiency_window(const struct efficiency_params *p, double t_start_s, double t_end_s,
 		      const struct efficiency_sample *samples, size_t n,
 		      struct efficiency_window *out);
+
+/* Returns non-zero when an active power limit of limit_w (NAN: none known) curtails an
+ * inverter or station rated rated_w (<= 0: unknown) under a permanent export cap
+ * export_limit_w (<= 0: none): only a limit below both is curtailment; a limit at or above
+ * the cap is the cap itself, which is configuration. */
+int efficiency_limit_curtails(double limit_w, double rated_w, double export_limit_w);
 
 /* Spreads an inverter's catch-up energy over the gap it follows. s holds n consecutive slots
  * (SEEN or MISSING on entry); missing_before is how many slots the inverter missed just before

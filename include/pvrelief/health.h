@@ -10,6 +10,7 @@
 
 #include "pvrelief/efficiency.h"
 #include "pvrelief/kpi.h"
+#include "pvrelief/loss.h"
 #include "pvrelief/store_eff.h"
 
 /* What the table says about a station's eta against the station target. */
@@ -58,6 +59,8 @@ struct health_station {
 	int peer_days;
 	double curtailed_wh, curtail_loss_wh; /* energy made while curtailed, and the loss */
 	int curtail_loss_unknown;	      /* a day curtailed whose loss has no value */
+	struct loss_figures loss;	      /* the sums of the days' loss attributions (loss.h) */
+	int loss_days; /* days that have one (days computed before it have none) */
 	char basis[16];
 	char sources[HEALTH_MAX_SOURCES][24];
 	int source_days[HEALTH_MAX_SOURCES];
@@ -80,6 +83,9 @@ struct health_group {
 	struct efficiency_aggregate eff;
 	struct kpi_rate online, fault, anomaly;
 	double energy_kwh;
+	struct loss_figures loss; /* the stations' loss attributions summed; eff.capability_pct
+				   * is 100 x its capability when it has expected energy */
+	int loss_days;		  /* the most days with an attribution of any of its stations */
 };
 
 struct health_report {
@@ -98,6 +104,7 @@ struct health_report {
 	struct health_group county;
 	int show_inverters; /* the table and CSV list each station's inverters too */
 	int wide;	    /* the table has every column, not only what fits 120 columns */
+	int show_losses;    /* the table has the loss attribution too (--losses) */
 };
 
 /* Clears a station's sums and results (identity and KPI counts stay). */

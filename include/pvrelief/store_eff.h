@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvrelief/loss.h"
+
 struct store;
 
 /* Rollup slots of one inverter further apart than this mean it was not read in between: its
@@ -43,6 +45,9 @@ struct store_eff_day {
 	int peer_n;		      /* healthy peers behind the median */
 	double curtailed_wh;	      /* energy made while curtailed (not in eta) */
 	double curtail_loss_wh;	      /* what the curtailment cost; NAN when unknown */
+	int has_loss;		      /* loss holds the day's attribution (days computed
+				       * before it existed have none) */
+	struct loss_figures loss;     /* where the day's expected energy went */
 };
 
 /* An inverter's figures for one local day, as stored. */
@@ -118,6 +123,13 @@ int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
  * retention_days: a day recomputed after that has no curtailment marks); 0 or negative. */
 int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 				 unsigned char *flags, size_t n);
+
+/* Sets flags[i] (n of them) to 1 when the device reported state FAULT in a valid reading in
+ * the i-th 5-minute slot from floor(t0 / 300) x 300, else to 2 when it reported a state that
+ * does not produce (OFF, SHUTTING_DOWN, STANDBY), else 0; from the raw readings like
+ * store_device_throttled_slots. 0 or negative. */
+int store_device_notrun_slots(struct store *st, int64_t device_id, double t0, unsigned char *flags,
+			      size_t n);
 
 /* Reads a station's month (YYYY-MM): energy, theoretical generation of the days with an eta,
  * eta and worst grade (NAN / 0 when none); 0 found, 1 none, negative on error. */

@@ -376,6 +376,71 @@ static void test_parse_time(void)
 	}
 }
 
+/* Grid operators' curtailment orders per station and for the county, and the permanent export
+ * cap: read with their times, range-checked. */
+static void test_curtailment(void)
+{
+	static const char *const head =
+	    "county = { id = \"c1\"; };\n"
+	    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	    "curtailment = ( { from = \"2026-06-21 10:30:00+08:00\"; to = \"2026-06-21 "
+	    "13:30:00+08:00\"; limit_pct = 30.0; } );\n";
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "%sstations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9; "
+		 "capacity_kwp = 100.0; export_limit_w = 80000.0;\n"
+		 "  curtailment = ( { from = \"2026-06-22 09:00:00+08:00\"; to = \"2026-06-22 "
+		 "10:00:00+08:00\"; limit_pct = 0; } );\n"
+		 "  devices = ( { id = \"a\"; host = \"h\"; unit = 1; } ); } );\n",
+		 head);
+	struct config *cfg;
+	char *e = load_errors(text, &cfg);
+	CHECK_STR(e, "");
+	free(e);
+	if (cfg) {
+		CHECK_INT(cfg->n_curtailment, 1);
+		CHECK_NEAR(cfg->curtailment[0].from_s, 1782009000, 0);
+		CHECK_NEAR(cfg->curtailment[0].to_s, 1782019800, 0);
+		CHECK_NEAR(cfg->curtailment[0].limit_pct, 30, 0);
+		const struct config_station *st = &cfg->stations[0];
+		CHECK_NEAR(st->export_limit_w, 80000, 0);
+		CHECK_INT(st->n_curtailment, 1);
+		CHECK_NEAR(st->curtailment[0].limit_pct, 0, 0);
+		CHECK_NEAR(st->curtailment[0].to_s - st->curtailment[0].from_s, 3600, 0);
+	}
+	config_free(cfg);
+	/* The default: no cap, no orders. */
+	cfg = NULL;
+	e = load_errors(base, &cfg);
+	CHECK_STR(e, "");
+	free(e);
+	if (cfg) {
+		CHECK_NEAR(cfg->stations[0].export_limit_w, 0, 0);
+		CHECK_INT(cfg->stations[0].n_curtailment, 0);
+		CHECK_INT(cfg->n_curtailment, 0);
+	}
+	config_free(cfg);
+	/* Out of range, a period that ends before it begins, a time without its offset. */
+	snprintf(
+	    text, sizeof text,
+	    "county = { id = \"c1\"; };\n"
+	    "towns = ( { id = \"t1\"; villages = ( { id = \"v1\"; } ); } );\n"
+	    "stations = ( { id = \"s1\"; village = \"v1\"; lat = 31.5; lon = 115.9;\n"
+	    "  capacity_kwp = 100.0; export_limit_w = 2e7;\n"
+	    "  curtailment = ( { from = \"2026-06-22 10:00:00+08:00\"; to = \"2026-06-22 "
+	    "09:00:00+08:00\"; limit_pct = 130; },\n"
+	    "    { from = \"tomorrow\"; to = \"2026-06-22 09:00:00+08:00\"; limit_pct = 50; } );\n"
+	    "  devices = ( { id = \"a\"; host = \"h\"; unit = 1; } ); } );\n");
+	e = load_errors(text, NULL);
+	CHECK_CONTAINS(e, ":4: station \"s1\": export_limit_w = 2e+07 is out of range 0..1e+07 W");
+	CHECK_CONTAINS(e,
+		       ":5: station \"s1\" curtailment: limit_pct = 130 is out of range 0..100 %");
+	CHECK_CONTAINS(e, ":5: station \"s1\" curtailment: \"to\" is not after \"from\"");
+	CHECK_CONTAINS(e, ":6: station \"s1\" curtailment: from = \"tomorrow\" is not a time like "
+			  "\"2026-06-21 10:30:00+08:00\"");
+	free(e);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -387,6 +452,7 @@ int main(void)
 	test_misspelt_key();
 	test_secret_permissions();
 	test_parse_time();
+	test_curtailment();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

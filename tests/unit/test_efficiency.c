@@ -705,8 +705,34 @@ static void test_from_config(void)
 	CHECK_INT(site.transposition, SOLAR_HAY_DAVIES);
 }
 
+/* An active power limit curtails only below both the rating and a permanent export cap: a
+ * limit at or above the cap is the cap, which is configuration, not curtailment. */
+static void test_limit_curtails(void)
+{
+	static const struct {
+		double limit_w, rated_w, export_w;
+		int want;
+	} cases[] = {
+	    {15000, 50000, 0, 1},      /* 30% of the rating, no cap */
+	    {50000, 50000, 0, 0},      /* 100%: no limit */
+	    {60000, 50000, 0, 0},      /* above the rating */
+	    {30000, 100000, 30000, 0}, /* at the export cap */
+	    {40000, 100000, 30000, 0}, /* above the cap, below the rating */
+	    {20000, 100000, 30000, 1}, /* below the cap */
+	    {20000, 0, 0, 1},	       /* rating unknown: any limit */
+	    {20000, 0, 30000, 1},      /* rating unknown, below the cap */
+	    {NAN, 50000, 0, 0},	       /* no limit known */
+	    {0, 50000, 0, 1},	       /* held at zero (a dispatch order to stop) */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_INT(efficiency_limit_curtails(cases[i].limit_w, cases[i].rated_w,
+						    cases[i].export_w),
+			  cases[i].want);
+}
+
 int main(void)
 {
+	test_limit_curtails();
 	test_from_config();
 	test_theoretical();
 	test_window_basis();

@@ -338,6 +338,114 @@ static void test_inverters(void)
 	CHECK(isnan(none.eta) && isnan(none.energy_kwh) && isnan(none.peer_ratio));
 }
 
+/* Sets a day's loss attribution from its figures in kWh: expected, actual, reference eta, and
+ * the five classes' losses (comm, down, fault, curtail, lowperf). */
+static void set_loss(struct store_eff_day *d, double exp_kwh, double act_kwh, double ref,
+		     const double *loss_kwh, const double *hours)
+{
+	d->has_loss = 1;
+	d->loss.expected_kwh = exp_kwh;
+	d->loss.actual_kwh = act_kwh;
+	d->loss.ref_eta = ref;
+	d->loss.capability = act_kwh / exp_kwh;
+	for (int k = 0; k < LOSS_N_CLASSES; k++) {
+		d->loss.loss_kwh[k] = loss_kwh[k];
+		d->loss.hours[k] = hours[k];
+	}
+}
+
+/* A month's losses per station are the sums of its days'; a day without an attribution (from
+ * before it existed) is counted as such; the county's generation capability is actual over
+ * expected with the same accounting, not eta; --losses renders a table of the classes and
+ * JSON carries them. */
+static void test_losses(void)
+{
+	struct health_station st[2] = {{.id = "a", .name = "A", .capacity_kwp = 100},
+				       {.id = "b", .name = "B", .capacity_kwp = 100}};
+	struct health_group villages[1] = {{.id = "v", .name = "V"}};
+	for (int i = 0; i < 2; i++)
+		health_station_reset(&st[i]);
+	/* a: day 1 soiled (lowperf 200 of 500), day 2 a fault (100 at eta 1), day 3 with no
+	 * attribution. b: a communication outage (50) and curtailment (30), else clean. */
+	struct store_eff_day a1 = day("2026-06-01", 300e3, 500e3, 6, 0.6, "sensor", 1);
+	struct store_eff_day a2 = day("2026-06-02", 400e3, 500e3, 6, 0.8, "sensor", 1);
+	struct store_eff_day a3 = day("2026-06-03", 450e3, 500e3, 6, 0.8, "sensor", 1);
+	struct store_eff_day b1 = day("2026-06-01", 420e3, 500e3, 6, 0.8, "sensor", 1);
+	const double la1[] = {0, 0, 0, 0, 200}, ha1[] = {0, 0, 0, 0, 0};
+	const double la2[] = {0, 0, 100, 0, 0}, ha2[] = {0, 0, 2, 0, 0};
+	const double lb1[] = {50, 0, 0, 30, 0}, hb1[] = {1, 0, 0, 3, 0};
+	set_loss(&a1, 500, 300, 0.6, la1, ha1);
+	set_loss(&a2, 500, 400, 1.0, la2, ha2);
+	set_loss(&b1, 500, 420, 1.0, lb1, hb1);
+	health_station_add_day(&st[0], &a1);
+	health_station_add_day(&st[0], &a2);
+	health_station_add_day(&st[0], &a3);
+	health_station_add_day(&st[1], &b1);
+	for (int i = 0; i < 2; i++)
+		health_station_finish(&st[i], 0.6);
+	CHECK_INT(st[0].loss_days, 2);
+	CHECK_NEAR(st[0].loss.expected_kwh, 1000, 1e-9);
+	CHECK_NEAR(st[0].loss.actual_kwh, 700, 1e-9);
+	CHECK_NEAR(st[0].loss.loss_kwh[LOSS_LOWPERF], 200, 1e-9);
+	CHECK_NEAR(st[0].loss.loss_kwh[LOSS_FAULT], 100, 1e-9);
+	CHECK_NEAR(st[0].loss.hours[LOSS_FAULT], 2, 1e-12);
+	CHECK_NEAR(st[0].loss.capability, 0.7, 1e-12);
+
+	struct health_report r = {.county_id = "c",
+				  .county_name = "县",
+				  .is_day = 0,
+				  .period = "2026-06",
+				  .first_day = "2026-06-01",
+				  .last_day = "2026-06-30",
+				  .basis = "poa",
+				  .station_target = 0.6,
+				  .county_target = 0.8,
+				  .fault_threshold_min = 30,
+				  .stations = st,
+				  .n_stations = 2,
+				  .villages = villages,
+				  .n_villages = 1,
+				  .show_losses = 1};
+	health_summarize(&r);
+	/* Capability over the days with an attribution: (700 + 420) / (1000 + 500). */
+	CHECK_NEAR(r.county.loss.expected_kwh, 1500, 1e-9);
+	CHECK_NEAR(r.county.eff.capability_pct, 100.0 * 1120 / 1500, 1e-9);
+	CHECK_NEAR(r.villages[0].loss.loss_kwh[LOSS_COMM], 50, 1e-9);
+	char *t = health_render(&r, HEALTH_TABLE);
+	CHECK_CONTAINS(t, "Losses 损失");
+	CHECK_CONTAINS(t, "通信中断");
+	/* The loss table fits 120 columns like the rest. */
+	for (const char *line = t; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[512];
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < 511 ? len : 511), line);
+		CHECK(health_display_width(buf) <= 120);
+		line = end ? end + 1 : line + len;
+	}
+	CHECK_CONTAINS(t, "200.0");
+	CHECK_CONTAINS(t, "74.7%");
+	free(t);
+	char *j = health_render(&r, HEALTH_JSON);
+	json_error_t err;
+	json_t *root = json_loads(j, 0, &err);
+	CHECK(root != NULL);
+	json_t *l = json_object_get(json_array_get(json_object_get(root, "stations"), 1), "losses");
+	CHECK(json_is_object(l));
+	CHECK_NEAR(json_real_value(json_object_get(l, "comm_kwh")), 50, 1e-9);
+	CHECK_NEAR(json_real_value(json_object_get(l, "curtail_kwh")), 30, 1e-9);
+	CHECK_NEAR(json_real_value(json_object_get(l, "curtail_hours")), 3, 1e-9);
+	CHECK_NEAR(json_real_value(json_object_get(l, "expected_kwh")), 500, 1e-9);
+	CHECK_INT(json_integer_value(json_object_get(l, "days")), 1);
+	json_t *cl = json_object_get(json_object_get(root, "county_figures"), "losses");
+	CHECK_NEAR(json_real_value(json_object_get(cl, "lowperf_kwh")), 200, 1e-9);
+	/* The county's days: the most of any station's (a has two, b one). */
+	CHECK_INT(json_integer_value(json_object_get(cl, "days")), 2);
+	CHECK_NEAR(json_real_value(json_object_get(cl, "capability")), 1120.0 / 1500, 1e-9);
+	json_decref(root);
+	free(j);
+}
+
 static void test_width(void)
 {
 	static const struct {
@@ -356,5 +464,6 @@ int main(void)
 	test_report();
 	test_fits_120();
 	test_width();
+	test_losses();
 	return check_summary();
 }

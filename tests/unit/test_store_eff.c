@@ -173,6 +173,37 @@ int main(void)
 	static const unsigned char want_thr[6] = {0, 0, 1, 0, 0, 0};
 	CHECK(memcmp(thr, want_thr, sizeof thr) == 0);
 
+	/* Slots not producing, for the loss attribution: inv1 from 13:00 reports MPPT, then
+	 * STANDBY in slot 1, STANDBY and FAULT in slot 2 (a fault anywhere makes a fault slot),
+	 * OFF in slot 3 only in a rejected reading, SLEEPING in slot 4 (dawn and dusk: not a
+	 * state that counts), MPPT in slot 5. */
+	static const enum inv_state states[6] = {INV_STATE_MPPT,     INV_STATE_STANDBY,
+						 INV_STATE_FAULT,    INV_STATE_OFF,
+						 INV_STATE_SLEEPING, INV_STATE_MPPT};
+	CHECK_INT(store_begin(st), 0);
+	for (int m = 0; m < 30; m++) {
+		struct reading r;
+		memset(&r, 0, sizeof r);
+		reading_set(&r, RF_POWER_W, 0.0);
+		enum inv_state sv = m == 11 ? INV_STATE_STANDBY : states[m / 5];
+		reading_set(&r, RF_STATE, sv);
+		r.state = sv;
+		struct store_values v;
+		store_values_of(&v, &r);
+		struct store_reading row = {.device_id = inv1,
+					    .station = "s1",
+					    .ts = t0 + 10800.0 + m * 60.0,
+					    .utc_offset_s = 8 * 3600,
+					    .v = &v,
+					    .rejected = m / 5 == 3};
+		CHECK_INT(store_batch_add(batch, &row), 0);
+	}
+	commit(st);
+	unsigned char nr[6];
+	CHECK_INT(store_device_notrun_slots(st, inv1, t0 + 10800.0, nr, 6), 0);
+	static const unsigned char want_nr[6] = {0, 2, 1, 0, 0, 0};
+	CHECK(memcmp(nr, want_nr, sizeof nr) == 0);
+
 	store_batch_free(batch);
 	store_close(st);
 	char cmd[300];

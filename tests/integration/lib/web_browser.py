@@ -15,10 +15,14 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+# Live pages redraw parts of themselves every few seconds, so an element found by one look can
+# be gone by the next: a wait simply looks again.
+STALE = [StaleElementReferenceException]
 
 URL, DB, ART, WORK = (os.environ[k] for k in ("URL", "DB", "ART", "WORK"))
 MARKUP = "<script>alert(1)</script>"
@@ -92,7 +96,9 @@ def live():
                 if li.get_attribute("data-alert") not in before and "s2" in li.text and "故障" in li.text:
                     return li.get_attribute("data-alert")
             return False
-        alert_id = WebDriverWait(d, 90, 0.5).until(fault_shown)
+        # The list is redrawn by the live update every few seconds: an item found just before
+        # a redraw is stale by the time it is read, and the next try finds the new one.
+        alert_id = WebDriverWait(d, 90, 0.5, ignored_exceptions=STALE).until(fault_shown)
         expect(d.execute_script("return window.__no_reload") == 1,
                f"alert {alert_id} appeared without a reload, {time.monotonic() - t0:.0f} s after the fault")
         raised = db("SELECT raised_at FROM alert WHERE id = ?", int(alert_id))
@@ -115,7 +121,7 @@ def live():
         note = MARKUP + " 已到场"
         row.find_element(By.NAME, "note").send_keys(note)
         row.find_element(By.CSS_SELECTOR, "form.ack button").click()
-        WebDriverWait(d, 20, 0.2).until(lambda drv: drv.find_elements(
+        WebDriverWait(d, 20, 0.2, ignored_exceptions=STALE).until(lambda drv: drv.find_elements(
             By.CSS_SELECTOR, f'tr[data-alert="{alert_id}"] .acked'))
         row = d.find_element(By.CSS_SELECTOR, f'tr[data-alert="{alert_id}"]')
         expect("管理员" in row.find_element(By.CSS_SELECTOR, ".acked").text, "the page shows who acknowledged")
@@ -135,14 +141,14 @@ def live():
         by.send_keys("张师傅")
         d.find_element(By.NAME, "note").send_keys(MARKUP)
         d.find_element(By.CSS_SELECTOR, "#log-form button").click()
-        WebDriverWait(d, 20, 0.2).until(lambda drv: "张师傅" in drv.page_source and "/maintenance?station=s2" in drv.current_url)
+        WebDriverWait(d, 20, 0.2, ignored_exceptions=STALE).until(lambda drv: "张师傅" in drv.page_source and "/maintenance?station=s2" in drv.current_url)
         cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#ledger tbody td")]
         expect("张师傅" in cells and MARKUP in cells and "清洗" in cells, f"the ledger shows the entry: {cells}")
         no_dialog(d, "the maintenance page")
 
         # A station page updates itself too.
         d.get(URL + "/station/s1")
-        WebDriverWait(d, 15, 0.5).until(lambda drv: drv.find_element(By.TAG_NAME, "body").get_attribute("data-updated"))
+        WebDriverWait(d, 15, 0.5, ignored_exceptions=STALE).until(lambda drv: drv.find_element(By.TAG_NAME, "body").get_attribute("data-updated"))
         expect(True, "the station page polls its live figures")
 
         # Every page loads.
@@ -169,7 +175,7 @@ def figures():
         day = time.strftime("%Y-%m-%d", time.gmtime(newest + 8 * 3600))
         d.get(URL + "/")
         # Live: the silent banner turns up on the open page.
-        WebDriverWait(d, 40, 0.5).until(lambda drv: drv.find_element(By.ID, "silent").is_displayed())
+        WebDriverWait(d, 40, 0.5, ignored_exceptions=STALE).until(lambda drv: drv.find_element(By.ID, "silent").is_displayed())
         expect(True, "the open overview says the daemon is silent")
         d.get(URL + "/")
         for sid in ("s1", "s2", "s3"):
