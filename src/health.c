@@ -456,6 +456,36 @@ static size_t common_suffix(const struct health_report *r)
 	return n;
 }
 
+/* The first six cells of a village's or the county's row, as both tables show them: name
+ * (the village's name when by_name, else its id), stations, eta, eta on grade 1-2, stations
+ * meeting the target, energy. */
+static void group_cells(const struct health_group *g, int county, int by_name, char c[][64])
+{
+	if (county)
+		snprintf(c[0], 64, "county 全县");
+	else
+		snprintf(c[0], 64, "%s", by_name && g->name && *g->name ? g->name : g->id);
+	snprintf(c[1], 64, "%zu", g->eff.n_stations);
+	num(c[2], 64, g->eff.eta, 1, 3, "");
+	num(c[3], 64, g->eff.eta_grade12, 1, 3, "");
+	if (g->eff.n_with_value)
+		snprintf(c[4], 64, "%zu/%zu (%.0f%%)", g->eff.n_meeting_target, g->eff.n_with_value,
+			 100.0 * g->eff.share_meeting_target);
+	else
+		snprintf(c[4], 64, "-");
+	num(c[5], 64, g->energy_kwh, 1, 1, "");
+}
+
+/* A group's fault rate as "faulty/all (rate%)". */
+static void fault_cell(const struct health_group *g, char c[64])
+{
+	if (isfinite(g->fault.rate))
+		snprintf(c, 64, "%.0f/%.0f (%.1f%%)", g->fault.numerator, g->fault.denominator,
+			 100 * g->fault.rate);
+	else
+		snprintf(c, 64, "-");
+}
+
 /* The default table: what fits 120 columns, stations by name. */
 static void render_compact(const struct health_report *r, struct strbuf *b)
 {
@@ -523,25 +553,9 @@ static void render_compact(const struct health_report *r, struct strbuf *b)
 	for (size_t v = villages ? 0 : r->n_villages; v <= r->n_villages; v++) {
 		const struct health_group *g = v < r->n_villages ? &r->villages[v] : &r->county;
 		char c[NG][64];
-		if (v < r->n_villages)
-			snprintf(c[0], 64, "%s", g->name && *g->name ? g->name : g->id);
-		else
-			snprintf(c[0], 64, "county 全县");
-		snprintf(c[1], 64, "%zu", g->eff.n_stations);
-		num(c[2], 64, g->eff.eta, 1, 3, "");
-		num(c[3], 64, g->eff.eta_grade12, 1, 3, "");
-		if (g->eff.n_with_value)
-			snprintf(c[4], 64, "%zu/%zu (%.0f%%)", g->eff.n_meeting_target,
-				 g->eff.n_with_value, 100.0 * g->eff.share_meeting_target);
-		else
-			snprintf(c[4], 64, "-");
-		num(c[5], 64, g->energy_kwh, 1, 1, "");
+		group_cells(g, v == r->n_villages, 1, c);
 		num(c[6], 64, g->online.rate, 100, 1, "%");
-		if (isfinite(g->fault.rate))
-			snprintf(c[7], 64, "%.0f/%.0f (%.1f%%)", g->fault.numerator,
-				 g->fault.denominator, 100 * g->fault.rate);
-		else
-			snprintf(c[7], 64, "-");
+		fault_cell(g, c[7]);
 		num(c[8], 64, g->anomaly.rate, 100, 2, "%");
 		const char *row[NG];
 		for (int k = 0; k < NG; k++)
@@ -681,28 +695,12 @@ static void render_wide(const struct health_report *r, struct strbuf *b)
 	for (size_t v = 0; v <= r->n_villages; v++) {
 		const struct health_group *g = v < r->n_villages ? &r->villages[v] : &r->county;
 		char c[13][64];
-		if (v < r->n_villages)
-			snprintf(c[0], 64, "%s", g->id);
-		else
-			snprintf(c[0], 64, "county 全县");
-		snprintf(c[1], 64, "%zu", g->eff.n_stations);
-		num(c[2], 64, g->eff.eta, 1, 3, "");
-		num(c[3], 64, g->eff.eta_grade12, 1, 3, "");
-		if (g->eff.n_with_value)
-			snprintf(c[4], 64, "%zu/%zu (%.0f%%)", g->eff.n_meeting_target,
-				 g->eff.n_with_value, 100.0 * g->eff.share_meeting_target);
-		else
-			snprintf(c[4], 64, "-");
-		num(c[5], 64, g->energy_kwh, 1, 1, "");
+		group_cells(g, v == r->n_villages, 0, c);
 		num(c[6], 64, g->eff.e_th_kwh, 1, 1, "");
 		num(c[7], 64, g->eff.equivalent_hours, 1, 2, "");
 		num(c[8], 64, g->eff.capability_pct, 1, 1, "%");
 		num(c[9], 64, g->online.rate, 100, 1, "%");
-		if (isfinite(g->fault.rate))
-			snprintf(c[10], 64, "%.0f/%.0f (%.1f%%)", g->fault.numerator,
-				 g->fault.denominator, 100 * g->fault.rate);
-		else
-			snprintf(c[10], 64, "-");
+		fault_cell(g, c[10]);
 		num(c[11], 64, g->anomaly.rate, 100, 2, "%");
 		if (g->eff.worst_grade)
 			snprintf(c[12], 64, "%d", g->eff.worst_grade);
