@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 
 /* A writable copy of a string literal for an argument vector, which execvp takes as char *[];
  * it lives until the end of the enclosing block. */
@@ -40,40 +41,9 @@ static char dir[] = "/tmp/pvrelief-mqtt.XXXXXX";
 static int port;
 static pid_t broker_pid = -1;
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-		perror("free_port");
-		exit(2);
-	}
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static int port_open_at(int p)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons((uint16_t)p),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
-
 static int port_open(void)
 {
-	return port_open_at(port);
+	return loopback_listening(port);
 }
 
 /* Starts argv with stdout and stderr appended to out; returns the pid. */
@@ -116,7 +86,7 @@ static void broker_start(void)
 	broker_pid = spawn(argv, log);
 	double end = clock_monotonic_now() + 20;
 	while (!port_open() && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	if (!port_open()) {
 		fprintf(stderr, "mosquitto did not start on port %d\n", port);
 		exit(2);
@@ -222,7 +192,7 @@ static void sub_ready(struct sub *s)
 		for (int i = 0; i < 10; i++) {
 			if (file_has(s->file, topic))
 				return;
-			sleep_ms(50);
+			loopback_sleep_ms(50);
 		}
 	}
 	fprintf(stderr, "subscriber %s never got ready\n", s->id);
@@ -330,7 +300,7 @@ static int wait_connected(struct mqtt *m, int want)
 {
 	double end = clock_monotonic_now() + 60;
 	while (stats(m).connected != want && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	return stats(m).connected == want;
 }
 
@@ -345,7 +315,7 @@ static void wait_delivered(struct mqtt *m, struct sub *s, const char *topic, int
 		int n = sub_payloads(s, topic, 0, v, 0);
 		if (stats(m).outbox_len == 0 && n >= want)
 			return;
-		sleep_ms(100);
+		loopback_sleep_ms(100);
 	}
 }
 
@@ -437,7 +407,7 @@ static void test_tls(void)
 		CHECK_REPORT_(0, "(h) openssl makes the test certificates (see %s/broker)", dir);
 		return;
 	}
-	int tls_port = free_port();
+	int tls_port = loopback_free_port();
 	snprintf(conf, sizeof conf, "%s/mosquitto-tls.conf", dir);
 	snprintf(log, sizeof log, "%s/mosquitto-tls.log", dir);
 	FILE *f = fopen(conf, "w");
@@ -450,8 +420,8 @@ static void test_tls(void)
 	char *argv[] = {W("mosquitto"), W("-c"), conf, NULL};
 	pid_t broker = spawn(argv, log);
 	double end = clock_monotonic_now() + 20;
-	while (!port_open_at(tls_port) && clock_monotonic_now() < end)
-		sleep_ms(50);
+	while (!loopback_listening(tls_port) && clock_monotonic_now() < end)
+		loopback_sleep_ms(50);
 
 	char ca[600], other[600];
 	snprintf(ca, sizeof ca, "%s/broker/ca.pem", dir);
@@ -468,7 +438,7 @@ static void test_tls(void)
 	CHECK_REPORT_(wait_connected(m, 1), "(h) connects over TLS with the broker's CA");
 	end = clock_monotonic_now() + 30;
 	while (stats(m).delivered < 1 && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	CHECK_INT(stats(m).delivered, 1);
 	CHECK_INT(mqtt_stop(m, 5000), 0);
 	mqtt_free(m);
@@ -480,7 +450,7 @@ static void test_tls(void)
 	CHECK_INT(mqtt_enqueue(m, "alert/dangshan-03", event_json("h", 1), 1700000001), 0);
 	end = clock_monotonic_now() + 30;
 	while (stats(m).connect_failures < 2 && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	struct mqtt_stats s = stats(m);
 	CHECK_REPORT_(s.connect_failures >= 2 && s.connects == 0,
 		      "(h) a broker certificate from another CA is refused (%llu failures, %llu "
@@ -502,7 +472,7 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 2;
 	}
-	port = free_port();
+	port = loopback_free_port();
 	/* mosquitto started as root drops to its own user, which must be able to save its
 	 * sessions and retained messages in the broker directory. */
 	char broker_dir[600];
@@ -559,7 +529,7 @@ int main(int argc, char **argv)
 	CHECK_INT(mqtt_publish_state(m, "station/dangshan-03/state", "{\"power_w\":1}", 1), 0);
 	double end = clock_monotonic_now() + 30;
 	while (!file_has(stsub.file, "{\"power_w\":1}") && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	retained(state, buf, sizeof buf);
 	CHECK_STR(buf, "{\"power_w\":1}");
 
@@ -577,7 +547,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 4; i++) {
 		end = clock_monotonic_now() + 30;
 		while (!file_has(ha.file, ha_topics[i]) && clock_monotonic_now() < end)
-			sleep_ms(50);
+			loopback_sleep_ms(50);
 		retained(ha_topics[i], buf, sizeof buf);
 		CHECK_CONTAINS(buf, ha_want[i]);
 		CHECK_CONTAINS(buf,
@@ -624,7 +594,7 @@ int main(int argc, char **argv)
 
 	end = clock_monotonic_now() + 30;
 	while (!file_has(stsub.file, "{\"power_w\":4}") && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	n = sub_payloads(&stsub, state, 0, got, 400);
 	CHECK_INT(n, 2);
 	if (n == 2) {
@@ -744,7 +714,7 @@ int main(int argc, char **argv)
 		online = strlen(t) > before_len && strstr(t + before_len, "\"state\":\"online\"");
 		free(t);
 		if (!online)
-			sleep_ms(50);
+			loopback_sleep_ms(50);
 	}
 	CHECK_REPORT_(online, "(b) the child's status goes online");
 	retained(status, buf, sizeof buf);
@@ -758,7 +728,7 @@ int main(int argc, char **argv)
 		offline = on && strstr(on, "{\"state\":\"offline\"}");
 		free(t);
 		if (!offline)
-			sleep_ms(50);
+			loopback_sleep_ms(50);
 	}
 	CHECK_REPORT_(offline, "(b) the will says offline after the child is killed");
 	retained(status, buf, sizeof buf);

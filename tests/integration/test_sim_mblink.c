@@ -16,23 +16,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 #include "pvrelief/mblink.h"
 
 static char dir[64], conf_path[128], ready_path[128];
 static pid_t sim_pid;
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof sa;
-	int port = -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
 
 static int start_sim(int tcp_port, int rtu_port)
 {
@@ -142,7 +130,7 @@ int main(void)
 		return 1;
 	snprintf(conf_path, sizeof conf_path, "%s/sim.conf", dir);
 	snprintf(ready_path, sizeof ready_path, "%s/ready", dir);
-	int tcp_port = free_port(), rtu_port = free_port();
+	int tcp_port = loopback_free_port(), rtu_port = loopback_free_port();
 	CHECK_INT(start_sim(tcp_port, rtu_port), 0);
 	if (sim_pid > 0) {
 		struct mblink *tcp = mblink_new_tcp("127.0.0.1", tcp_port);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 #include "physics.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
@@ -32,21 +33,6 @@ static int port_a, port_b;
 static struct config *cfg;
 static struct clock *clk;
 static pid_t sim_pid;
-
-/* Returns a loopback port that was free a moment ago. */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof sa;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return ntohs(sa.sin_port);
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -397,9 +383,9 @@ int main(void)
 	snprintf(conf_path, sizeof conf_path, "%s/sim.conf", dir);
 	snprintf(ctl_path, sizeof ctl_path, "%s/control", dir);
 	snprintf(ready_path, sizeof ready_path, "%s/ready", dir);
-	port_a = free_port();
+	port_a = loopback_free_port();
 	do
-		port_b = free_port();
+		port_b = loopback_free_port();
 	while (port_b == port_a);
 	write_config();
 

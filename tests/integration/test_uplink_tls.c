@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loopback.h"
 #include "pvrelief/clock.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
@@ -30,37 +31,6 @@
 extern char **environ;
 
 static char dir[] = "/tmp/pvrelief-uplink-tls.XXXXXX";
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-		perror("free_port");
-		exit(2);
-	}
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
-static int port_open(int p)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons((uint16_t)p),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
 
 /* What the hub's subscriber received: "topic payload" lines. */
 static pthread_mutex_t got_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -88,7 +58,7 @@ static int wait_got(const char *needle, double seconds)
 {
 	double end = clock_monotonic_now() + seconds;
 	while (!got_has(needle) && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	return got_has(needle);
 }
 
@@ -128,7 +98,7 @@ int main(void)
 		CHECK_REPORT_(0, "openssl makes the test certificates (see %s/gen.log)", dir);
 		return check_summary();
 	}
-	int port = free_port();
+	int port = loopback_free_port();
 	char conf[600], log[600], acl[600];
 	snprintf(conf, sizeof conf, "%s/mosquitto.conf", dir);
 	snprintf(log, sizeof log, "%s/mosquitto.log", dir);
@@ -154,8 +124,8 @@ int main(void)
 		return 2;
 	posix_spawn_file_actions_destroy(&fa);
 	double end = clock_monotonic_now() + 20;
-	while (!port_open(port) && clock_monotonic_now() < end)
-		sleep_ms(50);
+	while (!loopback_listening(port) && clock_monotonic_now() < end)
+		loopback_sleep_ms(50);
 
 	char ca[700], hub_cert[700], hub_key[700], c1_cert[700], c1_key[700], rogue_cert[700],
 	    rogue_key[700], db[700];
@@ -185,11 +155,11 @@ int main(void)
 	struct mqtt_sub_stats hs = {0};
 	end = clock_monotonic_now() + 20;
 	while (!hs.connected && clock_monotonic_now() < end) {
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 		mqtt_sub_stats(hub, &hs);
 	}
 	CHECK_REPORT_(hs.connected, "the hub connects over TLS with its client certificate");
-	sleep_ms(300); /* the subscription is made right after the connection */
+	loopback_sleep_ms(300); /* the subscription is made right after the connection */
 
 	/* County c1's uplink: a figure replaced while it waits goes once, newest revision. */
 	char err[256];
@@ -225,7 +195,7 @@ int main(void)
 	CHECK(got_has("pvrelief/c1/status {\"state\":\"online\""));
 	end = clock_monotonic_now() + 10;
 	while (stats(up).outbox_len != 0 && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	CHECK_INT(stats(up).outbox_len, 0);
 	CHECK_INT(mqtt_stop(up, 5000), 0);
 	mqtt_free(up);
@@ -252,7 +222,7 @@ int main(void)
 	CHECK_INT(mqtt_start(up), 0);
 	end = clock_monotonic_now() + 30;
 	while (stats(up).connect_failures < 2 && clock_monotonic_now() < end)
-		sleep_ms(50);
+		loopback_sleep_ms(50);
 	struct mqtt_stats s = stats(up);
 	CHECK_REPORT_(s.connect_failures >= 2 && s.connects == 0,
 		      "a client certificate from another CA is refused (%llu failures)",
