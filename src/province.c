@@ -72,8 +72,7 @@ void province_sum(struct province_county *counties, size_t nc,
 	}
 }
 
-void province_total(const struct province_county *counties, size_t n,
-		    struct province_county *out)
+void province_total(const struct province_county *counties, size_t n, struct province_county *out)
 {
 	memset(out, 0, sizeof *out);
 	for (size_t k = 0; k < n; k++) {

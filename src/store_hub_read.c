@@ -147,9 +147,8 @@ int store_hub_read_stations(struct store *st, const char *county, const char *da
 	return 0;
 }
 
-int store_hub_read_days(struct store *st, const char *county, const char *station,
-			const char *from, const char *to, struct store_hub_read_day *out,
-			size_t cap)
+int store_hub_read_days(struct store *st, const char *county, const char *station, const char *from,
+			const char *to, struct store_hub_read_day *out, size_t cap)
 {
 	static const char sql[] =
 	    "SELECT day, energy_wh, e_act_wh, eth_wh, eta, pr, coverage, curtailed_wh, "

@@ -194,9 +194,11 @@ int web_require_write(struct web_ctx *c, const struct web_form *f)
 static void nav_item(struct web_ctx *c, const char *href, const char *label, const char *active,
 		     const char *name)
 {
-	web_html_printf(&c->rep->body, "<a href=\"%s\"%s>%s</a>", href,
-			strcmp(active, name) == 0 ? " class=\"on\" aria-current=\"page\"" : "",
-			label);
+	/* The marker of the current page is markup, not text: it is not escaped. */
+	web_html_printf(&c->rep->body, "<a href=\"%s\"", href);
+	if (strcmp(active, name) == 0)
+		strbuf_puts(&c->rep->body, " class=\"on\" aria-current=\"page\"");
+	web_html_printf(&c->rep->body, ">%s</a>", label);
 }
 
 void web_page_begin(struct web_ctx *c, const char *title, const char *active)

@@ -11,10 +11,10 @@
 
 const char *web_map_colour(const char *state)
 {
-	static const char *const colours[][2] = {
-	    {"producing", "#1b7f3b"}, {"idle", "#5c7c5c"},    {"night", "#555"},
-	    {"partial", "#b26a00"},   {"offline", "#7b1fa2"}, {"fault", "#c62828"},
-	    {"connecting", "#999"},   {NULL, "#999"}};
+	static const char *const colours[][2] = {{"producing", "#1b7f3b"}, {"idle", "#5c7c5c"},
+						 {"night", "#555"},	   {"partial", "#b26a00"},
+						 {"offline", "#7b1fa2"},   {"fault", "#c62828"},
+						 {"connecting", "#999"},   {NULL, "#999"}};
 	for (size_t j = 0; colours[j][0]; j++)
 		if (state && strcmp(colours[j][0], state) == 0)
 			return colours[j][1];

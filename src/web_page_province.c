@@ -160,10 +160,11 @@ static void num_cell(struct web_ctx *c, const char *field, double v, int decimal
 static void state_cell(struct web_ctx *c, const char *state, const char *extra)
 {
 	if (state[0])
-		web_html_printf(&c->rep->body,
-				"<td class=\"%s\" data-f=\"state\"><span class=\"st st-%s\">%s</span>"
-				"</td>",
-				extra, state, web_i18n_state(c->lang, state));
+		web_html_printf(
+		    &c->rep->body,
+		    "<td class=\"%s\" data-f=\"state\"><span class=\"st st-%s\">%s</span>"
+		    "</td>",
+		    extra, state, web_i18n_state(c->lang, state));
 	else
 		web_html_printf(&c->rep->body,
 				"<td class=\"%s\" data-f=\"state\"><span class=\"st st-unknown\">%s"
@@ -231,7 +232,8 @@ static void province_page(struct web_ctx *c, int by)
 				"data-f=\"status\">%s</td><td class=\"n\" data-f=\"stations\">%zu"
 				"</td><td class=\"n\" data-f=\"online\">%d</td>",
 				x->county, k + 1, href, x->name,
-				strcmp(x->status, "offline") == 0 ? " bad" : "", st, x->n, x->online);
+				strcmp(x->status, "offline") == 0 ? " bad" : "", st, x->n,
+				x->online);
 		free(href);
 		num_cell(c, "capacity_kwp", x->capacity_kwp, 1, " hide-s");
 		num_cell(c, "power_kw", x->power_w / 1000.0, 1, " hide-s");
@@ -248,12 +250,14 @@ static void province_page(struct web_ctx *c, int by)
 				T(c, "省级汇聚尚未收到任何县的数据。",
 				  "The hub has not heard from any county yet."));
 	strbuf_puts(b, "</tbody></table></div>");
-	web_html_printf(b, "<p class=\"note\">%s</p>",
-			T(c, "η 为各电站实际发电量之和与理论发电量之和的比值（有 η 的电站）；功率"
-			     "与在线为各县最新实时上报；账本头哈希尚未由省级汇聚接收。",
-			  "η is the ratio of the stations' actual to theoretical energy, summed over "
-			  "the stations that have one; power and online are the counties' newest live "
-			  "summaries; the hub does not receive the ledger heads yet."));
+	web_html_printf(
+	    b, "<p class=\"note\">%s</p>",
+	    T(c,
+	      "η 为各电站实际发电量之和与理论发电量之和的比值（有 η 的电站）；功率"
+	      "与在线为各县最新实时上报；账本头哈希尚未由省级汇聚接收。",
+	      "η is the ratio of the stations' actual to theoretical energy, summed over "
+	      "the stations that have one; power and online are the counties' newest live "
+	      "summaries; the hub does not receive the ledger heads yet."));
 	free(q);
 	web_province_free(&p);
 	web_page_end(c);
@@ -348,11 +352,12 @@ static void county_page(struct web_ctx *c, const char *county, int by)
 		station_href(&h, s->county, s->station);
 		strbuf_puts(&h, q);
 		char *href = strbuf_take(&h);
-		web_html_printf(b,
-				"<tr data-station=\"%s\"><td class=\"n\">%zu</td><td class=\"name\" "
-				"data-f=\"name\"><a href=\"%s\">%s</a></td><td class=\"hide-s\" "
-				"data-f=\"village\">%s</td>",
-				s->station, i + 1, href, s->name, s->village);
+		web_html_printf(
+		    b,
+		    "<tr data-station=\"%s\"><td class=\"n\">%zu</td><td class=\"name\" "
+		    "data-f=\"name\"><a href=\"%s\">%s</a></td><td class=\"hide-s\" "
+		    "data-f=\"village\">%s</td>",
+		    s->station, i + 1, href, s->name, s->village);
 		free(href);
 		num_cell(c, "capacity_kwp", s->capacity_kwp, 1, " hide-s");
 		state_cell(c, s->state, "");
@@ -411,8 +416,7 @@ static void station_page(struct web_ctx *c, const char *county, const char *stat
 			"› %s</p>",
 			q, T(c, "全省", "Province"), chref, x->name, s->name);
 	free(chref);
-	web_html_printf(b, "<h1><span id=\"station-name\">%s</span> · %s</h1>", s->name,
-			x->name);
+	web_html_printf(b, "<h1><span id=\"station-name\">%s</span> · %s</h1>", s->name, x->name);
 	web_html_printf(b, "<div class=\"grid2\"><section class=\"card\"><h2>%s</h2><table>",
 			T(c, "登记信息", "Registry"));
 	fact(c, T(c, "编号", "Id"), "id", s->station);

@@ -107,8 +107,9 @@ int web_province_load(struct web_ctx *c, const char *county, const char *station
 		p->months = xcalloc(MONTHS_SHOWN, sizeof *p->months);
 		p->alerts = xcalloc(ALERTS_SHOWN, sizeof *p->alerts);
 		p->nd = store_hub_read_days(st, county, station, from, p->day, p->days, DAYS_SHOWN);
-		p->nm = p->nd < 0 ? -1
-				  : store_hub_read_months(st, county, station, p->months, MONTHS_SHOWN);
+		p->nm = p->nd < 0
+			    ? -1
+			    : store_hub_read_months(st, county, station, p->months, MONTHS_SHOWN);
 		p->na = p->nm < 0 ? -1
 				  : store_hub_read_alerts(st, county, station, 0, p->alerts,
 							  ALERTS_SHOWN);
@@ -127,8 +128,9 @@ int web_province_load(struct web_ctx *c, const char *county, const char *station
 	c->province = 1;
 	c->hub_newest = p->newest_message;
 	if (county && !found) {
-		*why = p->county < 0 ? T(c, "省级汇聚中没有这个县。", "The hub knows no such county.")
-				     : T(c, "这个县没有这个电站。", "The county has no such station.");
+		*why = p->county < 0
+			   ? T(c, "省级汇聚中没有这个县。", "The hub knows no such county.")
+			   : T(c, "这个县没有这个电站。", "The county has no such station.");
 		web_province_free(p);
 		return 404;
 	}

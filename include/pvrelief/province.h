@@ -38,7 +38,7 @@ struct province_county {
 	double eta_day, eta_month;
 	double e_act_wh, eth_wh, month_act_wh, month_eth_wh, month_energy_wh;
 	int with_eta_day, with_eta_month;
-	int online;			  /* stations with a device online */
+	int online;			     /* stations with a device online */
 	long alerts_active, alerts_critical; /* its active alerts (every station and none) */
 };
 
@@ -55,8 +55,7 @@ void province_sum(struct province_county *counties, size_t nc,
 		  const struct province_station *stations, size_t n);
 /* Sums counties (n) into *out as the province: stations, capacity, energy, power, online,
  * alerts, and η of the day and month as ratios of the counties' sums. */
-void province_total(const struct province_county *counties, size_t n,
-		    struct province_county *out);
+void province_total(const struct province_county *counties, size_t n, struct province_county *out);
 /* Sorts counties worst first by the figure: no figure last, ties by id. */
 void province_rank_counties(struct province_county *counties, size_t n, enum province_rank by);
 /* Sorts pointers to stations worst first by the figure: no figure last, ties by id. */

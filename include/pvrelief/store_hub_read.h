@@ -51,9 +51,8 @@ int store_hub_read_stations(struct store *st, const char *county, const char *da
 			    const char *month, struct province_station **out, size_t *n);
 /* Fills out (cap) with a station's days in [from, to] (YYYY-MM-DD), oldest first; returns the
  * count or negative. */
-int store_hub_read_days(struct store *st, const char *county, const char *station,
-			const char *from, const char *to, struct store_hub_read_day *out,
-			size_t cap);
+int store_hub_read_days(struct store *st, const char *county, const char *station, const char *from,
+			const char *to, struct store_hub_read_day *out, size_t cap);
 /* Fills out (cap) with a station's newest months, newest first; returns the count or
  * negative. */
 int store_hub_read_months(struct store *st, const char *county, const char *station,
