@@ -38,7 +38,9 @@ void web_map(struct web_ctx *c, const struct web_map_point *p, size_t n, const c
 	}
 	if (placed == 0)
 		lat0 = lat1 = lon0 = lon1 = 0;
-	double pad = 0.02, kx = cos((lat0 + lat1) / 2 * M_PI / 180);
+	/* A margin for the circles: 0.02 degree on a county, a share of the span beyond. */
+	double pad = fmax(0.02, 0.04 * fmax(lat1 - lat0, lon1 - lon0)),
+	       kx = cos((lat0 + lat1) / 2 * M_PI / 180);
 	lat0 -= pad, lat1 += pad, lon0 -= pad, lon1 += pad;
 	/* True proportions within 600 x 400: a county taller than wide gets a narrower map. */
 	double aspect = (lat1 - lat0) / fmax((lon1 - lon0) * kx, 1e-6);

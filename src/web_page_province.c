@@ -276,7 +276,7 @@ static void alerts_list(struct web_ctx *c, const struct web_province *p, int sho
 				(long long)a->alert_id, a->severity,
 				web_i18n_severity(c->lang, a->severity), show_station ? t : at);
 		if (!show_station)
-			web_html_printf(b, "<b>%s</b> ", a->type);
+			web_html_printf(b, "<b>%s</b> ", web_i18n_alert_event(c->lang, a->type));
 		if (show_station && a->station[0]) {
 			struct strbuf h = {0};
 			station_href(&h, a->county, a->station);

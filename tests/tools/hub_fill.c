@@ -100,8 +100,11 @@ static int fill(struct county *k, int year, int month, int mday, double noon)
 		int last = i + 1 == cfg->n_stations && cfg->n_stations > 2;
 		struct publish_uplink_live l = {
 		    .station = s->id,
-		    .state = i == 0 ? "fault" : last ? "offline" : "producing",
-		    .power_w = last ? NAN : s->capacity_kwp * 1000.0 * (0.3 + 0.5 * u(s->id, "p", "")),
+		    .state = i == 0 ? "fault"
+			     : last ? "offline"
+				    : "producing",
+		    .power_w =
+			last ? NAN : s->capacity_kwp * 1000.0 * (0.3 + 0.5 * u(s->id, "p", "")),
 		    .energy_today_wh = s->capacity_kwp * 1000.0 * 2.5,
 		    .devices = (long)s->n_devices,
 		    .online = last ? 0 : (long)s->n_devices,
@@ -130,8 +133,8 @@ static int fill(struct county *k, int year, int month, int mday, double noon)
 				a.event_id++;
 				a.type = "cleared";
 				a.at = noon - 3600;
-				if (send(k, "alert", publish_uplink_alert(cfg, &a, ++k->rev, noon)) !=
-				    0)
+				if (send(k, "alert",
+					 publish_uplink_alert(cfg, &a, ++k->rev, noon)) != 0)
 					return -1;
 			}
 		}
@@ -178,8 +181,8 @@ int main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = mday,
-				.tm_hour = 12};
+		struct tm tm = {
+		    .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = mday, .tm_hour = 12};
 		double noon = (double)timegm(&tm) - cfg->utc_offset_s;
 		struct county k = {cfg, hub, 0, now};
 		rc = fill(&k, year, month, mday, noon) != 0;

@@ -53,8 +53,8 @@ static void day_put(struct store *st, const char *county, const char *station, c
 static void alert_put(struct store *st, const char *county, int64_t event, int64_t alert,
 		      const char *type, const char *station, const char *severity, double at)
 {
-	struct store_hub_alert a = {county,  event,   alert,	 type,	  "fault", severity,
-				    station, "inv",   "a title", at,	  at};
+	struct store_hub_alert a = {county,  event, alert,     type, "fault", severity,
+				    station, "inv", "a title", at,   at};
 	CHECK(store_hub_alert_put(st, &a, event) >= 0);
 }
 
@@ -67,10 +67,20 @@ static void populate(const char *path)
 		exit(1);
 	CHECK_INT(store_begin(st), 0);
 	struct store_hub_station reg[] = {
-	    {.station = "a1", .name = "甲", .village = "v", .town = "t", .capacity_kwp = 100,
-	     .lat = 31.5, .lon = 116.5},
-	    {.station = "a2", .name = "<b>乙</b>", .village = "v", .town = "t",
-	     .capacity_kwp = 50, .lat = NAN, .lon = NAN},
+	    {.station = "a1",
+	     .name = "甲",
+	     .village = "v",
+	     .town = "t",
+	     .capacity_kwp = 100,
+	     .lat = 31.5,
+	     .lon = 116.5},
+	    {.station = "a2",
+	     .name = "<b>乙</b>",
+	     .village = "v",
+	     .town = "t",
+	     .capacity_kwp = 50,
+	     .lat = NAN,
+	     .lon = NAN},
 	};
 	CHECK_INT(store_hub_registry(st, "a", "县甲", 1, reg, 2), 1);
 	CHECK_INT(store_hub_county_status(st, "a", "online", 10), 1);
