@@ -56,6 +56,7 @@ towns = ( { id = "t1"; name = "城关镇"; villages = ( { id = "v1"; name = "东
 stations = ( { id = "s1"; village = "v1"; lat = 31.6; lon = 115.9; capacity_kwp = 100.0;
     devices = ( { id = "inv1"; host = "127.0.0.1"; port = 1502; unit = 1; rated_power_w = 45000.0; } ); } );
 CONF
+"$BIN/pvrelief" -c "$WORK/w.conf" maintenance log s1 --kind inspection --by 张三 >/dev/null # the county's own database, for /metrics
 spawn "$BIN/pvrelief-web" -c "$WORK/w.conf" --clock-start "$DAY 12:00:00+08:00" --clock-rate 1 \
 	--port "$WEB_PORT" --ready-file "$WORK/web.ready" 2>>"$WORK/web.log"
 WEB_PID=$LAST_PID
@@ -69,6 +70,21 @@ check "an unknown county gives 404" test "$(code "/province/county/nowhere")" = 
 check "an unknown station gives 404" test "$(code "/province/station/c1/nowhere")" = 404
 check "a bad sort gives 400 from the API" test "$(code "/api/province?sort=x")" = 400
 check "an unknown county gives 404 from the API" test "$(code "/api/province/county/nowhere")" = 404
+
+curl -s "$URL/metrics" >"$WORK/metrics.txt"
+check "/metrics has each county's η of the day and month, stations and alerts from the hub" "$PY" -c "
+import re, sqlite3, sys
+text = open(sys.argv[1]).read()
+con = sqlite3.connect('file:' + sys.argv[2] + '?mode=ro', uri=True)
+for c, eta in con.execute(\"SELECT county, sum(e_act_wh) / sum(eth_wh) FROM hub_station_day WHERE day = ? AND eta IS NOT NULL GROUP BY county\", (sys.argv[3],)):
+    m = re.search(r'^pvrelief_county_generation_ratio\{county=\"%s\",period=\"day\"\} (\S+)\$' % c, text, re.M)
+    assert m and abs(float(m.group(1)) - eta) < 1e-12, (c, eta, m and m.group(1))
+    assert 'pvrelief_county_stations{county=\"%s\"} 3\n' % c in text, c
+    assert 'pvrelief_county_alerts_active{county=\"%s\"} 1\n' % c in text, c
+    assert re.search(r'^pvrelief_county_generation_ratio\{county=\"%s\",period=\"month\"\} 0\.\d+\$' % c, text, re.M), c
+assert '# TYPE pvrelief_county_power_watts gauge' in text
+assert 'pvrelief_build_info{version=' in text
+" "$WORK/metrics.txt" "$HUB" "$DAY"
 
 export URL HUB ART WORK DAY
 set +e
