@@ -157,6 +157,17 @@ const char *web_map_colour(const char *state);
 void web_map(struct web_ctx *c, const struct web_map_point *p, size_t n, const char *id,
 	     const char *label);
 
+/* ---- web_chart.c ---- */
+/* A day of the η chart. */
+struct web_eta_bar {
+	const char *day; /* YYYY-MM-DD */
+	double eta, pr;	 /* NAN none */
+	int grade;	 /* 1 best .. 4; 0 none */
+};
+/* Appends the SVG chart of n days (oldest first, the last one at the right of room for
+ * days) with the station target, every text escaped. */
+void web_eta_chart(struct web_ctx *c, const struct web_eta_bar *d, int n, int days);
+
 /* ---- the pages (web_page_*.c) and the API (web_api.c) ---- */
 struct store_console_alert_filter;
 /* Fills f from the request's station, kind, state, from and to (days) and limit; answers 400

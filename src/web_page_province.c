@@ -453,7 +453,15 @@ static void station_page(struct web_ctx *c, const char *county, const char *stat
 	fact(c, T(c, "设备在线", "Devices online"), "devices", t);
 	strbuf_puts(b, "</table></section></div>");
 
-	web_html_printf(b, "<h2>%s</h2>", T(c, "近 30 天", "The last 30 days"));
+	web_html_printf(b, "<h2>%s</h2><section class=\"card\">",
+			T(c, "近 30 天", "The last 30 days"));
+	struct web_eta_bar *bars = xcalloc((size_t)p.nd + 1, sizeof *bars);
+	for (int i = 0; i < p.nd; i++)
+		bars[i] = (struct web_eta_bar){p.days[i].day, p.days[i].eta, p.days[i].pr,
+					       p.days[i].grade};
+	web_eta_chart(c, bars, p.nd, 30);
+	free(bars);
+	strbuf_puts(b, "</section>");
 	web_html_printf(
 	    b,
 	    "<div class=\"scroll\"><table id=\"days\"><thead><tr><th>%s</th><th class=\"n\">kWh"

@@ -34,6 +34,10 @@ static double u(const char *a, const char *b, const char *c)
 			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL;
 	}
+	/* A final mix, so that keys differing in their last byte land far apart. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return (double)(h >> 11) / 9007199254740992.0;
 }
 

@@ -226,6 +226,9 @@ def station(d):
             break
     else:
         expect(True, "every day's η and energy are the database's")
+    bars = d.find_elements(By.CSS_SELECTOR, "#eta30 rect")
+    expect(len(bars) == sum(1 for x in days if x[1] is not None),
+           f"the chart has a bar for each day with η ({len(bars)})")
     months = d.find_elements(By.CSS_SELECTOR, "#months tbody tr[data-month]")
     m = db("SELECT eta FROM hub_station_month WHERE county = 'c1' AND station = 'c1-a'")
     expect(len(months) == len(m) == 1 and cell(months[0], "eta") == pct(m[0][0]), "its month")
