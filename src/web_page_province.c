@@ -207,8 +207,9 @@ static void province_page(struct web_ctx *c, int by)
 	web_html_printf(
 	    b,
 	    "<div class=\"scroll\"><table id=\"counties\"><thead><tr><th class=\"n\">#</th>"
-	    "<th>%s</th><th class=\"hide-s\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s"
-	    "</th><th class=\"n hide-s\">kWp</th><th class=\"n hide-s\">%s</th><th class=\"n\">"
+	    "<th>%s</th><th class=\"hide-s\">%s</th><th class=\"n hide-s\">%s</th><th "
+	    "class=\"n\">%s</th><th class=\"n hide-s\">kWp</th><th class=\"n hide-s\">%s</th><th "
+	    "class=\"n\">"
 	    "%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s"
 	    "</th><th class=\"hide-s\">%s</th></tr></thead><tbody>",
 	    T(c, "县", "County"), T(c, "状态", "Status"), T(c, "电站", "Stations"),
@@ -226,14 +227,14 @@ static void province_page(struct web_ctx *c, int by)
 		const char *st = strcmp(x->status, "online") == 0    ? T(c, "在线", "online")
 				 : strcmp(x->status, "offline") == 0 ? T(c, "离线", "offline")
 								     : "–";
-		web_html_printf(b,
-				"<tr data-county=\"%s\"><td class=\"n\">%zu</td><td class=\"name\" "
-				"data-f=\"name\"><a href=\"%s\">%s</a></td><td class=\"hide-s%s\" "
-				"data-f=\"status\">%s</td><td class=\"n\" data-f=\"stations\">%zu"
-				"</td><td class=\"n\" data-f=\"online\">%d</td>",
-				x->county, k + 1, href, x->name,
-				strcmp(x->status, "offline") == 0 ? " bad" : "", st, x->n,
-				x->online);
+		web_html_printf(
+		    b,
+		    "<tr data-county=\"%s\"><td class=\"n\">%zu</td><td class=\"name\" "
+		    "data-f=\"name\"><a href=\"%s\">%s</a></td><td class=\"hide-s%s\" "
+		    "data-f=\"status\">%s</td><td class=\"n hide-s\" data-f=\"stations\">%zu"
+		    "</td><td class=\"n\" data-f=\"online\">%d</td>",
+		    x->county, k + 1, href, x->name,
+		    strcmp(x->status, "offline") == 0 ? " bad" : "", st, x->n, x->online);
 		free(href);
 		num_cell(c, "capacity_kwp", x->capacity_kwp, 1, " hide-s");
 		num_cell(c, "power_kw", x->power_w / 1000.0, 1, " hide-s");
