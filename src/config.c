@@ -1072,6 +1072,7 @@ static void load_web(struct loader *ld, struct config *cfg, const config_setting
 					   "max_clients",
 					   "login_attempts",
 					   "silent_after",
+					   "hub_database",
 					   NULL};
 	config_setting_t *g = group(ld, root, "web");
 	const char *w = "web";
@@ -1086,6 +1087,7 @@ static void load_web(struct loader *ld, struct config *cfg, const config_setting
 	cfg->web.max_clients = get_int(ld, g, w, "max_clients", 1, 200, 4, 1000, "");
 	cfg->web.login_attempts = get_int(ld, g, w, "login_attempts", 1, 5, 1, 100, "");
 	cfg->web.silent_after_s = get_int(ld, g, w, "silent_after", 1, 0, 0, 86400, "s");
+	cfg->web.hub_database = get_str(ld, g, w, "hub_database", "");
 	struct in6_addr a6;
 	struct in_addr a4;
 	if (inet_pton(AF_INET, cfg->web.address, &a4) != 1 &&
@@ -1261,6 +1263,7 @@ void config_free(struct config *cfg)
 	free(cfg->web.tls_cert_file);
 	free(cfg->web.tls_key_file);
 	free(cfg->web.users_file);
+	free(cfg->web.hub_database);
 	free(cfg->alerts.language);
 	free(cfg->efficiency.weather_url);
 	free(cfg->mqtt.host);

@@ -53,6 +53,8 @@ void web_app_free(struct web_app *app)
 	if (!app)
 		return;
 	web_county_free(app->county);
+	store_close(app->hub);
+	free(app->hub_path);
 	free(app->by_id);
 	store_close(app->st);
 	free(app->db_path);
@@ -84,6 +86,45 @@ void web_store_reset(struct web_app *app)
 {
 	store_close(app->st);
 	app->st = NULL;
+}
+
+void web_app_set_hub(struct web_app *app, const char *hub_path)
+{
+	free(app->hub_path);
+	app->hub_path = hub_path && *hub_path ? xstrdup(hub_path) : NULL;
+}
+
+struct store *web_hub_store(struct web_app *app)
+{
+	if (app->hub)
+		return app->hub;
+	if (!app->hub_path) {
+		snprintf(app->hub_error, sizeof app->hub_error,
+			 "no province hub database is configured (web.hub_database)");
+		return NULL;
+	}
+	/* Read-only: the hub writes its database, the console only shows it, and a wrong
+	 * path must not leave an empty new file behind. */
+	if (access(app->hub_path, F_OK) != 0) {
+		snprintf(app->hub_error, sizeof app->hub_error,
+			 "hub database %s does not exist: has pvrelief-hub run with --db %s?",
+			 app->hub_path, app->hub_path);
+		return NULL;
+	}
+	char err[512];
+	app->hub = store_open(app->hub_path, STORE_READONLY, err, sizeof err);
+	if (!app->hub) {
+		snprintf(app->hub_error, sizeof app->hub_error, "%s", err);
+		return NULL;
+	}
+	app->hub_error[0] = '\0';
+	return app->hub;
+}
+
+void web_hub_store_reset(struct web_app *app)
+{
+	store_close(app->hub);
+	app->hub = NULL;
 }
 
 void web_time(const struct web_ctx *c, double t, char *buf)
@@ -153,9 +194,11 @@ int web_require_write(struct web_ctx *c, const struct web_form *f)
 static void nav_item(struct web_ctx *c, const char *href, const char *label, const char *active,
 		     const char *name)
 {
-	web_html_printf(&c->rep->body, "<a href=\"%s\"%s>%s</a>", href,
-			strcmp(active, name) == 0 ? " class=\"on\" aria-current=\"page\"" : "",
-			label);
+	/* The marker of the current page is markup, not text: it is not escaped. */
+	web_html_printf(&c->rep->body, "<a href=\"%s\"", href);
+	if (strcmp(active, name) == 0)
+		strbuf_puts(&c->rep->body, " class=\"on\" aria-current=\"page\"");
+	web_html_printf(&c->rep->body, ">%s</a>", label);
 }
 
 void web_page_begin(struct web_ctx *c, const char *title, const char *active)
@@ -182,6 +225,8 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *active)
 	web_html_printf(b, " data-lang=\"%s\">", web_i18n_code(c->lang));
 	web_html_printf(b, "<header><div class=\"brand\">%s <span>%s</span></div><nav>",
 			cfg->county_name, T(c, "光伏帮扶电站运维台", "PV station console"));
+	if (c->app->hub_path)
+		nav_item(c, "/province", T(c, "全省", "Province"), active, "province");
 	nav_item(c, "/", T(c, "总览", "Overview"), active, "overview");
 	nav_item(c, "/alerts", T(c, "告警", "Alerts"), active, "alerts");
 	nav_item(c, "/maintenance", T(c, "运维", "Maintenance"), active, "maintenance");
@@ -205,10 +250,22 @@ void web_page_begin(struct web_ctx *c, const char *title, const char *active)
 		web_html_printf(b, "<a href=\"/login\">%s</a>", T(c, "登录", "Log in"));
 	}
 	strbuf_puts(b, "</div></header>");
-	/* The status bar: how old the data is and whether the daemon still polls. */
-	const struct web_county *county = c->status_from ? c->status_from : web_county_get(c->app);
+	/* The status bar: how old the data is and whether the daemon still polls; on the
+	 * province pages, when the hub last heard from a county. */
+	const struct web_county *county = c->status_from ? c->status_from
+					  : c->province	 ? NULL
+							 : web_county_get(c->app);
 	strbuf_puts(b, "<div class=\"status\" id=\"status\">");
-	if (!county) {
+	if (c->province) {
+		char now[32], newest[32];
+		web_time(c, clock_now(c->app->clk), now);
+		web_time(c, c->hub_newest, newest);
+		web_html_printf(b, "<span>%s <b id=\"now\">%s</b></span> ", T(c, "现在", "Now"),
+				now);
+		web_html_printf(b, "<span>%s <b id=\"hub-newest\">%s</b></span>",
+				T(c, "省级汇聚最新消息", "Newest message at the hub"),
+				newest[0] ? newest : T(c, "尚无消息", "none yet"));
+	} else if (!county) {
 		web_html_printf(b, "<span class=\"bad\">%s %s</span>",
 				T(c, "数据库不可用：", "Database unavailable:"), c->app->db_error);
 	} else {
@@ -476,6 +533,11 @@ void web_app_handle(void *arg, const struct web_request *req, struct web_reply *
 		web_page_revenue(c);
 	else if (strcmp(c->path, "/revenue/report") == 0)
 		web_page_revenue_report(c);
+	else if (strcmp(c->path, "/province") == 0 || strncmp(c->path, "/province/", 10) == 0)
+		web_page_province(c, c->path + 9);
+	else if (strcmp(c->path, "/api/province") == 0 ||
+		 strncmp(c->path, "/api/province/", 14) == 0)
+		web_api_province(c, c->path + 13);
 	else if (strncmp(c->path, "/api/", 5) == 0)
 		web_api(c, c->path + 5);
 	else if (strcmp(c->path, "/metrics") == 0)

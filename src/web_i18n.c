@@ -110,6 +110,15 @@ const char *web_i18n_severity(enum web_lang l, const char *severity)
 	return lookup(t, l, severity);
 }
 
+const char *web_i18n_alert_event(enum web_lang l, const char *event)
+{
+	static const struct pair t[] = {{"raised", "产生", "raised"},
+					{"cleared", "消除", "cleared"},
+					{"acknowledged", "已确认", "acknowledged"},
+					{NULL, NULL, NULL}};
+	return lookup(t, l, event);
+}
+
 const char *web_i18n_maintenance(enum web_lang l, const char *kind)
 {
 	static const struct pair t[] = {{"inspection", "巡检", "inspection"},

@@ -65,6 +65,11 @@ struct web_app {
 	double silent_after_s;
 	const char *version;
 	size_t *by_id; /* station indexes sorted by id, for web_station_index */
+	/* The province hub's database (web.hub_database or --hub-db), opened read-only on
+	 * first use; NULL path: no province pages. */
+	char *hub_path;
+	struct store *hub;
+	char hub_error[512];
 };
 
 enum { WEB_CACHE_S = 2 };
@@ -84,6 +89,10 @@ struct web_ctx {
 	/* The model the status bar reads, when the page built its own (a station page); NULL:
 	 * the cached county. */
 	const struct web_county *status_from;
+	/* Set by the province pages: the status bar speaks of the hub's database, and when
+	 * its newest message came (wall time; 0 none). */
+	int province;
+	double hub_newest;
 };
 
 #define T(c, zh, en) ((c)->lang == WEB_LANG_EN ? (en) : (zh))
@@ -112,6 +121,12 @@ void web_num(struct strbuf *b, double v, int decimals);
 /* Appends a ratio as a percentage with one decimal, or "–" when NAN. */
 void web_pct(struct strbuf *b, double v);
 
+/* Returns the hub's database, opened read-only on first use; NULL with app->hub_error set
+ * (also when no hub database is configured). */
+struct store *web_hub_store(struct web_app *app);
+/* Drops the hub's database connection after an error. */
+void web_hub_store_reset(struct web_app *app);
+
 /* ---- web_model.c ---- */
 /* Returns the county model, built from the database at most WEB_CACHE_S old; NULL with the
  * database's error in app->db_error. Owned by the app. */
@@ -125,6 +140,33 @@ struct web_county *web_county_one(struct web_app *app, long index);
 void web_county_free(struct web_county *c);
 /* Returns the index of a station in the configuration, or -1 (a binary search). */
 long web_station_index(const struct web_app *app, const char *id);
+
+/* ---- web_map.c ---- */
+/* A station on the map. */
+struct web_map_point {
+	double lat, lon, capacity_kwp; /* NAN lat or lon: left off the map */
+	const char *state;	       /* picks the colour (web_map_colour) */
+	const char *href;	       /* where a click goes (a URL already encoded) */
+	const char *data_attr, *data;  /* an attribute naming it for scripts and tests */
+	const char *title;	       /* its tooltip */
+};
+/* Returns the colour of a station state on the map and in legends. */
+const char *web_map_colour(const char *state);
+/* Appends the SVG map of n points with element id and the accessible label, every text
+ * escaped. */
+void web_map(struct web_ctx *c, const struct web_map_point *p, size_t n, const char *id,
+	     const char *label);
+
+/* ---- web_chart.c ---- */
+/* A day of the η chart. */
+struct web_eta_bar {
+	const char *day; /* YYYY-MM-DD */
+	double eta, pr;	 /* NAN none */
+	int grade;	 /* 1 best .. 4; 0 none */
+};
+/* Appends the SVG chart of n days (oldest first, the last one at the right of room for
+ * days) with the station target, every text escaped. */
+void web_eta_chart(struct web_ctx *c, const struct web_eta_bar *d, int n, int days);
 
 /* ---- the pages (web_page_*.c) and the API (web_api.c) ---- */
 struct store_console_alert_filter;
@@ -144,5 +186,44 @@ void web_page_revenue_report(struct web_ctx *c);
 /* /api/...: rest is the path after "/api/". */
 void web_api(struct web_ctx *c, const char *rest);
 void web_metrics_page(struct web_ctx *c);
+/* The province pages (web_page_province.c): rest is the path after "/province". */
+void web_page_province(struct web_ctx *c, const char *rest);
+/* /api/province...: rest is the path after "/api/province". */
+void web_api_province(struct web_ctx *c, const char *rest);
+
+/* ---- web_province.c: what the province pages and their API read ---- */
+struct province_county;
+struct province_station;
+struct store_hub_read_alert;
+struct store_hub_read_day;
+struct store_hub_read_month;
+struct web_province {
+	char day[11], month[8];		  /* the day shown and its month */
+	double now;			  /* the console's clock */
+	double newest_message;		  /* wall time of the hub's newest message; 0 none */
+	struct province_county *counties; /* every county, ordered by id, summed */
+	size_t nc;
+	struct province_station *stations; /* ordered by county and station */
+	size_t ns;
+	long county, station; /* indexes of the county and station asked for; -1 none */
+	struct store_hub_read_alert *alerts; /* a county's active alerts, a station's events */
+	int na;
+	struct store_hub_read_day *days; /* a station's 30 days up to day */
+	int nd;
+	struct store_hub_read_month *months; /* a station's months, newest first */
+	int nm;
+};
+/* Reads, in one read transaction of the hub's database, the province for the request's day
+ * (?day=YYYY-MM-DD, default today on the console's clock): every county summed and the
+ * stations of county (NULL: of every county); with county, its active alerts; with station
+ * too, that station's days, months and alert events. Returns 0, or an HTTP status (400 a bad
+ * day, 404 no such county or station, 503 the database) with a sentence in *why. */
+int web_province_load(struct web_ctx *c, const char *county, const char *station,
+		      struct web_province *p, const char **why);
+/* Frees what web_province_load read. */
+void web_province_free(struct web_province *p);
+/* Reads the request's sort (eta_day, the default, or eta_month) into *by; answers nothing and
+ * returns -1 when it is bad. */
+int web_province_sort(struct web_ctx *c, int *by);
 
 #endif

@@ -99,3 +99,45 @@ void web_metrics_render(const struct web_metrics *m, struct strbuf *b)
 	       "1 when the daemon has polled nothing for longer than expected.");
 	sample(b, "pvrelief_daemon_silent", NULL, NULL, NULL, m->daemon_silent);
 }
+
+static void county_sample(struct strbuf *b, const char *name, const char *county,
+			  const char *period, double v)
+{
+	if (isnan(v))
+		return;
+	strbuf_printf(b, "%s{county=\"", name);
+	web_prom_label(b, county);
+	if (period)
+		strbuf_printf(b, "\",period=\"%s", period);
+	strbuf_printf(b, "\"} %.17g\n", v);
+}
+
+void web_metrics_render_counties(const struct web_metrics_county *c, size_t n, struct strbuf *b)
+{
+	family(b, "pvrelief_county_stations", "gauge",
+	       "Stations of the county known to the province hub.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_stations", c[i].id, NULL, (double)c[i].stations);
+	family(b, "pvrelief_county_stations_online", "gauge",
+	       "Stations of the county whose newest live summary has a device online.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_stations_online", c[i].id, NULL,
+			      (double)c[i].stations_online);
+	family(b, "pvrelief_county_power_watts", "gauge",
+	       "AC power of the county's stations online, as they last reported to the hub.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_power_watts", c[i].id, NULL, c[i].power_w);
+	family(b, "pvrelief_county_generation_ratio", "gauge",
+	       "The county's eta = actual / theoretical energy summed over its stations, today "
+	       "and this month.");
+	for (size_t i = 0; i < n; i++) {
+		county_sample(b, "pvrelief_county_generation_ratio", c[i].id, "day", c[i].eta_day);
+		county_sample(b, "pvrelief_county_generation_ratio", c[i].id, "month",
+			      c[i].eta_month);
+	}
+	family(b, "pvrelief_county_alerts_active", "gauge",
+	       "Alerts of the county raised and not cleared, as the hub holds them.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_alerts_active", c[i].id, NULL,
+			      (double)c[i].alerts_active);
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pvrelief/config.h"
+#include "pvrelief/province.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_console.h"
 #include "pvrelief/web_metrics.h"
@@ -40,6 +41,28 @@ static void alert_cb(void *arg, const char *kind, const char *severity, long n)
 	g->al[g->n_al].kind = g->kinds[2 * g->n_al];
 	g->al[g->n_al].severity = g->kinds[2 * g->n_al + 1];
 	g->al[g->n_al++].active = n;
+}
+
+/* The province's counties from the hub's database: a hub that cannot be read leaves the
+ * county's metrics whole and says so in a comment. */
+static void province_metrics(struct web_ctx *c)
+{
+	struct web_province p;
+	const char *why = NULL;
+	if (web_province_load(c, NULL, NULL, &p, &why) != 0) {
+		strbuf_printf(&c->rep->body, "# province hub database unavailable: %s\n", why);
+		return;
+	}
+	struct web_metrics_county *m = xcalloc(p.nc + 1, sizeof *m);
+	for (size_t k = 0; k < p.nc; k++) {
+		const struct province_county *x = &p.counties[k];
+		m[k] = (struct web_metrics_county){x->county,	    (long)x->n, x->online,
+						   x->power_w,	    x->eta_day, x->eta_month,
+						   x->alerts_active};
+	}
+	web_metrics_render_counties(m, p.nc, &c->rep->body);
+	free(m);
+	web_province_free(&p);
 }
 
 void web_metrics_page(struct web_ctx *c)
@@ -85,6 +108,8 @@ void web_metrics_page(struct web_ctx *c)
 		    k->outbox_depth, k->data_age_s, k->daemon_silent};
 		c->rep->content_type = "text/plain; version=0.0.4; charset=utf-8";
 		web_metrics_render(&m, &c->rep->body);
+		if (c->app->hub_path)
+			province_metrics(c);
 	}
 	for (size_t i = 0; i < 2 * g.n_al; i++)
 		free(g.kinds[i]);

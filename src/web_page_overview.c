@@ -88,75 +88,35 @@ static void tiles(struct web_ctx *c, const struct web_county *k)
 	     T(c, "严重 / 警告 / 提示", "critical / warning / info"));
 }
 
-/* The stations on a plain SVG: longitude and latitude scaled to the box (with the cosine
- * of the latitude, so distances look right), no tiles from any map server. */
+/* The stations on the map, coloured by state (web_map.c draws it). */
 static void map(struct web_ctx *c, const struct web_county *k)
 {
-	struct strbuf *b = &c->rep->body;
-	double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
-	for (size_t i = 0; i < k->n_stations; i++) {
-		const struct config_station *s = k->stations[i].cfg;
-		lat0 = fmin(lat0, s->lat_deg);
-		lat1 = fmax(lat1, s->lat_deg);
-		lon0 = fmin(lon0, s->lon_deg);
-		lon1 = fmax(lon1, s->lon_deg);
-	}
-	double pad = 0.02, kx = cos((lat0 + lat1) / 2 * M_PI / 180);
-	lat0 -= pad, lat1 += pad, lon0 -= pad, lon1 += pad;
-	/* True proportions within 600 x 400: a county taller than wide gets a narrower map. */
-	double aspect = (lat1 - lat0) / fmax((lon1 - lon0) * kx, 1e-6);
-	double w = 600, h = 600 * aspect;
-	if (h > 400) {
-		h = 400;
-		w = fmax(240, 400 / aspect);
-	}
-	h = fmax(h, 160);
-	double sx = w / (lon1 - lon0), sy = h / (lat1 - lat0);
-	web_html_printf(
-	    b,
-	    "<svg id=\"map\" viewBox=\"0 0 %.0f %.0f\" style=\"width:%.0fpx;max-width:100%%\" "
-	    "role=\"img\" "
-	    "aria-label=\"%s\"><rect width=\"100%%\" height=\"100%%\" fill=\"#f3f6f2\"/>",
-	    w, h + 20, w, T(c, "电站分布图", "Map of the stations"));
-	/* A 0.1 degree graticule for scale. */
-	for (double lo = ceil(lon0 * 10) / 10; lo < lon1; lo += 0.1)
-		strbuf_printf(
-		    b, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#dde\"/>",
-		    (lo - lon0) * sx, (lo - lon0) * sx, h);
-	for (double la = ceil(lat0 * 10) / 10; la < lat1; la += 0.1)
-		strbuf_printf(
-		    b, "<line x1=\"0\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#dde\"/>",
-		    (lat1 - la) * sy, w, (lat1 - la) * sy);
-	static const char *const colours[][2] = {{"producing", "#1b7f3b"},
-						 {"idle", "#5c7c5c"},
-						 {"night", "#555"},
-						 {"partial", "#b26a00"},
-						 {"offline", "#7b1fa2"},
-						 {"fault", "#c62828"},
-						 {NULL, "#999"}};
+	struct web_map_point *p = xcalloc(k->n_stations + 1, sizeof *p);
+	char **text = xcalloc(2 * k->n_stations + 1, sizeof *text);
 	for (size_t i = 0; i < k->n_stations; i++) {
 		const struct web_station *s = &k->stations[i];
-		const char *col = "#999";
-		for (size_t j = 0; colours[j][0]; j++)
-			if (strcmp(colours[j][0], s->state) == 0)
-				col = colours[j][1];
-		double x = (s->cfg->lon_deg - lon0) * sx, y = (lat1 - s->cfg->lat_deg) * sy;
-		double r = 4 + 4 * sqrt(s->cfg->capacity_kwp / 300.0);
 		struct strbuf href = {0};
+		strbuf_puts(&href, "/station/");
 		web_url_encode(&href, s->cfg->id);
-		char *h_id = strbuf_take(&href);
-		web_html_printf(
-		    b,
-		    "<a href=\"/station/%s\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" "
-		    "fill=\"%s\" stroke=\"#fff\" data-station=\"%s\"><title>%s · %s · "
-		    "%s</title></circle></a>",
-		    h_id, x, y, r, col, s->cfg->id, s->cfg->name, s->cfg->id,
-		    web_i18n_state(c->lang, s->state));
-		free(h_id);
+		text[2 * i] = strbuf_take(&href);
+		text[2 * i + 1] = xasprintf("%s · %s · %s", s->cfg->name, s->cfg->id,
+					    web_i18n_state(c->lang, s->state));
+		p[i] = (struct web_map_point){
+		    .lat = s->cfg->lat_deg,
+		    .lon = s->cfg->lon_deg,
+		    .capacity_kwp = s->cfg->capacity_kwp,
+		    .state = s->state,
+		    .href = text[2 * i],
+		    .data_attr = "data-station",
+		    .data = s->cfg->id,
+		    .title = text[2 * i + 1],
+		};
 	}
-	web_html_printf(b, "<text x=\"4\" y=\"%.0f\">%.2f°E – %.2f°E, %.2f°N – %.2f°N</text>",
-			h + 15, lon0, lon1, lat0, lat1);
-	strbuf_puts(b, "</svg>");
+	web_map(c, p, k->n_stations, "map", T(c, "电站分布图", "Map of the stations"));
+	for (size_t i = 0; i < 2 * k->n_stations; i++)
+		free(text[i]);
+	free(text);
+	free(p);
 }
 
 /* The newest active alerts as the script later refreshes them (the same markup). */

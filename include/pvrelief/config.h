@@ -229,6 +229,7 @@ struct config {
 		int max_clients;    /* connections served at once */
 		int login_attempts; /* failed logins allowed per address per 15 minutes */
 		int silent_after_s; /* no device polled for this long: "daemon silent" */
+		char *hub_database; /* the province hub's database, read-only; "": none */
 	} web;
 };
 

@@ -16,6 +16,9 @@ struct web_app;
  * Free with web_app_free. */
 struct web_app *web_app_new(const struct config *cfg, struct clock *clk, struct web_auth *auth,
 			    const char *db_path);
+/* Serves the province pages from the hub's database at hub_path (opened read-only on first
+ * use, never created); NULL or "": none. */
+void web_app_set_hub(struct web_app *app, const char *hub_path);
 /* Frees the application and closes its database; accepts NULL. */
 void web_app_free(struct web_app *app);
 /* The web_http handler: arg is the web_app. */

@@ -19,6 +19,8 @@ const char *web_i18n_state(enum web_lang l, const char *state);
 const char *web_i18n_alert_kind(enum web_lang l, const char *kind);
 /* Returns an alert severity ("critical", "warning", "info") in the language. */
 const char *web_i18n_severity(enum web_lang l, const char *severity);
+/* Returns an alert event ("raised", "cleared", "acknowledged") in the language. */
+const char *web_i18n_alert_event(enum web_lang l, const char *event);
 /* Returns a maintenance kind ("inspection", "cleaning", "repair") in the language. */
 const char *web_i18n_maintenance(enum web_lang l, const char *kind);
 /* Returns a plan state ("draft", "reviewed", ... "paid") in the language. */

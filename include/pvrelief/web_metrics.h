@@ -39,4 +39,16 @@ struct web_metrics {
  * out. */
 void web_metrics_render(const struct web_metrics *m, struct strbuf *b);
 
+/* A county as the province hub knows it, for the province's metrics. */
+struct web_metrics_county {
+	const char *id;
+	long stations, stations_online;
+	double power_w;		   /* the stations online, as they last reported */
+	double eta_day, eta_month; /* NAN none */
+	long alerts_active;
+};
+
+/* Appends the province's metrics (label county) for n counties to b, in the same way. */
+void web_metrics_render_counties(const struct web_metrics_county *c, size_t n, struct strbuf *b);
+
 #endif

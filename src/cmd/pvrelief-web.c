@@ -33,6 +33,8 @@ static void usage(FILE *out)
 	    "                          its web group sets address, port, TLS and logins\n"
 	    "  -n, --check             check the configuration and the users file, and exit\n"
 	    "      --database PATH     the daemon's database (default database.path)\n"
+	    "      --hub-db PATH       the province hub's database (pvrelief-hub run --db), read\n"
+	    "                          only: adds the province pages (default web.hub_database)\n"
 	    "      --address A, --port N  listen here instead of web.address and web.port\n"
 	    "      --users-file PATH   instead of web.users_file\n"
 	    "      --add-user NAME     add or replace a user of the users file with the password\n"
@@ -139,7 +141,8 @@ int main(int argc, char **argv)
 		OPT_READY,
 		OPT_CLOCK_START,
 		OPT_CLOCK_RATE,
-		OPT_CLOCK_ANCHOR
+		OPT_CLOCK_ANCHOR,
+		OPT_HUB_DB
 	};
 	static const struct option longopts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -154,12 +157,13 @@ int main(int argc, char **argv)
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
+	    {"hub-db", required_argument, NULL, OPT_HUB_DB},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	const char *config_path = PVRELIEF_SYSCONFDIR "/pvrelief/pvrelief.conf";
 	const char *database = NULL, *address = NULL, *users = NULL, *new_user = NULL;
-	const char *ready = NULL, *level = NULL, *clock_start = NULL;
+	const char *ready = NULL, *level = NULL, *clock_start = NULL, *hub_db = NULL;
 	double clock_rate = 0, clock_anchor = 0;
 	long port = -1;
 	int check = 0, c;
@@ -200,6 +204,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			level = optarg;
+			break;
+		case OPT_HUB_DB:
+			hub_db = optarg;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -259,7 +266,7 @@ int main(int argc, char **argv)
 	struct web_auth *auth = NULL;
 	struct web_app *app = NULL;
 	struct web_http *http = NULL;
-	char *cert = NULL, *key = NULL;
+	char *cert = NULL, *key = NULL, *hub_path = NULL;
 	char err[512];
 	if (new_user) {
 		rc = add_user(users_file, new_user);
@@ -302,6 +309,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	app = web_app_new(cfg, clk, auth, database ? database : cfg->database.path);
+	hub_path = hub_db ? xstrdup(hub_db) : beside(config_path, cfg->web.hub_database);
+	web_app_set_hub(app, hub_path);
 	struct web_http_opts o = {
 	    .address = address ? address : cfg->web.address,
 	    .port = port >= 0 ? (int)port : cfg->web.port,
@@ -316,9 +325,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	int bound = web_http_port(http);
-	log_info("listening on %s://%s%s%s:%d/ (database %s)", cert ? "https" : "http",
+	log_info("listening on %s://%s%s%s:%d/ (database %s%s%s)", cert ? "https" : "http",
 		 strchr(o.address, ':') ? "[" : "", o.address, strchr(o.address, ':') ? "]" : "",
-		 bound, database ? database : cfg->database.path);
+		 bound, database ? database : cfg->database.path,
+		 *hub_path ? ", province hub database " : "", hub_path);
 	if (ready) {
 		char *tmp = xasprintf("%s.tmp", ready);
 		FILE *f = fopen(tmp, "w");
@@ -344,6 +354,7 @@ int main(int argc, char **argv)
 	notify_stopping();
 	rc = 0;
 out:
+	free(hub_path);
 	web_http_stop(http);
 	web_app_free(app);
 	web_auth_free(auth);

@@ -265,4 +265,26 @@ check "the counties' last will or goodbye reached the hub" test \
 kill -TERM "$HUB_PID"
 wait "$HUB_PID" || true
 check "the hub's database is intact" bash -c "sqlite3 '$WORK/hub.db' 'PRAGMA integrity_check' | grep -qx ok"
+
+# The console's province pages over this hub's database show each county's own figures.
+WEB_PORT=$(free_port)
+spawn "$BIN/pvrelief-web" -c "$WORK/c1.conf" --hub-db "$WORK/hub.db" --port "$WEB_PORT" \
+	--ready-file "$WORK/web.ready" 2>>"$WORK/web.log"
+wait_for 20 "pvrelief-web over the hub's database" test -e "$WORK/web.ready"
+for id in c1 c2 c3; do
+	curl -s "http://127.0.0.1:$WEB_PORT/api/province/county/$id?day=$DAY" >"$WORK/web-$id.json"
+	check "$id: the console's province page has the county's η (4 decimals) and energy (Wh)" python3 -c "
+import json, sqlite3, sys
+j = json.load(open(sys.argv[1]))
+con = sqlite3.connect(sys.argv[2])
+want = {s: (round(e, 4) if e is not None else None, round(w)) for s, e, w in con.execute(
+    'SELECT station, eta, energy_wh FROM station_eff_day WHERE day = ?', (sys.argv[3],))}
+got = {s['id']: (round(s['eta_day'], 4) if s['eta_day'] is not None else None,
+                 round(s['energy_day_kwh'] * 1000)) for s in j['stations']}
+assert got == want, (got, want)
+act, th = con.execute('SELECT sum(e_act_wh), sum(eth_wh) FROM station_eff_day WHERE day = ? AND eta IS NOT NULL', (sys.argv[3],)).fetchone()
+assert round(j['county']['eta_day'], 4) == round(act / th, 4), (j['county'], act / th)
+assert j['county']['status'] == 'offline' and j['county']['stations_online'] == 0
+" "$WORK/web-$id.json" "$WORK/$id.db" "$DAY"
+done
 finish

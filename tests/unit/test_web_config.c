@@ -41,19 +41,21 @@ int main(void)
 		CHECK_STR(cfg->web.users_file, "");
 		CHECK_INT(cfg->web.session_minutes, 480);
 		CHECK_INT(cfg->web.login_attempts, 5);
+		CHECK_STR(cfg->web.hub_database, "");
 	}
 	config_free(cfg);
 	free(errs);
-	cfg =
-	    load("web = { address = \"::1\"; port = 443; read_requires_login = true; "
-		 "users_file = \"users\"; tls_cert_file = \"c.pem\"; tls_key_file = \"k.pem\"; };",
-		 &errs);
+	cfg = load("web = { address = \"::1\"; port = 443; read_requires_login = true; "
+		   "users_file = \"users\"; tls_cert_file = \"c.pem\"; tls_key_file = \"k.pem\"; "
+		   "hub_database = \"hub.db\"; };",
+		   &errs);
 	CHECK(cfg != NULL);
 	if (cfg) {
 		CHECK_STR(cfg->web.address, "::1");
 		CHECK_INT(cfg->web.port, 443);
 		CHECK_INT(cfg->web.read_requires_login, 1);
 		CHECK_STR(cfg->web.tls_key_file, "k.pem");
+		CHECK_STR(cfg->web.hub_database, "hub.db");
 	}
 	config_free(cfg);
 	free(errs);
@@ -69,6 +71,7 @@ int main(void)
 	    {"web = { read_requires_login = 1; };",
 	     "\"read_requires_login\" must be true or false"},
 	    {"web = { listen = \"x\"; };", "unknown key \"listen\" in web"},
+	    {"web = { hub_database = 1; };", "\"hub_database\" must be a string"},
 	    {"web = { max_clients = 2; };", "max_clients = 2 is out of range 4..1000"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -37,6 +37,9 @@ int main(void)
 	CHECK_STR(web_i18n_severity(WEB_LANG_ZH, "critical"), "严重");
 	CHECK_STR(web_i18n_maintenance(WEB_LANG_ZH, "cleaning"), "清洗");
 	CHECK_STR(web_i18n_plan_state(WEB_LANG_ZH, "paid"), "已发放");
+	CHECK_STR(web_i18n_alert_event(WEB_LANG_ZH, "cleared"), "消除");
+	CHECK_STR(web_i18n_alert_event(WEB_LANG_EN, "raised"), "raised");
+	CHECK_STR(web_i18n_alert_event(WEB_LANG_ZH, "<b>"), "<b>");
 	CHECK_STR(web_i18n_plan_state(WEB_LANG_EN, ""), "no plan");
 	/* Every state and kind the pages use has both languages. */
 	static const char *const states[] = {"producing", "idle",  "night",  "partial",

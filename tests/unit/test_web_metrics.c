@@ -44,5 +44,20 @@ int main(void)
 	CHECK(strstr(t, "# TYPE pvrelief_station_online gauge") <
 	      strstr(t, "pvrelief_station_online{"));
 	free(t);
+	/* The province's counties: labelled by county, escaped, no sample without a value. */
+	struct web_metrics_county cs[2] = {{"c1", 3, 2, 42000, 0.8, 0.75, 1},
+					   {"x\"y", 1, 0, 0, NAN, NAN, 0}};
+	struct strbuf cb = {0};
+	web_metrics_render_counties(cs, 2, &cb);
+	char *ct = strbuf_take(&cb);
+	CHECK_CONTAINS(ct, "# TYPE pvrelief_county_stations gauge\npvrelief_county_stations{county="
+			   "\"c1\"} 3\n");
+	CHECK_CONTAINS(ct, "pvrelief_county_stations_online{county=\"c1\"} 2\n");
+	CHECK_CONTAINS(ct, "pvrelief_county_power_watts{county=\"c1\"} 42000\n");
+	CHECK_CONTAINS(ct,
+		       "pvrelief_county_generation_ratio{county=\"c1\",period=\"month\"} 0.75\n");
+	CHECK_CONTAINS(ct, "pvrelief_county_alerts_active{county=\"x\\\"y\"} 0\n");
+	CHECK(strstr(ct, "pvrelief_county_generation_ratio{county=\"x") == NULL);
+	free(ct);
 	return check_summary();
 }

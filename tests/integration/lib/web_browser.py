@@ -115,6 +115,8 @@ def live():
         d.find_element(By.NAME, "user").send_keys("管理员")
         d.find_element(By.NAME, "password").send_keys("correct horse battery")
         d.find_element(By.CSS_SELECTOR, "form.form button").click()
+        # Checking a yescrypt hash takes a while on a loaded machine: wait for the page.
+        WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, ".user"))
         expect("管理员" in d.find_element(By.CSS_SELECTOR, ".user").text, "logged in")
         d.get(URL + "/alerts?state=active&station=s2")
         row = d.find_element(By.CSS_SELECTOR, f'tr[data-alert="{alert_id}"]')
