@@ -13,6 +13,7 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_correct.h"
 #include "pvrelief/store_records.h"
 #include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
@@ -112,13 +113,27 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		    (struct revenue_station_cash){station_cash, parts, sta->n_shares, k};
 		received += cli_share(sta, k, station_cash);
 	}
+	int64_t adjust[4], refund[REVENUE_NBUCKETS], charged[4], credit = 0;
 	if (store_rev_costs(st, vid, month, costs) != 0 ||
+	    store_correct_cost_adjust(st, vid, month, adjust) != 0 ||
+	    store_correct_refunds(st, vid, month, refund) != 0 ||
 	    store_rev_spending(st, vid, month, in.spend_fen) != 0 ||
 	    store_rev_labour_load(st, vid, month, &ls) != 0)
 		goto dberr;
-	if (revenue_distributable(cash, ncash, costs, 4, &in.distributable_fen, &e) != 0)
+	/* A cost of a decided month reversed into this one is a credit: it may take a kind's
+	 * costs below zero, which the core's costs (never negative) leave to the sum. */
+	for (int k = 0; k < 4; k++) {
+		costs[k] += adjust[k];
+		charged[k] = costs[k] > 0 ? costs[k] : 0;
+		credit += charged[k] - costs[k];
+	}
+	/* What a correction gave back to a bucket (spending of a decided month reversed) is
+	 * part of the balance this month brings in. */
+	for (int b = 0; b < REVENUE_NBUCKETS; b++)
+		in.carry_in.bucket_fen[b] += refund[b];
+	if (revenue_distributable(cash, ncash, charged, 4, &in.distributable_fen, &e) != 0)
 		goto errs;
-	in.distributable_fen += taken;
+	in.distributable_fen += taken + credit;
 	received += taken;
 	revenue_policy_of(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {

@@ -10,10 +10,13 @@
 #include "pvrelief/cli.h"
 #include "pvrelief/config.h"
 #include "pvrelief/ledger.h"
+#include "pvrelief/plan.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_correct.h"
 #include "pvrelief/store_ledger.h"
 #include "pvrelief/store_notice.h"
+#include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
 
 const char *const notice_formats[4] = {"html", "csv", "json", "xlsx"};
@@ -21,6 +24,26 @@ const char *const notice_formats[4] = {"html", "csv", "json", "xlsx"};
 /* A county keeps a few decades of months at most; more posted months than this before one
  * notice would be a corrupt store. */
 #define NOTICE_MAX_MONTHS 1200
+
+/* What a payee of a posted month has been paid for it by the notice's month: the month's
+ * own payment and the arrears of it paid since. */
+struct paid_ctx {
+	struct store *st;
+	const char *village, *owed_month, *upto;
+	int err;
+};
+
+static int64_t paid_now(const char *person, const char *post, void *arg)
+{
+	struct paid_ctx *c = arg;
+	int64_t fen = 0;
+	if (store_rev_paid_for(c->st, c->village, c->owed_month, c->upto, person, post, &fen) !=
+	    0) {
+		c->err = 1;
+		return -1;
+	}
+	return fen;
+}
 
 /* Appends the amendments to village vi's posted month months[p] to r: the month's posted
  * JSON and every later posted JSON (they may already have amended it) against the month
@@ -51,6 +74,10 @@ static int amend_month(struct store *st, const struct config *cfg, size_t vi, ch
 		}
 		report_amend(r, docs, nd, was);
 		report_free(was);
+		struct paid_ctx pc = {st, village, months[p], r->month, 0};
+		report_amend_payees(r, docs, nd, paid_now, &pc);
+		if (pc.err)
+			rc = -1;
 	}
 done:
 	for (size_t i = 0; i < nd; i++)
@@ -58,6 +85,69 @@ done:
 	free(sn);
 	free(docs);
 	return rc;
+}
+
+static const char *cost_kind_zh(const char *kind)
+{
+	static const char *const names[][2] = {{"om", "运维费"},
+					       {"insurance", "保险费"},
+					       {"land_rent", "土地租金"},
+					       {"other", "其他费用"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], kind) == 0)
+			return names[i][1];
+	return kind;
+}
+
+/* Appends to r an amendment for each correction recorded in the notice's month for a row of
+ * an earlier, decided month: what was reversed, as booked, why, by whom and when. */
+static int add_corrections(struct store *st, const struct config *cfg, size_t vi, struct report *r)
+{
+	struct store_correction *c;
+	size_t n;
+	if (store_correct_into(st, cfg->villages[vi].id, r->month, &c, &n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char subject[256], note[512], day[32], m[32], pm[32], key[512];
+		const char *station = c[i].station;
+		for (size_t s = 0; s < cfg->n_stations; s++)
+			if (strcmp(cfg->stations[s].id, c[i].station) == 0)
+				station = cfg->stations[s].name;
+		if (strcmp(c[i].kind, "cost") == 0)
+			snprintf(subject, sizeof subject, "%s（票据 %s）", cost_kind_zh(c[i].what),
+				 c[i].receipt);
+		else if (strcmp(c[i].kind, "spending") == 0)
+			snprintf(subject, sizeof subject, "%s支出（票据 %s）",
+				 report_bucket_zh(
+				     strcmp(c[i].what, "public_works") == 0 ? REVENUE_PUBLIC_WORKS
+				     : strcmp(c[i].what, "rewards") == 0    ? REVENUE_REWARDS
+									    : REVENUE_OM_RESERVE),
+				 c[i].receipt);
+		else
+			snprintf(subject, sizeof subject, "%s%s（发电期%s）", station,
+				 strcmp(c[i].kind, "subsidy") == 0 ? "补贴到账" : "电网结算",
+				 report_month_zh(c[i].what, pm));
+		snprintf(note, sizeof note, "原因：%s；经办：%s；%s冲销，记入%s账", c[i].reason,
+			 c[i].by, report_day_zh(c[i].at_unix, PLAN_TZ_OFFSET_S, day),
+			 report_month_zh(r->month, m));
+		snprintf(key, sizeof key, "%s/%s/%s/%s", c[i].kind, c[i].station, c[i].what,
+			 c[i].receipt);
+		char field[32];
+		snprintf(field, sizeof field, "correction_%s", c[i].kind);
+		struct report_amendment *a = report_add_amendment(r);
+		a->month = report_str(r, c[i].month);
+		a->subject = "correction";
+		a->subject_id = report_str(r, key);
+		a->subject_name = report_str(r, subject);
+		a->field = report_str(r, field);
+		a->is_money = 1;
+		a->has_posted = a->has_now = 1;
+		a->posted_fen = c[i].amount_fen;
+		a->now_fen = 0;
+		a->note = report_str(r, note);
+	}
+	free(c);
+	return 0;
 }
 
 struct report *notice_load(struct store *st, const struct config *cfg, size_t vi, const char *month,
@@ -71,6 +161,8 @@ struct report *notice_load(struct store *st, const struct config *cfg, size_t vi
 	for (int p = 0; p < n; p++)
 		if (amend_month(st, cfg, vi, months, p, n, now, r) != 0)
 			n = -1;
+	if (n >= 0 && add_corrections(st, cfg, vi, r) != 0)
+		n = -1;
 	free(months);
 	if (n < 0) {
 		fprintf(stderr, "%s %s: cannot read the posted notices: %s\n", cfg->villages[vi].id,

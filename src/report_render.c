@@ -216,6 +216,7 @@ char *report_json(const struct report *r)
 				    !a->has_now	  ? json_null()
 				    : a->is_money ? json_integer(a->now_fen)
 						  : json_real(a->now_kwh));
+		json_object_set_new(o, "note_zh", json_string(a->note ? a->note : ""));
 		json_array_append_new(amends, o);
 	}
 	json_object_set_new(root, "amendments", amends);
@@ -311,13 +312,14 @@ static void csv_amendments(struct csv_writer *w, const struct report *r)
 	report_day_zh(r->generated_unix, r->utc_offset_s, day);
 	put_row(w, (const char *const[]){"更正说明", "截至", day, "原公示不变，以下为公示后的变动",
 					 NULL});
-	put_row(w, (const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", NULL});
+	put_row(w,
+		(const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", "说明", NULL});
 	for (size_t i = 0; i < r->namendments; i++) {
 		const struct report_amendment *a = &r->amendments[i];
-		put_row(w, (const char *const[]){report_month_zh(a->month, m), a->subject_name,
-						 report_field_zh(a->field),
-						 report_amendment_value(a, 0, was),
-						 report_amendment_value(a, 1, now), NULL});
+		put_row(w, (const char *const[]){
+			       report_month_zh(a->month, m), a->subject_name,
+			       report_field_zh(a->field), report_amendment_value(a, 0, was),
+			       report_amendment_value(a, 1, now), a->note ? a->note : "", NULL});
 	}
 }
 
@@ -837,7 +839,7 @@ static void html_amendments(struct strbuf *b, const struct report *r)
 	    b,
 	    "<h3>更正说明</h3><p>以下为已公示月份在公示后的变动（截至%s），原公示内容不变，"
 	    "以本表为准。</p><table><thead><tr><th>公示月份</th><th>对象</th><th>项目</th>"
-	    "<th>原公示</th><th>现为</th></tr></thead><tbody>",
+	    "<th>原公示</th><th>现为</th><th>说明</th></tr></thead><tbody>",
 	    report_day_zh(r->generated_unix, r->utc_offset_s, day));
 	for (size_t i = 0; i < r->namendments; i++) {
 		const struct report_amendment *a = &r->amendments[i];
@@ -845,8 +847,10 @@ static void html_amendments(struct strbuf *b, const struct report *r)
 		td_text(b, report_month_zh(a->month, m));
 		td_text(b, a->subject_name);
 		td_text(b, report_field_zh(a->field));
-		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td></tr>",
+		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td>",
 			      report_amendment_value(a, 0, was), report_amendment_value(a, 1, now));
+		td_text(b, a->note ? a->note : "");
+		strbuf_add(b, "</tr>", 5);
 	}
 	strbuf_add(b, "</tbody></table>", 16);
 }

@@ -253,6 +253,32 @@ static const char *const crosscheck_sql[] = {
     "  spent and left unmet %d fen', b.village, b.month, b.bucket, COALESCE(t.a, 0), b.a)"
     " FROM b LEFT JOIN t ON t.village = b.village AND t.month = b.month"
     "  AND t.bucket = b.bucket WHERE COALESCE(t.a, 0) != b.a ORDER BY 1",
+    /* Spending of a decided month given back to its bucket in a later month: each refund
+     * names a spending row the decided plan spent on, and gives back no more than it. */
+    "SELECT printf('correction %d: it gives back %d fen for a spending row that no decided plan"
+    "  spent on (%s)', c.seq, c.amount_fen, c.memo) FROM ledger c"
+    " WHERE c.kind = 'correction' AND substr(c.memo, 1, 12) = 'refunds the '"
+    " AND c.amount_fen > COALESCE((SELECT s.amount_fen FROM spending s JOIN plan p"
+    "  ON p.village = s.village AND p.month = s.month AND p.state != 'draft'"
+    "  WHERE s.village = c.village AND substr(c.memo, 1, length('refunds the ' || s.bucket"
+    "  || ' bucket for spending ' || s.village || '/' || s.month || '/' || s.bucket || '/'"
+    "  || s.receipt || ' of ')) = 'refunds the ' || s.bucket || ' bucket for spending '"
+    "  || s.village || '/' || s.month || '/' || s.bucket || '/' || s.receipt || ' of '), 0)"
+    " ORDER BY 1",
+    /* Each decided plan's balance brought in is the balance the month before carried out,
+     * plus what corrections gave back to the bucket in the month. */
+    "WITH r AS (SELECT village, month, substr(memo, 13, instr(memo, ' bucket for spending ')"
+    "  - 13) AS bucket, SUM(amount_fen) AS a FROM ledger WHERE kind = 'correction'"
+    "  AND substr(memo, 1, 12) = 'refunds the ' GROUP BY 1, 2, 3)"
+    " SELECT printf('plan_bucket %s %s %s: carry_in_fen is %d, but the month before carried"
+    "  out %d and corrections gave back %d', b.village, b.month, b.bucket, b.carry_in_fen,"
+    "  COALESCE(pb.carry_out_fen, 0), COALESCE(r.a, 0))"
+    " FROM plan_bucket b JOIN plan p ON p.village = b.village AND p.month = b.month"
+    "  AND p.state != 'draft'"
+    " LEFT JOIN plan_bucket pb ON pb.village = b.village AND pb.bucket = b.bucket"
+    "  AND pb.month = strftime('%Y-%m', b.month || '-01', '-1 month')"
+    " LEFT JOIN r ON r.village = b.village AND r.month = b.month AND r.bucket = b.bucket"
+    " WHERE b.carry_in_fen != COALESCE(pb.carry_out_fen, 0) + COALESCE(r.a, 0) ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pvrelief/revenue.h"
+
 struct store;
 
 /* The tables whose rows can be reversed, with their key columns, NULL-terminated. */
@@ -31,5 +33,33 @@ const struct store_correct_table *store_correct_find(const char *name);
 int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 			  const char *const *key, const char *into_month, const char *reason,
 			  const char *by, int64_t at_unix, char *why, size_t whylen);
+
+/* The change, per cost kind (om, insurance, land_rent, other), to a village's month's cost
+ * rows that makes them the costs the month's plan counts: cost rows of the month reversed
+ * into a later month (its plan had them: added back) and rows of earlier decided months
+ * reversed into this one (a credit: taken off). Returns 0, or -1 on a database error. */
+int store_correct_cost_adjust(struct store *st, const char *village, const char *month,
+			      int64_t adjust_fen[4]);
+/* What corrections gave back to each bucket of a village in month: spending rows of
+ * earlier decided months reversed into this one. The month's plan brings it in with the
+ * balance carried from the month before. Returns 0, or -1 on a database error. */
+int store_correct_refunds(struct store *st, const char *village, const char *month,
+			  int64_t refund_fen[REVENUE_NBUCKETS]);
+
+/* A correction recorded in a later month for a row of an earlier, decided month. */
+struct store_correction {
+	int64_t at_unix;  /* when it was recorded */
+	char month[8];	  /* the month the reversed row belonged to */
+	char kind[16];	  /* settlement, subsidy, cost, spending */
+	char station[64]; /* settlements and subsidies: the station */
+	char what[64];	  /* the generation period, the cost kind (om ...) or the bucket */
+	char receipt[128];
+	int64_t amount_fen; /* the village's amount as booked: cash, cost or spending */
+	char reason[256], by[64];
+};
+/* Lists, oldest first, the corrections recorded in village's month for rows of earlier
+ * months; *out is an array of *n the caller frees. Returns 0, or -1 on a database error. */
+int store_correct_into(struct store *st, const char *village, const char *month,
+		       struct store_correction **out, size_t *n);
 
 #endif
