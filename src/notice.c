@@ -2,6 +2,7 @@
 #include "pvrelief/notice.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "pvrelief/ledger.h"
 #include "pvrelief/plan.h"
 #include "pvrelief/report.h"
+#include "pvrelief/report_load.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_correct.h"
 #include "pvrelief/store_ledger.h"
@@ -236,31 +238,29 @@ int notice_render(const struct report *r, const char *format, char **out, size_t
 	return 0;
 }
 
-int notice_issue(struct store *st, const struct config *cfg, size_t vi, const char *month,
-		 int64_t now, char *why, size_t whylen)
+/* Renders r in every format, puts each one's SHA-256 in the ledger (an entry of kind notice
+ * of village, its memo prefix then "FORMAT sha256 HASH") and stores the bytes with put under
+ * key. 0, or -1 with a sentence in why. */
+static int issue_formats(struct store *st, const struct report *r, const char *village,
+			 const char *key, const char *month, const char *prefix, int64_t now,
+			 int (*put)(struct store *st, const struct store_notice *n), char *why,
+			 size_t whylen)
 {
-	const char *village = cfg->villages[vi].id;
-	struct report *r = notice_load(st, cfg, vi, month, now);
-	int rc = -1;
-	if (!r) {
-		snprintf(why, whylen, "cannot gather the notice: %s", store_errmsg(st));
-		return -1;
-	}
 	for (size_t f = 0; f < sizeof notice_formats / sizeof notice_formats[0]; f++) {
 		struct store_notice n = {.issued_at_unix = now};
-		char *body = NULL, memo[160];
+		char *body = NULL, memo[200];
 		size_t len = 0;
 		if (notice_render(r, notice_formats[f], &body, &len, why, whylen) != 0)
-			goto done;
-		snprintf(n.village, sizeof n.village, "%s", village);
+			return -1;
+		snprintf(n.village, sizeof n.village, "%s", key);
 		snprintf(n.month, sizeof n.month, "%s", month);
 		snprintf(n.format, sizeof n.format, "%s", notice_formats[f]);
 		if (ledger_sha256_hex(body, len, n.sha256) != 0) {
 			snprintf(why, whylen, "cannot hash the %s notice", notice_formats[f]);
 			free(body);
-			goto done;
+			return -1;
 		}
-		snprintf(memo, sizeof memo, "公示 %s sha256 %s", notice_formats[f], n.sha256);
+		snprintf(memo, sizeof memo, "%s%s sha256 %s", prefix, notice_formats[f], n.sha256);
 		struct ledger_entry e = {.time_unix = now,
 					 .kind = "notice",
 					 .village_id = village,
@@ -271,20 +271,83 @@ int notice_issue(struct store *st, const struct config *cfg, size_t vi, const ch
 					 .memo = memo};
 		if (store_ledger_append(st, &e, why, whylen) != 0) {
 			free(body);
-			goto done;
+			return -1;
 		}
 		n.ledger_seq = e.seq;
 		n.body = (unsigned char *)body;
 		n.len = len;
-		int put = store_notice_put(st, &n);
+		int rc = put(st, &n);
 		free(body);
-		if (put != 0) {
+		if (rc != 0) {
 			snprintf(why, whylen, "cannot store the %s notice: %s", notice_formats[f],
 				 store_errmsg(st));
-			goto done;
+			return -1;
 		}
 	}
-	rc = 0;
+	return 0;
+}
+
+/* Issues the town's notice of month once every village of the town has posted its own:
+ * the town's villages rendered as `report --public --town` renders them, stored for good
+ * like a village's notice, so that the township prints the same document ever after. */
+static int town_issue(struct store *st, const struct config *cfg, size_t vi, const char *month,
+		      int64_t now, char *why, size_t whylen)
+{
+	size_t town = cfg->villages[vi].town;
+	const char *tid = cfg->towns[town].id;
+	struct store_notice sn;
+	int got = store_town_notice_get(st, tid, month, "json", &sn);
+	free(sn.body);
+	if (got <= 0) {
+		if (got < 0)
+			snprintf(why, whylen, "cannot read the town's notices: %s",
+				 store_errmsg(st));
+		return got < 0 ? -1 : 0;
+	}
+	bool *want = xcalloc(cfg->n_villages ? cfg->n_villages : 1, sizeof *want);
+	int rc = 0;
+	for (size_t v = 0; v < cfg->n_villages && rc == 0; v++) {
+		if (cfg->villages[v].town != town)
+			continue;
+		want[v] = true;
+		got = store_notice_get(st, cfg->villages[v].id, month, "json", &sn);
+		free(sn.body);
+		if (got < 0)
+			snprintf(why, whylen, "cannot read the notices: %s", store_errmsg(st));
+		rc = got < 0 ? -1 : got > 0 ? 1 : 0; /* a village not yet posted: not yet */
+	}
+	if (rc == 0) {
+		struct report *r = report_load(st, cfg, month, want, 1, now);
+		char prefix[128];
+		snprintf(prefix, sizeof prefix, "乡镇公示 %s ", tid);
+		if (!r) {
+			snprintf(why, whylen, "cannot gather the town's notice: %s",
+				 store_errmsg(st));
+			rc = -1;
+		} else {
+			rc = issue_formats(st, r, cfg->villages[vi].id, tid, month, prefix, now,
+					   store_town_notice_put, why, whylen);
+		}
+		report_free(r);
+	}
+	free(want);
+	return rc < 0 ? -1 : 0;
+}
+
+int notice_issue(struct store *st, const struct config *cfg, size_t vi, const char *month,
+		 int64_t now, char *why, size_t whylen)
+{
+	const char *village = cfg->villages[vi].id;
+	struct report *r = notice_load(st, cfg, vi, month, now);
+	int rc = -1;
+	if (!r) {
+		snprintf(why, whylen, "cannot gather the notice: %s", store_errmsg(st));
+		return -1;
+	}
+	if (issue_formats(st, r, village, village, month, "公示 ", now, store_notice_put, why,
+			  whylen) != 0)
+		goto done;
+	rc = town_issue(st, cfg, vi, month, now, why, whylen);
 done:
 	report_free(r);
 	return rc;

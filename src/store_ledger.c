@@ -288,13 +288,26 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('notice %s %s: ledger entry %d records a notice that is not"
     "  stored (%s)', l.village, l.month, l.seq, l.memo)"
     " FROM ledger l LEFT JOIN notice n ON n.ledger_seq = l.seq"
-    " WHERE l.kind = 'notice' AND n.village IS NULL ORDER BY 1",
+    " WHERE l.kind = 'notice' AND n.village IS NULL"
+    "  AND substr(l.memo, 1, length('乡镇公示 ')) != '乡镇公示 ' ORDER BY 1",
+    /* The towns' posted notices, the same way; their entries' memos start 乡镇公示. */
+    "SELECT printf('town_notice %s %s %s: ledger entry %d does not hold its hash %s', n.town,"
+    "  n.month, n.format, n.ledger_seq, n.sha256)"
+    " FROM town_notice n LEFT JOIN ledger l ON l.seq = n.ledger_seq"
+    " WHERE l.seq IS NULL OR l.kind != 'notice' OR l.month != n.month"
+    "  OR l.memo != '乡镇公示 ' || n.town || ' ' || n.format || ' sha256 ' || n.sha256"
+    " UNION ALL SELECT printf('town_notice %s: ledger entry %d records a town notice that is"
+    "  not stored (%s)', l.month, l.seq, l.memo)"
+    " FROM ledger l LEFT JOIN town_notice n ON n.ledger_seq = l.seq"
+    " WHERE l.kind = 'notice' AND n.town IS NULL"
+    "  AND substr(l.memo, 1, length('乡镇公示 ')) = '乡镇公示 ' ORDER BY 1",
 };
 
 struct notice_check {
 	void (*say)(void *arg, const char *sentence);
 	void *arg;
 	int bad;
+	int town; /* the towns' notices, not the villages' */
 };
 
 static int check_notice_body(const struct store_notice *n, void *arg)
@@ -303,9 +316,10 @@ static int check_notice_body(const struct store_notice *n, void *arg)
 	char h[LEDGER_HASH_HEX_LEN + 1], s[400];
 	if (ledger_sha256_hex(n->body, n->len, h) != 0 || strcmp(h, n->sha256) != 0) {
 		snprintf(s, sizeof s,
-			 "notice %s %s %s: its stored bytes hash to %s, not the %s it "
+			 "%s %s %s %s: its stored bytes hash to %s, not the %s it "
 			 "was posted with",
-			 n->village, n->month, n->format, h, n->sha256);
+			 c->town ? "town_notice" : "notice", n->village, n->month, n->format, h,
+			 n->sha256);
 		c->say(c->arg, s);
 		c->bad++;
 	}
@@ -328,8 +342,11 @@ int store_ledger_crosscheck(struct store *st, void (*say)(void *arg, const char 
 		if (rc != SQLITE_DONE)
 			return -1;
 	}
-	struct notice_check c = {say, arg, 0};
+	struct notice_check c = {say, arg, 0, 0};
 	if (store_notice_each(st, check_notice_body, &c) < 0)
+		return -1;
+	c.town = 1;
+	if (store_town_notice_each(st, check_notice_body, &c) < 0)
 		return -1;
 	return bad + c.bad;
 }

@@ -48,6 +48,8 @@ print_all() { # MONTH NOW SUFFIX: the village's notice and the town's, every for
 	for f in html csv json xlsx; do
 		pv report --public --village v02 --month "$1" --format $f \
 			--out "$WORK/v02-$1-$3.$f" --now "$2" || fail "v02 notice $1 $f"
+		pv report --public --town t1 --month "$1" --format $f \
+			--out "$WORK/t1-$1-$3.$f" --now "$2" || fail "t1 notice $1 $f"
 	done
 }
 workflow 2025-01 2025-02
@@ -81,10 +83,25 @@ print_all 2025-01 "2025-02-25 10:00:00+08:00" later
 for f in html csv json xlsx; do
 	check "v02's January $f notice printed after the corrections is the posted one" \
 		cmp -s "$WORK/v02-2025-01-posted.$f" "$WORK/v02-2025-01-later.$f"
+	check "town t1's January $f notice printed after the corrections is the posted one" \
+		cmp -s "$WORK/t1-2025-01-posted.$f" "$WORK/t1-2025-01-later.$f"
 	h=$(sqlite3 "$DB" "select sha256 from notice where village='v02' and month='2025-01' and format='$f'")
 	check "v02's January $f notice hashes to what the ledger holds" \
 		test "$(sha256sum "$WORK/v02-2025-01-later.$f" | cut -d' ' -f1)" = "$h"
 done
+check "the town's notice was issued with its last village's, each format's hash in the ledger" python3 - "$WORK" "$DB" <<'PY'
+import hashlib, sqlite3, sys
+w, db = sys.argv[1], sqlite3.connect(sys.argv[2])
+for f in ("html", "csv", "json", "xlsx"):
+    h = hashlib.sha256(open("%s/t1-2025-01-posted.%s" % (w, f), "rb").read()).hexdigest()
+    memo = db.execute("select l.memo from town_notice n join ledger l on l.seq = n.ledger_seq "
+                      "where n.town = 't1' and n.month = '2025-01' and n.format = ?", (f,)).fetchone()
+    assert memo and memo[0] == "乡镇公示 t1 %s sha256 %s" % (f, h), (f, memo, h)
+PY
+sqlite3 "$DB" "update town_notice set body = cast(replace(cast(body as text), '公示', '公告') as blob) where town='t1' and month='2025-01' and format='html'"
+check "ledger verify names a town notice changed behind its back" bash -c \
+	"! '$PV' -c '$WORK/county.conf' ledger verify >/dev/null 2>'$WORK/t.err' && grep -q 'town_notice t1 2025-01 html' '$WORK/t.err'"
+sqlite3 "$DB" "update town_notice set body = cast(replace(cast(body as text), '公告', '公示') as blob) where town='t1' and month='2025-01' and format='html'"
 
 workflow 2025-02 2025-03
 check "February's rewards bucket brings in January's balance and the purchase given back" test \
