@@ -18,8 +18,7 @@
 #include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
 
-/* Fills the allocation policy from the configuration. */
-static void revenue_policy_of(const struct config *cfg, struct revenue_policy *p)
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
 {
 	revenue_policy_default(p);
 	p->share_bp[REVENUE_POSTS] = (int32_t)cfg->revenue.posts_bp;
@@ -89,6 +88,9 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	    (store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0 ||
 	     store_rev_arrears_load(st, vid, prevm, &owed) != 0))
 		goto dberr;
+	/* Wages a corrected record of a decided month made due, owed and paid first now. */
+	if (store_correct_owed(st, vid, month, &owed) != 0)
+		goto dberr;
 	in.arrears = owed.a;
 	in.narrears = owed.n;
 
@@ -135,7 +137,7 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		goto errs;
 	in.distributable_fen += taken + credit;
 	received += taken;
-	revenue_policy_of(cfg, &pol);
+	cli_revenue_policy(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);
 		goto fail;

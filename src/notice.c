@@ -33,18 +33,24 @@ struct paid_ctx {
 	struct store *st;
 	const char *village, *owed_month, *upto;
 	int err;
+	char note[1024];
 };
 
-static int64_t paid_now(const char *person, const char *post, void *arg)
+static int paid_now(const char *person, const char *post, void *arg, struct report_payee_now *out)
 {
 	struct paid_ctx *c = arg;
-	int64_t fen = 0;
-	if (store_rev_paid_for(c->st, c->village, c->owed_month, c->upto, person, post, &fen) !=
-	    0) {
+	int64_t more = 0;
+	if (store_rev_paid_for(c->st, c->village, c->owed_month, c->upto, person, post,
+			       &out->paid_fen) != 0 ||
+	    store_rev_due_for(c->st, c->village, c->owed_month, person, post, &out->due_fen) != 0 ||
+	    store_correct_owed_for(c->st, c->village, c->owed_month, c->upto, person, post, &more,
+				   c->note, sizeof c->note) != 0) {
 		c->err = 1;
 		return -1;
 	}
-	return fen;
+	out->due_fen += more;
+	out->note = c->note;
+	return 0;
 }
 
 /* Appends the amendments to village vi's posted month months[p] to r: the month's posted
@@ -76,7 +82,7 @@ static int amend_month(struct store *st, const struct config *cfg, size_t vi, ch
 		}
 		report_amend(r, docs, nd, was);
 		report_free(was);
-		struct paid_ctx pc = {st, village, months[p], r->month, 0};
+		struct paid_ctx pc = {st, village, months[p], r->month, 0, ""};
 		report_amend_payees(r, docs, nd, paid_now, &pc);
 		if (pc.err)
 			rc = -1;

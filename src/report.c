@@ -220,7 +220,8 @@ done:
 }
 
 int report_amend_payees(struct report *r, const char *const *posted, size_t n,
-			int64_t (*now_paid_fen)(const char *person, const char *post, void *arg),
+			int (*now_of)(const char *person, const char *post, void *arg,
+				      struct report_payee_now *out),
 			void *arg)
 {
 	json_t **docs = xcalloc(n ? n : 1, sizeof *docs);
@@ -243,16 +244,23 @@ int report_amend_payees(struct report *r, const char *const *posted, size_t n,
 			if (json_is_string(json_object_get(p, "owed_month")))
 				continue;
 			const char *person = jstr(p, "person_id"), *post = jstr(p, "post_id");
-			int64_t now = now_paid_fen(person, post, arg);
-			if (now < 0)
+			struct report_payee_now now = {0, 0, ""};
+			if (now_of(person, post, arg, &now) != 0)
 				continue;
 			char id[256], name[256];
 			snprintf(id, sizeof id, "%s/%s", person, post);
 			snprintf(name, sizeof name, "%s（%s）", jstr(p, "name"),
 				 jstr(p, "post_kind"));
-			struct figure f = {1, now, 0};
-			added += amend_one(r, docs, n, month, "payee", id, name, "paid_fen",
-					   json_object_get(p, "paid_fen"), &f);
+			static const char *const fields[2] = {"due_fen", "paid_fen"};
+			for (int f = 0; f < 2; f++) {
+				struct figure fig = {1, f ? now.paid_fen : now.due_fen, 0};
+				int a = amend_one(r, docs, n, month, "payee", id, name, fields[f],
+						  json_object_get(p, fields[f]), &fig);
+				if (a && now.note && now.note[0])
+					r->amendments[r->namendments - 1].note =
+					    report_str(r, now.note);
+				added += a;
+			}
 		}
 	}
 done:
@@ -360,6 +368,7 @@ const char *report_field_zh(const char *field)
 	    {"receivable_fen", "应收未到账补贴"},
 	    {"costs_fen", "费用合计"},
 	    {"paid_fen", "实发金额"},
+	    {"due_fen", "应发金额"},
 	    {"correction_settlement", "电费结算冲销"},
 	    {"correction_subsidy", "补贴到账冲销"},
 	    {"correction_cost", "费用冲销"},

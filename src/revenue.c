@@ -427,6 +427,12 @@ static struct revenue_payee_result payee_due(const struct revenue_payee *p,
 	return r;
 }
 
+struct revenue_payee_result revenue_payee_due(const struct revenue_payee *p,
+					      const struct revenue_policy *pol)
+{
+	return payee_due(p, pol);
+}
+
 /* Pays r->due_fen in full, or scaled by avail / total_due when the bucket falls short. */
 static void pay(struct revenue_payee_result *r, int shortfall, int64_t avail, int64_t total_due)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pvrelief/ledger.h"
+#include "pvrelief/report.h"
 #include "pvrelief/store_ledger.h"
 #include "pvrelief/store_plan.h"
 #include "pvrelief/strbuf.h"
@@ -561,4 +562,189 @@ int store_correct_into(struct store *st, const char *village, const char *month,
 		return -1;
 	}
 	return 0;
+}
+
+int store_correct_owe(struct store *st, const char *village, const char *person, const char *post,
+		      const char *month, const char *into_month, int64_t due_fen, const char *what,
+		      const char *reason, const char *by, int64_t at_unix, char *why, size_t whylen)
+{
+	static const char sql_pay[] =
+	    "SELECT p.due_fen FROM plan_payment p JOIN plan l ON l.village = p.village"
+	    " AND l.month = p.month AND l.state != 'draft' WHERE p.village = ?1 AND p.month = ?2"
+	    " AND p.kind = 'wage' AND p.person = ?3 AND p.post = ?4";
+	static const char sql_owed[] =
+	    "SELECT COALESCE(SUM(amount_fen), 0) FROM ledger WHERE kind = 'correction'"
+	    " AND village = ?1 AND person = ?2 AND substr(memo, 1, length(?3)) = ?3";
+	char *prefix = xasprintf("owes wage %s/%s/%s: ", person, post, month), *memo = NULL;
+	char y1[32], y2[32];
+	int rc = -1;
+	int64_t posted_due, owed;
+	sqlite3_stmt *s = store_stmt(st, sql_pay);
+	if (!s)
+		goto dberr;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, post, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_DONE) {
+		snprintf(why, whylen,
+			 "no decided plan of village %s %s pays %s a wage for post %s; an open "
+			 "month's attendance is changed with pvrelief set attendance",
+			 village, month, person, post);
+		goto out;
+	}
+	if (step != SQLITE_ROW)
+		goto dberr;
+	posted_due = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (later_month_open(st, village, month, into_month, "attendance", person, why, whylen) !=
+	    0)
+		goto out;
+	s = store_stmt(st, sql_owed);
+	if (!s)
+		goto dberr;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, prefix, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto dberr;
+	owed = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (due_fen <= posted_due + owed) {
+		snprintf(why, whylen,
+			 "%s's wage for post %s in %s: the corrected record makes %s yuan due, and "
+			 "%s yuan is already due; nothing more is owed (an overpayment is not "
+			 "taken back from later wages)",
+			 person, post, month, report_yuan(due_fen, y1),
+			 report_yuan(posted_due + owed, y2));
+		goto out;
+	}
+	memo = xasprintf("%s%" PRId64 " fen more (%s): %s; by %s", prefix,
+			 due_fen - posted_due - owed, what, reason, by);
+	struct ledger_entry e = {.time_unix = at_unix,
+				 .kind = "correction",
+				 .village_id = village,
+				 .station_id = "",
+				 .person_id = person,
+				 .month = into_month,
+				 .amount_fen = due_fen - posted_due - owed,
+				 .memo = memo};
+	if (store_ledger_append(st, &e, why, whylen) != 0)
+		goto out;
+	s = store_stmt(st, "INSERT INTO history (at, by, tbl, key, action, old, new)"
+			   " VALUES (?1, ?2, 'attendance', ?3, 'correct', ?4, ?5)");
+	if (!s)
+		goto dberr;
+	char *key = xasprintf("%s/%s/%s", person, post, month), *old = NULL;
+	old = xasprintf("due_fen=%" PRId64, posted_due + owed);
+	char *now = xasprintf("due_fen=%" PRId64 " (%s): %s", due_fen, what, reason);
+	sqlite3_bind_int64(s, 1, at_unix);
+	sqlite3_bind_text(s, 2, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, old, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
+	step = sqlite3_step(s);
+	free(key);
+	free(old);
+	free(now);
+	if (step != SQLITE_DONE)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(why, whylen, "database error: %s", sqlite3_errmsg(st->db));
+out:
+	free(prefix);
+	free(memo);
+	return rc;
+}
+
+int store_correct_owed(struct store *st, const char *village, const char *month,
+		       struct store_rev_arrears *a)
+{
+	static const char sql[] =
+	    "SELECT person, memo, amount_fen FROM ledger WHERE kind = 'correction'"
+	    " AND village = ?1 AND month = ?2 AND substr(memo, 1, 10) = 'owes wage ' ORDER BY seq";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	int rc;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char key[512], *m, *post;
+		const char *memo = (const char *)sqlite3_column_text(s, 1);
+		copy_between(memo ? memo + 10 : "", NULL, ": ", key, sizeof key);
+		m = strrchr(key, '/');
+		if (!m)
+			continue;
+		*m++ = '\0';
+		post = strrchr(key, '/');
+		if (!post)
+			continue;
+		*post++ = '\0';
+		int64_t fen = sqlite3_column_int64(s, 2);
+		size_t i = 0;
+		/* Owed already for the same wage and month (a short month's rest): one arrear. */
+		while (i < a->n &&
+		       (a->a[i].labour || strcmp(a->a[i].person_id, key) != 0 ||
+			strcmp(a->a[i].post_id, post) != 0 || strcmp(a->a[i].owed_month, m) != 0))
+			i++;
+		if (i < a->n) {
+			a->a[i].owed_fen += fen;
+			continue;
+		}
+		a->a = xrealloc(a->a, (a->n + 1) * sizeof *a->a);
+		a->strs = xrealloc(a->strs, (a->nstrs + 3) * sizeof *a->strs);
+		char **str = &a->strs[a->nstrs];
+		str[0] = xstrdup(key);
+		str[1] = xstrdup(post);
+		str[2] = xstrdup(m);
+		a->nstrs += 3;
+		a->a[a->n++] = (struct revenue_arrear){.person_id = str[0],
+						       .post_id = str[1],
+						       .labour = false,
+						       .owed_month = str[2],
+						       .owed_fen = fen};
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_correct_owed_for(struct store *st, const char *village, const char *month,
+			   const char *upto, const char *person, const char *post,
+			   int64_t *more_due_fen, char *note, size_t notelen)
+{
+	static const char sql[] =
+	    "SELECT amount_fen, memo, time_unix FROM ledger WHERE kind = 'correction'"
+	    " AND village = ?1 AND person = ?2 AND month > ?4 AND month <= ?5"
+	    " AND substr(memo, 1, length(?3)) = ?3 ORDER BY seq";
+	char *prefix = xasprintf("owes wage %s/%s/%s: ", person, post, month);
+	sqlite3_stmt *s = store_stmt(st, sql);
+	int rc = -1;
+	*more_due_fen = 0;
+	if (notelen)
+		note[0] = '\0';
+	if (s) {
+		sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, person, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, prefix, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, month, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, upto, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *memo = (const char *)sqlite3_column_text(s, 1);
+			struct store_correction c;
+			const char *r = memo ? strstr(memo, "): ") : NULL;
+			*more_due_fen += sqlite3_column_int64(s, 0);
+			reason_and_by(r ? r + 3 : "", &c);
+			char what[128];
+			copy_between(memo ? memo : "", " more (", "): ", what, sizeof what);
+			size_t used = strlen(note);
+			snprintf(note + used, notelen - used, "%s%s；原因：%s；经办：%s",
+				 used ? "；" : "", what, c.reason, c.by);
+		}
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
+	free(prefix);
+	return rc;
 }

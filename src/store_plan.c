@@ -593,3 +593,24 @@ int store_rev_paid_for(struct store *st, const char *village, const char *month,
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
+
+int store_rev_due_for(struct store *st, const char *village, const char *month, const char *person,
+		      const char *post, int64_t *due_fen)
+{
+	static const char sql[] =
+	    "SELECT COALESCE(SUM(due_fen), 0) FROM plan_payment"
+	    " WHERE village = ?1 AND month = ?2 AND person = ?3 AND post = ?4";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*due_fen = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, post, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*due_fen = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -142,13 +142,18 @@ const char *report_str(struct report *r, const char *s);
 struct report_payee *report_add_payee(struct report *r, size_t v);
 /* Appends an empty amendment and returns it (valid until the next append). */
 struct report_amendment *report_add_amendment(struct report *r);
-/* Appends to r, for the posted month of posted[0], an amendment of each payee's paid_fen
- * (subject "payee", id "person/post") whose paid total now_paid_fen(person, post, arg)
- * differs from what was posted (or last amended by posted[1..n)); now_paid_fen returns -1
- * for a payee it knows nothing new of. Returns the number appended, or -1 when posted[0] is
- * not a notice's JSON. */
+/* Appends to r, for the posted month of posted[0], an amendment of each payee's due_fen and
+ * paid_fen (subject "payee", id "person/post") that now_of(person, post, arg, &now) says
+ * differs from what was posted (or last amended by posted[1..n)); now_of returns 0, or -1
+ * for a payee it knows nothing of. Returns the number appended, or -1 when posted[0] is not
+ * a notice's JSON. */
+struct report_payee_now {
+	int64_t due_fen, paid_fen; /* what the month makes due and has paid, as of now */
+	const char *note;	   /* why it changed (a corrected record), or "" */
+};
 int report_amend_payees(struct report *r, const char *const *posted, size_t n,
-			int64_t (*now_paid_fen)(const char *person, const char *post, void *arg),
+			int (*now_of)(const char *person, const char *post, void *arg,
+				      struct report_payee_now *out),
 			void *arg);
 /* Compares an earlier month's posted figures with what the store says now and appends an
  * amendment to r for each station or village figure that changed (metered and measured kWh,

@@ -11,6 +11,8 @@
 
 #include "pvrelief/revenue.h"
 
+struct store_rev_arrears;
+
 struct store;
 
 /* The tables whose rows can be reversed, with their key columns, NULL-terminated. */
@@ -61,5 +63,28 @@ struct store_correction {
  * months; *out is an array of *n the caller frees. Returns 0, or -1 on a database error. */
 int store_correct_into(struct store *st, const char *village, const char *month,
 		       struct store_correction **out, size_t *n);
+
+/* A person's attendance (or assessment) of a decided month corrected: the wage it makes due,
+ * due_fen, is more than the decided plan's due (and what earlier corrections added), so the
+ * rest is owed, recorded in into_month (later, not decided) as an entry of kind correction
+ * with the person, the amount owed more and a memo "owes wage PERSON/POST/MONTH: N fen more
+ * (WHAT): REASON; by NAME"; into_month's plan pays it first, as arrears of month. The
+ * decided plan and its attendance row stay as decided. Refuses, with a sentence in why, a
+ * month with no decided plan paying the wage and a correction that makes nothing more due.
+ * 0, or -1. */
+int store_correct_owe(struct store *st, const char *village, const char *person, const char *post,
+		      const char *month, const char *into_month, int64_t due_fen, const char *what,
+		      const char *reason, const char *by, int64_t at_unix, char *why,
+		      size_t whylen);
+/* Adds to a, the arrears a village's month pays, the wages corrections recorded in the month
+ * owe (merged with an arrear of the same wage and month). 0, or -1. */
+int store_correct_owed(struct store *st, const char *village, const char *month,
+		       struct store_rev_arrears *a);
+/* Sets *more_due_fen to what corrections recorded after month, up to upto, made due more
+ * for a person's wage of month, and note to their sentences in Chinese ("" when none).
+ * 0, or -1. */
+int store_correct_owed_for(struct store *st, const char *village, const char *month,
+			   const char *upto, const char *person, const char *post,
+			   int64_t *more_due_fen, char *note, size_t notelen);
 
 #endif

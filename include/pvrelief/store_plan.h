@@ -112,6 +112,11 @@ void store_rev_arrears_free(struct store_rev_arrears *a);
 int store_rev_paid_for(struct store *st, const char *village, const char *month, const char *upto,
 		       const char *person, const char *post, int64_t *paid_fen);
 
+/* Sets *due_fen to what a village's plan of month made due to a person for a post (or
+ * public work); 0 or -1. */
+int store_rev_due_for(struct store *st, const char *village, const char *month, const char *person,
+		      const char *post, int64_t *due_fen);
+
 /* Fills the report's payees of village index v from its plan: names, masked ID numbers,
  * categories and post kinds joined to the payments; 0 or negative. */
 int store_rev_report_payees(struct store *st, struct report *r, size_t v);

@@ -70,6 +70,17 @@ check "the misbooked purchase of decided January is reversed in February" pv cor
 	--by 会计 --now "2025-02-14 09:10:00+08:00"
 check "the same spending row is not reversed twice" bash -c \
 	"! '$PV' -c '$WORK/county.conf' correct spending village=v02 month=2025-01 bucket=rewards receipt=PW-7 --month 2025-02 --reason 再来 --by 会计 2>/dev/null"
+# An attendance record of decided January was short: the wage it makes due more is owed,
+# and February pays it first.
+read -r ap aq adays areq adue apaid <<<"$(sqlite3 -separator ' ' "$DB" "select person, post, days_worked, required_days, due_fen, paid_fen from plan_payment where village='v02' and month='2025-01' and kind='wage' and days_worked < required_days order by person limit 1")"
+[ -n "$ap" ] || fail "no v02 payee worked fewer days than required in January"
+check "a corrected attendance needs the later month its wage is paid in" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct attendance person=$ap post=$aq month=2025-01 days=$areq --reason 考勤漏记 --by 会计 2>/dev/null"
+check "a corrected attendance that makes nothing more due is refused" bash -c \
+	"! '$PV' -c '$WORK/county.conf' correct attendance person=$ap post=$aq month=2025-01 days=0 --month 2025-02 --reason 考勤 --by 会计 2>/dev/null"
+check "January's attendance of $ap is corrected, the wage owed paid in February" pv correct attendance \
+	person="$ap" post="$aq" month=2025-01 days="$areq" --month 2025-02 --reason "考勤漏记两天" --by 会计 \
+	--now "2025-02-14 09:20:00+08:00"
 printf 'village,month,kind,amount,receipt,note\r\nv02,2025-02,om,15.00,OM-7b,逆变器检修（更正）\r\n' >"$WORK/cost-right.csv"
 printf 'village,month,bucket,amount,receipt,note\r\nv02,2025-02,public_works,10.00,PW-7b,路灯灯泡（更正）\r\n' >"$WORK/spend-right.csv"
 pv import costs "$WORK/cost-right.csv" --by 会计 --now "2025-02-14 10:00:00+08:00" >/dev/null || fail "import the right cost"
@@ -111,6 +122,9 @@ check "February's costs are the right cost less the mistyped one reversed" test 
 	"$(sqlite3 "$DB" "select costs_fen from plan where village='v02' and month='2025-02'")" = "$((1500 - 150000))"
 check "February pays January's arrears" test \
 	"$(sqlite3 "$DB" "select count(*) from plan_arrear where village='v02' and month='2025-02' and owed_month='2025-01' and paid_fen > 0")" -gt 0
+check "February owes $ap January's rest and the corrected attendance's wage, and pays it first" test \
+	"$(sqlite3 "$DB" "select owed_fen from plan_arrear where village='v02' and month='2025-02' and person='$ap' and post='$aq' and owed_month='2025-01'")" = \
+	"$(sqlite3 "$DB" "select $adue - $apaid + standard_fen - $adue from plan_payment where village='v02' and month='2025-01' and person='$ap' and post='$aq'")"
 check "the ledger agrees after February is decided" pv ledger verify
 print_all 2025-02 "2025-03-05 10:00:00+08:00" posted
 check "February's notice tells each correction: what, as booked, why, who and when" python3 - "$WORK" <<'PY'
@@ -133,7 +147,7 @@ w, db = sys.argv[1], sqlite3.connect(sys.argv[2])
 jan = json.load(open(w + "/v02-2025-01-posted.json"))
 feb = json.load(open(w + "/v02-2025-02-posted.json"))
 paid = {(p["person_id"], p["post_id"]): p for p in jan["villages"][0]["payees"]}
-am = {a["subject_id"]: a for a in feb["amendments"] if a["subject"] == "payee"}
+am = {a["subject_id"]: a for a in feb["amendments"] if a["subject"] == "payee" and a["field"] == "paid_fen"}
 arrears = db.execute("select person, post, paid_fen from plan_arrear where village='v02' and "
                      "month='2025-02' and owed_month='2025-01' and paid_fen > 0").fetchall()
 assert arrears
@@ -144,6 +158,16 @@ for person, post, fen in arrears:
     assert a["posted"] == p["paid_fen"] and a["now"] == p["paid_fen"] + fen, (a, p, fen)
     assert p["name"] in a["subject_name"] and p["post_kind"] in a["subject_name"], a
 assert len(am) == len(arrears), am
+PY
+check "February's notice names $ap with January's wage due before and after the corrected attendance, and why" python3 - "$WORK" "$ap" "$aq" "$adue" <<'PY'
+import json, sys
+w, ap, aq, adue = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+feb = json.load(open(w + "/v02-2025-02-posted.json"))
+a = [a for a in feb["amendments"] if a["subject_id"] == ap + "/" + aq and a["field"] == "due_fen"]
+assert len(a) == 1, feb["amendments"]
+a = a[0]
+assert a["month"] == "2025-01" and a["posted"] == adue and a["now"] > adue, a
+assert "出勤由" in a["note_zh"] and "考勤漏记两天" in a["note_zh"] and "会计" in a["note_zh"], a
 PY
 check "the CSV and XLSX sheets of February show the payees amended" python3 - "$WORK" <<'PY'
 import json, sys, zipfile

@@ -269,10 +269,13 @@ static void test_payee_note(void)
 
 /* A payee of a posted month paid the rest later (arrears) is amended once, by name and post,
  * with the pay as posted and as it is now. */
-static int64_t paid_later(const char *person, const char *post, void *arg)
+static int paid_later(const char *person, const char *post, void *arg, struct report_payee_now *out)
 {
 	(void)post;
-	return strcmp(person, "p1") == 0 ? *(int64_t *)arg : -1;
+	if (strcmp(person, "p1") != 0)
+		return -1;
+	*out = *(struct report_payee_now *)arg;
+	return 0;
 }
 
 static void test_amend_payees(void)
@@ -281,12 +284,12 @@ static void test_amend_payees(void)
 	jan->month = report_str(jan, "2025-01");
 	char *posted = report_json(jan);
 	struct report *feb = make(1);
-	int64_t now = 0;
 	const char *docs[2] = {posted, NULL};
 	const struct report_payee *p1 = &jan->villages[0].payees[0];
-	now = p1->paid_fen;
+	struct report_payee_now now = {p1->due_fen, p1->paid_fen, ""};
 	CHECK_INT(report_amend_payees(feb, docs, 1, paid_later, &now), 0);
-	now = p1->paid_fen + 1234;
+	/* Arrears paid later: the pay changes, what was due does not. */
+	now.paid_fen = p1->paid_fen + 1234;
 	CHECK_INT(report_amend_payees(feb, docs, 1, paid_later, &now), 1);
 	const struct report_amendment *a = &feb->amendments[0];
 	CHECK_STR(a->subject, "payee");
@@ -300,11 +303,17 @@ static void test_amend_payees(void)
 	csv = report_csv(feb, &len);
 	CHECK(strstr(csv, "实发金额") && strstr(csv, "HYPERLINK") && strstr(csv, "（保洁）"));
 	free(csv);
-	/* March: February told it; nothing new. */
+	/* March: February told it; then attendance corrected makes more due, with its why. */
 	char *feb_json = report_json(feb);
 	docs[1] = feb_json;
 	struct report *mar = make(1);
 	CHECK_INT(report_amend_payees(mar, docs, 2, paid_later, &now), 0);
+	now.due_fen = p1->due_fen + 500;
+	now.note = "出勤由18天更正为20天";
+	CHECK_INT(report_amend_payees(mar, docs, 2, paid_later, &now), 1);
+	CHECK_STR(mar->amendments[0].field, "due_fen");
+	CHECK_STR(mar->amendments[0].note, "出勤由18天更正为20天");
+	CHECK_STR(report_field_zh("due_fen"), "应发金额");
 	free(feb_json);
 	free(posted);
 	report_free(mar);
