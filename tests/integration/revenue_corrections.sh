@@ -194,10 +194,23 @@ am = json.loads(out)["amendments"]
 assert not [a for a in am if a["field"].startswith("correction_") or a["subject"] == "payee"
             and a["month"] == "2025-01"], am
 PY
+# The operations console serves a posted notice as posted too.
+WEB_PORT=$(free_port)
+spawn "$BIN/pvrelief-web" -c "$WORK/county.conf" --port "$WEB_PORT" --ready-file "$WORK/web.ready" \
+	2>>"$WORK/web.log"
+wait_for 30 "the console to listen" test -e "$WORK/web.ready"
+for f in html csv json xlsx; do
+	curl -s "http://127.0.0.1:$WEB_PORT/revenue/report?village=v02&month=2025-01&format=$f&notice=1" \
+		-o "$WORK/web-jan.$f"
+	check "the console serves v02's posted January $f notice byte for byte" \
+		cmp -s "$WORK/web-jan.$f" "$WORK/v02-2025-01-posted.$f"
+done
 # A balance brought in that is not what the month before carried out and the corrections gave
-# back is named.
+# back is named, and neither the CLI nor the console renders a report from it.
 sqlite3 "$DB" "update plan_bucket set carry_in_fen = carry_in_fen - 1000 where village='v02' and month='2025-02' and bucket='rewards'"
 check "ledger verify names a balance brought in that the corrections do not explain" bash -c \
 	"! '$PV' -c '$WORK/county.conf' ledger verify >/dev/null 2>'$WORK/v.err' && grep -q 'plan_bucket v02 2025-02 rewards: carry_in_fen' '$WORK/v.err'"
+check "the console refuses a report while a money table disagrees with the ledger" test \
+	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WEB_PORT/revenue/report?village=v02&month=2025-02&format=json")" = 409
 sqlite3 "$DB" "update plan_bucket set carry_in_fen = carry_in_fen + 1000 where village='v02' and month='2025-02' and bucket='rewards'"
 finish
