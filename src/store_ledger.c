@@ -279,6 +279,39 @@ static const char *const crosscheck_sql[] = {
     "  AND pb.month = strftime('%Y-%m', b.month || '-01', '-1 month')"
     " LEFT JOIN r ON r.village = b.village AND r.month = b.month AND r.bucket = b.bucket"
     " WHERE b.carry_in_fen != COALESCE(pb.carry_out_fen, 0) + COALESCE(r.a, 0) ORDER BY 1",
+    /* Each decided plan's own figures: its costs are what the ledger charged the month
+     * (corrections included), what it could distribute is its cash less those costs, the
+     * deficit it brought in is what the month before carried out, and its allocation and
+     * the deficit it carries out follow from them (the allocation itself is checked above).
+     * A plan's cash received is tied to the ledger through these. */
+    "WITH c AS (SELECT l.village, l.month, -SUM(l.amount_fen) AS a FROM ledger l"
+    "  LEFT JOIN ledger o ON l.kind = 'correction' AND substr(l.memo, 1, 13) = 'reverses seq '"
+    "  AND o.seq = CAST(substr(l.memo, 14, instr(l.memo, ' (') - 14) AS INTEGER)"
+    "  WHERE l.station = '' AND ((l.kind = 'cost' AND substr(l.memo, 1, 15) != 'spent from the ')"
+    "  OR (l.kind = 'correction' AND o.kind = 'cost' AND substr(o.memo, 1, 15)"
+    "  != 'spent from the ')) GROUP BY 1, 2),"
+    " a AS (SELECT village, month, SUM(alloc_fen) AS a FROM plan_bucket GROUP BY 1, 2),"
+    " p AS (SELECT * FROM plan WHERE state != 'draft')"
+    " SELECT printf('plan %s %s: costs_fen is %d in the table and %d in the ledger', p.village,"
+    "  p.month, p.costs_fen, COALESCE(c.a, 0))"
+    " FROM p LEFT JOIN c ON c.village = p.village AND c.month = p.month"
+    " WHERE p.costs_fen != COALESCE(c.a, 0)"
+    " UNION ALL SELECT printf('plan %s %s: distributable_fen is %d, not received_fen %d less"
+    "  costs_fen %d', village, month, distributable_fen, received_fen, costs_fen) FROM p"
+    " WHERE distributable_fen != received_fen - costs_fen"
+    " UNION ALL SELECT printf('plan %s %s: deficit_in_fen is %d, but the month before carried"
+    "  out %d', p.village, p.month, p.deficit_in_fen, COALESCE(q.deficit_out_fen, 0)) FROM p"
+    " LEFT JOIN plan q ON q.village = p.village"
+    "  AND q.month = strftime('%Y-%m', p.month || '-01', '-1 month')"
+    " WHERE p.deficit_in_fen != COALESCE(q.deficit_out_fen, 0)"
+    " UNION ALL SELECT printf('plan %s %s: the buckets are allocated %d, but distributable_fen"
+    "  and deficit_in_fen make %d', p.village, p.month, a.a,"
+    "  MAX(0, p.distributable_fen + p.deficit_in_fen)) FROM p JOIN a ON a.village = p.village"
+    "  AND a.month = p.month WHERE a.a != MAX(0, p.distributable_fen + p.deficit_in_fen)"
+    " UNION ALL SELECT printf('plan %s %s: deficit_out_fen is %d, but distributable_fen and"
+    "  deficit_in_fen make %d', village, month, deficit_out_fen,"
+    "  MIN(0, distributable_fen + deficit_in_fen)) FROM p"
+    " WHERE deficit_out_fen != MIN(0, distributable_fen + deficit_in_fen) ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"

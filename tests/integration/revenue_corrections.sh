@@ -213,4 +213,23 @@ check "ledger verify names a balance brought in that the corrections do not expl
 check "the console refuses a report while a money table disagrees with the ledger" test \
 	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WEB_PORT/revenue/report?village=v02&month=2025-02&format=json")" = 409
 sqlite3 "$DB" "update plan_bucket set carry_in_fen = carry_in_fen + 1000 where village='v02' and month='2025-02' and bucket='rewards'"
+# A decided plan's own figures are tied to the ledger too: its cash, its costs, the deficit.
+plan_tamper() { # WHAT SET-EXPRESSION UNDO-EXPRESSION EXPECTED
+	sqlite3 "$DB" "update plan set $2 where village='v02' and month='2025-02'"
+	check "ledger verify names $1" bash -c \
+		"! '$PV' -c '$WORK/county.conf' ledger verify >/dev/null 2>'$WORK/p.err' && grep -q '$4' '$WORK/p.err'"
+	sqlite3 "$DB" "update plan set $3 where village='v02' and month='2025-02'"
+}
+plan_tamper "a decided plan's cash received raised" "received_fen = received_fen + 5000" \
+	"received_fen = received_fen - 5000" "plan v02 2025-02: distributable_fen"
+plan_tamper "a decided plan's costs lowered" "costs_fen = costs_fen - 100" "costs_fen = costs_fen + 100" \
+	"plan v02 2025-02: costs_fen"
+plan_tamper "a decided plan's cash and what it could distribute raised together" \
+	"received_fen = received_fen + 5000, distributable_fen = distributable_fen + 5000" \
+	"received_fen = received_fen - 5000, distributable_fen = distributable_fen - 5000" \
+	"plan v02 2025-02: the buckets are allocated"
+plan_tamper "a deficit brought in that the month before did not carry out" \
+	"deficit_in_fen = deficit_in_fen - 700" "deficit_in_fen = deficit_in_fen + 700" \
+	"plan v02 2025-02: deficit_in_fen"
+check "ledger verify agrees again once the plan is restored" pv ledger verify
 finish
