@@ -29,6 +29,8 @@ static void usage(FILE *out)
 		"  attendance  person=P post=Q month=YYYY-MM days=N [grade=A-D]  (a decided\n"
 		"              month: what the corrected record makes due more is owed, paid\n"
 		"              first by --month's plan)\n"
+		"  work        village=V month=YYYY-MM person=P work=W amount=YUAN  (the same,\n"
+		"              for a public-works labour record of a decided month)\n"
 		"The row's ledger entries are reversed by entries of kind correction with the\n"
 		"reason and the name; the row goes to the history (pvrelief history TABLE) and\n"
 		"the right one can be imported. Cash of a month whose plan is decided was\n"
@@ -121,8 +123,8 @@ static int correct_attendance(struct cli_env *env, int n, char **kv, const char 
 			 pay[i].grade[0] ? pay[i].grade : "无", val[4]);
 	else
 		snprintf(what, sizeof what, "出勤由%d天更正为%ld天", pay[i].days_worked, days);
-	if (store_correct_owe(st, village, val[0], val[1], val[2], into, due.due_fen, what, reason,
-			      cli_by(by), now, why, sizeof why) != 0)
+	if (store_correct_owe(st, village, "wage", val[0], val[1], val[2], into, due.due_fen, what,
+			      reason, cli_by(by), now, why, sizeof why) != 0)
 		goto refused;
 	if (store_commit(st) != 0)
 		goto dberr;
@@ -140,6 +142,62 @@ refused:
 out:
 	store_rev_payments_free(pay, np);
 	return rc;
+}
+
+/* pvrelief correct work: a public-works labour record of a decided month whose amount was
+ * too low; what it makes due more is owed and paid first by --month's plan. */
+static int correct_work(struct cli_env *env, int n, char **kv, const char *into, const char *reason,
+			const char *by, const char *now_text)
+{
+	static const char *const keys[] = {"village", "month", "person", "work", "amount"};
+	const char *val[5] = {NULL};
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		size_t k = 0;
+		while (eq && k < 5 &&
+		       (strlen(keys[k]) != (size_t)(eq - kv[i]) ||
+			strncmp(keys[k], kv[i], (size_t)(eq - kv[i])) != 0))
+			k++;
+		if (!eq || k == 5) {
+			fprintf(stderr,
+				"pvrelief correct: \"%s\" is not one of work's village=, month=, "
+				"person=, work=, amount=\n",
+				kv[i]);
+			return 2;
+		}
+		val[k] = eq + 1;
+	}
+	int64_t due = 0;
+	int yy, mm;
+	if (!val[0] || !val[1] || !val[2] || !val[3] || !val[4] ||
+	    csv_parse_month(val[1], &yy, &mm) != 0 || csv_parse_fen(val[4], &due) != 0 || due < 0) {
+		fprintf(stderr, "pvrelief correct: work needs village=V month=YYYY-MM person=P "
+				"work=W amount=YUAN\n");
+		return 2;
+	}
+	if (!reason || !reason[0] || !into) {
+		fprintf(stderr,
+			"pvrelief correct: a corrected labour record needs --reason and the "
+			"later month it is paid in (--month YYYY-MM)\n");
+		return 2;
+	}
+	int64_t now = cli_now(now_text);
+	struct store *st = now < 0 ? NULL : cli_store(env);
+	if (!st)
+		return now < 0 ? 2 : 1;
+	char why[1024] = "", what[160], y[32];
+	snprintf(what, sizeof what, "劳务金额更正为%s元", report_yuan(due, y));
+	if (store_begin(st) != 0 ||
+	    store_correct_owe(st, val[0], "labour", val[2], val[3], val[1], into, due, what, reason,
+			      cli_by(by), now, why, sizeof why) != 0 ||
+	    store_commit(st) != 0) {
+		fprintf(stderr, "pvrelief correct: refused: %s\n", why[0] ? why : store_errmsg(st));
+		store_rollback(st);
+		return 1;
+	}
+	printf("%s %s %s: %s, the rest owed and paid first in %s; by %s\n", val[0], val[1], val[2],
+	       what, into, cli_by(by));
+	return 0;
 }
 
 int cli_correct(struct cli_env *env, int argc, char **argv)
@@ -171,6 +229,9 @@ int cli_correct(struct cli_env *env, int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "work") == 0)
+		return correct_work(env, argc - optind - 1, argv + optind + 1, into, reason, by,
+				    now_text);
 	if (optind < argc && strcmp(argv[optind], "attendance") == 0)
 		return correct_attendance(env, argc - optind - 1, argv + optind + 1, into, reason,
 					  by, now_text);

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,18 +565,19 @@ int store_correct_into(struct store *st, const char *village, const char *month,
 	return 0;
 }
 
-int store_correct_owe(struct store *st, const char *village, const char *person, const char *post,
-		      const char *month, const char *into_month, int64_t due_fen, const char *what,
-		      const char *reason, const char *by, int64_t at_unix, char *why, size_t whylen)
+int store_correct_owe(struct store *st, const char *village, const char *kind, const char *person,
+		      const char *post, const char *month, const char *into_month, int64_t due_fen,
+		      const char *what, const char *reason, const char *by, int64_t at_unix,
+		      char *why, size_t whylen)
 {
 	static const char sql_pay[] =
 	    "SELECT p.due_fen FROM plan_payment p JOIN plan l ON l.village = p.village"
 	    " AND l.month = p.month AND l.state != 'draft' WHERE p.village = ?1 AND p.month = ?2"
-	    " AND p.kind = 'wage' AND p.person = ?3 AND p.post = ?4";
+	    " AND p.kind = ?5 AND p.person = ?3 AND p.post = ?4";
 	static const char sql_owed[] =
 	    "SELECT COALESCE(SUM(amount_fen), 0) FROM ledger WHERE kind = 'correction'"
 	    " AND village = ?1 AND person = ?2 AND substr(memo, 1, length(?3)) = ?3";
-	char *prefix = xasprintf("owes wage %s/%s/%s: ", person, post, month), *memo = NULL;
+	char *prefix = xasprintf("owes %s %s/%s/%s: ", kind, person, post, month), *memo = NULL;
 	char y1[32], y2[32];
 	int rc = -1;
 	int64_t posted_due, owed;
@@ -586,12 +588,14 @@ int store_correct_owe(struct store *st, const char *village, const char *person,
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, person, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, post, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, kind, -1, SQLITE_TRANSIENT);
 	int step = sqlite3_step(s);
 	if (step == SQLITE_DONE) {
 		snprintf(why, whylen,
-			 "no decided plan of village %s %s pays %s a wage for post %s; an open "
-			 "month's attendance is changed with pvrelief set attendance",
-			 village, month, person, post);
+			 "no decided plan of village %s %s pays %s %s for %s; an open month's "
+			 "record is changed with pvrelief set",
+			 village, month, person, strcmp(kind, "wage") == 0 ? "a wage" : "labour",
+			 post);
 		goto out;
 	}
 	if (step != SQLITE_ROW)
@@ -613,7 +617,7 @@ int store_correct_owe(struct store *st, const char *village, const char *person,
 	sqlite3_reset(s);
 	if (due_fen <= posted_due + owed) {
 		snprintf(why, whylen,
-			 "%s's wage for post %s in %s: the corrected record makes %s yuan due, and "
+			 "%s's pay for %s in %s: the corrected record makes %s yuan due, and "
 			 "%s yuan is already due; nothing more is owed (an overpayment is not "
 			 "taken back from later wages)",
 			 person, post, month, report_yuan(due_fen, y1),
@@ -633,7 +637,7 @@ int store_correct_owe(struct store *st, const char *village, const char *person,
 	if (store_ledger_append(st, &e, why, whylen) != 0)
 		goto out;
 	s = store_stmt(st, "INSERT INTO history (at, by, tbl, key, action, old, new)"
-			   " VALUES (?1, ?2, 'attendance', ?3, 'correct', ?4, ?5)");
+			   " VALUES (?1, ?2, ?6, ?3, 'correct', ?4, ?5)");
 	if (!s)
 		goto dberr;
 	char *key = xasprintf("%s/%s/%s", person, post, month), *old = NULL;
@@ -644,6 +648,8 @@ int store_correct_owe(struct store *st, const char *village, const char *person,
 	sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, old, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, strcmp(kind, "wage") == 0 ? "attendance" : "work_record", -1,
+			  SQLITE_TRANSIENT);
 	step = sqlite3_step(s);
 	free(key);
 	free(old);
@@ -665,7 +671,8 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 {
 	static const char sql[] =
 	    "SELECT person, memo, amount_fen FROM ledger WHERE kind = 'correction'"
-	    " AND village = ?1 AND month = ?2 AND substr(memo, 1, 10) = 'owes wage ' ORDER BY seq";
+	    " AND village = ?1 AND month = ?2 AND (substr(memo, 1, 10) = 'owes wage '"
+	    " OR substr(memo, 1, 12) = 'owes labour ') ORDER BY seq";
 	sqlite3_stmt *s = store_stmt(st, sql);
 	int rc;
 	if (!s)
@@ -675,7 +682,8 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		char key[512], *m, *post;
 		const char *memo = (const char *)sqlite3_column_text(s, 1);
-		copy_between(memo ? memo + 10 : "", NULL, ": ", key, sizeof key);
+		bool labour = memo && strncmp(memo, "owes labour ", 12) == 0;
+		copy_between(memo ? memo + (labour ? 12 : 10) : "", NULL, ": ", key, sizeof key);
 		m = strrchr(key, '/');
 		if (!m)
 			continue;
@@ -688,7 +696,7 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 		size_t i = 0;
 		/* Owed already for the same wage and month (a short month's rest): one arrear. */
 		while (i < a->n &&
-		       (a->a[i].labour || strcmp(a->a[i].person_id, key) != 0 ||
+		       (a->a[i].labour != labour || strcmp(a->a[i].person_id, key) != 0 ||
 			strcmp(a->a[i].post_id, post) != 0 || strcmp(a->a[i].owed_month, m) != 0))
 			i++;
 		if (i < a->n) {
@@ -704,7 +712,7 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 		a->nstrs += 3;
 		a->a[a->n++] = (struct revenue_arrear){.person_id = str[0],
 						       .post_id = str[1],
-						       .labour = false,
+						       .labour = labour,
 						       .owed_month = str[2],
 						       .owed_fen = fen};
 	}
@@ -718,8 +726,10 @@ int store_correct_owed_for(struct store *st, const char *village, const char *mo
 	static const char sql[] =
 	    "SELECT amount_fen, memo, time_unix FROM ledger WHERE kind = 'correction'"
 	    " AND village = ?1 AND person = ?2 AND month > ?4 AND month <= ?5"
-	    " AND substr(memo, 1, length(?3)) = ?3 ORDER BY seq";
+	    " AND (substr(memo, 1, length(?3)) = ?3 OR substr(memo, 1, length(?6)) = ?6)"
+	    " ORDER BY seq";
 	char *prefix = xasprintf("owes wage %s/%s/%s: ", person, post, month);
+	char *lprefix = xasprintf("owes labour %s/%s/%s: ", person, post, month);
 	sqlite3_stmt *s = store_stmt(st, sql);
 	int rc = -1;
 	*more_due_fen = 0;
@@ -731,6 +741,7 @@ int store_correct_owed_for(struct store *st, const char *village, const char *mo
 		sqlite3_bind_text(s, 3, prefix, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 4, month, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 5, upto, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, lprefix, -1, SQLITE_TRANSIENT);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			const char *memo = (const char *)sqlite3_column_text(s, 1);
 			struct store_correction c;
@@ -746,5 +757,6 @@ int store_correct_owed_for(struct store *st, const char *village, const char *mo
 		rc = rc == SQLITE_DONE ? 0 : -1;
 	}
 	free(prefix);
+	free(lprefix);
 	return rc;
 }

@@ -64,18 +64,19 @@ struct store_correction {
 int store_correct_into(struct store *st, const char *village, const char *month,
 		       struct store_correction **out, size_t *n);
 
-/* A person's attendance (or assessment) of a decided month corrected: the wage it makes due,
- * due_fen, is more than the decided plan's due (and what earlier corrections added), so the
- * rest is owed, recorded in into_month (later, not decided) as an entry of kind correction
- * with the person, the amount owed more and a memo "owes wage PERSON/POST/MONTH: N fen more
- * (WHAT): REASON; by NAME"; into_month's plan pays it first, as arrears of month. The
+/* A person's attendance (or assessment, kind "wage") or public-works labour record (kind
+ * "labour", post the work) of a decided month corrected: the pay it makes due, due_fen, is
+ * more than the decided plan's due (and what earlier corrections added), so the rest is
+ * owed, recorded in into_month (later, not decided) as an entry of kind correction with the
+ * person, the amount owed more and a memo "owes KIND PERSON/POST/MONTH: N fen more (WHAT):
+ * REASON; by NAME"; into_month's plan pays it first, as arrears of month. The
  * decided plan and its attendance row stay as decided. Refuses, with a sentence in why, a
  * month with no decided plan paying the wage and a correction that makes nothing more due.
  * 0, or -1. */
-int store_correct_owe(struct store *st, const char *village, const char *person, const char *post,
-		      const char *month, const char *into_month, int64_t due_fen, const char *what,
-		      const char *reason, const char *by, int64_t at_unix, char *why,
-		      size_t whylen);
+int store_correct_owe(struct store *st, const char *village, const char *kind, const char *person,
+		      const char *post, const char *month, const char *into_month, int64_t due_fen,
+		      const char *what, const char *reason, const char *by, int64_t at_unix,
+		      char *why, size_t whylen);
 /* Adds to a, the arrears a village's month pays, the wages corrections recorded in the month
  * owe (merged with an arrear of the same wage and month). 0, or -1. */
 int store_correct_owed(struct store *st, const char *village, const char *month,

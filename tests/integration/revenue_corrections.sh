@@ -34,6 +34,8 @@ for kind in people posts agreements attendance work costs spending; do
 done
 pv import costs "$WORK/cost-typo.csv" --by 会计 --now "2025-01-06 09:00:00+08:00" >/dev/null || fail "import the mistyped cost"
 pv import spending "$WORK/spend-typo.csv" --by 会计 --now "2025-01-06 09:00:00+08:00" >/dev/null || fail "import the misbooked spending"
+printf 'village,month,person_id,work,days_worked,amount,agreement\r\nv02,2025-01,v02-p1,村道修补7,3,150.00,YG-7\r\n' >"$WORK/work-jan.csv"
+pv import work "$WORK/work-jan.csv" --by 会计 --now "2025-01-06 09:00:00+08:00" >/dev/null || fail "import January's labour"
 pv import settlements "$WORK/settle-jan.csv" --by 会计 --now "2025-02-01 08:00:00+08:00" >/dev/null ||
 	fail "import January's settlements"
 
@@ -81,6 +83,10 @@ check "a corrected attendance that makes nothing more due is refused" bash -c \
 check "January's attendance of $ap is corrected, the wage owed paid in February" pv correct attendance \
 	person="$ap" post="$aq" month=2025-01 days="$areq" --month 2025-02 --reason "考勤漏记两天" --by 会计 \
 	--now "2025-02-14 09:20:00+08:00"
+read -r wdue wpaid <<<"$(sqlite3 -separator ' ' "$DB" "select due_fen, paid_fen from plan_payment where village='v02' and month='2025-01' and kind='labour' and person='v02-p1' and post='村道修补7'")"
+check "a labour record of decided January whose amount was too low is corrected" pv correct work \
+	village=v02 month=2025-01 person=v02-p1 work=村道修补7 amount=180.00 --month 2025-02 \
+	--reason "少记一天" --by 会计 --now "2025-02-14 09:30:00+08:00"
 printf 'village,month,kind,amount,receipt,note\r\nv02,2025-02,om,15.00,OM-7b,逆变器检修（更正）\r\n' >"$WORK/cost-right.csv"
 printf 'village,month,bucket,amount,receipt,note\r\nv02,2025-02,public_works,10.00,PW-7b,路灯灯泡（更正）\r\n' >"$WORK/spend-right.csv"
 pv import costs "$WORK/cost-right.csv" --by 会计 --now "2025-02-14 10:00:00+08:00" >/dev/null || fail "import the right cost"
@@ -125,6 +131,9 @@ check "February pays January's arrears" test \
 check "February owes $ap January's rest and the corrected attendance's wage, and pays it first" test \
 	"$(sqlite3 "$DB" "select owed_fen from plan_arrear where village='v02' and month='2025-02' and person='$ap' and post='$aq' and owed_month='2025-01'")" = \
 	"$(sqlite3 "$DB" "select $adue - $apaid + standard_fen - $adue from plan_payment where village='v02' and month='2025-01' and person='$ap' and post='$aq'")"
+check "February owes v02-p1 January's labour rest and the corrected amount, and pays it first" test \
+	"$(sqlite3 "$DB" "select owed_fen from plan_arrear where village='v02' and month='2025-02' and kind='labour' and person='v02-p1' and post='村道修补7' and owed_month='2025-01'")" = \
+	"$((wdue - wpaid + 18000 - wdue))"
 check "the ledger agrees after February is decided" pv ledger verify
 print_all 2025-02 "2025-03-05 10:00:00+08:00" posted
 check "February's notice tells each correction: what, as booked, why, who and when" python3 - "$WORK" <<'PY'
