@@ -1042,7 +1042,10 @@ static void html_notice(struct strbuf *b, const struct report *r)
 					      report_yuan_zh(q->due_fen - q->paid_fen, y1));
 			for (size_t i = 0; i < r->namendments; i++) {
 				const struct report_amendment *a = &r->amendments[i];
+				/* The pay beside the arrears that changed it; what was due changes
+				 * only by a corrected record, told with its reason below. */
 				if (shown[i] || strcmp(a->subject, "payee") != 0 ||
+				    strcmp(a->field, "paid_fen") != 0 ||
 				    strcmp(a->subject_id, id) != 0 ||
 				    strcmp(a->month, q->owed_month) != 0)
 					continue;

@@ -193,6 +193,8 @@ assert "实发金额" in csv and "实发金额" in xs and "费用冲销" in csv 
 PY
 check "the HTML notice tells the corrections too" bash -c \
 	"grep -q '费用冲销' '$WORK/v02-2025-02-posted.html' && grep -q '金额录错' '$WORK/v02-2025-02-posted.html'"
+check "the HTML notice tells the corrected attendance with its reason" bash -c \
+	"grep -q '应发金额' '$WORK/v02-2025-02-posted.html' && grep -q '考勤漏记两天' '$WORK/v02-2025-02-posted.html'"
 check "March's notice does not tell January's corrections again" python3 - "$WORK" "$PV" <<'PY'
 import json, subprocess, sys
 w, pv = sys.argv[1], sys.argv[2]
