@@ -312,6 +312,24 @@ static const char *const crosscheck_sql[] = {
     "  deficit_in_fen make %d', village, month, deficit_out_fen,"
     "  MIN(0, distributable_fen + deficit_in_fen)) FROM p"
     " WHERE deficit_out_fen != MIN(0, distributable_fen + deficit_in_fen) ORDER BY 1",
+    /* Each decided plan's buckets balance (brought in and allocated = spent and carried
+     * out), and what its posts bucket spends is what it pays, wages, labour and arrears:
+     * a payment moved before the plan is paid (when the ledger gets each one) would
+     * otherwise change the notice while the totals the ledger holds stay the same. */
+    "WITH p AS (SELECT village, month FROM plan WHERE state != 'draft'),"
+    " x AS (SELECT village, month, SUM(paid_fen) AS a FROM (SELECT village, month, paid_fen"
+    "  FROM plan_payment UNION ALL SELECT village, month, paid_fen FROM plan_arrear)"
+    "  GROUP BY 1, 2)"
+    " SELECT printf('plan_bucket %s %s %s: carry_in_fen %d and alloc_fen %d do not make"
+    "  spent_fen %d and carry_out_fen %d', b.village, b.month, b.bucket, b.carry_in_fen,"
+    "  b.alloc_fen, b.spent_fen, b.carry_out_fen)"
+    " FROM plan_bucket b JOIN p ON p.village = b.village AND p.month = b.month"
+    " WHERE b.carry_in_fen + b.alloc_fen != b.spent_fen + b.carry_out_fen"
+    " UNION ALL SELECT printf('plan_payment %s %s: the payments total %d but the posts bucket"
+    "  spends %d', b.village, b.month, COALESCE(x.a, 0), b.spent_fen)"
+    " FROM plan_bucket b JOIN p ON p.village = b.village AND p.month = b.month"
+    " LEFT JOIN x ON x.village = b.village AND x.month = b.month"
+    " WHERE b.bucket = 'posts' AND b.spent_fen != COALESCE(x.a, 0) ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"

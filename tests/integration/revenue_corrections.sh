@@ -242,5 +242,16 @@ plan_tamper "a decided plan's cash and what it could distribute raised together"
 plan_tamper "a deficit brought in that the month before did not carry out" \
 	"deficit_in_fen = deficit_in_fen - 700" "deficit_in_fen = deficit_in_fen + 700" \
 	"plan v02 2025-02: deficit_in_fen"
+# February is publicised, not paid: its payments are not in the ledger one by one yet, but
+# they must still add up to what its posts bucket spends, and its buckets must balance.
+fp=$(sqlite3 "$DB" "select person from plan_payment where village='v02' and month='2025-02' and paid_fen > 0 order by person limit 1")
+sqlite3 "$DB" "update plan_payment set paid_fen = paid_fen + 100 where village='v02' and month='2025-02' and person='$fp'"
+check "ledger verify names a payment of a publicised, unpaid plan raised" bash -c \
+	"! '$PV' -c '$WORK/county.conf' ledger verify >/dev/null 2>'$WORK/p.err' && grep -q 'plan_payment v02 2025-02: the payments total' '$WORK/p.err'"
+sqlite3 "$DB" "update plan_payment set paid_fen = paid_fen - 100 where village='v02' and month='2025-02' and person='$fp'"
+sqlite3 "$DB" "update plan_bucket set spent_fen = spent_fen + 100 where village='v02' and month='2025-02' and bucket='public_works'"
+check "ledger verify names a bucket of a publicised plan that does not balance" bash -c \
+	"! '$PV' -c '$WORK/county.conf' ledger verify >/dev/null 2>'$WORK/p.err' && grep -q 'plan_bucket v02 2025-02 public_works: carry_in_fen' '$WORK/p.err'"
+sqlite3 "$DB" "update plan_bucket set spent_fen = spent_fen - 100 where village='v02' and month='2025-02' and bucket='public_works'"
 check "ledger verify agrees again once the plan is restored" pv ledger verify
 finish
