@@ -13,12 +13,12 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_correct.h"
 #include "pvrelief/store_records.h"
 #include "pvrelief/store_plan.h"
 #include "pvrelief/xalloc.h"
 
-/* Fills the allocation policy from the configuration. */
-static void revenue_policy_of(const struct config *cfg, struct revenue_policy *p)
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p)
 {
 	revenue_policy_default(p);
 	p->share_bp[REVENUE_POSTS] = (int32_t)cfg->revenue.posts_bp;
@@ -88,6 +88,9 @@ static int allocate_village(struct store *st, const struct config *cfg,
 	    (store_rev_plan_carry(st, vid, prevm, &in.carry_in) < 0 ||
 	     store_rev_arrears_load(st, vid, prevm, &owed) != 0))
 		goto dberr;
+	/* Wages a corrected record of a decided month made due, owed and paid first now. */
+	if (store_correct_owed(st, vid, month, &owed) != 0)
+		goto dberr;
 	in.arrears = owed.a;
 	in.narrears = owed.n;
 
@@ -112,15 +115,29 @@ static int allocate_village(struct store *st, const struct config *cfg,
 		    (struct revenue_station_cash){station_cash, parts, sta->n_shares, k};
 		received += cli_share(sta, k, station_cash);
 	}
+	int64_t adjust[4], refund[REVENUE_NBUCKETS], charged[4], credit = 0;
 	if (store_rev_costs(st, vid, month, costs) != 0 ||
+	    store_correct_cost_adjust(st, vid, month, adjust) != 0 ||
+	    store_correct_refunds(st, vid, month, refund) != 0 ||
 	    store_rev_spending(st, vid, month, in.spend_fen) != 0 ||
 	    store_rev_labour_load(st, vid, month, &ls) != 0)
 		goto dberr;
-	if (revenue_distributable(cash, ncash, costs, 4, &in.distributable_fen, &e) != 0)
+	/* A cost of a decided month reversed into this one is a credit: it may take a kind's
+	 * costs below zero, which the core's costs (never negative) leave to the sum. */
+	for (int k = 0; k < 4; k++) {
+		costs[k] += adjust[k];
+		charged[k] = costs[k] > 0 ? costs[k] : 0;
+		credit += charged[k] - costs[k];
+	}
+	/* What a correction gave back to a bucket (spending of a decided month reversed) is
+	 * part of the balance this month brings in. */
+	for (int b = 0; b < REVENUE_NBUCKETS; b++)
+		in.carry_in.bucket_fen[b] += refund[b];
+	if (revenue_distributable(cash, ncash, charged, 4, &in.distributable_fen, &e) != 0)
 		goto errs;
-	in.distributable_fen += taken;
+	in.distributable_fen += taken + credit;
 	received += taken;
-	revenue_policy_of(cfg, &pol);
+	cli_revenue_policy(cfg, &pol);
 	if (revenue_policy_check(&pol, why, sizeof why) != 0) {
 		fprintf(stderr, "%s %s: policy rejected: %s\n", vid, month, why);
 		goto fail;

@@ -286,6 +286,26 @@ int cli_report(struct cli_env *env, int argc, char **argv)
 			return wrc == 0 ? 0 : 1;
 		}
 	}
+	/* So is a town's, once all its villages posted theirs and it was issued with the last. */
+	for (size_t t = 0; pub && only < 0 && town && t < env->cfg->n_towns; t++) {
+		struct store_notice sn;
+		if (strcmp(env->cfg->towns[t].id, town) != 0 &&
+		    strcmp(env->cfg->towns[t].name, town) != 0)
+			continue;
+		int got = store_town_notice_get(st, env->cfg->towns[t].id, month, format, &sn);
+		if (got < 0) {
+			fprintf(stderr, "pvrelief report: database error: %s\n", store_errmsg(st));
+			free(want);
+			return 1;
+		}
+		if (got == 0) {
+			int wrc = write_out(out, (const char *)sn.body, sn.len);
+			free(sn.body);
+			free(want);
+			return wrc == 0 ? 0 : 1;
+		}
+		break;
+	}
 	struct report *r = pub && only >= 0 ? notice_load(st, env->cfg, (size_t)only, month, now)
 			   : want	    ? report_load(st, env->cfg, month, want, pub, now)
 					    : cli_report_load(st, env->cfg, month, only, pub, now);

@@ -86,6 +86,7 @@ struct report_amendment *report_add_amendment(struct report *r)
 	}
 	struct report_amendment *a = &r->amendments[r->namendments++];
 	memset(a, 0, sizeof *a);
+	a->note = "";
 	return a;
 }
 
@@ -218,6 +219,57 @@ done:
 	return added;
 }
 
+int report_amend_payees(struct report *r, const char *const *posted, size_t n,
+			int (*now_of)(const char *person, const char *post, void *arg,
+				      struct report_payee_now *out),
+			void *arg)
+{
+	json_t **docs = xcalloc(n ? n : 1, sizeof *docs);
+	int added = -1;
+	for (size_t k = 0; k < n; k++)
+		docs[k] = json_loads(posted[k], 0, NULL);
+	const char *month =
+	    n && docs[0] ? json_string_value(json_object_get(docs[0], "month")) : NULL;
+	json_t *villages = n && docs[0] ? json_object_get(docs[0], "villages") : NULL;
+	if (!month || !json_is_array(villages))
+		goto done;
+	added = 0;
+	size_t i, k;
+	json_t *v, *p;
+	json_array_foreach(villages, i, v)
+	{
+		json_array_foreach(json_object_get(v, "payees"), k, p)
+		{
+			/* The month's own wages and labour; arrears it paid belong to theirs. */
+			if (json_is_string(json_object_get(p, "owed_month")))
+				continue;
+			const char *person = jstr(p, "person_id"), *post = jstr(p, "post_id");
+			struct report_payee_now now = {0, 0, ""};
+			if (now_of(person, post, arg, &now) != 0)
+				continue;
+			char id[256], name[256];
+			snprintf(id, sizeof id, "%s/%s", person, post);
+			snprintf(name, sizeof name, "%s（%s）", jstr(p, "name"),
+				 jstr(p, "post_kind"));
+			static const char *const fields[2] = {"due_fen", "paid_fen"};
+			for (int f = 0; f < 2; f++) {
+				struct figure fig = {1, f ? now.paid_fen : now.due_fen, 0};
+				int a = amend_one(r, docs, n, month, "payee", id, name, fields[f],
+						  json_object_get(p, fields[f]), &fig);
+				if (a && now.note && now.note[0])
+					r->amendments[r->namendments - 1].note =
+					    report_str(r, now.note);
+				added += a;
+			}
+		}
+	}
+done:
+	for (size_t j = 0; j < n; j++)
+		json_decref(docs[j]);
+	free(docs);
+	return added;
+}
+
 void report_totals(const struct report *r, struct report_totals *t)
 {
 	memset(t, 0, sizeof *t);
@@ -310,9 +362,17 @@ char *report_day_zh(int64_t t, int offset_s, char *buf)
 const char *report_field_zh(const char *field)
 {
 	static const char *const names[][2] = {
-	    {"metered_kwh", "电网结算电量"}, {"measured_kwh", "实测发电量"},
-	    {"received_fen", "到账收入"},    {"receivable_fen", "应收未到账补贴"},
+	    {"metered_kwh", "电网结算电量"},
+	    {"measured_kwh", "实测发电量"},
+	    {"received_fen", "到账收入"},
+	    {"receivable_fen", "应收未到账补贴"},
 	    {"costs_fen", "费用合计"},
+	    {"paid_fen", "实发金额"},
+	    {"due_fen", "应发金额"},
+	    {"correction_settlement", "电费结算冲销"},
+	    {"correction_subsidy", "补贴到账冲销"},
+	    {"correction_cost", "费用冲销"},
+	    {"correction_spending", "支出冲销，退回原用途"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], field) == 0)
@@ -350,16 +410,15 @@ char *report_yuan_zh(int64_t fen, char *buf)
 
 char *report_payee_note(const struct report_payee *p, char *buf, size_t len)
 {
-	char m[32], left[48];
+	char m[32], left[48], due[48];
 	int64_t owed = p->due_fen - p->paid_fen;
 	unsigned bp = p->due_fen > 0 ? (unsigned)((p->paid_fen * 10000) / p->due_fen) : 0;
 	if (p->owed_month[0]) {
 		if (owed > 0)
 			snprintf(buf, len,
 				 "补发%s欠发 %s 元：资金不足，按 %u.%02u%% 补发，仍欠 %s 元结转",
-				 report_month_zh(p->owed_month, m),
-				 report_yuan_zh(p->due_fen, left), bp / 100, bp % 100,
-				 report_yuan_zh(owed, left));
+				 report_month_zh(p->owed_month, m), report_yuan_zh(p->due_fen, due),
+				 bp / 100, bp % 100, report_yuan_zh(owed, left));
 		else
 			snprintf(buf, len, "补发%s欠发工资，已全额补发",
 				 report_month_zh(p->owed_month, m));

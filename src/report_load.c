@@ -11,6 +11,7 @@
 #include "pvrelief/report.h"
 #include "pvrelief/revenue.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_correct.h"
 #include "pvrelief/store_ledger.h"
 #include "pvrelief/store_plan.h"
 #include "pvrelief/store_records.h"
@@ -129,8 +130,13 @@ struct report *report_load(struct store *st, const struct config *cfg, const cha
 			rv->receivable_fen += cli_share(cs, k, rs->receivable_fen);
 		}
 		rv->has_cash_measured = !cash_unmeasured && rv->cash_metered_kwh > 0;
-		if (store_rev_costs(st, cv->id, month, rv->cost_fen) != 0)
+		int64_t adjust[4];
+		if (store_rev_costs(st, cv->id, month, rv->cost_fen) != 0 ||
+		    store_correct_cost_adjust(st, cv->id, month, adjust) != 0)
 			goto fail;
+		/* The costs as the month's plan counts them, corrections included. */
+		for (int c = 0; c < REPORT_NCOSTS; c++)
+			rv->cost_fen[c] += adjust[c];
 		for (int c = 0; c < REPORT_NCOSTS; c++)
 			rv->costs_fen += rv->cost_fen[c];
 		int rc = store_rev_plan_get(st, cv->id, month, &plan);

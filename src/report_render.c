@@ -216,6 +216,7 @@ char *report_json(const struct report *r)
 				    !a->has_now	  ? json_null()
 				    : a->is_money ? json_integer(a->now_fen)
 						  : json_real(a->now_kwh));
+		json_object_set_new(o, "note_zh", json_string(a->note ? a->note : ""));
 		json_array_append_new(amends, o);
 	}
 	json_object_set_new(root, "amendments", amends);
@@ -311,13 +312,14 @@ static void csv_amendments(struct csv_writer *w, const struct report *r)
 	report_day_zh(r->generated_unix, r->utc_offset_s, day);
 	put_row(w, (const char *const[]){"更正说明", "截至", day, "原公示不变，以下为公示后的变动",
 					 NULL});
-	put_row(w, (const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", NULL});
+	put_row(w,
+		(const char *const[]){"公示月份", "对象", "项目", "原公示", "现为", "说明", NULL});
 	for (size_t i = 0; i < r->namendments; i++) {
 		const struct report_amendment *a = &r->amendments[i];
-		put_row(w, (const char *const[]){report_month_zh(a->month, m), a->subject_name,
-						 report_field_zh(a->field),
-						 report_amendment_value(a, 0, was),
-						 report_amendment_value(a, 1, now), NULL});
+		put_row(w, (const char *const[]){
+			       report_month_zh(a->month, m), a->subject_name,
+			       report_field_zh(a->field), report_amendment_value(a, 0, was),
+			       report_amendment_value(a, 1, now), a->note ? a->note : "", NULL});
 	}
 }
 
@@ -828,25 +830,33 @@ static void html_village(struct strbuf *b, const struct report *r, const struct 
 
 /* The amendments to earlier posted notices: the posted notice stays as posted, and what
  * changed since is told here, dated. */
-static void html_amendments(struct strbuf *b, const struct report *r)
+static void html_amendments(struct strbuf *b, const struct report *r, const char *skip)
 {
 	char m[32], was[48], now[48], day[32];
-	if (!r->namendments)
+	size_t shown = 0;
+	for (size_t i = 0; i < r->namendments; i++)
+		shown += !(skip && skip[i]);
+	if (!shown)
 		return;
 	strbuf_printf(
 	    b,
 	    "<h3>更正说明</h3><p>以下为已公示月份在公示后的变动（截至%s），原公示内容不变，"
-	    "以本表为准。</p><table><thead><tr><th>公示月份</th><th>对象</th><th>项目</th>"
-	    "<th>原公示</th><th>现为</th></tr></thead><tbody>",
+	    "以本表为准。</p><table "
+	    "class=amend><thead><tr><th>公示月份</th><th>对象</th><th>项目</th>"
+	    "<th>原公示</th><th>现为</th><th>说明</th></tr></thead><tbody>",
 	    report_day_zh(r->generated_unix, r->utc_offset_s, day));
 	for (size_t i = 0; i < r->namendments; i++) {
 		const struct report_amendment *a = &r->amendments[i];
+		if (skip && skip[i])
+			continue;
 		strbuf_add(b, "<tr>", 4);
 		td_text(b, report_month_zh(a->month, m));
 		td_text(b, a->subject_name);
 		td_text(b, report_field_zh(a->field));
-		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td></tr>",
+		strbuf_printf(b, "<td class=n>%s</td><td class=n>%s</td>",
 			      report_amendment_value(a, 0, was), report_amendment_value(a, 1, now));
+		td_text(b, a->note ? a->note : "");
+		strbuf_add(b, "</tr>", 5);
 	}
 	strbuf_add(b, "</tbody></table>", 16);
 }
@@ -866,17 +876,21 @@ static void td_kwh_zh(struct strbuf *b, int has, double kwh)
 }
 
 static const char notice_style[] =
-    "<style>@page{size:A4;margin:12mm 14mm}"
+    "<style>@page{size:A4;margin:10mm 12mm}"
     "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
-    "\"SimSun\",sans-serif;font-size:10pt;line-height:1.35;color:#111;max-width:182mm;"
+    "\"SimSun\",sans-serif;font-size:9pt;line-height:1.3;color:#111;max-width:182mm;"
     "margin:auto}h1{font-size:15pt;text-align:center;margin:0 0 3mm}"
     "h2{font-size:11pt;margin:3mm 0 1mm}p{margin:1mm 0}"
     "table{border-collapse:collapse;width:100%;margin:1mm 0}tr{page-break-inside:avoid}"
-    "th,td{border:0.3mm solid #555;padding:0.6mm 1.2mm}th{background:#f0f0f0;"
+    "th,td{border:0.3mm solid #555;padding:0.4mm 1.2mm}th{background:#f0f0f0;"
     "font-weight:normal;text-align:left}td.n{text-align:right;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}.total td{font-weight:bold}.flag{color:#b00020}"
-    ".sign{display:flex;justify-content:space-between;margin-top:8mm}"
-    ".sign p{width:48%}small{color:#555}</style>";
+    ".sign{display:flex;justify-content:space-between;margin-top:4mm}"
+    ".sign p{width:48%}small{color:#555}table{font-size:8pt;line-height:1.2}"
+    "td:first-child{white-space:nowrap}"
+    "table.pay{font-size:7.5pt}table.pay td{white-space:nowrap;padding:0.3mm 0.8mm}"
+    "table.amend td{white-space:nowrap}table.amend td:last-child{white-space:normal}"
+    "</style>";
 
 /* One village's public notice, as a township posts it: in Chinese, amounts in 元 with
  * thousands separators, the notice period, where to complain, the signature and seal lines
@@ -908,33 +922,41 @@ static void html_notice(struct strbuf *b, const struct report *r)
 		strbuf_printf(b, "<p><b>公示期：自张贴之日起%d天。</b></p>",
 			      v->notice_days > 0 ? v->notice_days : PLAN_NOTICE_DAYS_DEFAULT);
 	}
-	strbuf_printf(b,
-		      "<h2>一、收入情况</h2><table><tbody>"
-		      "<tr><th>本月到账电费对应的电网结算电量（发电期见电站表，千瓦时）</th>"
-		      "<td class=n>%.1f</td></tr><tr><th>同期本站监测发电量（千瓦时）</th>",
-		      v->cash_metered_kwh);
-	td_kwh_zh(b, v->has_cash_measured, v->cash_measured_kwh);
-	strbuf_printf(b, "</tr><tr><th>本月到账收入（元）</th>");
-	td_yuan_zh(b, v->received_fen);
-	strbuf_printf(b, "</tr><tr><th>应收未到账补贴（到账后再分配，元）</th>");
-	td_yuan_zh(b, v->receivable_fen);
-	strbuf_printf(b, "</tr>");
+	/* Two figures a row: the income table stays short enough for the page. */
+	struct strbuf cells[12];
+	size_t ncells = 0;
+	memset(cells, 0, sizeof cells);
+	strbuf_printf(&cells[ncells], "<th>本月到账电费对应的结算电量（千瓦时）</th>");
+	td_kwh_zh(&cells[ncells++], 1, v->cash_metered_kwh);
+	strbuf_printf(&cells[ncells], "<th>同期本站监测发电量（千瓦时）</th>");
+	td_kwh_zh(&cells[ncells++], v->has_cash_measured, v->cash_measured_kwh);
+	strbuf_printf(&cells[ncells], "<th>本月到账收入（元）</th>");
+	td_yuan_zh(&cells[ncells++], v->received_fen);
+	strbuf_printf(&cells[ncells], "<th>应收未到账补贴（到账后再分配，元）</th>");
+	td_yuan_zh(&cells[ncells++], v->receivable_fen);
 	for (int c = 0; c < REPORT_NCOSTS; c++) {
-		strbuf_printf(b, "<tr><th>减：%s（元）</th>", cost_zh[c]);
-		td_yuan_zh(b, v->cost_fen[c]);
-		strbuf_printf(b, "</tr>");
+		strbuf_printf(&cells[ncells], "<th>减：%s（元）</th>", cost_zh[c]);
+		td_yuan_zh(&cells[ncells++], v->cost_fen[c]);
 	}
-	strbuf_printf(b, "<tr class=total><th>可分配收益（元）</th>");
-	td_yuan_zh(b, v->distributable_fen);
-	strbuf_printf(b, "</tr>");
 	if (v->deficit_in_fen || v->deficit_out_fen) {
 		/* Costs beyond the cash are owed and paid first from later months' cash. */
-		strbuf_printf(b, "<tr><th>上月结转未付费用（负债，元）</th>");
-		td_yuan_zh(b, -v->deficit_in_fen);
-		strbuf_printf(b, "</tr><tr><th>结转下月未付费用（负债，元）</th>");
-		td_yuan_zh(b, -v->deficit_out_fen);
-		strbuf_printf(b, "</tr>");
+		strbuf_printf(&cells[ncells], "<th>上月结转未付费用（负债，元）</th>");
+		td_yuan_zh(&cells[ncells++], -v->deficit_in_fen);
+		strbuf_printf(&cells[ncells], "<th>结转下月未付费用（负债，元）</th>");
+		td_yuan_zh(&cells[ncells++], -v->deficit_out_fen);
 	}
+	strbuf_printf(b, "<h2>一、收入情况（发电期见电站表）</h2><table><tbody>");
+	for (size_t i = 0; i < ncells; i += 2) {
+		strbuf_printf(b, "<tr>");
+		for (size_t j = i; j < i + 2 && j < ncells; j++) {
+			strbuf_add(b, cells[j].s ? cells[j].s : "", cells[j].len);
+			free(strbuf_take(&cells[j]));
+		}
+		strbuf_printf(b, "%s</tr>", i + 1 < ncells ? "" : "<th></th><td></td>");
+	}
+	strbuf_printf(b, "<tr class=total><th colspan=3>可分配收益（元）</th>");
+	td_yuan_zh(b, v->distributable_fen);
+	strbuf_printf(b, "</tr>");
 	strbuf_printf(b,
 		      "</tbody></table><h2>二、收益用途（元）</h2><table><thead><tr><th>用途</th>"
 		      "<th>比例</th><th>上月结转</th><th>本月分配</th><th>本月支出</th>"
@@ -966,33 +988,80 @@ static void html_notice(struct strbuf *b, const struct report *r)
 			      v->posts_share_bp % 100);
 	strbuf_printf(b, "（规定不低于%d.%02d%%）。</p>", v->min_posts_bp / 100,
 		      v->min_posts_bp % 100);
-	strbuf_printf(b, "<h2>三、发放明细（元）</h2><table><thead><tr><th>姓名</th><th>岗位</th>"
-			 "<th>出勤天数</th><th>应发</th><th>实发</th><th>说明</th></tr></thead>"
-			 "<tbody>");
+	/* One row per post held: the month's own wage or labour, and beside it the arrears of
+	 * earlier months paid with it, each with that month's pay as posted and as it is now (the
+	 * amendment, which the amendments table then need not repeat). A village of sixty posts
+	 * so stays within two pages. */
+	char *shown = xcalloc(r->namendments ? r->namendments : 1, 1);
+	char *merged = xcalloc(v->npayees ? v->npayees : 1, 1);
+	size_t npayee_amended = 0;
+	strbuf_printf(b, "<h2>三、发放明细（元）</h2><table class=pay><thead><tr><th>姓名</th>"
+			 "<th>岗位</th><th>出勤天数</th><th>应发</th><th>实发</th><th>说明</th>"
+			 "<th>补发欠发（该月实发：原公示→现为）</th></tr></thead><tbody>");
 	for (size_t k = 0; k < v->npayees; k++) {
 		const struct report_payee *p = &v->payees[k];
-		char note[256];
+		char note[256], id[256];
+		if (merged[k])
+			continue;
 		strbuf_printf(b, "<tr>");
 		td_text(b, p->name);
 		td_text(b, p->post_kind);
-		if (p->owed_month[0])
-			strbuf_printf(b, "<td class=n>—</td>");
-		else if (p->required_days)
-			strbuf_printf(b, "<td class=n>%d / %d</td>", p->days_worked,
-				      p->required_days);
-		else
-			strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
-		td_yuan_zh(b, p->due_fen);
-		td_yuan_zh(b, p->paid_fen);
-		td_text(b, report_payee_note(p, note, sizeof note));
-		strbuf_printf(b, "</tr>");
-		due += p->due_fen;
-		paid += p->paid_fen;
+		if (p->owed_month[0]) {
+			strbuf_printf(b,
+				      "<td class=n>—</td><td class=n>—</td><td class=n>—</td><td>"
+				      "</td>");
+		} else {
+			if (p->required_days)
+				strbuf_printf(b, "<td class=n>%d/%d</td>", p->days_worked,
+					      p->required_days);
+			else
+				strbuf_printf(b, "<td class=n>%d</td>", p->days_worked);
+			td_yuan_zh(b, p->due_fen);
+			td_yuan_zh(b, p->paid_fen);
+			td_text(b, report_payee_note(p, note, sizeof note));
+			due += p->due_fen;
+			paid += p->paid_fen;
+		}
+		strbuf_printf(b, "<td>");
+		snprintf(id, sizeof id, "%s/%s", p->person_id, p->post_id);
+		size_t narrears = 0;
+		for (size_t j = k; j < v->npayees; j++) {
+			const struct report_payee *q = &v->payees[j];
+			char om[32], y1[48], y2[48], y3[48];
+			if (!q->owed_month[0] || strcmp(q->person_id, p->person_id) != 0 ||
+			    strcmp(q->post_id, p->post_id) != 0 || strcmp(q->kind, p->kind) != 0)
+				continue;
+			merged[j] = 1;
+			due += q->due_fen;
+			paid += q->paid_fen;
+			strbuf_printf(b, "%s%s %s", narrears++ ? "；" : "",
+				      report_month_zh(q->owed_month, om),
+				      report_yuan_zh(q->paid_fen, y1));
+			if (q->paid_fen < q->due_fen)
+				strbuf_printf(b, "，仍欠 %s",
+					      report_yuan_zh(q->due_fen - q->paid_fen, y1));
+			for (size_t i = 0; i < r->namendments; i++) {
+				const struct report_amendment *a = &r->amendments[i];
+				/* The pay beside the arrears that changed it; what was due changes
+				 * only by a corrected record, told with its reason below. */
+				if (shown[i] || strcmp(a->subject, "payee") != 0 ||
+				    strcmp(a->field, "paid_fen") != 0 ||
+				    strcmp(a->subject_id, id) != 0 ||
+				    strcmp(a->month, q->owed_month) != 0)
+					continue;
+				shown[i] = 1;
+				npayee_amended++;
+				strbuf_printf(b, "（%s→%s）", report_yuan_zh(a->posted_fen, y2),
+					      report_yuan_zh(a->now_fen, y3));
+			}
+		}
+		strbuf_printf(b, "</td></tr>");
 	}
-	strbuf_printf(b, "<tr class=total><td colspan=3>合计</td>");
+	strbuf_printf(b, "<tr class=total><td colspan=3>合计（含补发）</td>");
 	td_yuan_zh(b, due);
 	td_yuan_zh(b, paid);
-	strbuf_printf(b, "<td></td></tr></tbody></table>");
+	strbuf_printf(b, "<td colspan=2></td></tr></tbody></table>");
+	free(merged);
 	if (v->note[0]) {
 		strbuf_printf(b, "<p>");
 		sb_esc(b, v->note);
@@ -1017,7 +1086,14 @@ static void html_notice(struct strbuf *b, const struct report *r)
 	}
 	strbuf_printf(b, "</tbody></table><p><small>联建电站的电量、收入按本村所占份额计入本村。"
 			 "</small></p>");
-	html_amendments(b, r);
+	html_amendments(b, r, shown);
+	if (npayee_amended)
+		strbuf_printf(
+		    b,
+		    "<p><small>另有 %zu 人以前月份的实发金额因补发欠发而变动，原公示与现为金额"
+		    "见发放明细末列。</small></p>",
+		    npayee_amended);
+	free(shown);
 	strbuf_printf(b,
 		      "<h2>五、监督</h2><p>公示期内，村民对公示内容如有异议，可向本村村务监督委员会"
 		      "或");
@@ -1145,7 +1221,7 @@ char *report_html(const struct report *r)
 	}
 	for (size_t i = 0; i < r->nvillages; i++)
 		html_village(&b, r, &r->villages[i]);
-	html_amendments(&b, r);
+	html_amendments(&b, r, NULL);
 	strbuf_printf(&b,
 		      "<p class=ledger><small>资金账本截至第 %" PRId64 " 条，末条哈希 %s。"
 		      "请保存此号与哈希，日后可核对账本未被删改。</small></p>",

@@ -219,8 +219,8 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 		worksheet_write_string(ws, 1, 0, "账本哈希", x.head);
 		worksheet_write_string(ws, 1, 1, r->ledger_hash, NULL);
 		if (r->namendments) {
-			static const char *const ah[] = {"公示月份", "对象", "项目",
-							 "原公示",   "现为", NULL};
+			static const char *const ah[] = {"公示月份", "对象", "项目", "原公示",
+							 "现为",     "说明", NULL};
 			worksheet_write_string(ws, 3, 0, "更正说明 截至", x.head);
 			worksheet_write_string(
 			    ws, 3, 1, report_day_zh(r->generated_unix, r->utc_offset_s, day), NULL);
@@ -237,6 +237,7 @@ int report_xlsx(const struct report *r, const char *path, char *why, size_t whyl
 						       NULL);
 				worksheet_write_string(ws, ar, 4, report_amendment_value(a, 1, now),
 						       NULL);
+				worksheet_write_string(ws, ar, 5, a->note ? a->note : "", NULL);
 			}
 		}
 	}

@@ -427,6 +427,12 @@ static struct revenue_payee_result payee_due(const struct revenue_payee *p,
 	return r;
 }
 
+struct revenue_payee_result revenue_payee_due(const struct revenue_payee *p,
+					      const struct revenue_policy *pol)
+{
+	return payee_due(p, pol);
+}
+
 /* Pays r->due_fen in full, or scaled by avail / total_due when the bucket falls short. */
 static void pay(struct revenue_payee_result *r, int shortfall, int64_t avail, int64_t total_due)
 {
@@ -521,8 +527,14 @@ int revenue_allocate_month(const struct revenue_month_input *in, struct revenue_
 	}
 
 	if (out->shortfall || out->arrears_total_paid_fen < out->arrears_due_fen) {
-		char a[48], b[48], c[48], p[32], q[48];
-		int n = 0;
+		char a[48], b[48], c[48], p[32], q[48], mz[40];
+		int n = 0, y = 0, mo = 0;
+		/* The note goes on a Chinese notice: the month in Chinese form too. */
+		if (month && sscanf(month, "%4d-%2d", &y, &mo) == 2)
+			snprintf(mz, sizeof mz, "%d年%d月", y % 10000, mo % 100);
+		else
+			snprintf(mz, sizeof mz, "%.32s", month ? month : "");
+		month = mz;
 		if (out->arrears_due_fen)
 			n = snprintf(out->note, sizeof out->note,
 				     "%.32s：先补发以前月份欠发 %s 元中的 %s 元；", month,

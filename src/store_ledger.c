@@ -253,6 +253,83 @@ static const char *const crosscheck_sql[] = {
     "  spent and left unmet %d fen', b.village, b.month, b.bucket, COALESCE(t.a, 0), b.a)"
     " FROM b LEFT JOIN t ON t.village = b.village AND t.month = b.month"
     "  AND t.bucket = b.bucket WHERE COALESCE(t.a, 0) != b.a ORDER BY 1",
+    /* Spending of a decided month given back to its bucket in a later month: each refund
+     * names a spending row the decided plan spent on, and gives back no more than it. */
+    "SELECT printf('correction %d: it gives back %d fen for a spending row that no decided plan"
+    "  spent on (%s)', c.seq, c.amount_fen, c.memo) FROM ledger c"
+    " WHERE c.kind = 'correction' AND substr(c.memo, 1, 12) = 'refunds the '"
+    " AND c.amount_fen > COALESCE((SELECT s.amount_fen FROM spending s JOIN plan p"
+    "  ON p.village = s.village AND p.month = s.month AND p.state != 'draft'"
+    "  WHERE s.village = c.village AND substr(c.memo, 1, length('refunds the ' || s.bucket"
+    "  || ' bucket for spending ' || s.village || '/' || s.month || '/' || s.bucket || '/'"
+    "  || s.receipt || ' of ')) = 'refunds the ' || s.bucket || ' bucket for spending '"
+    "  || s.village || '/' || s.month || '/' || s.bucket || '/' || s.receipt || ' of '), 0)"
+    " ORDER BY 1",
+    /* Each decided plan's balance brought in is the balance the month before carried out,
+     * plus what corrections gave back to the bucket in the month. */
+    "WITH r AS (SELECT village, month, substr(memo, 13, instr(memo, ' bucket for spending ')"
+    "  - 13) AS bucket, SUM(amount_fen) AS a FROM ledger WHERE kind = 'correction'"
+    "  AND substr(memo, 1, 12) = 'refunds the ' GROUP BY 1, 2, 3)"
+    " SELECT printf('plan_bucket %s %s %s: carry_in_fen is %d, but the month before carried"
+    "  out %d and corrections gave back %d', b.village, b.month, b.bucket, b.carry_in_fen,"
+    "  COALESCE(pb.carry_out_fen, 0), COALESCE(r.a, 0))"
+    " FROM plan_bucket b JOIN plan p ON p.village = b.village AND p.month = b.month"
+    "  AND p.state != 'draft'"
+    " LEFT JOIN plan_bucket pb ON pb.village = b.village AND pb.bucket = b.bucket"
+    "  AND pb.month = strftime('%Y-%m', b.month || '-01', '-1 month')"
+    " LEFT JOIN r ON r.village = b.village AND r.month = b.month AND r.bucket = b.bucket"
+    " WHERE b.carry_in_fen != COALESCE(pb.carry_out_fen, 0) + COALESCE(r.a, 0) ORDER BY 1",
+    /* Each decided plan's own figures: its costs are what the ledger charged the month
+     * (corrections included), what it could distribute is its cash less those costs, the
+     * deficit it brought in is what the month before carried out, and its allocation and
+     * the deficit it carries out follow from them (the allocation itself is checked above).
+     * A plan's cash received is tied to the ledger through these. */
+    "WITH c AS (SELECT l.village, l.month, -SUM(l.amount_fen) AS a FROM ledger l"
+    "  LEFT JOIN ledger o ON l.kind = 'correction' AND substr(l.memo, 1, 13) = 'reverses seq '"
+    "  AND o.seq = CAST(substr(l.memo, 14, instr(l.memo, ' (') - 14) AS INTEGER)"
+    "  WHERE l.station = '' AND ((l.kind = 'cost' AND substr(l.memo, 1, 15) != 'spent from the ')"
+    "  OR (l.kind = 'correction' AND o.kind = 'cost' AND substr(o.memo, 1, 15)"
+    "  != 'spent from the ')) GROUP BY 1, 2),"
+    " a AS (SELECT village, month, SUM(alloc_fen) AS a FROM plan_bucket GROUP BY 1, 2),"
+    " p AS (SELECT * FROM plan WHERE state != 'draft')"
+    " SELECT printf('plan %s %s: costs_fen is %d in the table and %d in the ledger', p.village,"
+    "  p.month, p.costs_fen, COALESCE(c.a, 0))"
+    " FROM p LEFT JOIN c ON c.village = p.village AND c.month = p.month"
+    " WHERE p.costs_fen != COALESCE(c.a, 0)"
+    " UNION ALL SELECT printf('plan %s %s: distributable_fen is %d, not received_fen %d less"
+    "  costs_fen %d', village, month, distributable_fen, received_fen, costs_fen) FROM p"
+    " WHERE distributable_fen != received_fen - costs_fen"
+    " UNION ALL SELECT printf('plan %s %s: deficit_in_fen is %d, but the month before carried"
+    "  out %d', p.village, p.month, p.deficit_in_fen, COALESCE(q.deficit_out_fen, 0)) FROM p"
+    " LEFT JOIN plan q ON q.village = p.village"
+    "  AND q.month = strftime('%Y-%m', p.month || '-01', '-1 month')"
+    " WHERE p.deficit_in_fen != COALESCE(q.deficit_out_fen, 0)"
+    " UNION ALL SELECT printf('plan %s %s: the buckets are allocated %d, but distributable_fen"
+    "  and deficit_in_fen make %d', p.village, p.month, a.a,"
+    "  MAX(0, p.distributable_fen + p.deficit_in_fen)) FROM p JOIN a ON a.village = p.village"
+    "  AND a.month = p.month WHERE a.a != MAX(0, p.distributable_fen + p.deficit_in_fen)"
+    " UNION ALL SELECT printf('plan %s %s: deficit_out_fen is %d, but distributable_fen and"
+    "  deficit_in_fen make %d', village, month, deficit_out_fen,"
+    "  MIN(0, distributable_fen + deficit_in_fen)) FROM p"
+    " WHERE deficit_out_fen != MIN(0, distributable_fen + deficit_in_fen) ORDER BY 1",
+    /* Each decided plan's buckets balance (brought in and allocated = spent and carried
+     * out), and what its posts bucket spends is what it pays, wages, labour and arrears:
+     * a payment moved before the plan is paid (when the ledger gets each one) would
+     * otherwise change the notice while the totals the ledger holds stay the same. */
+    "WITH p AS (SELECT village, month FROM plan WHERE state != 'draft'),"
+    " x AS (SELECT village, month, SUM(paid_fen) AS a FROM (SELECT village, month, paid_fen"
+    "  FROM plan_payment UNION ALL SELECT village, month, paid_fen FROM plan_arrear)"
+    "  GROUP BY 1, 2)"
+    " SELECT printf('plan_bucket %s %s %s: carry_in_fen %d and alloc_fen %d do not make"
+    "  spent_fen %d and carry_out_fen %d', b.village, b.month, b.bucket, b.carry_in_fen,"
+    "  b.alloc_fen, b.spent_fen, b.carry_out_fen)"
+    " FROM plan_bucket b JOIN p ON p.village = b.village AND p.month = b.month"
+    " WHERE b.carry_in_fen + b.alloc_fen != b.spent_fen + b.carry_out_fen"
+    " UNION ALL SELECT printf('plan_payment %s %s: the payments total %d but the posts bucket"
+    "  spends %d', b.village, b.month, COALESCE(x.a, 0), b.spent_fen)"
+    " FROM plan_bucket b JOIN p ON p.village = b.village AND p.month = b.month"
+    " LEFT JOIN x ON x.village = b.village AND x.month = b.month"
+    " WHERE b.bucket = 'posts' AND b.spent_fen != COALESCE(x.a, 0) ORDER BY 1",
     /* Posted notices: the ledger entry that holds each one's hash. */
     "SELECT printf('notice %s %s %s: ledger entry %d does not hold its hash %s', n.village,"
     "  n.month, n.format, n.ledger_seq, n.sha256)"
@@ -262,13 +339,26 @@ static const char *const crosscheck_sql[] = {
     " UNION ALL SELECT printf('notice %s %s: ledger entry %d records a notice that is not"
     "  stored (%s)', l.village, l.month, l.seq, l.memo)"
     " FROM ledger l LEFT JOIN notice n ON n.ledger_seq = l.seq"
-    " WHERE l.kind = 'notice' AND n.village IS NULL ORDER BY 1",
+    " WHERE l.kind = 'notice' AND n.village IS NULL"
+    "  AND substr(l.memo, 1, length('乡镇公示 ')) != '乡镇公示 ' ORDER BY 1",
+    /* The towns' posted notices, the same way; their entries' memos start 乡镇公示. */
+    "SELECT printf('town_notice %s %s %s: ledger entry %d does not hold its hash %s', n.town,"
+    "  n.month, n.format, n.ledger_seq, n.sha256)"
+    " FROM town_notice n LEFT JOIN ledger l ON l.seq = n.ledger_seq"
+    " WHERE l.seq IS NULL OR l.kind != 'notice' OR l.month != n.month"
+    "  OR l.memo != '乡镇公示 ' || n.town || ' ' || n.format || ' sha256 ' || n.sha256"
+    " UNION ALL SELECT printf('town_notice %s: ledger entry %d records a town notice that is"
+    "  not stored (%s)', l.month, l.seq, l.memo)"
+    " FROM ledger l LEFT JOIN town_notice n ON n.ledger_seq = l.seq"
+    " WHERE l.kind = 'notice' AND n.town IS NULL"
+    "  AND substr(l.memo, 1, length('乡镇公示 ')) = '乡镇公示 ' ORDER BY 1",
 };
 
 struct notice_check {
 	void (*say)(void *arg, const char *sentence);
 	void *arg;
 	int bad;
+	int town; /* the towns' notices, not the villages' */
 };
 
 static int check_notice_body(const struct store_notice *n, void *arg)
@@ -277,9 +367,10 @@ static int check_notice_body(const struct store_notice *n, void *arg)
 	char h[LEDGER_HASH_HEX_LEN + 1], s[400];
 	if (ledger_sha256_hex(n->body, n->len, h) != 0 || strcmp(h, n->sha256) != 0) {
 		snprintf(s, sizeof s,
-			 "notice %s %s %s: its stored bytes hash to %s, not the %s it "
+			 "%s %s %s %s: its stored bytes hash to %s, not the %s it "
 			 "was posted with",
-			 n->village, n->month, n->format, h, n->sha256);
+			 c->town ? "town_notice" : "notice", n->village, n->month, n->format, h,
+			 n->sha256);
 		c->say(c->arg, s);
 		c->bad++;
 	}
@@ -302,8 +393,11 @@ int store_ledger_crosscheck(struct store *st, void (*say)(void *arg, const char 
 		if (rc != SQLITE_DONE)
 			return -1;
 	}
-	struct notice_check c = {say, arg, 0};
+	struct notice_check c = {say, arg, 0, 0};
 	if (store_notice_each(st, check_notice_body, &c) < 0)
+		return -1;
+	c.town = 1;
+	if (store_town_notice_each(st, check_notice_body, &c) < 0)
 		return -1;
 	return bad + c.bad;
 }

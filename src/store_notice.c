@@ -101,3 +101,65 @@ int store_notice_each(struct store *st, int (*fn)(const struct store_notice *n, 
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+int store_town_notice_put(struct store *st, const struct store_notice *n)
+{
+	static const char sql[] = "INSERT INTO town_notice (town, month, format, issued_at, "
+				  "sha256, ledger_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, n->village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, n->month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, n->format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, n->issued_at_unix);
+	sqlite3_bind_text(s, 5, n->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, n->ledger_seq);
+	sqlite3_bind_blob64(s, 7, n->body, (sqlite3_uint64)n->len, SQLITE_TRANSIENT);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+int store_town_notice_get(struct store *st, const char *town, const char *month, const char *format,
+			  struct store_notice *out)
+{
+	static const char sql[] =
+	    "SELECT town, month, format, issued_at, sha256, ledger_seq, "
+	    "body FROM town_notice WHERE town = ?1 AND month = ?2 AND format = ?3";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	memset(out, 0, sizeof *out);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, town, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, format, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	row_to_notice(s, out);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_town_notice_each(struct store *st, int (*fn)(const struct store_notice *n, void *arg),
+			   void *arg)
+{
+	static const char sql[] = "SELECT town, month, format, issued_at, sha256, ledger_seq, "
+				  "body FROM town_notice ORDER BY town, month, format";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	int rc;
+	if (!s)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_notice n;
+		row_to_notice(s, &n);
+		int r = fn(&n, arg);
+		free(n.body);
+		if (r != 0) {
+			sqlite3_reset(s);
+			return r;
+		}
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}

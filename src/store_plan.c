@@ -568,3 +568,49 @@ int store_rev_plan_arrears(struct store *st, const char *village, const char *mo
 	}
 	return 0;
 }
+
+int store_rev_paid_for(struct store *st, const char *village, const char *month, const char *upto,
+		       const char *person, const char *post, int64_t *paid_fen)
+{
+	static const char sql[] =
+	    "SELECT COALESCE((SELECT SUM(paid_fen) FROM plan_payment WHERE village = ?1"
+	    " AND month = ?2 AND person = ?4 AND post = ?5), 0)"
+	    " + COALESCE((SELECT SUM(paid_fen) FROM plan_arrear WHERE village = ?1"
+	    " AND owed_month = ?2 AND month > ?2 AND month <= ?3 AND person = ?4 AND post = ?5), "
+	    "0)";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*paid_fen = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, upto, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, post, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*paid_fen = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_rev_due_for(struct store *st, const char *village, const char *month, const char *person,
+		      const char *post, int64_t *due_fen)
+{
+	static const char sql[] =
+	    "SELECT COALESCE(SUM(due_fen), 0) FROM plan_payment"
+	    " WHERE village = ?1 AND month = ?2 AND person = ?3 AND post = ?4";
+	sqlite3_stmt *s = store_stmt(st, sql);
+	*due_fen = 0;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, person, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, post, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*due_fen = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

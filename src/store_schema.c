@@ -267,6 +267,15 @@ const char *const store_migrations[] = {
     "ALTER TABLE station_eff_day ADD COLUMN loss_fault_h REAL;"
     "ALTER TABLE station_eff_day ADD COLUMN loss_curtail_h REAL;"
     "CREATE INDEX reading_notrun ON reading (device_id, ts) WHERE state IN (1, 6, 7, 8);",
+    /* The town's public notice of a month as posted: issued, every format, when the last of
+     * the town's villages is publicised, and kept byte for byte like the villages' own. */
+    "CREATE TABLE town_notice (town TEXT NOT NULL, month TEXT NOT NULL, format TEXT NOT NULL"
+    "  CHECK (format IN ('html', 'csv', 'json', 'xlsx')), issued_at INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, ledger_seq INTEGER NOT NULL, body BLOB NOT NULL,"
+    "  PRIMARY KEY (town, month, format));"
+    /* Corrections are looked up by village and month for every plan and report (what they
+     * give back or owe to the month): without this, each look-up reads the whole ledger. */
+    "CREATE INDEX ledger_correction ON ledger (village, month) WHERE kind = 'correction';",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

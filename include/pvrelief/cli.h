@@ -37,6 +37,9 @@ int64_t cli_time(struct cli_env *env);
 int64_t cli_now(const char *text);
 /* Returns who acts: by when given, else $USER, else "unknown" (static or borrowed). */
 const char *cli_by(const char *by);
+struct revenue_policy;
+/* Fills the allocation policy from the configuration's revenue section. */
+void cli_revenue_policy(const struct config *cfg, struct revenue_policy *p);
 /* A village's share in a station: the station's index and the share's index in it. */
 struct cli_holding {
 	size_t station, share;

@@ -80,7 +80,9 @@ struct report_village {
 };
 
 /* A figure of an earlier month's posted notice that later data changed (a late settlement, a
- * correction): shown, dated, in a later notice; the posted notice itself never changes. */
+ * correction, a wage paid late from arrears): shown, dated, in a later notice; the posted
+ * notice itself never changes. Subjects: a station, a village, a payee ("person/post", named
+ * by name and post) or a correction of a row (the row in subject_name). */
 struct report_amendment {
 	const char *month;   /* the posted month the figure belongs to */
 	const char *subject; /* "station" or "village" */
@@ -90,6 +92,8 @@ struct report_amendment {
 	int has_posted, has_now; /* a kWh figure may be unknown ("—") */
 	int64_t posted_fen, now_fen;
 	double posted_kwh, now_kwh;
+	/* A correction's or a payee's sentence in Chinese (what, why, who, when), or "". */
+	const char *note;
 };
 
 struct report {
@@ -138,6 +142,19 @@ const char *report_str(struct report *r, const char *s);
 struct report_payee *report_add_payee(struct report *r, size_t v);
 /* Appends an empty amendment and returns it (valid until the next append). */
 struct report_amendment *report_add_amendment(struct report *r);
+/* Appends to r, for the posted month of posted[0], an amendment of each payee's due_fen and
+ * paid_fen (subject "payee", id "person/post") that now_of(person, post, arg, &now) says
+ * differs from what was posted (or last amended by posted[1..n)); now_of returns 0, or -1
+ * for a payee it knows nothing of. Returns the number appended, or -1 when posted[0] is not
+ * a notice's JSON. */
+struct report_payee_now {
+	int64_t due_fen, paid_fen; /* what the month makes due and has paid, as of now */
+	const char *note;	   /* why it changed (a corrected record), or "" */
+};
+int report_amend_payees(struct report *r, const char *const *posted, size_t n,
+			int (*now_of)(const char *person, const char *post, void *arg,
+				      struct report_payee_now *out),
+			void *arg);
 /* Compares an earlier month's posted figures with what the store says now and appends an
  * amendment to r for each station or village figure that changed (metered and measured kWh,
  * received and receivable fen, costs). posted[0] is the notice JSON posted for that month;

@@ -233,6 +233,12 @@ int revenue_prev_month(const char *month, char out[8]);
 int revenue_plan_check(const struct revenue_month_input *in, const struct revenue_month_result *res,
 		       char *why, size_t whylen);
 
+/* Returns what payee p earns under pol before any shortfall scaling (due_fen, with the
+ * reason when nothing is due): the rule revenue_allocate_month applies to each payee, for
+ * working out what a corrected attendance record makes due. paid_fen is 0. */
+struct revenue_payee_result revenue_payee_due(const struct revenue_payee *p,
+					      const struct revenue_policy *pol);
+
 /* Returns the English name of a bucket ("posts", "public_works", "rewards", "om_reserve"). */
 const char *revenue_bucket_name(enum revenue_bucket b);
 /* Returns a sentence saying why a payee got what they got, for notices and reports. */

@@ -38,4 +38,14 @@ int store_notice_months(struct store *st, const char *village, const char *month
 int store_notice_each(struct store *st, int (*fn)(const struct store_notice *n, void *arg),
 		      void *arg);
 
+/* The town's notice of a month, issued when the last of its villages is publicised and kept
+ * the same way; village in struct store_notice holds the town's id. Put: 0, or -1 (also when
+ * already stored). Get: 0, 1 when none is stored, or negative; the caller frees the body.
+ * Each: as store_notice_each. */
+int store_town_notice_put(struct store *st, const struct store_notice *n);
+int store_town_notice_get(struct store *st, const char *town, const char *month, const char *format,
+			  struct store_notice *out);
+int store_town_notice_each(struct store *st, int (*fn)(const struct store_notice *n, void *arg),
+			   void *arg);
+
 #endif

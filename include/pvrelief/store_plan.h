@@ -106,6 +106,17 @@ int store_rev_plan_arrears(struct store *st, const char *village, const char *mo
 /* Frees arrears and empties them. */
 void store_rev_arrears_free(struct store_rev_arrears *a);
 
+/* Sets *paid_fen to what a person was paid for a post (or public work) of a village's month:
+ * the month's own payment and the arrears of it paid by the plans of the months after it, up
+ * to upto; 0 or -1. */
+int store_rev_paid_for(struct store *st, const char *village, const char *month, const char *upto,
+		       const char *person, const char *post, int64_t *paid_fen);
+
+/* Sets *due_fen to what a village's plan of month made due to a person for a post (or
+ * public work); 0 or -1. */
+int store_rev_due_for(struct store *st, const char *village, const char *month, const char *person,
+		      const char *post, int64_t *due_fen);
+
 /* Fills the report's payees of village index v from its plan: names, masked ID numbers,
  * categories and post kinds joined to the payments; 0 or negative. */
 int store_rev_report_payees(struct store *st, struct report *r, size_t v);

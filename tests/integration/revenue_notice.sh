@@ -261,4 +261,16 @@ table = db.execute("select sum(coal_fen) from settlement where station = 's05' a
 assert 57000 in [x[0] for x in db.execute("select coal_fen from settlement where station = 's05'")]
 assert s["received_fen"] == table - int(sys.argv[3]), (s["received_fen"], table, sys.argv[3])
 PY
+pv report --public --village v05 --month 2025-03 --format json --out "$WORK/mar-notice.json" \
+	--now "2025-03-23 10:00:00+08:00" || fail "March's notice"
+check "March's notice tells the reversed January settlement: station, period, as booked, why, who" python3 - "$WORK" "$old_coal" <<'PY'
+import json, sys
+n = json.load(open(sys.argv[1] + "/mar-notice.json"))
+c = [a for a in n["amendments"] if a["field"] == "correction_settlement"]
+assert len(c) == 1, n["amendments"]
+c = c[0]
+assert c["month"] == "2025-02" and c["posted"] == int(sys.argv[2]) and c["now"] == 0, c
+assert "s05电站" in c["subject_name"] and "2025年1月" in c["subject_name"], c
+assert "电量抄错" in c["note_zh"] and "会计" in c["note_zh"] and "2025年3月22日" in c["note_zh"], c
+PY
 finish

@@ -245,6 +245,82 @@ static void test_amend(void)
 	CHECK_STR(report_day_zh(1741132800, 8 * 3600, d), "2025年3月5日");
 }
 
+/* Who was paid what of what was due and why: a scaled wage, arrears paid in part and in
+ * full; the amounts owed coming in and still owed are not the same figure. */
+static void test_payee_note(void)
+{
+	struct report *r = make(1);
+	struct report_payee *p = report_add_payee(r, 0);
+	char buf[256];
+	p->reason = "ok";
+	p->due_fen = 100000;
+	p->paid_fen = 75890;
+	CHECK_STR(report_payee_note(p, buf, sizeof buf),
+		  "资金不足，按 75.89% 发放，欠发 241.10 元结转");
+	p->owed_month = "2025-01";
+	p->due_fen = 21791;
+	p->paid_fen = 10000;
+	CHECK_STR(report_payee_note(p, buf, sizeof buf),
+		  "补发2025年1月欠发 217.91 元：资金不足，按 45.89% 补发，仍欠 117.91 元结转");
+	p->paid_fen = 21791;
+	CHECK_STR(report_payee_note(p, buf, sizeof buf), "补发2025年1月欠发工资，已全额补发");
+	report_free(r);
+}
+
+/* A payee of a posted month paid the rest later (arrears) is amended once, by name and post,
+ * with the pay as posted and as it is now. */
+static int paid_later(const char *person, const char *post, void *arg, struct report_payee_now *out)
+{
+	(void)post;
+	if (strcmp(person, "p1") != 0)
+		return -1;
+	*out = *(struct report_payee_now *)arg;
+	return 0;
+}
+
+static void test_amend_payees(void)
+{
+	struct report *jan = make(1);
+	jan->month = report_str(jan, "2025-01");
+	char *posted = report_json(jan);
+	struct report *feb = make(1);
+	const char *docs[2] = {posted, NULL};
+	const struct report_payee *p1 = &jan->villages[0].payees[0];
+	struct report_payee_now now = {p1->due_fen, p1->paid_fen, ""};
+	CHECK_INT(report_amend_payees(feb, docs, 1, paid_later, &now), 0);
+	/* Arrears paid later: the pay changes, what was due does not. */
+	now.paid_fen = p1->paid_fen + 1234;
+	CHECK_INT(report_amend_payees(feb, docs, 1, paid_later, &now), 1);
+	const struct report_amendment *a = &feb->amendments[0];
+	CHECK_STR(a->subject, "payee");
+	CHECK_STR(a->subject_id, "p1/q1");
+	CHECK(strstr(a->subject_name, p1->name) && strstr(a->subject_name, p1->post_kind));
+	CHECK_STR(a->field, "paid_fen");
+	CHECK_INT((int)a->posted_fen, (int)p1->paid_fen);
+	CHECK_INT((int)a->now_fen, (int)(p1->paid_fen + 1234));
+	char *csv;
+	size_t len;
+	csv = report_csv(feb, &len);
+	CHECK(strstr(csv, "实发金额") && strstr(csv, "HYPERLINK") && strstr(csv, "（保洁）"));
+	free(csv);
+	/* March: February told it; then attendance corrected makes more due, with its why. */
+	char *feb_json = report_json(feb);
+	docs[1] = feb_json;
+	struct report *mar = make(1);
+	CHECK_INT(report_amend_payees(mar, docs, 2, paid_later, &now), 0);
+	now.due_fen = p1->due_fen + 500;
+	now.note = "出勤由18天更正为20天";
+	CHECK_INT(report_amend_payees(mar, docs, 2, paid_later, &now), 1);
+	CHECK_STR(mar->amendments[0].field, "due_fen");
+	CHECK_STR(mar->amendments[0].note, "出勤由18天更正为20天");
+	CHECK_STR(report_field_zh("due_fen"), "应发金额");
+	free(feb_json);
+	free(posted);
+	report_free(mar);
+	report_free(feb);
+	report_free(jan);
+}
+
 /* The year sums its months; people are counted once; the share is floored; the end-of-year
  * figures are the last month's. */
 static void test_year(void)
@@ -331,6 +407,8 @@ int main(void)
 	test_csv();
 	test_html();
 	test_amend();
+	test_payee_note();
+	test_amend_payees();
 	test_year();
 	test_eta_chart();
 	return check_summary();

@@ -298,7 +298,7 @@ static void test_month_shortfall(void)
 	CHECK_INT(r.spent_fen[REVENUE_POSTS], 80998);
 	CHECK_INT(r.unmet_fen[REVENUE_POSTS], 120001 - 80998);
 	CHECK_INT(r.carry_out.bucket_fen[REVENUE_POSTS], 2);
-	CHECK_STR(r.note, "2026-05：应发工资及劳务 1,200.01 元，岗位资金 810.00 元，资金不足，按 "
+	CHECK_STR(r.note, "2026年5月：应发工资及劳务 1,200.01 元，岗位资金 810.00 元，资金不足，按 "
 			  "67.49% 发放，欠发 390.03 元结转，资金到位后优先补发。");
 	CHECK_INT(r.scale_bp, 6749);
 	/* What is not paid is owed: 600.00 - 404.99, 500.01 - 337.50, 100.00 - 67.49. */
