@@ -13,7 +13,12 @@ cleanup() {
 	local pid
 	for pid in "${CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${CHILDREN[@]}"; do wait "$pid" 2>/dev/null || true; done
-	if [ "$FAILED" -eq 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi
+	# PVRELIEF_KEEP_WORK=1 keeps a passing test's scratch folder too (its files, pictures, logs).
+	if [ "$FAILED" -eq 0 ] && [ -z "${PVRELIEF_KEEP_WORK:-}" ]; then
+		rm -rf "$WORK"
+	else
+		echo "kept $WORK for inspection" >&2
+	fi
 }
 trap cleanup EXIT
 
