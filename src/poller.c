@@ -21,12 +21,14 @@
 #include "pvrelief/complain.h"
 #include "pvrelief/config.h"
 #include "pvrelief/energy.h"
+#include "pvrelief/linkbytes.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mblink.h"
 #include "pvrelief/pollqueue.h"
 #include "pvrelief/regmap.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_links.h"
 #include "pvrelief/sunspec.h"
 #include "pvrelief/xalloc.h"
 
@@ -35,6 +37,13 @@ enum { TIER_FAST, TIER_ENERGY, TIER_IDENTITY, TIER_COUNT };
 /* Workers lend their visits a descriptor below this (see visit), so that at most this many
  * descriptors come on top of the connections. */
 #define WORKER_LOW_FD 96
+
+/* Link bytes not yet stored, by local day: two days, so that polls on both sides of midnight
+ * wait for the same write. Guarded by poller.live_lock. */
+struct linkacc {
+	char day[11];
+	uint64_t bytes, polls;
+};
 
 /* A vendor map split by how often its points are read. */
 struct tiermap {
@@ -63,6 +72,7 @@ struct pdev {
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
 	char day[11];
+	struct linkacc link[2];
 };
 
 struct endpoint {
@@ -71,9 +81,11 @@ struct endpoint {
 	struct pdev **devs;
 	size_t n_devs;
 	int connect_wait_ms;
-	int busy;	  /* guarded by sched_lock */
-	double due;	  /* clock time of the next visit; guarded by sched_lock */
-	double back_seen; /* poller.back_s that due accounts for; guarded by sched_lock */
+	int busy;		/* guarded by sched_lock */
+	double due;		/* clock time of the next visit; guarded by sched_lock */
+	double back_seen;	/* poller.back_s that due accounts for; guarded by sched_lock */
+	struct linkacc conn[2]; /* the connection's own bytes (set-up, teardown) */
+	double interval_s;	/* the fast interval in force; guarded by live_lock */
 };
 
 /* Whether the sun is down at a station: a full sun position per device poll would cost more
@@ -126,6 +138,48 @@ static void sleep_real_ms(int ms)
 		return;
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
+}
+
+/* ---- link bytes ---- */
+
+static void linkacc_add(struct linkacc acc[2], const char *day, uint64_t bytes, uint64_t polls)
+{
+	if (!bytes && !polls)
+		return;
+	struct linkacc *a = NULL;
+	for (int i = 0; i < 2 && !a; i++)
+		if (strcmp(acc[i].day, day) == 0)
+			a = &acc[i];
+	for (int i = 0; i < 2 && !a; i++)
+		if (!acc[i].bytes && !acc[i].polls)
+			a = &acc[i];
+	if (!a) {
+		/* A third day while two wait unwritten (the database failing for a day): the
+		 * older day's bytes join the newer one rather than being lost. */
+		int older = strcmp(acc[0].day, acc[1].day) < 0 ? 0 : 1;
+		acc[1 - older].bytes += acc[older].bytes;
+		acc[1 - older].polls += acc[older].polls;
+		a = &acc[older];
+		a->bytes = a->polls = 0;
+	}
+	memcpy(a->day, day, sizeof a->day);
+	a->bytes += bytes;
+	a->polls += polls;
+}
+
+/* Moves the bytes the endpoint's link counted since the last call to a device (NULL: to the
+ * connection itself) on the local day of clock time t. */
+static void take_link_bytes(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
+			    uint64_t polls)
+{
+	uint64_t bytes = mblink_take_wire_bytes(ep->link);
+	if (!bytes && !polls)
+		return;
+	char day[11];
+	store_local_day(t, p->cfg->utc_offset_s, day);
+	pthread_mutex_lock(&p->live_lock);
+	linkacc_add(d ? d->link : ep->conn, day, bytes, polls);
+	pthread_mutex_unlock(&p->live_lock);
 }
 
 /* ---- construction ---- */
@@ -216,6 +270,7 @@ static struct endpoint *find_or_add_endpoint(struct poller *p, const struct conf
 	}
 	if (ep->link)
 		mblink_set_timeout(ep->link, p->cfg->polling.timeout_ms);
+	ep->interval_s = p->cfg->polling.fast_interval_s;
 	return ep;
 }
 
@@ -713,6 +768,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		follow_clock_back(ep->devs[i], back_s);
 	if (!mblink_connected(ep->link)) {
 		int r = mblink_connect(ep->link);
+		take_link_bytes(p, ep, NULL, t, 0);
 		if (r != MBLINK_OK) {
 			for (size_t i = 0; i < ep->n_devs; i++) {
 				struct pdev *d = ep->devs[i];
@@ -738,6 +794,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		if (polled++)
 			sleep_real_ms(p->cfg->polling.unit_gap_ms);
 		poll_device(p, ep, d, t, station_is_night(p, d->station, t));
+		take_link_bytes(p, ep, d, t, 1);
 		pthread_mutex_lock(&p->sched_lock);
 		int stop = p->stopping;
 		pthread_mutex_unlock(&p->sched_lock);
@@ -751,6 +808,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		mblink_close(ep->link);
 		atomic_fetch_sub(&p->open_connections, 1);
 	}
+	take_link_bytes(p, ep, NULL, t, 0);
 }
 
 /* A worker's visit works the endpoint's connection through the worker's own low descriptor
@@ -886,6 +944,61 @@ static void put_diag(struct poller *p, const struct pdev *d)
 	store_diag_put(p->store, d->db_id, &diag);
 }
 
+/* Link bytes taken from the poller for one transaction, put back if it fails. */
+struct linktake {
+	struct endpoint *ep;
+	struct pdev *d; /* NULL: the connection's own bytes */
+	struct linkacc acc;
+};
+
+/* Takes every link counter waiting (into *out, n entries, the caller frees it). */
+static size_t take_links(struct poller *p, struct linktake **out)
+{
+	size_t cap = 2 * (p->n_devs + p->n_eps), n = 0;
+	struct linktake *t = xcalloc(cap ? cap : 1, sizeof *t);
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t e = 0; e < p->n_eps; e++) {
+		struct endpoint *ep = &p->eps[e];
+		for (size_t i = 0; i <= ep->n_devs; i++) {
+			struct pdev *d = i < ep->n_devs ? ep->devs[i] : NULL;
+			struct linkacc *acc = d ? d->link : ep->conn;
+			for (int k = 0; k < 2; k++) {
+				if (!acc[k].bytes && !acc[k].polls)
+					continue;
+				t[n++] = (struct linktake){.ep = ep, .d = d, .acc = acc[k]};
+				memset(&acc[k], 0, sizeof acc[k]);
+			}
+		}
+	}
+	pthread_mutex_unlock(&p->live_lock);
+	*out = t;
+	return n;
+}
+
+/* Gives back counters taken for a transaction that did not commit. */
+static void put_back_links(struct poller *p, const struct linktake *t, size_t n)
+{
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t i = 0; i < n; i++)
+		linkacc_add(t[i].d ? t[i].d->link : t[i].ep->conn, t[i].acc.day, t[i].acc.bytes,
+			    t[i].acc.polls);
+	pthread_mutex_unlock(&p->live_lock);
+}
+
+/* Adds the taken counters to the store inside the caller's transaction; 0 or negative. */
+static int write_links(struct poller *p, const struct linktake *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p->live_lock);
+		double interval = t[i].d ? t[i].ep->interval_s : 0;
+		pthread_mutex_unlock(&p->live_lock);
+		if (store_link_add(p->store, t[i].ep->name, t[i].d ? t[i].d->db_id : 0,
+				   t[i].acc.day, t[i].acc.bytes, t[i].acc.polls, interval) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* A batch takes what is queued, up to a limit of rows and of time, in one transaction, and
  * writes each device's rollup rows and energy state once. Both limits bound how long the
  * writer holds the database's write lock, which the daemon's other writes and the
@@ -905,6 +1018,8 @@ enum { WRITER_BATCH_MAX = 256, WRITER_PAUSE_MS = 5 };
 static int write_batch(struct poller *p, struct store_batch *b, const struct pollqueue_row *rows,
 		       size_t n, size_t *taken, char *why, size_t whylen)
 {
+	struct linktake *link = NULL;
+	size_t links = 0;
 	*taken = 0;
 	if (store_begin(p->store) != 0) {
 		snprintf(why, whylen, "%s", store_errmsg(p->store));
@@ -932,10 +1047,17 @@ static int write_batch(struct poller *p, struct store_batch *b, const struct pol
 	}
 	if (store_batch_flush(b) != 0)
 		goto fail;
+	/* The link counters ride along: a transaction per poll would cost more than the poll. */
+	links = take_links(p, &link);
+	if (write_links(p, link, links) != 0)
+		goto fail;
 	if (store_commit(p->store) != 0) {
 		snprintf(why, whylen, "commit failed");
+		put_back_links(p, link, links);
+		free(link);
 		return -1;
 	}
+	free(link);
 	*taken = i;
 	return 0;
 fail:
@@ -943,6 +1065,8 @@ fail:
 	snprintf(why, whylen, "%s", store_errmsg(p->store));
 	store_rollback(p->store);
 	store_batch_clear(b);
+	put_back_links(p, link, links);
+	free(link);
 	return -1;
 }
 
@@ -958,8 +1082,21 @@ static void write_diag(struct poller *p)
 			return;
 		for (size_t i = from; i < to; i++)
 			put_diag(p, &p->devs[i]);
-		if (store_commit(p->store) != 0)
+		/* Link counters of polls that stored no reading (every device failing). */
+		struct linktake *link = NULL;
+		size_t links = from == 0 ? take_links(p, &link) : 0;
+		if (write_links(p, link, links) != 0) {
+			store_rollback(p->store);
+			put_back_links(p, link, links);
+			free(link);
 			return;
+		}
+		if (store_commit(p->store) != 0) {
+			put_back_links(p, link, links);
+			free(link);
+			return;
+		}
+		free(link);
 	}
 }
 
