@@ -16,11 +16,13 @@
 #include "pvrelief/health.h"
 #include "pvrelief/health_gather.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/linkview.h"
 #include "pvrelief/log.h"
 #include "pvrelief/reading.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_health.h"
+#include "pvrelief/store_links.h"
 #include "pvrelief/weather.h"
 #include "pvrelief/xalloc.h"
 
@@ -40,10 +42,127 @@ static void usage(FILE *out)
 		"  -l, --losses            where each station's expected energy went: outages\n"
 		"                          (communication, inverter down), faults, curtailment\n"
 		"                          and low performance (JSON always has them)\n"
+		"  -k, --links             each gateway's link traffic instead: megabytes today,\n"
+		"                          this month and the month's projection against its\n"
+		"                          budget (link_budget_mb), per device\n"
 		"  -r, --recompute         compute every day of the period again from the stored\n"
 		"                          rollups first (late data, backfills)\n"
 		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
 		"                          a simulated clock for \"now\", as pvreliefd takes\n");
+}
+
+/* Prints the link traffic view for the month of (y, m), with "today" the day d (0: the
+ * current day, or the month's last when the month is over); returns the exit status. */
+static int links(const struct config *cfg, struct store *st, const struct config_station *only,
+		 int y, int m, int d, double now, int json)
+{
+	struct linkview v;
+	memset(&v, 0, sizeof v);
+	double t0, t1;
+	irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+	snprintf(v.month, sizeof v.month, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
+	char first[11];
+	snprintf(first, sizeof first, "%s-01", v.month);
+	double until = d > 0 ? t0 + d * 86400.0 : fmax(t0, fmin(t1, now));
+	store_local_day(until - (d > 0 || until >= t1 ? 1 : 0), cfg->utc_offset_s, v.day);
+	v.elapsed_s = until - t0;
+	v.month_s = t1 - t0;
+
+	/* Gateways in the order of the configuration, each with its configured devices. */
+	size_t n_devs = config_device_count(cfg);
+	char(*names)[96] = xcalloc(n_devs ? n_devs : 1, sizeof *names);
+	v.gws = xcalloc(n_devs ? n_devs : 1, sizeof *v.gws);
+	struct linkview_device *devs = xcalloc(n_devs ? n_devs : 1, sizeof *devs);
+	size_t used = 0;
+	for (size_t s = 0; s < cfg->n_stations; s++) {
+		const struct config_station *cs = &cfg->stations[s];
+		for (size_t i = 0; i < cs->n_devices; i++) {
+			char name[96];
+			config_gateway_name(&cs->devices[i], name, sizeof name);
+			size_t g = 0;
+			while (g < v.n_gws && strcmp(names[g], name) != 0)
+				g++;
+			if (g == v.n_gws) {
+				memcpy(names[g], name, sizeof name);
+				v.gws[g] = (struct linkview_gateway){
+				    .name = names[g],
+				    .station = cs->id,
+				    .budget_mb = cs->link_budget_mb,
+				    .adaptive = cs->link_adaptive,
+				    .fast_s = cfg->polling.fast_interval_s,
+				    .devs = &devs[used]};
+				v.n_gws++;
+			}
+			/* A gateway's devices are contiguous when it serves one station, as
+			 * gateways do; one serving several stations shows those after the
+			 * first station's under it as well, in configuration order. */
+			struct linkview_gateway *gw = &v.gws[g];
+			if (gw->devs + gw->n_devs != &devs[used]) {
+				memmove(gw->devs + gw->n_devs + 1, gw->devs + gw->n_devs,
+					(size_t)(&devs[used] - (gw->devs + gw->n_devs)) *
+					    sizeof *devs);
+				for (size_t k = g + 1; k < v.n_gws; k++)
+					v.gws[k].devs++;
+			}
+			gw->devs[gw->n_devs++] = (struct linkview_device){
+			    .station = cs->id, .device = cs->devices[i].id};
+			used++;
+		}
+	}
+	size_t cap = 2 * n_devs + 16;
+	struct store_link_row *rows = xcalloc(cap, sizeof *rows);
+	int n = store_link_rows(st, first, v.day, rows, cap);
+	int rc = 0;
+	if (n < 0) {
+		fprintf(stderr, "pvrelief health: cannot read the link counters: %s\n",
+			store_errmsg(st));
+		rc = 1;
+		goto out;
+	}
+	for (int k = 0; k < n; k++) {
+		const struct store_link_row *r = &rows[k];
+		for (size_t g = 0; g < v.n_gws; g++) {
+			struct linkview_gateway *gw = &v.gws[g];
+			if (strcmp(gw->name, r->gateway) != 0)
+				continue;
+			if (r->device_id == 0) {
+				gw->conn_today += r->today_bytes;
+				gw->conn_month += r->month_bytes;
+			}
+			for (size_t i = 0; i < gw->n_devs && r->device_id; i++) {
+				struct linkview_device *dv = &gw->devs[i];
+				if (strcmp(dv->station, r->station) != 0 ||
+				    strcmp(dv->device, r->device) != 0)
+					continue;
+				dv->today_bytes += r->today_bytes;
+				dv->month_bytes += r->month_bytes;
+				dv->today_polls += r->today_polls;
+				dv->month_polls += r->month_polls;
+				if (r->interval_s > gw->interval_s)
+					gw->interval_s = r->interval_s;
+			}
+		}
+	}
+	/* --station: only that station's gateways. */
+	size_t kept = 0;
+	for (size_t g = 0; g < v.n_gws; g++) {
+		int mine = !only;
+		for (size_t i = 0; i < v.gws[g].n_devs && !mine; i++)
+			mine = strcmp(v.gws[g].devs[i].station, only->id) == 0;
+		if (mine)
+			v.gws[kept++] = v.gws[g];
+	}
+	v.n_gws = kept;
+	linkview_finish(&v);
+	char *text = linkview_render(&v, json);
+	fputs(text, stdout);
+	free(text);
+out:
+	free(rows);
+	free(devs);
+	free(v.gws);
+	free(names);
+	return rc;
 }
 
 /* Computes the period's days again for the selected stations; returns the failures. */
@@ -115,6 +234,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    {"recompute", no_argument, NULL, 'r'},
 	    {"wide", no_argument, NULL, 'w'},
 	    {"losses", no_argument, NULL, 'l'},
+	    {"links", no_argument, NULL, 'k'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
@@ -123,8 +243,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
-	int do_recompute = 0, wide = 0, losses = 0, c;
-	while ((c = getopt_long(argc, argv, "m:d:s:f:rwlh", longopts, NULL)) != -1) {
+	int do_recompute = 0, wide = 0, losses = 0, show_links = 0, c;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rwlkh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			day = optarg;
@@ -137,6 +257,9 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			break;
 		case 'l':
 			losses = 1;
+			break;
+		case 'k':
+			show_links = 1;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -213,6 +336,16 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	double t0, t1;
 	if (!month && !day)
 		irradiance_local_month(now, cfg->utc_offset_s, &y, &m);
+	if (show_links) {
+		if (format == HEALTH_CSV || do_recompute) {
+			fprintf(stderr, "pvrelief health: --links is shown as a table or JSON, "
+					"without --recompute\n");
+			clock_free(clk);
+			return 2;
+		}
+		clock_free(clk);
+		return links(cfg, st, only, y, m, day ? d : 0, now, format == HEALTH_JSON);
+	}
 	health_gather_period(&r, cfg->utc_offset_s, y, m, day ? d : 0, &t0, &t1);
 	if (do_recompute && recompute(cfg, clk, st, only, r.first_day, r.last_day, now) != 0)
 		fprintf(stderr, "pvrelief health: some days could not be computed again; "

@@ -918,6 +918,8 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 					   "monthly_irradiation",
 					   "export_limit_w",
 					   "curtailment",
+					   "link_budget_mb",
+					   "link_adaptive",
 					   "devices",
 					   NULL};
 	static const char *const okeys[] = {"village", "parts", NULL};
@@ -950,6 +952,11 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	       sizeof st->monthly_irradiation_kwh_m2);
 	get_monthly(ld, s, what, st->monthly_irradiation_kwh_m2);
 	st->export_limit_w = get_num(ld, s, what, "export_limit_w", 1, 0, 0, 1e7, "W");
+	st->link_budget_mb = get_num(ld, s, what, "link_budget_mb", 1, 0, 0, 1e6, "MB");
+	st->link_adaptive = get_bool(ld, s, what, "link_adaptive", 0);
+	if (st->link_adaptive && st->link_budget_mb <= 0)
+		err_at(ld, config_setting_get_member(s, "link_adaptive"),
+		       "%s: link_adaptive needs a link_budget_mb to keep within", what);
 	load_curtailment(ld, s, what, &st->curtailment, &st->n_curtailment);
 
 	config_setting_t *owners = config_setting_get_member(s, "owners");
@@ -1297,6 +1304,14 @@ const struct config_station *config_station_find(const struct config *cfg, const
 		if (strcmp(cfg->stations[i].id, id) == 0)
 			return &cfg->stations[i];
 	return NULL;
+}
+
+void config_gateway_name(const struct config_device *c, char *buf, size_t len)
+{
+	if (c->transport == CONFIG_RTU)
+		snprintf(buf, len, "%s", c->serial_device);
+	else
+		snprintf(buf, len, "%s:%d", c->host, c->port);
 }
 
 size_t config_device_count(const struct config *cfg)

@@ -238,9 +238,9 @@ static int build_tiers(struct pdev *d)
 
 static char *endpoint_name(const struct config_device *c)
 {
-	if (c->transport == CONFIG_RTU)
-		return xstrdup(c->serial_device);
-	return xasprintf("%s:%d", c->host, c->port);
+	char name[300];
+	config_gateway_name(c, name, sizeof name);
+	return xstrdup(name);
 }
 
 static struct endpoint *find_or_add_endpoint(struct poller *p, const struct config_device *c)

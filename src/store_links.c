@@ -80,7 +80,8 @@ int store_link_rows(struct store *st, const char *first_day, const char *last_da
 		r->month_bytes = sqlite3_column_int64(q, 5);
 		r->today_polls = sqlite3_column_int64(q, 6);
 		r->month_polls = sqlite3_column_int64(q, 7);
-		r->interval_s = sqlite3_column_type(q, 8) == SQLITE_NULL ? 0 : sqlite3_column_double(q, 8);
+		r->interval_s =
+		    sqlite3_column_type(q, 8) == SQLITE_NULL ? 0 : sqlite3_column_double(q, 8);
 	}
 	return rc < 0 ? -1 : (int)n;
 }

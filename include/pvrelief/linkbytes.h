@@ -5,9 +5,9 @@
  * response segment (which carries the acknowledgement of the request) and a bare
  * acknowledgement of the response, since polls are too far apart for the next request to
  * carry it, unless the next request follows within Linux's delayed-ACK time (40 ms: the next
- * unit behind the same gateway, SunSpec discovery), which then carries the ACK. A connection costs a SYN and a SYN-ACK (60 bytes each with their options) and an
- * ACK; a close a FIN each way and the last ACK. A serial line has no IP: only the frames
- * count. Pure: no I/O, no state. */
+ * unit behind the same gateway, SunSpec discovery), which then carries the ACK. A connection costs
+ * a SYN and a SYN-ACK (60 bytes each with their options) and an ACK; a close a FIN each way and the
+ * last ACK. A serial line has no IP: only the frames count. Pure: no I/O, no state. */
 #ifndef PVRELIEF_LINKBYTES_H
 #define PVRELIEF_LINKBYTES_H
 

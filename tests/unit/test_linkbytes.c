@@ -26,10 +26,12 @@ int main(void)
 	    {"serial line, no reply", LINKBYTES_SERIAL, 10, 0, 0, 8},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		uint32_t rsp = cases[i].answered ? linkbytes_response_adu(cases[i].f, cases[i].count,
-									  cases[i].exception)
-						 : 0;
-		uint64_t got = linkbytes_exchange(cases[i].f, linkbytes_request_adu(cases[i].f), rsp);
+		uint32_t rsp =
+		    cases[i].answered
+			? linkbytes_response_adu(cases[i].f, cases[i].count, cases[i].exception)
+			: 0;
+		uint64_t got =
+		    linkbytes_exchange(cases[i].f, linkbytes_request_adu(cases[i].f), rsp);
 		CHECK_REPORT_(got == cases[i].want, "%s: %llu bytes, want %llu", cases[i].what,
 			      (unsigned long long)got, (unsigned long long)cases[i].want);
 	}
