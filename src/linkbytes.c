@@ -61,6 +61,12 @@ double linkbytes_projection(double used, double elapsed_s, double month_s)
 	return used * month_s / elapsed_s;
 }
 
+int linkbytes_budget_judgeable(double used, double elapsed_s, double month_s, double *projection_mb)
+{
+	*projection_mb = linkbytes_projection(used, elapsed_s, month_s) / 1e6;
+	return elapsed_s >= LINKBYTES_JUDGE_AFTER_S;
+}
+
 double linkbytes_stretch(double budget, double used, double base_rate, double left_s,
 			 double max_factor)
 {

@@ -54,8 +54,10 @@ static json_t *json_render(const struct linkview *v)
 		json_object_set_new(o, "interval_s",
 				    gw->interval_s > 0 ? json_real(gw->interval_s) : json_null());
 		json_object_set_new(o, "read_less_often", json_boolean(gw->stretched));
-		json_object_set_new(o, "connection_today_mb", json_real(mb((double)gw->conn_today)));
-		json_object_set_new(o, "connection_month_mb", json_real(mb((double)gw->conn_month)));
+		json_object_set_new(o, "connection_today_mb",
+				    json_real(mb((double)gw->conn_today)));
+		json_object_set_new(o, "connection_month_mb",
+				    json_real(mb((double)gw->conn_month)));
 		for (size_t i = 0; i < gw->n_devs; i++) {
 			const struct linkview_device *d = &gw->devs[i];
 			json_t *dj = json_object();
@@ -117,9 +119,10 @@ char *linkview_render(const struct linkview *v, int json)
 				      mb((double)gw->conn_today), mb((double)gw->conn_month));
 	}
 	if (stretched)
-		strbuf_printf(&b, "\n* read less often than configured to stay within the monthly "
-				  "budget (energy stays exact: it comes from the lifetime counters)\n"
-				  "  为不超出月流量套餐而降低了读取频率（发电量仍按累计电量计，不受影响）\n");
+		strbuf_printf(
+		    &b, "\n* read less often than configured to stay within the monthly "
+			"budget (energy stays exact: it comes from the lifetime counters)\n"
+			"  为不超出月流量套餐而降低了读取频率（发电量仍按累计电量计，不受影响）\n");
 	if (over)
 		strbuf_printf(&b, "\nOVER BUDGET: the month's projection passes the gateway's "
 				  "monthly budget\n");

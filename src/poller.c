@@ -21,6 +21,7 @@
 #include "pvrelief/complain.h"
 #include "pvrelief/config.h"
 #include "pvrelief/energy.h"
+#include "pvrelief/irradiance.h"
 #include "pvrelief/linkbytes.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mblink.h"
@@ -52,8 +53,11 @@ struct tiermap {
 	int n_blocks;
 };
 
+struct endpoint;
+
 struct pdev {
 	size_t station, index;
+	struct endpoint *ep; /* the endpoint it is reached through */
 	const struct config_station *st;
 	const struct config_device *cfg;
 	int64_t db_id;
@@ -86,6 +90,13 @@ struct endpoint {
 	double back_seen;	/* poller.back_s that due accounts for; guarded by sched_lock */
 	struct linkacc conn[2]; /* the connection's own bytes (set-up, teardown) */
 	double interval_s;	/* the fast interval in force; guarded by live_lock */
+	/* A monthly budget (the station's link_budget_mb, in bytes; 0 none) and what the month
+	 * has spent: month_base counts each byte times the stretch in force when it was spent,
+	 * so month_base / elapsed is the rate at the configured interval. Guarded by
+	 * live_lock. */
+	double budget, month_used, month_base;
+	int adaptive;
+	char month[8];
 };
 
 /* Whether the sun is down at a station: a full sun position per device poll would cost more
@@ -179,7 +190,45 @@ static void take_link_bytes(struct poller *p, struct endpoint *ep, struct pdev *
 	store_local_day(t, p->cfg->utc_offset_s, day);
 	pthread_mutex_lock(&p->live_lock);
 	linkacc_add(d ? d->link : ep->conn, day, bytes, polls);
+	if (ep->budget > 0) {
+		if (strncmp(ep->month, day, 7) != 0) {
+			memcpy(ep->month, day, 7);
+			ep->month[7] = '\0';
+			ep->month_used = ep->month_base = 0;
+		}
+		ep->month_used += (double)bytes;
+		ep->month_base += (double)bytes * ep->interval_s / p->cfg->polling.fast_interval_s;
+	}
 	pthread_mutex_unlock(&p->live_lock);
+}
+
+/* Adaptive mode: stretches the endpoint's fast interval just enough for the rest of the
+ * month to fit in what is left of its budget, at most to the night heartbeat. Energy stays
+ * exact (it comes from the lifetime counters); only the live figures get coarser. On the
+ * month's first day the rate is not known well enough, unless the budget is spent. */
+static void adapt_interval(struct poller *p, struct endpoint *ep, double t)
+{
+	const struct config *cfg = p->cfg;
+	if (!ep->adaptive)
+		return;
+	int y, m;
+	double t0, t1;
+	irradiance_local_month(t, cfg->utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+	double fast = cfg->polling.fast_interval_s;
+	double max_factor = fmax(1.0, cfg->polling.night_interval_s / fast);
+	pthread_mutex_lock(&p->live_lock);
+	double factor = 1;
+	if (t - t0 >= LINKBYTES_JUDGE_AFTER_S || ep->month_used >= ep->budget)
+		factor = linkbytes_stretch(ep->budget, ep->month_used,
+					   ep->month_base / fmax(t - t0, 1.0), t1 - t, max_factor);
+	double was = ep->interval_s;
+	ep->interval_s = fast * factor;
+	pthread_mutex_unlock(&p->live_lock);
+	if (fabs(ep->interval_s - was) >= 0.1 * fast)
+		log_info("gateway %s: fast interval %.0f s (configured %.0f s) to keep within its "
+			 "monthly budget of %.1f MB",
+			 ep->name, ep->interval_s, fast, ep->budget / 1e6);
 }
 
 /* ---- construction ---- */
@@ -287,6 +336,27 @@ static int load_device_state(struct poller *p, struct pdev *d)
 	return 0;
 }
 
+/* A gateway with a budget: what its month has spent so far, from the store. */
+static int load_link_month(struct poller *p, struct endpoint *ep, const struct config_station *st)
+{
+	int y, m;
+	double t0, t1, t = now_clock(p);
+	irradiance_local_month(t, p->cfg->utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, p->cfg->utc_offset_s, &t0, &t1);
+	char first[11], today[11];
+	store_local_day(t0, p->cfg->utc_offset_s, first);
+	store_local_day(t, p->cfg->utc_offset_s, today);
+	int64_t used = store_link_gateway_bytes(p->store, ep->name, first, today);
+	if (used < 0)
+		return -1;
+	ep->budget = st->link_budget_mb * 1e6;
+	ep->adaptive = st->link_adaptive;
+	memcpy(ep->month, today, 7);
+	ep->month[7] = '\0';
+	ep->month_used = ep->month_base = (double)used;
+	return 0;
+}
+
 struct poller *poller_new(const struct config *cfg, struct clock *clk)
 {
 	char err[512];
@@ -338,6 +408,14 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 			}
 			ep->devs = xrealloc(ep->devs, (ep->n_devs + 1) * sizeof *ep->devs);
 			ep->devs[ep->n_devs++] = d;
+			d->ep = ep;
+			if (ep->n_devs == 1 && st->link_budget_mb > 0 &&
+			    load_link_month(p, ep, st) != 0) {
+				log_err(
+				    "database %s: cannot load the link counters of gateway %s: %s",
+				    cfg->database.path, ep->name, store_errmsg(p->store));
+				goto fail_tx;
+			}
 			if (d->cfg->map && d->cfg->map->connect_wait_ms > ep->connect_wait_ms)
 				ep->connect_wait_ms = d->cfg->map->connect_wait_ms;
 		}
@@ -585,7 +663,10 @@ static int station_is_night(struct poller *p, size_t station, double t)
 static void schedule_next(struct poller *p, struct pdev *d, double t, int night, const int due[])
 {
 	const struct config *cfg = p->cfg;
-	double fast = night ? cfg->polling.night_interval_s : cfg->polling.fast_interval_s;
+	pthread_mutex_lock(&p->live_lock);
+	double day_fast = d->ep->interval_s;
+	pthread_mutex_unlock(&p->live_lock);
+	double fast = night ? cfg->polling.night_interval_s : day_fast;
 	if (due[TIER_FAST])
 		d->next_due[TIER_FAST] = t + fast;
 	if (due[TIER_ENERGY])
@@ -809,6 +890,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		atomic_fetch_sub(&p->open_connections, 1);
 	}
 	take_link_bytes(p, ep, NULL, t, 0);
+	adapt_interval(p, ep, t);
 }
 
 /* A worker's visit works the endpoint's connection through the worker's own low descriptor

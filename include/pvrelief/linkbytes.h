@@ -60,6 +60,14 @@ uint64_t linkbytes_close(enum linkbytes_framing f);
 /* Returns the projected bytes of a whole month of month_s seconds from used bytes in its
  * first elapsed_s seconds (used when elapsed_s is not positive). */
 double linkbytes_projection(double used, double elapsed_s, double month_s);
+/* Seconds of a month before its projection is judged: on its first day, a few hours of
+ * daylight polling would project a month of daylight. */
+#define LINKBYTES_JUDGE_AFTER_S 86400.0
+/* Returns 1 when a gateway's month can be judged against its budget at elapsed_s seconds
+ * into it, with the projection in MB (10^6 bytes) in *projection_mb; 0 when it is too early
+ * (nothing is said then). */
+int linkbytes_budget_judgeable(double used, double elapsed_s, double month_s,
+			       double *projection_mb);
 /* Returns how many times the fast interval must be stretched (>= 1, <= max_factor) for a
  * gateway to end the month within budget bytes: used bytes spent so far, base_rate the bytes
  * a second it spends at the unstretched interval, left_s seconds left in the month. */
