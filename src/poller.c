@@ -67,6 +67,7 @@ struct pdev {
 	double rated_w;
 	struct energy_state energy;
 	double next_due[TIER_COUNT];
+	double next_strings; /* SunSpec model 160: due with the first fast poll from then */
 	int failures;
 	double retry_at;
 	struct complaint complaint; /* failing since, for the log */
@@ -554,7 +555,8 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
 }
 
-static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out)
+static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out,
+			int *inputs_read)
 {
 	struct pdev *d = rc->d;
 	uint16_t block[512];
@@ -586,7 +588,9 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 			want |= m->id == wanted[w];
 		if (!want)
 			continue;
-		int n = sunspec_read_model(cached_read, rc, m, block, 512);
+		/* Only the registers decoded: on a link priced by the byte the rest of the model
+		 * would be a fifth of what a poll costs. */
+		int n = sunspec_read_span(cached_read, rc, m, block, 512);
 		if (n < 0) {
 			if (n == SUNSPEC_ERR_READ)
 				d->ss_found = 0; /* rediscover: the device may have been replaced */
@@ -596,14 +600,16 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 			return MBLINK_EGARBAGE;
 		decoded++;
 	}
-	/* Each DC input's current (model 160), for the dead-string rule, with the energy
-	 * counters: a string fault is judged over minutes, so it costs no request on every
-	 * fast poll. A device whose model 160 cannot be read or decoded still gives its other
-	 * values. */
+	/* Each DC input's current (model 160), for the dead-string rule, on its own slower tier
+	 * (strings_interval) and only by day: a string fault is judged over many minutes of
+	 * good light, so it costs no request on every fast poll, and none at night, when no
+	 * input carries a current. A device whose model 160 cannot be read or decoded still
+	 * gives its other values. */
 	const struct sunspec_model *mp = decoded && inputs_due ? sunspec_find(&d->ss, 160) : NULL;
 	if (mp) {
 		struct sunspec_mppt mppt;
-		int n = sunspec_read_model(cached_read, rc, mp, block, 512);
+		*inputs_read = 1;
+		int n = sunspec_read_span(cached_read, rc, mp, block, 512);
 		if (n > 0 && sunspec_decode_mppt(block, (size_t)n, &mppt) == 0) {
 			out->n_inputs = 0;
 			for (size_t i = 0; i < mppt.n && out->n_inputs < READING_MAX_INPUTS; i++)
@@ -809,8 +815,10 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	struct reading r;
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
-	int err = d->cfg->map ? read_map(&rc, due, &r)
-			      : read_sunspec(&rc, due[TIER_IDENTITY], due[TIER_ENERGY], &r);
+	int strings_due = !night && d->next_strings <= t, strings_read = 0;
+	int err = d->cfg->map
+		      ? read_map(&rc, due, &r)
+		      : read_sunspec(&rc, due[TIER_IDENTITY], strings_due, &r, &strings_read);
 	double done = now_clock(p);
 	if (err != MBLINK_OK) {
 		record_failure(p, ep, d, done, night, err);
@@ -821,6 +829,8 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 		return;
 	}
 	schedule_next(p, d, t, night, due);
+	if (strings_read)
+		d->next_strings = t + p->cfg->polling.strings_interval_s;
 	record_success(p, ep, d, done, night, due_at, &r);
 }
 
@@ -834,6 +844,7 @@ static void follow_clock_back(struct pdev *d, double back_s)
 		return;
 	for (int k = 0; k < TIER_COUNT; k++)
 		d->next_due[k] -= by;
+	d->next_strings -= by;
 	d->retry_at = d->retry_at > 0 ? d->retry_at - by : 0;
 	d->back_seen = back_s;
 }

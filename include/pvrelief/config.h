@@ -141,6 +141,7 @@ struct config {
 		int fast_interval_s;	 /* power and state */
 		int energy_interval_s;	 /* energy counters and events */
 		int identity_interval_s; /* nameplate and identity */
+		int strings_interval_s;	 /* each DC input's current (SunSpec model 160), by day */
 		int timeout_ms;
 		int retries;
 		int unit_gap_ms; /* quiet time between unit ids on one endpoint */
