@@ -598,6 +598,8 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 		}
 		if (sunspec_decode_block(block, (size_t)n, out) != 0)
 			return MBLINK_EGARBAGE;
+		out->sentinel &=
+		    ~(uint32_t)SUNSPEC_SPAN_UNREAD; /* not read, not "not implemented" */
 		decoded++;
 	}
 	/* Each DC input's current (model 160), for the dead-string rule, on its own slower tier

@@ -246,10 +246,10 @@ void sunspec_span(const struct sunspec_model *m, uint16_t *first, uint16_t *end)
 {
 	size_t total = (size_t)m->len + 2, lo = 0, hi = total;
 	if (m->id >= 101 && m->id <= 103) {
-		lo = 2; /* A .. Evt1 (sunspec_decode_inverter) */
+		lo = 14; /* W .. Evt1 (sunspec_decode_inverter), scale factors included */
 		hi = 42;
 	} else if (m->id >= 111 && m->id <= 113) {
-		lo = 2;
+		lo = 22; /* W .. Evt1 */
 		hi = 52;
 	} else if (m->id == 160 && m->len >= 8) {
 		/* DCA_SF .. N, then up to each module's DCA (module offset 9). */

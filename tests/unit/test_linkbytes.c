@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "check.h"
+#include "pvrelief/alert.h"
 #include "pvrelief/linkbytes.h"
 
 int main(void)
@@ -77,5 +78,40 @@ int main(void)
 	CHECK(linkbytes_stretch(30e6, 10e6, 10e6 / left, left, 15) == 1.0);
 	CHECK(linkbytes_stretch(30e6, 31e6, 1.0, left, 15) == 15.0);
 	CHECK(linkbytes_stretch(30e6, 10e6, 1e9, left, 15) == 15.0);
+	/* The link_budget decision: nothing said on the month's first day (a morning of
+	 * daylight polls would project a month of daylight); then the projection against the
+	 * budget, raised above it and cleared only below it by the hysteresis. */
+	double proj;
+	CHECK(!linkbytes_budget_judgeable(2e6, 6 * 3600.0, month, &proj));
+	CHECK(linkbytes_budget_judgeable(2e6, 86400.0, month, &proj));
+	CHECK(fabs(proj - 60.0) < 1e-9);
+	struct alert_settings set = {
+	    .raise_delay_s = 0, .clear_delay_s = 0, .hysteresis = 0.05, .burst_cap = 10};
+	struct alert_tracker *t = alert_tracker_new(&set, 0);
+	static const struct {
+		double used_mb, day;
+		int event; /* -1 none, else the event type */
+	} steps[] = {
+	    {1.5, 0.5, -1},		  /* first day: unknown, though 90 MB projected */
+	    {1.2, 2, -1},		  /* 18 MB of 30 */
+	    {22, 20, ALERT_EV_RAISED},	  /* 33 MB */
+	    {19.5, 20, -1},		  /* 29.25 MB: under, but within the hysteresis */
+	    {18.5, 20, ALERT_EV_CLEARED}, /* 27.75 MB */
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		struct alert_obs obs = {.key = {ALERT_LINK_BUDGET, 0, -1},
+					.verdict = ALERT_UNKNOWN,
+					.thresholded = 1,
+					.threshold = 30};
+		double now = steps[i].day * 86400.0;
+		if (linkbytes_budget_judgeable(steps[i].used_mb * 1e6, now, month, &obs.value))
+			obs.verdict = ALERT_HOLDS;
+		struct alert_event ev;
+		int got = alert_observe(t, &obs, now, &ev, 1) == 1 ? (int)ev.type : -1;
+		CHECK_REPORT_(got == steps[i].event,
+			      "step %zu (%.1f MB on day %.1f): event %d, want %d", i,
+			      steps[i].used_mb, steps[i].day, got, steps[i].event);
+	}
+	alert_tracker_free(t);
 	return check_summary();
 }
