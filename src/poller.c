@@ -555,6 +555,48 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
 }
 
+/* The models worth reading every poll: the inverter model (value and scale factors in one
+ * request, since scale factors may change) or the sensor models. */
+static int polled_model(uint16_t id)
+{
+	return (id >= 101 && id <= 103) || (id >= 111 && id <= 113) || id == 302 || id == 303 ||
+	       id == 307;
+}
+
+/* Sensor models (302 irradiance, 303 module temperature, 307 met station) lie next to one
+ * another and are read whole: one request for all of them, served to their decoders from the
+ * read cache, rather than a request each, each with its headers and ACK on a 4G link. Returns
+ * MBLINK_OK (also when there is nothing to join) or the read's error. */
+static int prefetch_sensor_models(struct readctx *rc)
+{
+	const struct sunspec_map *ss = &rc->d->ss;
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct sunspec_model *m = &ss->models[i];
+		if (m->id < 300 || !polled_model(m->id))
+			continue;
+		uint32_t start = m->addr, end = (uint32_t)m->addr + m->len + 2;
+		size_t joined = 1;
+		for (size_t j = i + 1; j < ss->n; j++) {
+			const struct sunspec_model *n = &ss->models[j];
+			uint32_t n_end = (uint32_t)n->addr + n->len + 2;
+			if (!polled_model(n->id) || n->id < 300 || n->addr != end ||
+			    n_end - start > 125)
+				break;
+			end = n_end;
+			joined++;
+		}
+		if (joined < 2)
+			return MBLINK_OK;
+		int r = raw_read(rc, (uint16_t)start, (uint16_t)(end - start), rc->cache);
+		if (r != MBLINK_OK)
+			return r;
+		rc->cache_addr = (uint16_t)start;
+		rc->cache_n = (uint16_t)(end - start);
+		return MBLINK_OK;
+	}
+	return MBLINK_OK;
+}
+
 static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out,
 			int *inputs_read)
 {
@@ -575,18 +617,17 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 				d->rated_w = name.value[RF_RATED_POWER_W];
 		}
 	}
-	/* The models worth reading every poll: the inverter model (value and scale factors
-	 * in one request, since scale factors may change) or the sensor models. */
-	static const uint16_t wanted[] = {101, 102, 103, 111, 112, 113, 302, 303, 307};
 	int decoded = 0;
 	rc->cache_n = 0; /* values must be fresh, not from discovery's cache */
 	rc->widen = 0;
+	int r = prefetch_sensor_models(rc);
+	if (r != MBLINK_OK) {
+		d->ss_found = 0;
+		return r;
+	}
 	for (size_t i = 0; i < d->ss.n; i++) {
 		const struct sunspec_model *m = &d->ss.models[i];
-		int want = 0;
-		for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)
-			want |= m->id == wanted[w];
-		if (!want)
+		if (!polled_model(m->id))
 			continue;
 		/* Only the registers decoded: on a link priced by the byte the rest of the model
 		 * would be a fifth of what a poll costs. */
