@@ -35,6 +35,8 @@ struct linkview {
 	double month_s;		/* the month's length */
 	struct linkview_gateway *gws;
 	size_t n_gws;
+	/* What the gatherer allocated for the names and devices (link_gather_free). */
+	void *owned_names, *owned_devs;
 };
 
 /* Sums each gateway's bytes and computes its projection and whether it passes its budget. */

@@ -2,9 +2,10 @@
 # gateway's link agrees within 5% with tcpdump's count of the same packets; a station whose
 # gateway's monthly budget the month's projection passes raises link_budget, which clears
 # when the projection falls back; with link_adaptive its fast interval is stretched (fewer
-# polls, the health table says so) while its energy stays what the simulator's model
-# produced, as for a station read every minute. Two hours of a June day at 300x (a simulated minute between polls stays longer
-# than Linux's delayed-ACK timer, as on a real link).
+# polls, the links table and the console's health page say so) while its energy stays what
+# the simulator's model produced, as for a station read every minute. Two hours of a June day
+# at 300x (a simulated minute between polls stays longer than Linux's delayed-ACK timer, as on
+# a real link).
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/sim.sh"
 
@@ -116,6 +117,25 @@ assert adapt["read_less_often"] and adapt["interval_s"] > 90 and adapt["fast_int
 PY
 check "the table marks the stretched interval and the budget passed" bash -c \
 	"grep -q '127.0.0.1:$pc .* s \*  OVER BUDGET' '$WORK/links.txt' && grep -q 'read less often' '$WORK/links.txt'"
+
+# The console's health page shows the same table.
+WEB_PORT=$(free_port)
+spawn "$BIN/pvrelief-web" -c "$WORK/l.conf" --port "$WEB_PORT" --ready-file "$WORK/web.ready" \
+	2>"$WORK/web.log"
+wait_for 20 "pvrelief-web" test -e "$WORK/web.ready"
+curl -s "http://127.0.0.1:$WEB_PORT/health?day=2026-06-21" >"$WORK/health.html"
+check "the console's health page lists each gateway's traffic, the adaptive one read less often" \
+	python3 - "$WORK/health.html" "$pa" "$pc" <<'PY'
+import re, sys
+html = open(sys.argv[1]).read()
+table = re.search(r'<table id="links">(.*?)</table>', html, re.S).group(1)
+rows = {r[0]: r for r in re.findall(r'<tr><td>([^<]*)</td><td class="hide-s">([^<]*)</td>(.*?)</tr>', table)}
+solo, adapt = rows["127.0.0.1:" + sys.argv[2]], rows["127.0.0.1:" + sys.argv[3]]
+assert solo[1] == "solo" and ">60 s<" in solo[2], solo
+# Its month now holds 2 MB and a day (the earlier days were cut down above): under budget.
+assert re.search(r'<td class="n">2\.0[0-9]{2}</td><td class="n">2\.[0-9]{3}</td><td class="n">30\.0</td>', adapt[2]), adapt
+assert re.search(r'class="n warn">1[0-9][0-9] s \*<', adapt[2]), adapt
+PY
 
 if [ "$CAPTURE" = 1 ]; then
 	kill -INT "$TCPDUMP_PID"
