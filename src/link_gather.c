@@ -129,4 +129,3 @@ void link_gather_free(struct linkview *v)
 	free(v->owned_devs);
 	memset(v, 0, sizeof *v);
 }
-

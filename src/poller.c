@@ -1331,6 +1331,9 @@ static void *writer_main(void *arg)
 	if (pollqueue_length(p->queue) > 0)
 		log_warn("database %s: %zu readings not stored when polling stopped",
 			 p->cfg->database.path, pollqueue_length(p->queue));
+	/* The link bytes of the last polls (those that stored no reading too), so that a
+	 * reload or a stop loses none. */
+	write_diag(p);
 	store_batch_free(batch);
 	return NULL;
 }
