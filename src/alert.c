@@ -41,6 +41,7 @@ static const struct {
     [ALERT_CLEANING_DUE] = {"cleaning_due", "组件需清洗", ALERT_SEV_INFO},
     [ALERT_INSPECTION_OVERDUE] = {"inspection_overdue", "巡检逾期", ALERT_SEV_INFO},
     [ALERT_STRING_FAULT] = {"string_fault", "组串故障", ALERT_SEV_WARNING},
+    [ALERT_LINK_BUDGET] = {"link_budget", "通信流量将超套餐", ALERT_SEV_WARNING},
     [ALERT_SUMMARY] = {"summary", "告警汇总", ALERT_SEV_CRITICAL},
 };
 

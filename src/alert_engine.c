@@ -16,6 +16,7 @@
 #include "pvrelief/efficiency.h"
 #include "pvrelief/energy.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/linkbytes.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mppt.h"
 #include "pvrelief/mqtt.h"
@@ -28,6 +29,7 @@
 #include "pvrelief/store_alert.h"
 #include "pvrelief/store_maintenance.h"
 #include "pvrelief/store_eff.h"
+#include "pvrelief/store_links.h"
 #include "pvrelief/store_ledger.h"
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/webhook.h"
@@ -309,6 +311,17 @@ static void cleared_words(const struct alert_engine *a, const struct alert_event
 		break;
 	case ALERT_INSPECTION_OVERDUE:
 		snprintf(now, sizeof now, "%s", zh ? "已登记巡检" : "inspection logged");
+		break;
+	case ALERT_LINK_BUDGET:
+		if (have)
+			snprintf(
+			    now, sizeof now,
+			    zh ? "本月流量预计%.1f MB，回到套餐以内"
+			       : "the month's projection is back to %.1f MB, within the budget",
+			    x);
+		else
+			snprintf(now, sizeof now, "%s",
+				 zh ? "流量回到套餐以内" : "traffic back within the budget");
 		break;
 	default:
 		snprintf(now, sizeof now, "%s",
@@ -834,6 +847,67 @@ static void station_rules(struct alert_engine *a, size_t s, const struct poller_
 	observe(a, &iv, now);
 }
 
+/* Link budget: each gateway of a station with a monthly budget (its SIM plan), its month's
+ * projection from the bytes its polls spent so far. Judged from the month's second day; it
+ * alerts before the plan runs out, not after. */
+static void link_rules(struct alert_engine *a, size_t s, double now)
+{
+	const struct config *cfg = a->cfg;
+	const struct config_station *st = &cfg->stations[s];
+	if (st->link_budget_mb <= 0)
+		return;
+	int y, m;
+	double t0, t1;
+	irradiance_local_month(now, cfg->utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+	char first[11], today[11];
+	store_local_day(t0, cfg->utc_offset_s, first);
+	store_local_day(now, cfg->utc_offset_s, today);
+	char names[16][96];
+	size_t n_names = 0;
+	for (size_t i = 0; i < st->n_devices; i++) {
+		char gw[96];
+		config_gateway_name(&st->devices[i], gw, sizeof gw);
+		size_t k = 0;
+		while (k < n_names && strcmp(names[k], gw) != 0)
+			k++;
+		if (k < n_names || n_names == sizeof names / sizeof names[0])
+			continue;
+		memcpy(names[n_names++], gw, sizeof gw);
+	}
+	for (size_t g = 0; g < n_names; g++) {
+		/* A station behind one gateway has its alert; several gateways each have theirs,
+		 * on the first device each serves. */
+		int device = -1;
+		for (size_t i = 0; n_names > 1 && i < st->n_devices && device < 0; i++) {
+			char gw[96];
+			config_gateway_name(&st->devices[i], gw, sizeof gw);
+			if (strcmp(gw, names[g]) == 0)
+				device = (int)i;
+		}
+		struct verdict v = verdict_for(ALERT_LINK_BUDGET, (int)s, device);
+		v.obs.thresholded = 1;
+		v.obs.threshold = st->link_budget_mb;
+		int64_t used = store_link_gateway_bytes(a->store, names[g], first, today);
+		double proj_mb;
+		if (used >= 0 &&
+		    linkbytes_budget_judgeable((double)used, now - t0, t1 - t0, &proj_mb)) {
+			v.obs.verdict = ALERT_HOLDS;
+			v.obs.value = proj_mb;
+			add_fig(&v, "projection_mb", proj_mb, "MB");
+			add_fig(&v, "month_mb", (double)used / 1e6, "MB");
+			add_fig(&v, "budget_mb", st->link_budget_mb, "MB");
+			snprintf(v.detail, sizeof v.detail,
+				 a->zh
+				     ? "网关%s本月已用%.1f MB，预计全月%.1f MB，超过%.1f MB套餐"
+				     : "gateway %s used %.1f MB this month; the month's projection "
+				       "%.1f MB passes its %.1f MB budget",
+				 names[g], (double)used / 1e6, proj_mb, st->link_budget_mb);
+		}
+		observe(a, &v, now);
+	}
+}
+
 /* ---- publishing ---- */
 
 static void publish_states(struct alert_engine *a, const struct poller_station_live *live,
@@ -946,6 +1020,7 @@ void alert_engine_evaluate(struct alert_engine *a, double now)
 		device_rules(a, s, sd, sun_up(st, now), now);
 		station_rules(a, s, &live[s], sd, peer_spec, now);
 		efficiency_rules(a, s, eff, n_eff, yf, n_yf, impaired, now);
+		link_rules(a, s, now);
 	}
 	/* The county: month-to-date generation parameter below its target, judged only when the
 	 * well-measured stations agree. */

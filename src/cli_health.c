@@ -16,6 +16,8 @@
 #include "pvrelief/health.h"
 #include "pvrelief/health_gather.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/link_gather.h"
+#include "pvrelief/linkview.h"
 #include "pvrelief/log.h"
 #include "pvrelief/reading.h"
 #include "pvrelief/solar.h"
@@ -40,10 +42,31 @@ static void usage(FILE *out)
 		"  -l, --losses            where each station's expected energy went: outages\n"
 		"                          (communication, inverter down), faults, curtailment\n"
 		"                          and low performance (JSON always has them)\n"
+		"  -k, --links             each gateway's link traffic instead: megabytes today,\n"
+		"                          this month and the month's projection against its\n"
+		"                          budget (link_budget_mb), per device\n"
 		"  -r, --recompute         compute every day of the period again from the stored\n"
 		"                          rollups first (late data, backfills)\n"
 		"      --clock-start T, --clock-rate R, --clock-anchor A\n"
 		"                          a simulated clock for \"now\", as pvreliefd takes\n");
+}
+
+/* Prints the link traffic view for the month of (y, m), with "today" the day d (0: the
+ * current day, or the month's last when the month is over); returns the exit status. */
+static int links(const struct config *cfg, struct store *st, const struct config_station *only,
+		 int y, int m, int d, double now, int json)
+{
+	struct linkview v;
+	char why[300];
+	if (link_gather(st, cfg, only, y, m, d, now, &v, why, sizeof why) != 0) {
+		fprintf(stderr, "pvrelief health: %s\n", why);
+		return 1;
+	}
+	char *text = linkview_render(&v, json);
+	fputs(text, stdout);
+	free(text);
+	link_gather_free(&v);
+	return 0;
 }
 
 /* Computes the period's days again for the selected stations; returns the failures. */
@@ -115,6 +138,7 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	    {"recompute", no_argument, NULL, 'r'},
 	    {"wide", no_argument, NULL, 'w'},
 	    {"losses", no_argument, NULL, 'l'},
+	    {"links", no_argument, NULL, 'k'},
 	    {"clock-start", required_argument, NULL, OPT_CLOCK_START},
 	    {"clock-rate", required_argument, NULL, OPT_CLOCK_RATE},
 	    {"clock-anchor", required_argument, NULL, OPT_CLOCK_ANCHOR},
@@ -123,8 +147,8 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	struct cli_opts o = {.env = env, .cmd = "pvrelief health", .formats = "table|json|csv"};
 	const char *day = NULL, *clock_start = NULL;
 	double clock_rate = 0, clock_anchor = 0;
-	int do_recompute = 0, wide = 0, losses = 0, c;
-	while ((c = getopt_long(argc, argv, "m:d:s:f:rwlh", longopts, NULL)) != -1) {
+	int do_recompute = 0, wide = 0, losses = 0, show_links = 0, c;
+	while ((c = getopt_long(argc, argv, "m:d:s:f:rwlkh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			day = optarg;
@@ -137,6 +161,9 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 			break;
 		case 'l':
 			losses = 1;
+			break;
+		case 'k':
+			show_links = 1;
 			break;
 		case OPT_CLOCK_START:
 			clock_start = optarg;
@@ -213,6 +240,16 @@ int cli_health(struct cli_env *env, int argc, char **argv)
 	double t0, t1;
 	if (!month && !day)
 		irradiance_local_month(now, cfg->utc_offset_s, &y, &m);
+	if (show_links) {
+		if (format == HEALTH_CSV || do_recompute) {
+			fprintf(stderr, "pvrelief health: --links is shown as a table or JSON, "
+					"without --recompute\n");
+			clock_free(clk);
+			return 2;
+		}
+		clock_free(clk);
+		return links(cfg, st, only, y, m, day ? d : 0, now, format == HEALTH_JSON);
+	}
 	health_gather_period(&r, cfg->utc_offset_s, y, m, day ? d : 0, &t0, &t1);
 	if (do_recompute && recompute(cfg, clk, st, only, r.first_day, r.last_day, now) != 0)
 		fprintf(stderr, "pvrelief health: some days could not be computed again; "

@@ -369,10 +369,19 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	static const char *const log_keys[] = {"level", "syslog", NULL};
 	static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
 	static const char *const db_keys[] = {"path", "retention_days", "max_size_mb", NULL};
-	static const char *const poll_keys[] = {
-	    "fast_interval",  "energy_interval", "identity_interval", "timeout_ms",
-	    "retries",	      "unit_gap_ms",	 "workers",	      "max_backoff",
-	    "night_interval", "night_elevation", "max_connections",   NULL};
+	static const char *const poll_keys[] = {"fast_interval",
+						"energy_interval",
+						"identity_interval",
+						"timeout_ms",
+						"retries",
+						"unit_gap_ms",
+						"workers",
+						"max_backoff",
+						"night_interval",
+						"night_elevation",
+						"max_connections",
+						"strings_interval",
+						NULL};
 	config_setting_t *g = group(ld, root, "log");
 	check_keys(ld, g, "log", log_keys);
 	cfg->log.level = xstrdup(levels[get_enum(ld, g, "log", "level", 2, levels)]);
@@ -394,6 +403,8 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_int(ld, g, "polling", "energy_interval", 1, 300, 5, 86400, "s");
 	cfg->polling.identity_interval_s =
 	    get_int(ld, g, "polling", "identity_interval", 1, 86400, 60, 604800, "s");
+	cfg->polling.strings_interval_s =
+	    get_int(ld, g, "polling", "strings_interval", 1, 900, 5, 86400, "s");
 	cfg->polling.timeout_ms = get_int(ld, g, "polling", "timeout_ms", 1, 1500, 50, 30000, "ms");
 	cfg->polling.retries = get_int(ld, g, "polling", "retries", 1, 1, 0, 10, "");
 	cfg->polling.unit_gap_ms = get_int(ld, g, "polling", "unit_gap_ms", 1, 20, 0, 5000, "ms");
@@ -918,6 +929,8 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 					   "monthly_irradiation",
 					   "export_limit_w",
 					   "curtailment",
+					   "link_budget_mb",
+					   "link_adaptive",
 					   "devices",
 					   NULL};
 	static const char *const okeys[] = {"village", "parts", NULL};
@@ -950,6 +963,11 @@ static void load_station(struct loader *ld, struct config *cfg, const config_set
 	       sizeof st->monthly_irradiation_kwh_m2);
 	get_monthly(ld, s, what, st->monthly_irradiation_kwh_m2);
 	st->export_limit_w = get_num(ld, s, what, "export_limit_w", 1, 0, 0, 1e7, "W");
+	st->link_budget_mb = get_num(ld, s, what, "link_budget_mb", 1, 0, 0, 1e6, "MB");
+	st->link_adaptive = get_bool(ld, s, what, "link_adaptive", 0);
+	if (st->link_adaptive && st->link_budget_mb <= 0)
+		err_at(ld, config_setting_get_member(s, "link_adaptive"),
+		       "%s: link_adaptive needs a link_budget_mb to keep within", what);
 	load_curtailment(ld, s, what, &st->curtailment, &st->n_curtailment);
 
 	config_setting_t *owners = config_setting_get_member(s, "owners");
@@ -1300,6 +1318,14 @@ const struct config_station *config_station_find(const struct config *cfg, const
 		if (strcmp(cfg->stations[i].id, id) == 0)
 			return &cfg->stations[i];
 	return NULL;
+}
+
+void config_gateway_name(const struct config_device *c, char *buf, size_t len)
+{
+	if (c->transport == CONFIG_RTU)
+		snprintf(buf, len, "%s", c->serial_device);
+	else
+		snprintf(buf, len, "%s:%d", c->host, c->port);
 }
 
 size_t config_device_count(const struct config *cfg)

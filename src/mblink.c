@@ -12,8 +12,10 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "pvrelief/linkbytes.h"
 #include "pvrelief/xalloc.h"
 
 /* RTU over TCP has no libmodbus backend: a 4G data logger forwards the serial bytes of the
@@ -36,6 +38,9 @@ struct mblink {
 	int tcp;	      /* Modbus TCP: replies are checked here (see tcp_read) */
 	int lent;	      /* a low descriptor lent for a visit (mblink_lend_fd), or -1 */
 	int own;	      /* the connection's own descriptor while worked through lent, or -1 */
+	int refused;	      /* RTU over TCP: the last connect was refused */
+	struct linkbytes_acks acks; /* for the byte count: zeroed at each connect */
+	uint64_t wire_bytes; /* IP bytes estimated since mblink_take_wire_bytes (linkbytes.h) */
 	char err[160];
 };
 
@@ -108,6 +113,29 @@ void mblink_set_timeout(struct mblink *l, int timeout_ms)
 				(uint32_t)(timeout_ms % 1000) * 1000);
 }
 
+/* How this link's frames travel, for the byte count. */
+static enum linkbytes_framing framing(const struct mblink *l)
+{
+	if (l->kind == MBLINK_RTU_OVER_TCP)
+		return LINKBYTES_RTU_OVER_TCP;
+	return l->tcp ? LINKBYTES_TCP : LINKBYTES_SERIAL;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts one exchange: the request (sent at monotonic time sent_at), its reply of rsp_adu
+ * bytes (0: none) and the reply's ACK, less the ACK of the previous reply when this request
+ * carried it. */
+static void count_exchange(struct mblink *l, double sent_at, uint32_t rsp_adu)
+{
+	l->wire_bytes += linkbytes_exchange_at(framing(l), &l->acks, sent_at, mono_now(), rsp_adu);
+}
+
 /* Waits up to timeout_ms for a non-blocking connect on fd to finish; returns 0 or an errno. */
 static int finish_connect(int fd, int timeout_ms)
 {
@@ -162,6 +190,7 @@ static int connect_rtu_over_tcp(struct mblink *l)
 		close(fd);
 	}
 	freeaddrinfo(res);
+	l->refused = e == ECONNREFUSED;
 	if (l->sock < 0) {
 		snprintf(l->err, sizeof l->err, "cannot connect: %s", strerror(e));
 		return MBLINK_ECONNECT;
@@ -243,6 +272,7 @@ int mblink_connect(struct mblink *l)
 	}
 	if (l->kind == MBLINK_RTU_OVER_TCP) {
 		int rc = connect_rtu_over_tcp(l);
+		l->wire_bytes += linkbytes_connect(framing(l), rc == MBLINK_OK, l->refused);
 		if (rc != MBLINK_OK)
 			return rc;
 		if (l->sock >= FD_SETSIZE) {
@@ -258,6 +288,7 @@ int mblink_connect(struct mblink *l)
 		return MBLINK_OK;
 	}
 	if (modbus_connect(l->ctx) != 0) {
+		l->wire_bytes += linkbytes_connect(framing(l), 0, errno == ECONNREFUSED);
 		/* libmodbus leaves EINPROGRESS when its connect times out: say what happened. */
 		if (errno == EINPROGRESS || errno == ETIMEDOUT)
 			snprintf(l->err, sizeof l->err,
@@ -274,6 +305,7 @@ int mblink_connect(struct mblink *l)
 		modbus_close(l->ctx);
 		return MBLINK_EFD;
 	}
+	l->wire_bytes += linkbytes_connect(framing(l), 1, 0);
 	l->connected = 1;
 	swap_in(l);
 	return MBLINK_OK;
@@ -288,6 +320,8 @@ void mblink_close(struct mblink *l)
 {
 	if (!l->connected)
 		return;
+	l->wire_bytes += linkbytes_close(framing(l));
+	memset(&l->acks, 0, sizeof l->acks);
 	swap_out(l);
 	if (l->kind == MBLINK_RTU_OVER_TCP) {
 		modbus_set_socket(l->ctx, -1);
@@ -343,7 +377,7 @@ static int classify(int e)
  * Returns 0, or an errno-style code for classify() with a detail in *why (NULL when
  * modbus_strerror says it). */
 static int tcp_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_t count,
-		    uint16_t *dest, const char **why)
+		    uint16_t *dest, const char **why, int *got)
 {
 	uint8_t req[6] = {(uint8_t)unit,	  (uint8_t)function,	 (uint8_t)(addr >> 8),
 			  (uint8_t)(addr & 0xff), (uint8_t)(count >> 8), (uint8_t)(count & 0xff)};
@@ -354,6 +388,7 @@ static int tcp_read(struct mblink *l, int unit, int function, uint16_t addr, uin
 	int n = modbus_receive_confirmation(l->ctx, rsp);
 	if (n < 0)
 		return errno;
+	*got = n;
 	if (n < 9) {
 		*why = "short reply";
 		return EMBBADDATA;
@@ -399,15 +434,25 @@ int mblink_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_
 	modbus_set_slave(l->ctx, unit);
 	int e;
 	const char *why = NULL;
+	enum linkbytes_framing f = framing(l);
+	double sent_at = mono_now();
 	if (l->tcp) {
-		if ((e = tcp_read(l, unit, function, addr, count, dest, &why)) == 0)
+		int got = 0;
+		e = tcp_read(l, unit, function, addr, count, dest, &why, &got);
+		count_exchange(l, sent_at, (uint32_t)got);
+		if (e == 0)
 			return MBLINK_OK;
 	} else {
 		int n = function == 3 ? modbus_read_registers(l->ctx, addr, count, dest)
 				      : modbus_read_input_registers(l->ctx, addr, count, dest);
-		if (n == count)
+		e = n == count ? 0 : n < 0 ? errno : EMBMDATA;
+		/* libmodbus does not say how many bytes a bad reply had: a whole one is
+		 * counted, an exception's size for an exception, nothing for silence. */
+		int exc = classify(e) == MBLINK_EEXCEPTION;
+		count_exchange(l, sent_at,
+			       e == ETIMEDOUT ? 0 : linkbytes_response_adu(f, count, exc));
+		if (e == 0)
 			return MBLINK_OK;
-		e = n < 0 ? errno : EMBMDATA;
 		if (n >= 0)
 			why = "short reply";
 	}
@@ -447,6 +492,13 @@ const char *mblink_error_name(int code)
 	default:
 		return "bad request";
 	}
+}
+
+uint64_t mblink_take_wire_bytes(struct mblink *l)
+{
+	uint64_t n = l->wire_bytes;
+	l->wire_bytes = 0;
+	return n;
 }
 
 int mblink_fd(const struct mblink *l)

@@ -21,12 +21,15 @@
 #include "pvrelief/complain.h"
 #include "pvrelief/config.h"
 #include "pvrelief/energy.h"
+#include "pvrelief/irradiance.h"
+#include "pvrelief/linkbytes.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mblink.h"
 #include "pvrelief/pollqueue.h"
 #include "pvrelief/regmap.h"
 #include "pvrelief/solar.h"
 #include "pvrelief/store.h"
+#include "pvrelief/store_links.h"
 #include "pvrelief/sunspec.h"
 #include "pvrelief/xalloc.h"
 
@@ -36,6 +39,13 @@ enum { TIER_FAST, TIER_ENERGY, TIER_IDENTITY, TIER_COUNT };
  * descriptors come on top of the connections. */
 #define WORKER_LOW_FD 96
 
+/* Link bytes not yet stored, by local day: two days, so that polls on both sides of midnight
+ * wait for the same write. Guarded by poller.live_lock. */
+struct linkacc {
+	char day[11];
+	uint64_t bytes, polls;
+};
+
 /* A vendor map split by how often its points are read. */
 struct tiermap {
 	struct regmap sub; /* shares the parent's tables; owns only points */
@@ -43,8 +53,11 @@ struct tiermap {
 	int n_blocks;
 };
 
+struct endpoint;
+
 struct pdev {
 	size_t station, index;
+	struct endpoint *ep; /* the endpoint it is reached through */
 	const struct config_station *st;
 	const struct config_device *cfg;
 	int64_t db_id;
@@ -54,6 +67,7 @@ struct pdev {
 	double rated_w;
 	struct energy_state energy;
 	double next_due[TIER_COUNT];
+	double next_strings; /* SunSpec model 160: due with the first fast poll from then */
 	int failures;
 	double retry_at;
 	struct complaint complaint; /* failing since, for the log */
@@ -63,6 +77,7 @@ struct pdev {
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
 	char day[11];
+	struct linkacc link[2];
 };
 
 struct endpoint {
@@ -71,9 +86,18 @@ struct endpoint {
 	struct pdev **devs;
 	size_t n_devs;
 	int connect_wait_ms;
-	int busy;	  /* guarded by sched_lock */
-	double due;	  /* clock time of the next visit; guarded by sched_lock */
-	double back_seen; /* poller.back_s that due accounts for; guarded by sched_lock */
+	int busy;		/* guarded by sched_lock */
+	double due;		/* clock time of the next visit; guarded by sched_lock */
+	double back_seen;	/* poller.back_s that due accounts for; guarded by sched_lock */
+	struct linkacc conn[2]; /* the connection's own bytes (set-up, teardown) */
+	double interval_s;	/* the fast interval in force; guarded by live_lock */
+	/* A monthly budget (the station's link_budget_mb, in bytes; 0 none) and what the month
+	 * has spent: month_base counts each byte times the stretch in force when it was spent,
+	 * so month_base / elapsed is the rate at the configured interval. Guarded by
+	 * live_lock. */
+	double budget, month_used, month_base;
+	int adaptive;
+	char month[8];
 };
 
 /* Whether the sun is down at a station: a full sun position per device poll would cost more
@@ -126,6 +150,86 @@ static void sleep_real_ms(int ms)
 		return;
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
+}
+
+/* ---- link bytes ---- */
+
+static void linkacc_add(struct linkacc acc[2], const char *day, uint64_t bytes, uint64_t polls)
+{
+	if (!bytes && !polls)
+		return;
+	struct linkacc *a = NULL;
+	for (int i = 0; i < 2 && !a; i++)
+		if (strcmp(acc[i].day, day) == 0)
+			a = &acc[i];
+	for (int i = 0; i < 2 && !a; i++)
+		if (!acc[i].bytes && !acc[i].polls)
+			a = &acc[i];
+	if (!a) {
+		/* A third day while two wait unwritten (the database failing for a day): the
+		 * older day's bytes join the newer one rather than being lost. */
+		int older = strcmp(acc[0].day, acc[1].day) < 0 ? 0 : 1;
+		acc[1 - older].bytes += acc[older].bytes;
+		acc[1 - older].polls += acc[older].polls;
+		a = &acc[older];
+		a->bytes = a->polls = 0;
+	}
+	memcpy(a->day, day, sizeof a->day);
+	a->bytes += bytes;
+	a->polls += polls;
+}
+
+/* Moves the bytes the endpoint's link counted since the last call to a device (NULL: to the
+ * connection itself) on the local day of clock time t. */
+static void take_link_bytes(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
+			    uint64_t polls)
+{
+	uint64_t bytes = mblink_take_wire_bytes(ep->link);
+	if (!bytes && !polls)
+		return;
+	char day[11];
+	store_local_day(t, p->cfg->utc_offset_s, day);
+	pthread_mutex_lock(&p->live_lock);
+	linkacc_add(d ? d->link : ep->conn, day, bytes, polls);
+	if (ep->budget > 0) {
+		if (strncmp(ep->month, day, 7) != 0) {
+			memcpy(ep->month, day, 7);
+			ep->month[7] = '\0';
+			ep->month_used = ep->month_base = 0;
+		}
+		ep->month_used += (double)bytes;
+		ep->month_base += (double)bytes * ep->interval_s / p->cfg->polling.fast_interval_s;
+	}
+	pthread_mutex_unlock(&p->live_lock);
+}
+
+/* Adaptive mode: stretches the endpoint's fast interval just enough for the rest of the
+ * month to fit in what is left of its budget, at most to the night heartbeat. Energy stays
+ * exact (it comes from the lifetime counters); only the live figures get coarser. On the
+ * month's first day the rate is not known well enough, unless the budget is spent. */
+static void adapt_interval(struct poller *p, struct endpoint *ep, double t)
+{
+	const struct config *cfg = p->cfg;
+	if (!ep->adaptive)
+		return;
+	int y, m;
+	double t0, t1;
+	irradiance_local_month(t, cfg->utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, cfg->utc_offset_s, &t0, &t1);
+	double fast = cfg->polling.fast_interval_s;
+	double max_factor = fmax(1.0, cfg->polling.night_interval_s / fast);
+	pthread_mutex_lock(&p->live_lock);
+	double factor = 1;
+	if (t - t0 >= LINKBYTES_JUDGE_AFTER_S || ep->month_used >= ep->budget)
+		factor = linkbytes_stretch(ep->budget, ep->month_used,
+					   ep->month_base / fmax(t - t0, 1.0), t1 - t, max_factor);
+	double was = ep->interval_s;
+	ep->interval_s = fast * factor;
+	pthread_mutex_unlock(&p->live_lock);
+	if (fabs(ep->interval_s - was) >= 0.1 * fast)
+		log_info("gateway %s: fast interval %.0f s (configured %.0f s) to keep within its "
+			 "monthly budget of %.1f MB",
+			 ep->name, ep->interval_s, fast, ep->budget / 1e6);
 }
 
 /* ---- construction ---- */
@@ -184,9 +288,9 @@ static int build_tiers(struct pdev *d)
 
 static char *endpoint_name(const struct config_device *c)
 {
-	if (c->transport == CONFIG_RTU)
-		return xstrdup(c->serial_device);
-	return xasprintf("%s:%d", c->host, c->port);
+	char name[300];
+	config_gateway_name(c, name, sizeof name);
+	return xstrdup(name);
 }
 
 static struct endpoint *find_or_add_endpoint(struct poller *p, const struct config_device *c)
@@ -216,6 +320,7 @@ static struct endpoint *find_or_add_endpoint(struct poller *p, const struct conf
 	}
 	if (ep->link)
 		mblink_set_timeout(ep->link, p->cfg->polling.timeout_ms);
+	ep->interval_s = p->cfg->polling.fast_interval_s;
 	return ep;
 }
 
@@ -229,6 +334,27 @@ static int load_device_state(struct poller *p, struct pdev *d)
 	store_local_day(now_clock(p), p->cfg->utc_offset_s, day);
 	memcpy(d->day, day, sizeof day);
 	d->live.energy_today_wh = store_day_energy_wh(p->store, d->db_id, day);
+	return 0;
+}
+
+/* A gateway with a budget: what its month has spent so far, from the store. */
+static int load_link_month(struct poller *p, struct endpoint *ep, const struct config_station *st)
+{
+	int y, m;
+	double t0, t1, t = now_clock(p);
+	irradiance_local_month(t, p->cfg->utc_offset_s, &y, &m);
+	irradiance_month_bounds(y, m, p->cfg->utc_offset_s, &t0, &t1);
+	char first[11], today[11];
+	store_local_day(t0, p->cfg->utc_offset_s, first);
+	store_local_day(t, p->cfg->utc_offset_s, today);
+	int64_t used = store_link_gateway_bytes(p->store, ep->name, first, today);
+	if (used < 0)
+		return -1;
+	ep->budget = st->link_budget_mb * 1e6;
+	ep->adaptive = st->link_adaptive;
+	memcpy(ep->month, today, 7);
+	ep->month[7] = '\0';
+	ep->month_used = ep->month_base = (double)used;
 	return 0;
 }
 
@@ -283,6 +409,14 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 			}
 			ep->devs = xrealloc(ep->devs, (ep->n_devs + 1) * sizeof *ep->devs);
 			ep->devs[ep->n_devs++] = d;
+			d->ep = ep;
+			if (ep->n_devs == 1 && st->link_budget_mb > 0 &&
+			    load_link_month(p, ep, st) != 0) {
+				log_err(
+				    "database %s: cannot load the link counters of gateway %s: %s",
+				    cfg->database.path, ep->name, store_errmsg(p->store));
+				goto fail_tx;
+			}
 			if (d->cfg->map && d->cfg->map->connect_wait_ms > ep->connect_wait_ms)
 				ep->connect_wait_ms = d->cfg->map->connect_wait_ms;
 		}
@@ -421,7 +555,50 @@ static int cached_read(void *ctx, uint16_t addr, uint16_t count, uint16_t *dest)
 	return raw_read(rc, addr, count, dest) == MBLINK_OK ? 0 : -1;
 }
 
-static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out)
+/* The models worth reading every poll: the inverter model (value and scale factors in one
+ * request, since scale factors may change) or the sensor models. */
+static int polled_model(uint16_t id)
+{
+	return (id >= 101 && id <= 103) || (id >= 111 && id <= 113) || id == 302 || id == 303 ||
+	       id == 307;
+}
+
+/* Sensor models (302 irradiance, 303 module temperature, 307 met station) lie next to one
+ * another and are read whole: one request for all of them, served to their decoders from the
+ * read cache, rather than a request each, each with its headers and ACK on a 4G link. Returns
+ * MBLINK_OK (also when there is nothing to join) or the read's error. */
+static int prefetch_sensor_models(struct readctx *rc)
+{
+	const struct sunspec_map *ss = &rc->d->ss;
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct sunspec_model *m = &ss->models[i];
+		if (m->id < 300 || !polled_model(m->id))
+			continue;
+		uint32_t start = m->addr, end = (uint32_t)m->addr + m->len + 2;
+		size_t joined = 1;
+		for (size_t j = i + 1; j < ss->n; j++) {
+			const struct sunspec_model *n = &ss->models[j];
+			uint32_t n_end = (uint32_t)n->addr + n->len + 2;
+			if (!polled_model(n->id) || n->id < 300 || n->addr != end ||
+			    n_end - start > 125)
+				break;
+			end = n_end;
+			joined++;
+		}
+		if (joined < 2)
+			return MBLINK_OK;
+		int r = raw_read(rc, (uint16_t)start, (uint16_t)(end - start), rc->cache);
+		if (r != MBLINK_OK)
+			return r;
+		rc->cache_addr = (uint16_t)start;
+		rc->cache_n = (uint16_t)(end - start);
+		return MBLINK_OK;
+	}
+	return MBLINK_OK;
+}
+
+static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out,
+			int *inputs_read)
 {
 	struct pdev *d = rc->d;
 	uint16_t block[512];
@@ -440,20 +617,21 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 				d->rated_w = name.value[RF_RATED_POWER_W];
 		}
 	}
-	/* The models worth reading every poll: the inverter model (value and scale factors
-	 * in one request, since scale factors may change) or the sensor models. */
-	static const uint16_t wanted[] = {101, 102, 103, 111, 112, 113, 302, 303, 307};
 	int decoded = 0;
 	rc->cache_n = 0; /* values must be fresh, not from discovery's cache */
 	rc->widen = 0;
+	int r = prefetch_sensor_models(rc);
+	if (r != MBLINK_OK) {
+		d->ss_found = 0;
+		return r;
+	}
 	for (size_t i = 0; i < d->ss.n; i++) {
 		const struct sunspec_model *m = &d->ss.models[i];
-		int want = 0;
-		for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)
-			want |= m->id == wanted[w];
-		if (!want)
+		if (!polled_model(m->id))
 			continue;
-		int n = sunspec_read_model(cached_read, rc, m, block, 512);
+		/* Only the registers decoded: on a link priced by the byte the rest of the model
+		 * would be a fifth of what a poll costs. */
+		int n = sunspec_read_span(cached_read, rc, m, block, 512);
 		if (n < 0) {
 			if (n == SUNSPEC_ERR_READ)
 				d->ss_found = 0; /* rediscover: the device may have been replaced */
@@ -461,16 +639,20 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 		}
 		if (sunspec_decode_block(block, (size_t)n, out) != 0)
 			return MBLINK_EGARBAGE;
+		out->sentinel &=
+		    ~(uint32_t)SUNSPEC_SPAN_UNREAD; /* not read, not "not implemented" */
 		decoded++;
 	}
-	/* Each DC input's current (model 160), for the dead-string rule, with the energy
-	 * counters: a string fault is judged over minutes, so it costs no request on every
-	 * fast poll. A device whose model 160 cannot be read or decoded still gives its other
-	 * values. */
+	/* Each DC input's current (model 160), for the dead-string rule, on its own slower tier
+	 * (strings_interval) and only by day: a string fault is judged over many minutes of
+	 * good light, so it costs no request on every fast poll, and none at night, when no
+	 * input carries a current. A device whose model 160 cannot be read or decoded still
+	 * gives its other values. */
 	const struct sunspec_model *mp = decoded && inputs_due ? sunspec_find(&d->ss, 160) : NULL;
 	if (mp) {
 		struct sunspec_mppt mppt;
-		int n = sunspec_read_model(cached_read, rc, mp, block, 512);
+		*inputs_read = 1;
+		int n = sunspec_read_span(cached_read, rc, mp, block, 512);
 		if (n > 0 && sunspec_decode_mppt(block, (size_t)n, &mppt) == 0) {
 			out->n_inputs = 0;
 			for (size_t i = 0; i < mppt.n && out->n_inputs < READING_MAX_INPUTS; i++)
@@ -530,7 +712,10 @@ static int station_is_night(struct poller *p, size_t station, double t)
 static void schedule_next(struct poller *p, struct pdev *d, double t, int night, const int due[])
 {
 	const struct config *cfg = p->cfg;
-	double fast = night ? cfg->polling.night_interval_s : cfg->polling.fast_interval_s;
+	pthread_mutex_lock(&p->live_lock);
+	double day_fast = d->ep->interval_s;
+	pthread_mutex_unlock(&p->live_lock);
+	double fast = night ? cfg->polling.night_interval_s : day_fast;
 	if (due[TIER_FAST])
 		d->next_due[TIER_FAST] = t + fast;
 	if (due[TIER_ENERGY])
@@ -673,8 +858,10 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	struct reading r;
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
-	int err = d->cfg->map ? read_map(&rc, due, &r)
-			      : read_sunspec(&rc, due[TIER_IDENTITY], due[TIER_ENERGY], &r);
+	int strings_due = !night && d->next_strings <= t, strings_read = 0;
+	int err = d->cfg->map
+		      ? read_map(&rc, due, &r)
+		      : read_sunspec(&rc, due[TIER_IDENTITY], strings_due, &r, &strings_read);
 	double done = now_clock(p);
 	if (err != MBLINK_OK) {
 		record_failure(p, ep, d, done, night, err);
@@ -685,6 +872,8 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 		return;
 	}
 	schedule_next(p, d, t, night, due);
+	if (strings_read)
+		d->next_strings = t + p->cfg->polling.strings_interval_s;
 	record_success(p, ep, d, done, night, due_at, &r);
 }
 
@@ -698,6 +887,7 @@ static void follow_clock_back(struct pdev *d, double back_s)
 		return;
 	for (int k = 0; k < TIER_COUNT; k++)
 		d->next_due[k] -= by;
+	d->next_strings -= by;
 	d->retry_at = d->retry_at > 0 ? d->retry_at - by : 0;
 	d->back_seen = back_s;
 }
@@ -713,6 +903,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		follow_clock_back(ep->devs[i], back_s);
 	if (!mblink_connected(ep->link)) {
 		int r = mblink_connect(ep->link);
+		take_link_bytes(p, ep, NULL, t, 0);
 		if (r != MBLINK_OK) {
 			for (size_t i = 0; i < ep->n_devs; i++) {
 				struct pdev *d = ep->devs[i];
@@ -738,6 +929,7 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		if (polled++)
 			sleep_real_ms(p->cfg->polling.unit_gap_ms);
 		poll_device(p, ep, d, t, station_is_night(p, d->station, t));
+		take_link_bytes(p, ep, d, t, 1);
 		pthread_mutex_lock(&p->sched_lock);
 		int stop = p->stopping;
 		pthread_mutex_unlock(&p->sched_lock);
@@ -751,6 +943,8 @@ static void visit_devices(struct poller *p, struct endpoint *ep, double back_s)
 		mblink_close(ep->link);
 		atomic_fetch_sub(&p->open_connections, 1);
 	}
+	take_link_bytes(p, ep, NULL, t, 0);
+	adapt_interval(p, ep, t);
 }
 
 /* A worker's visit works the endpoint's connection through the worker's own low descriptor
@@ -886,6 +1080,61 @@ static void put_diag(struct poller *p, const struct pdev *d)
 	store_diag_put(p->store, d->db_id, &diag);
 }
 
+/* Link bytes taken from the poller for one transaction, put back if it fails. */
+struct linktake {
+	struct endpoint *ep;
+	struct pdev *d; /* NULL: the connection's own bytes */
+	struct linkacc acc;
+};
+
+/* Takes every link counter waiting (into *out, n entries, the caller frees it). */
+static size_t take_links(struct poller *p, struct linktake **out)
+{
+	size_t cap = 2 * (p->n_devs + p->n_eps), n = 0;
+	struct linktake *t = xcalloc(cap ? cap : 1, sizeof *t);
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t e = 0; e < p->n_eps; e++) {
+		struct endpoint *ep = &p->eps[e];
+		for (size_t i = 0; i <= ep->n_devs; i++) {
+			struct pdev *d = i < ep->n_devs ? ep->devs[i] : NULL;
+			struct linkacc *acc = d ? d->link : ep->conn;
+			for (int k = 0; k < 2; k++) {
+				if (!acc[k].bytes && !acc[k].polls)
+					continue;
+				t[n++] = (struct linktake){.ep = ep, .d = d, .acc = acc[k]};
+				memset(&acc[k], 0, sizeof acc[k]);
+			}
+		}
+	}
+	pthread_mutex_unlock(&p->live_lock);
+	*out = t;
+	return n;
+}
+
+/* Gives back counters taken for a transaction that did not commit. */
+static void put_back_links(struct poller *p, const struct linktake *t, size_t n)
+{
+	pthread_mutex_lock(&p->live_lock);
+	for (size_t i = 0; i < n; i++)
+		linkacc_add(t[i].d ? t[i].d->link : t[i].ep->conn, t[i].acc.day, t[i].acc.bytes,
+			    t[i].acc.polls);
+	pthread_mutex_unlock(&p->live_lock);
+}
+
+/* Adds the taken counters to the store inside the caller's transaction; 0 or negative. */
+static int write_links(struct poller *p, const struct linktake *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p->live_lock);
+		double interval = t[i].d ? t[i].ep->interval_s : 0;
+		pthread_mutex_unlock(&p->live_lock);
+		if (store_link_add(p->store, t[i].ep->name, t[i].d ? t[i].d->db_id : 0,
+				   t[i].acc.day, t[i].acc.bytes, t[i].acc.polls, interval) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* A batch takes what is queued, up to a limit of rows and of time, in one transaction, and
  * writes each device's rollup rows and energy state once. Both limits bound how long the
  * writer holds the database's write lock, which the daemon's other writes and the
@@ -905,6 +1154,8 @@ enum { WRITER_BATCH_MAX = 256, WRITER_PAUSE_MS = 5 };
 static int write_batch(struct poller *p, struct store_batch *b, const struct pollqueue_row *rows,
 		       size_t n, size_t *taken, char *why, size_t whylen)
 {
+	struct linktake *link = NULL;
+	size_t links = 0;
 	*taken = 0;
 	if (store_begin(p->store) != 0) {
 		snprintf(why, whylen, "%s", store_errmsg(p->store));
@@ -932,10 +1183,17 @@ static int write_batch(struct poller *p, struct store_batch *b, const struct pol
 	}
 	if (store_batch_flush(b) != 0)
 		goto fail;
+	/* The link counters ride along: a transaction per poll would cost more than the poll. */
+	links = take_links(p, &link);
+	if (write_links(p, link, links) != 0)
+		goto fail;
 	if (store_commit(p->store) != 0) {
 		snprintf(why, whylen, "commit failed");
+		put_back_links(p, link, links);
+		free(link);
 		return -1;
 	}
+	free(link);
 	*taken = i;
 	return 0;
 fail:
@@ -943,6 +1201,8 @@ fail:
 	snprintf(why, whylen, "%s", store_errmsg(p->store));
 	store_rollback(p->store);
 	store_batch_clear(b);
+	put_back_links(p, link, links);
+	free(link);
 	return -1;
 }
 
@@ -958,8 +1218,21 @@ static void write_diag(struct poller *p)
 			return;
 		for (size_t i = from; i < to; i++)
 			put_diag(p, &p->devs[i]);
-		if (store_commit(p->store) != 0)
+		/* Link counters of polls that stored no reading (every device failing). */
+		struct linktake *link = NULL;
+		size_t links = from == 0 ? take_links(p, &link) : 0;
+		if (write_links(p, link, links) != 0) {
+			store_rollback(p->store);
+			put_back_links(p, link, links);
+			free(link);
 			return;
+		}
+		if (store_commit(p->store) != 0) {
+			put_back_links(p, link, links);
+			free(link);
+			return;
+		}
+		free(link);
 	}
 }
 
@@ -1058,6 +1331,9 @@ static void *writer_main(void *arg)
 	if (pollqueue_length(p->queue) > 0)
 		log_warn("database %s: %zu readings not stored when polling stopped",
 			 p->cfg->database.path, pollqueue_length(p->queue));
+	/* The link bytes of the last polls (those that stored no reading too), so that a
+	 * reload or a stop loses none. */
+	write_diag(p);
 	store_batch_free(batch);
 	return NULL;
 }

@@ -276,6 +276,15 @@ const char *const store_migrations[] = {
     /* Corrections are looked up by village and month for every plan and report (what they
      * give back or owe to the month): without this, each look-up reads the whole ledger. */
     "CREATE INDEX ledger_correction ON ledger (village, month) WHERE kind = 'correction';",
+    /* Link traffic: the IP bytes each gateway's polls put on the wire (linkbytes.h), per
+     * local day, per device (device_id 0: the connection itself, its set-up and teardown),
+     * with the polls that spent them and the fast interval in force at the day's last poll
+     * (longer than configured while a monthly budget stretches it). A month is the sum of
+     * its days. */
+    "CREATE TABLE link_day (gateway TEXT NOT NULL, device_id INTEGER NOT NULL,"
+    "  day TEXT NOT NULL, wire_bytes INTEGER NOT NULL DEFAULT 0,"
+    "  polls INTEGER NOT NULL DEFAULT 0, interval_s REAL,"
+    "  PRIMARY KEY (gateway, device_id, day)) WITHOUT ROWID;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -242,6 +242,52 @@ int sunspec_read_model(sunspec_read_fn read, void *ctx, const struct sunspec_mod
 	return (int)total;
 }
 
+void sunspec_span(const struct sunspec_model *m, uint16_t *first, uint16_t *end)
+{
+	size_t total = (size_t)m->len + 2, lo = 0, hi = total;
+	if (m->id >= 101 && m->id <= 103) {
+		lo = 14; /* W .. Evt1 (sunspec_decode_inverter), scale factors included */
+		hi = 42;
+	} else if (m->id >= 111 && m->id <= 113) {
+		lo = 22; /* W .. Evt1 */
+		hi = 52;
+	} else if (m->id == 160 && m->len >= 8) {
+		/* DCA_SF .. N, then up to each module's DCA (module offset 9). */
+		size_t n = ((size_t)m->len - 8) / 20;
+		lo = 2;
+		hi = n ? 10 + 20 * (n - 1) + 10 : 10;
+	}
+	if (hi > total)
+		hi = total;
+	if (lo > hi)
+		lo = hi;
+	*first = (uint16_t)lo;
+	*end = (uint16_t)hi;
+}
+
+int sunspec_read_span(sunspec_read_fn read, void *ctx, const struct sunspec_model *m,
+		      uint16_t *dest, size_t cap)
+{
+	size_t total = (size_t)m->len + 2;
+	if (total > cap)
+		return SUNSPEC_ERR_SPACE;
+	uint16_t lo, hi;
+	sunspec_span(m, &lo, &hi);
+	for (size_t i = 0; i < total; i++)
+		dest[i] = 0xFFFF;
+	dest[0] = m->id;
+	dest[1] = m->len;
+	for (size_t done = lo; done < hi;) {
+		size_t count = hi - done;
+		if (count > SUNSPEC_MAX_READ)
+			count = SUNSPEC_MAX_READ;
+		if (read(ctx, (uint16_t)(m->addr + done), (uint16_t)count, dest + done) < 0)
+			return SUNSPEC_ERR_READ;
+		done += count;
+	}
+	return (int)total;
+}
+
 /* ---- decoders ---- */
 
 /* Copies a string point, dropping the NULs and spaces devices pad with on either side. */

@@ -13,6 +13,7 @@
 #include "pvrelief/health.h"
 #include "pvrelief/health_gather.h"
 #include "pvrelief/irradiance.h"
+#include "pvrelief/link_gather.h"
 #include "pvrelief/report.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_console.h"
@@ -149,6 +150,63 @@ static void row(struct web_ctx *c, const char *name, const char *village, double
 	web_html_printf(b, "</td><td class=\"mark-%s\">%s</td></tr>", mark, word);
 }
 
+/* The link traffic of the page's month (as `pvrelief health --links`): each gateway's
+ * megabytes today and this month, the month's projection against its budget, and the fast
+ * interval, marked when a budget stretched it. */
+static void links_section(struct web_ctx *c, struct store *st, int y, int m, int d)
+{
+	struct strbuf *b = &c->rep->body;
+	struct linkview v;
+	char why[300];
+	store_console_read_begin(st);
+	int rc = link_gather(st, c->app->cfg, NULL, y, m, d, clock_now(c->app->clk), &v, why,
+			     sizeof why);
+	store_console_read_end(st);
+	web_html_printf(b, "<h2>%s</h2>", T(c, "通信流量", "Link traffic"));
+	if (rc != 0) {
+		web_html_printf(b, "<p class=\"note\">%s</p>", why);
+		return;
+	}
+	web_html_printf(
+	    b,
+	    "<div class=\"scroll\"><table id=\"links\"><thead><tr><th>%s</th><th "
+	    "class=\"hide-s\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th><th "
+	    "class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th></tr></thead>"
+	    "<tbody>",
+	    T(c, "网关", "Gateway"), T(c, "电站", "Station"), T(c, "今日 MB", "Today MB"),
+	    T(c, "本月 MB", "Month MB"), T(c, "预计全月 MB", "Projected MB"),
+	    T(c, "套餐 MB", "Budget MB"), T(c, "读取间隔", "Interval"));
+	int stretched = 0;
+	for (size_t g = 0; g < v.n_gws; g++) {
+		const struct linkview_gateway *gw = &v.gws[g];
+		stretched |= gw->stretched;
+		web_html_printf(b, "<tr><td>%s</td><td class=\"hide-s\">%s</td><td class=\"n\">",
+				gw->name, gw->station);
+		web_num(b, (double)gw->today_bytes / 1e6, 3);
+		strbuf_puts(b, "</td><td class=\"n\">");
+		web_num(b, (double)gw->month_bytes / 1e6, 3);
+		web_html_printf(b, "</td><td class=\"n%s\">", gw->over_budget ? " bad" : "");
+		web_num(b, gw->projection_bytes / 1e6, 3);
+		strbuf_puts(b, "</td><td class=\"n\">");
+		web_num(b, gw->budget_mb > 0 ? gw->budget_mb : NAN, 1);
+		web_html_printf(
+		    b, "</td><td class=\"n%s\">%.0f s%s</td></tr>", gw->stretched ? " warn" : "",
+		    gw->interval_s > 0 ? gw->interval_s : gw->fast_s, gw->stretched ? " *" : "");
+	}
+	strbuf_puts(b, "</tbody></table></div>");
+	web_html_printf(
+	    b, "<p class=\"note\">%s%s</p>",
+	    T(c, "IP 流量（含 TCP/IP 报头与确认包），由 pvreliefd 估算；MB 为 10^6 字节。",
+	      "IP traffic (TCP/IP headers and ACKs included) as pvreliefd estimates it; MB are "
+	      "10^6 bytes."),
+	    !stretched
+		? ""
+		: T(c, " * 为不超出月流量套餐而降低了读取频率；发电量仍按累计电量计，不受影响。",
+		    " * Read less often than configured to stay within the monthly budget; "
+		    "energy stays exact (lifetime counters)."));
+	link_gather_free(&v);
+}
+
 void web_page_health(struct web_ctx *c)
 {
 	const struct config *cfg = c->app->cfg;
@@ -262,6 +320,7 @@ void web_page_health(struct web_ctx *c)
 	      "health 命令的数字相同。",
 	      "η is actual ÷ theoretical energy; grade 3-4 figures are estimates and never "
 	      "judged below target. The figures are those of pvrelief health."));
+	links_section(c, st, y, m, d);
 	health_gather_free(&r);
 	web_page_end(c);
 }

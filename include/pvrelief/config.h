@@ -85,6 +85,9 @@ struct config_station {
 	double monthly_irradiation_kwh_m2[12]; /* typical-year horizontal irradiation; 0 = unset */
 	double export_limit_w; /* permanent export cap agreed with the grid; 0 none: a limit at or
 				* above it is not curtailment */
+	double link_budget_mb; /* monthly budget of each of its gateways' links (a SIM plan) in
+				* MB of 10^6 bytes; 0 none */
+	int link_adaptive;     /* stretch the fast interval to keep within link_budget_mb */
 	struct config_curtailment *curtailment; /* this station's dispatch orders */
 	size_t n_curtailment;
 	struct config_share *shares;
@@ -138,6 +141,7 @@ struct config {
 		int fast_interval_s;	 /* power and state */
 		int energy_interval_s;	 /* energy counters and events */
 		int identity_interval_s; /* nameplate and identity */
+		int strings_interval_s;	 /* each DC input's current (SunSpec model 160), by day */
 		int timeout_ms;
 		int retries;
 		int unit_gap_ms; /* quiet time between unit ids on one endpoint */
@@ -242,6 +246,9 @@ void config_free(struct config *cfg);
 const struct config_station *config_station_find(const struct config *cfg, const char *id);
 /* Returns the number of devices in all stations. */
 size_t config_device_count(const struct config *cfg);
+/* Writes the name of the gateway (the endpoint the poller dials: "host:port", or the serial
+ * device) through which device c is reached into buf of len bytes. */
+void config_gateway_name(const struct config_device *c, char *buf, size_t len);
 /* Parses "YYYY-MM-DD HH:MM:SS" with an optional "+HH:MM" or "Z" offset (UTC when absent)
  * into unix seconds; returns 0 or -1. */
 int config_parse_time(const char *text, double *unix_s);

@@ -50,6 +50,10 @@ int mblink_read(struct mblink *l, int unit, int function, uint16_t addr, uint16_
 const char *mblink_strerror(const struct mblink *l);
 /* Returns a name for an error code ("timeout", "exception", ...). */
 const char *mblink_error_name(int code);
+/* Returns the IP bytes this link put on the wire (both ways, with TCP/IP headers, ACKs,
+ * connection set-up and teardown, as linkbytes.h estimates them) since the last call, and
+ * starts counting again from zero. */
+uint64_t mblink_take_wire_bytes(struct mblink *l);
 /* Returns the link's socket or descriptor number (a connected link holds exactly one), or -1
  * when closed. */
 int mblink_fd(const struct mblink *l);

@@ -127,6 +127,24 @@ int sunspec_implemented(enum sunspec_type type, const uint16_t *r, size_t nregs)
 int sunspec_discover(sunspec_read_fn read, void *ctx, struct sunspec_map *out);
 /* Returns the first model with that ID in the map, or NULL; the pointer is into map. */
 const struct sunspec_model *sunspec_find(const struct sunspec_map *map, uint16_t id);
+/* The reading fields of an inverter model that its span (sunspec_span) may leave out (those
+ * before power; frequency, DC current and voltage come with it when they lie inside): AC
+ * current and voltage, frequency, DC current and voltage, which the daemon neither stores
+ * nor judges by. A reading decoded from a span never has them "not implemented". */
+#define SUNSPEC_SPAN_UNREAD                                                                        \
+	(1u << RF_AC_CURRENT_A | 1u << RF_AC_VOLTAGE_V | 1u << RF_FREQUENCY_HZ |                   \
+	 1u << RF_DC_CURRENT_A | 1u << RF_DC_VOLTAGE_V)
+/* Sets [*first, *end) to the offsets (from the model's ID register) of the smallest
+ * contiguous block holding what the daemon uses and its scale factors: for the inverter
+ * models (101-103, 111-113) power, the energy counter, DC power, cabinet temperature, state
+ * and events (not SUNSPEC_SPAN_UNREAD); for model 160 the scale factors, the module count and
+ * each module's DC current; the whole model for the others. */
+void sunspec_span(const struct sunspec_model *m, uint16_t *first, uint16_t *end);
+/* Like sunspec_read_model, but reads only the sunspec_span of the model (the ID and L come
+ * from discovery, the registers outside the span are set to 0xFFFF, "not implemented"), so
+ * that a poll costs the points it decodes and no more on a link priced by the byte. */
+int sunspec_read_span(sunspec_read_fn read, void *ctx, const struct sunspec_model *m,
+		      uint16_t *dest, size_t cap);
 /* Reads a whole model block (ID, L and L registers) into dest, which holds cap registers,
  * splitting it into reads of at most 125 registers. Returns the number of registers read,
  * SUNSPEC_ERR_SPACE or SUNSPEC_ERR_READ. */

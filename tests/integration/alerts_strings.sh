@@ -12,7 +12,7 @@ cat >"$WORK/s.conf" <<CONF
 county = { id = "it"; };
 maps_dir = "$SRC/conf/maps";
 database = { path = "$DB"; };
-polling = { fast_interval = 30; energy_interval = 60; timeout_ms = 500; };
+polling = { fast_interval = 30; energy_interval = 60; strings_interval = 60; timeout_ms = 500; };
 efficiency = { interval = 60; };
 alerts = { language = "en"; raise_delay = 300; };
 towns = ( { id = "t"; villages = ( { id = "v"; } ); } );
