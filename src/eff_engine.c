@@ -335,7 +335,8 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 
 /* Attributes the window's expected energy to its losses (loss.h) into *out: each inverter's
  * daylight slots that have the basis irradiance, at the station's K, by what the inverter did
- * in them (x, after its gaps were shared out), the outages priced on POA where there is one. A
+ * in them (x, after its gaps were shared out), the outages priced on POA where there is one,
+ * corrected for the module temperature where it is known or can be modelled. A
  * fault outranks a limit, a limit outranks a state that does not produce. */
 static void window_losses(const struct astation *as, const struct efficiency_params *p,
 			  const struct efficiency_sample *samples, const int *is_day, int n,
@@ -354,6 +355,12 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 		    !isfinite(g))
 			continue;
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
+		/* The modules make less when hot: the middle of the day, when orders and faults
+		 * tend to fall, is priced at the clean slots' efficiency corrected for its
+		 * temperature, not at the day's mean (which priced a noon curtailment about 10%
+		 * high). */
+		double t_mod = efficiency_module_temp_c(p, sm);
+		double temp_factor = isfinite(t_mod) ? 1.0 + p->gamma_per_c * (t_mod - 25.0) : 1.0;
 		for (size_t k = 0; k < as->n_inverters; k++) {
 			const struct efficiency_inv_slot *c = &x[k][i];
 			double kwp = as->inverters[k]->dc_kwp;
@@ -363,7 +370,7 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 			    .hours =
 				hours * (dc_all > 0 ? kwp / dc_all : 1.0 / (double)as->n_inverters),
 			    .price_wh = (sm->have & EFFICIENCY_HAVE_POA) && isfinite(sm->poa_w_m2)
-					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff
+					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff * temp_factor
 					    : NAN,
 			};
 			cell.kind = c->notrun == 1 ? LOSS_CELL_FAULT

@@ -459,7 +459,9 @@ int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 	 * key, for every inverter on every pass, to find the few curtailed ones. */
 	static const char sql[] =
 	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
-	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
+	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0 UNION ALL "
+	    "SELECT ts FROM reading INDEXED BY reading_limited WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND limit_w IS NOT NULL AND rejected = 0";
 	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	memset(flags, 0, n);
 	sqlite3_stmt *q = store_stmt(st, sql);

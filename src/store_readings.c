@@ -130,9 +130,9 @@ static int put_raw(struct store *st, const struct store_reading *row)
 	    "INSERT OR REPLACE INTO reading (device_id, ts, quality, rejected, energy_delta_wh, "
 	    "state, vendor_state, events, events2, fault_code, power_w, energy_total_wh, "
 	    "energy_today_wh, dc_power_w, cabinet_temp_c, ghi_w_m2, poa_w_m2, module_temp_c, "
-	    "air_temp_c, wind_m_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-	enum { FIRST_FIELD_COL = 11 };
+	    "air_temp_c, wind_m_s, limit_w) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+	enum { FIRST_FIELD_COL = 11, LIMIT_COL = FIRST_FIELD_COL + SF_COUNT };
 	const struct store_values *v = row->v;
 	sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
@@ -151,6 +151,8 @@ static int put_raw(struct store *st, const struct store_reading *row)
 	for (int k = 0; k < SF_COUNT; k++)
 		if (has_value(v, (enum store_field)k))
 			sqlite3_bind_double(s, FIRST_FIELD_COL + k, v->value[k]);
+	if (v->limited)
+		sqlite3_bind_double(s, LIMIT_COL, v->limit_w);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 

@@ -267,6 +267,11 @@ const char *const store_migrations[] = {
     "ALTER TABLE station_eff_day ADD COLUMN loss_fault_h REAL;"
     "ALTER TABLE station_eff_day ADD COLUMN loss_curtail_h REAL;"
     "CREATE INDEX reading_notrun ON reading (device_id, ts) WHERE state IN (1, 6, 7, 8);",
+    /* The power limit an inverter reported (SunSpec model 123 or 704, a vendor map's limit
+     * register), in W, on the readings where it held the inverter below its rating; NULL
+     * otherwise. The efficiency engine looks the curtailed ones up for every inverter. */
+    "ALTER TABLE reading ADD COLUMN limit_w REAL;"
+    "CREATE INDEX reading_limited ON reading (device_id, ts) WHERE limit_w IS NOT NULL;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

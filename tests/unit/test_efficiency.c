@@ -730,9 +730,36 @@ static void test_limit_curtails(void)
 			  cases[i].want);
 }
 
+/* A power limit an inverter reports: a percentage of its rating, curtailment below 98% unless
+ * it is the inverter's part of the station's export cap. */
+static void test_reported_limit_curtails(void)
+{
+	static const struct {
+		double pct, rated_w, cap_w;
+		int want;
+	} cases[] = {
+	    {50, 50000, 0, 1},	   /* half the rating */
+	    {100, 50000, 0, 0},	   /* not derated */
+	    {99, 50000, 0, 0},	   /* within the margin: rounding, a ramp's end */
+	    {97.9, 50000, 0, 1},   /* beyond it */
+	    {0, 50000, 0, 1},	   /* an order to stop */
+	    {50, 0, 0, 1},	   /* rating unknown: the percentage says it */
+	    {50, 50000, 25000, 0}, /* exactly its part of the export cap: configuration */
+	    {60, 50000, 25000, 0}, /* above its part of the cap */
+	    {40, 50000, 25000, 1}, /* below the cap too */
+	    {NAN, 50000, 0, 0},	   /* no limit known */
+	    {-5, 50000, 0, 0},	   /* nonsense */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_INT(efficiency_reported_limit_curtails(cases[i].pct, cases[i].rated_w,
+							     cases[i].cap_w),
+			  cases[i].want);
+}
+
 int main(void)
 {
 	test_limit_curtails();
+	test_reported_limit_curtails();
 	test_from_config();
 	test_theoretical();
 	test_window_basis();

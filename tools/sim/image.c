@@ -99,6 +99,9 @@ static int regmap_image(const struct sim_device *d, struct reading *r, struct im
 	const struct regmap *map = d->dev->map;
 	if (reading_has(r, RF_STATE))
 		regmap_state(map, r);
+	/* An inverter that is not derated reports 100% in its limit register. */
+	if (!reading_has(r, RF_POWER_LIMIT_PCT))
+		reading_set(r, RF_POWER_LIMIT_PCT, 100.0);
 	if (r->state == INV_STATE_FAULT) {
 		r->fault_code = map->n_faults ? map->faults[0].code : 1;
 		reading_set(r, RF_FAULT_CODE, r->fault_code);
