@@ -127,19 +127,19 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	if (!s)
 		goto dberr;
 	bind_key(s, key, nkeys);
-	step = sqlite3_step(s);
-	if (step == SQLITE_DONE) {
+	step = store_row(st, s);
+	if (step == 0) {
 		snprintf(why, whylen, "no %s %s is recorded", t->table, keytext);
 		goto out;
 	}
-	if (step != SQLITE_ROW)
+	if (step < 0)
 		goto dberr;
 	for (int c = 0; c < sqlite3_column_count(s); c++) {
 		const unsigned char *v = sqlite3_column_text(s, c);
 		strbuf_printf(&ob, "%s%s=%s", c ? "  " : "", sqlite3_column_name(s, c),
 			      v ? (const char *)v : "");
 	}
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	old = strbuf_take(&ob);
 	if (strcmp(t->table, "settlement") == 0 &&
 	    store_exists2(st, "SELECT 1 FROM subsidy_receipt WHERE station = ?1 AND period = ?2",
@@ -167,7 +167,7 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	if (!s)
 		goto dberr;
 	bind_key(s, key, nkeys);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((step = store_row(st, s)) > 0) {
 		if (ntied == cap) {
 			cap = cap ? cap * 2 : 8;
 			tied = xrealloc(tied, cap * sizeof *tied);
@@ -182,7 +182,7 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 		e->amount_fen = sqlite3_column_int64(s, 6);
 		e->memo = store_col_dup(s, 7);
 	}
-	if (step != SQLITE_DONE)
+	if (step < 0)
 		goto dberr;
 	/* Cash of a decided month was distributed by its plan: reversing it there would
 	 * change what was decided and posted, so it is taken back from a later month that
