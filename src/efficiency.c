@@ -18,6 +18,7 @@
 
 #include "pvrelief/config.h"
 #include "pvrelief/efficiency.h"
+#include "pvrelief/slot.h"
 
 /* Ratios this close to a target count as meeting it: 0.6 computed as 216/360 must not fail. */
 #define TARGET_TOLERANCE 1e-9
@@ -461,4 +462,36 @@ int efficiency_reported_limit_curtails(double limit_pct, double rated_w, double 
 	if (rated_w > 0 && cap_w > 0 && limit_pct / 100.0 * rated_w >= cap_w - 1.0)
 		return 0;
 	return 1;
+}
+
+int efficiency_sensor_whole(int readings, double interval_s)
+{
+	/* A count cannot tell a slot whose readings bunched together; a slow or jittery poll
+	 * must not cost the sensor its slots. */
+	return readings > 0 && interval_s > 0 && (double)readings * 2.0 * interval_s >= SLOT_S;
+}
+
+double efficiency_source_coverage(const unsigned char *day, const unsigned char *energy,
+				  const unsigned char *have, size_t n)
+{
+	int paired = 0, paired_have = 0, days = 0, days_have = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!day[i])
+			continue;
+		days++;
+		days_have += have[i] != 0;
+		if (energy[i]) {
+			paired++;
+			paired_have += have[i] != 0;
+		}
+	}
+	return paired ? (double)paired_have / paired : days ? (double)days_have / days : 0;
+}
+
+int efficiency_daylight_slots(const unsigned char *day, size_t n)
+{
+	int days = 0;
+	for (size_t i = 0; i < n; i++)
+		days += day[i] != 0;
+	return days;
 }

@@ -196,6 +196,20 @@ int efficiency_limit_curtails(double limit_w, double rated_w, double export_limi
 double efficiency_module_temp_c(const struct efficiency_params *p,
 				const struct efficiency_sample *s);
 
+/* Returns non-zero when an irradiance sensor's readings can have covered a 5-minute slot
+ * whole: each reading adds G dt back to the one before with dt capped at two polling intervals
+ * (interval_s), so that an outage adds nothing the sensor did not see; fewer readings than
+ * would span the slot at that cap hold the irradiation of only part of its time. */
+int efficiency_sensor_whole(int readings, double interval_s);
+/* Returns a source of irradiance's coverage of a window of n slots: of the daylight slots
+ * (day[i] non-zero) that have energy (energy[i]), the share the source has (have[i]), since
+ * eta pairs energy with irradiance; with no energy in any daylight slot, of every daylight
+ * slot; 0 without one. */
+double efficiency_source_coverage(const unsigned char *day, const unsigned char *energy,
+				  const unsigned char *have, size_t n);
+/* Returns the number of daylight slots (day[i] non-zero) of n. */
+int efficiency_daylight_slots(const unsigned char *day, size_t n);
+
 /* Below this share of its rating (in %) an inverter's reported power limit is a limit: the
  * registers hold the percentage in tenths, and a limit at 99% is rounding or a ramp's end. */
 #define EFFICIENCY_LIMIT_MARGIN_PCT 2.0
