@@ -749,6 +749,33 @@ static const struct pt_def m123_pts[] = {
     {20, PT_U16},    {21, PT_ENUM16}, {22, PT_ENUM16}, {23, PT_SF},  {24, PT_SF},  {25, PT_SF},
 };
 
+/* Model 704 (DER AC controls) as published, L = 69; its int32 points are set apart. */
+static const struct pt_def m704_pts[] = {
+    {2, PT_ENUM16},  {3, PT_ENUM16},  {4, PT_U32},     {6, PT_U32},	{8, PT_ENUM16},
+    {9, PT_ENUM16},  {10, PT_U32},    {12, PT_U32},    {14, PT_ENUM16}, {15, PT_U16},
+    {16, PT_U16},    {17, PT_ENUM16}, {18, PT_U32},    {20, PT_U32},	{22, PT_ENUM16},
+    {23, PT_ENUM16}, {32, PT_ENUM16}, {33, PT_U32},    {35, PT_U32},	{37, PT_ENUM16},
+    {38, PT_ENUM16}, {39, PT_ENUM16}, {48, PT_ENUM16}, {49, PT_U32},	{51, PT_U32},
+    {53, PT_U32},    {55, PT_ENUM16}, {56, PT_U16},    {57, PT_SF},	{58, PT_SF},
+    {59, PT_SF},     {60, PT_SF},     {61, PT_SF},     {62, PT_SF},	{63, PT_U16},
+    {64, PT_ENUM16}, {65, PT_U16},    {66, PT_ENUM16}, {67, PT_U16},	{68, PT_ENUM16},
+    {69, PT_U16},    {70, PT_ENUM16},
+};
+
+static void encode_der_controls(struct enc *e, const struct reading *r)
+{
+	size_t at = begin_model(e, 704, 69, m704_pts, sizeof m704_pts / sizeof m704_pts[0]);
+	static const uint8_t i32_points[] = {24, 26, 28, 30, 40, 42, 44, 46};
+	for (size_t i = 0; i < sizeof i32_points; i++)
+		set32(e, at + i32_points[i], 0x80000000u);
+	set16(e, at + 58, (uint16_t)-1);
+	int limited = reading_has(r, RF_POWER_LIMIT_PCT);
+	set16(e, at + 14, limited ? 1 : 0);
+	struct reading pct = {0};
+	reading_set(&pct, RF_POWER_LIMIT_PCT, limited ? r->value[RF_POWER_LIMIT_PCT] : 100.0);
+	set_scaled(e, at + 15, PT_U16, &pct, RF_POWER_LIMIT_PCT, -1);
+}
+
 static void encode_controls(struct enc *e, const struct reading *r)
 {
 	size_t at = begin_model(e, 123, 24, m123_pts, sizeof m123_pts / sizeof m123_pts[0]);
@@ -859,7 +886,10 @@ int sunspec_encode_inverter(uint16_t base, const struct sunspec_identity *id,
 	encode_common(&e, id);
 	encode_inverter_model(&e, r, sf, flags);
 	encode_nameplate(&e, r, sf);
-	encode_controls(&e, r);
+	if (flags & SUNSPEC_ENC_DER_CONTROLS)
+		encode_der_controls(&e, r);
+	else
+		encode_controls(&e, r);
 	encode_mppt(&e, mppt, sf);
 	encode_end(&e, flags);
 	return finish(&e);

@@ -111,6 +111,7 @@ struct sunspec_identity {
 enum sunspec_encode_flags {
 	SUNSPEC_ENC_FLOAT = 1,	  /* serve float model 113 instead of 103 */
 	SUNSPEC_ENC_END_ZERO = 2, /* end the chain with ID 0x0000 as some devices do, not 0xFFFF */
+	SUNSPEC_ENC_DER_CONTROLS = 4, /* serve the power limit in model 704 instead of 123 */
 };
 
 /* Returns 0 when the registers of a point of that type hold its "not implemented" value
@@ -172,10 +173,10 @@ int sunspec_decode_block(const uint16_t *block, size_t n, struct reading *out);
  * -2, temperature -1, ...). */
 void sunspec_scales_default(struct sunspec_scales *sf);
 /* Builds an inverter's register image: "SunS", model 1, model 103 (or 113 with
- * SUNSPEC_ENC_FLOAT), model 120, model 123 (the limit of RF_POWER_LIMIT_PCT, enabled when
- * present), model 160 with mppt->n modules (mppt may be NULL for none)
- * and the end marker. dest[0] is the register at base; cap is its size. Fields absent from *r
- * are written as their type's sentinel. Returns the number of registers written,
+ * SUNSPEC_ENC_FLOAT), model 120, model 123 (or 704 with SUNSPEC_ENC_DER_CONTROLS: the limit
+ * of RF_POWER_LIMIT_PCT, enabled when present), model 160 with mppt->n modules (mppt may be NULL
+ * for none) and the end marker. dest[0] is the register at base; cap is its size. Fields absent
+ * from *r are written as their type's sentinel. Returns the number of registers written,
  * SUNSPEC_ERR_SPACE or SUNSPEC_ERR_RANGE. */
 int sunspec_encode_inverter(uint16_t base, const struct sunspec_identity *id,
 			    const struct reading *r, const struct sunspec_mppt *mppt,

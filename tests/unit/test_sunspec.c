@@ -594,21 +594,26 @@ static void test_controls(void)
 		CHECK_INT(r2.present, r.present);
 	}
 
-	/* The encoder's model 123 says what the reading says: a limit, or none (disabled). */
+	/* The encoder's model 123 (or 704) says what the reading says: a limit, or none
+	 * (disabled), and the chain holds one of the two. */
 	static uint16_t img[2048];
-	for (int limited = 0; limited < 2; limited++) {
+	for (int k = 0; k < 4; k++) {
+		int limited = k & 1, der = k >> 1;
 		struct reading in = sample_inverter();
 		if (limited)
 			reading_set(&in, RF_POWER_LIMIT_PCT, 42.5);
-		int n = sunspec_encode_inverter(40000, &ident, &in, NULL, NULL, 0, img, 2048);
+		int n = sunspec_encode_inverter(40000, &ident, &in, NULL, NULL,
+						der ? SUNSPEC_ENC_DER_CONTROLS : 0, img, 2048);
 		CHECK(n > 0);
 		struct image im = {.base = 40000, .regs = img, .n = n > 0 ? (size_t)n : 0};
 		struct sunspec_map map;
 		CHECK_INT(sunspec_discover(image_read, &im, &map), 0);
-		const struct sunspec_model *m = sunspec_find(&map, 123);
+		const struct sunspec_model *m = sunspec_find(&map, der ? 704 : 123);
 		CHECK(m != NULL);
+		CHECK(sunspec_find(&map, der ? 123 : 704) == NULL);
 		if (!m)
 			continue;
+		CHECK_INT(m->len, der ? 69 : 24);
 		const uint16_t *blk = img + (m->addr - 40000);
 		struct reading out = {0};
 		CHECK_INT(sunspec_decode_controls(blk, (size_t)m->len + 2, &out), 0);
@@ -616,7 +621,9 @@ static void test_controls(void)
 		if (limited)
 			CHECK_NEAR(out.value[RF_POWER_LIMIT_PCT], 42.5, 1e-9);
 		else
-			CHECK_INT(blk[5], 1000); /* 100.0% */
+			CHECK_INT(blk[der ? 15 : 5], 1000); /* 100.0% */
+		if (der) /* an int32 point left "not implemented" */
+			CHECK(blk[24] == 0x8000 && blk[25] == 0);
 	}
 }
 

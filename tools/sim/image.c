@@ -66,8 +66,9 @@ static int sunspec_encode(const struct sim_device *d, unsigned dead, enum image_
 	struct sunspec_scales sf = d->scales;
 	sf.w = (int8_t)(sf.w + d->fault.w_sf_extra);
 	sf.dcw = (int8_t)(sf.dcw + d->fault.w_sf_extra);
-	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &sf,
-				       d->dev->sim.float_model ? SUNSPEC_ENC_FLOAT : 0, dest, cap);
+	int flags = (d->dev->sim.float_model ? SUNSPEC_ENC_FLOAT : 0) |
+		    (d->dev->sim.der_controls ? SUNSPEC_ENC_DER_CONTROLS : 0);
+	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &sf, flags, dest, cap);
 }
 
 static size_t point_regs(const struct regmap_point *p)
