@@ -822,7 +822,8 @@ static void load_device(struct loader *ld, struct config *cfg, struct config_sta
 	    "id",     "role",	   "transport", "host", "port",	    "serial",	     "baud",
 	    "parity", "data_bits", "stop_bits", "unit", "protocol", "rated_power_w", "dc_kwp",
 	    "sim",    NULL};
-	static const char *const skeys[] = {"health", "offline", "delay_ms", "float_model", NULL};
+	static const char *const skeys[] = {"health",	   "offline",	   "delay_ms",
+					    "float_model", "der_controls", NULL};
 	static const char *const roles[] = {"inverter", "sensor", NULL};
 	static const char *const transports[] = {"tcp", "rtu", "rtu-over-tcp", NULL};
 	static const char *const parities[] = {"N", "E", "O", NULL};
@@ -861,6 +862,7 @@ static void load_device(struct loader *ld, struct config *cfg, struct config_sta
 	dev->sim.offline = get_bool(ld, sim, what, "offline", 0);
 	dev->sim.delay_ms = get_int(ld, sim, what, "delay_ms", 1, 0, 0, 60000, "ms");
 	dev->sim.float_model = get_bool(ld, sim, what, "float_model", 0);
+	dev->sim.der_controls = get_bool(ld, sim, what, "der_controls", 0);
 	if (strcmp(dev->protocol, "sunspec") != 0) {
 		if (!valid_id(dev->protocol))
 			err_at(ld, d, "%s: protocol \"%s\" is not a valid map name", what,

@@ -335,7 +335,8 @@ static void station_energy(const struct astation *as, struct efficiency_sample *
 
 /* Attributes the window's expected energy to its losses (loss.h) into *out: each inverter's
  * daylight slots that have the basis irradiance, at the station's K, by what the inverter did
- * in them (x, after its gaps were shared out), the outages priced on POA where there is one. A
+ * in them (x, after its gaps were shared out), the outages priced on POA where there is one,
+ * corrected for the module temperature where it is known or can be modelled. A
  * fault outranks a limit, a limit outranks a state that does not produce. */
 static void window_losses(const struct astation *as, const struct efficiency_params *p,
 			  const struct efficiency_sample *samples, const int *is_day, int n,
@@ -354,6 +355,12 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 		    !isfinite(g))
 			continue;
 		double hours = (sm->t_end_s - sm->t_start_s) / 3600.0;
+		/* The modules make less when hot: the middle of the day, when orders and faults
+		 * tend to fall, is priced at the clean slots' efficiency corrected for its
+		 * temperature, not at the day's mean (which priced a noon curtailment about 10%
+		 * high). */
+		double t_mod = efficiency_module_temp_c(p, sm);
+		double temp_factor = isfinite(t_mod) ? 1.0 + p->gamma_per_c * (t_mod - 25.0) : 1.0;
 		for (size_t k = 0; k < as->n_inverters; k++) {
 			const struct efficiency_inv_slot *c = &x[k][i];
 			double kwp = as->inverters[k]->dc_kwp;
@@ -363,7 +370,7 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 			    .hours =
 				hours * (dc_all > 0 ? kwp / dc_all : 1.0 / (double)as->n_inverters),
 			    .price_wh = (sm->have & EFFICIENCY_HAVE_POA) && isfinite(sm->poa_w_m2)
-					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff
+					    ? sm->poa_w_m2 * hours * kwp * p->k_coeff * temp_factor
 					    : NAN,
 			};
 			cell.kind = c->notrun == 1 ? LOSS_CELL_FAULT
@@ -379,17 +386,12 @@ static void window_losses(const struct astation *as, const struct efficiency_par
 	loss_finish(&acc, out);
 }
 
-/* Whether the sensor's readings can have covered a slot whole. A reading adds G dt back to the
- * one before, with dt capped at two polling intervals so that an outage adds nothing the
- * sensor did not see; a slot with fewer readings than would span it at the cap (a sensor that
- * answered only now and then, or lost part of the slot) holds the irradiation of only part of
- * its time, while the inverters' counters hold all of its energy. Such a slot's irradiance
- * counts as missing, so that it is left out on both sides. (A count cannot tell a slot whose
- * readings bunched together; a slow or jittery poll must not cost the sensor its slots.) */
+/* Whether the sensor's readings can have covered a slot whole (efficiency_sensor_whole): a
+ * slot whose irradiance holds only part of its time, while the inverters' counters hold all
+ * of its energy, counts as missing, so that it is left out on both sides. */
 static int sensor_whole(const struct eff_engine *a, const struct store_slot *slot)
 {
-	double cap_s = 2.0 * a->cfg->polling.fast_interval_s;
-	return slot->sensor_n > 0 && (double)slot->sensor_n * cap_s >= SLOT_S;
+	return efficiency_sensor_whole(slot->sensor_n, a->cfg->polling.fast_interval_s);
 }
 
 /* Computes one station's window [t0, t1) from the store's slots; fills f->w, f->choice and
@@ -417,12 +419,10 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	}
 	/* Coverage is judged over the daylight slots that have energy, since eta pairs energy
 	 * with irradiance: a daemon started mid-morning still uses its sensor for the hours it
-	 * saw. With no energy at all, every daylight slot counts. */
-	int day_slots = 0, sensor_slots = 0, weather_slots = 0;
-	int paired_slots = 0, paired_sensor = 0, paired_weather = 0, daylight_slots = 0;
+	 * saw (efficiency_source_coverage). */
 	int is_day[MAX_SLOTS];
+	unsigned char day[MAX_SLOTS], energy[MAX_SLOTS], sensor[MAX_SLOTS], have_wp[MAX_SLOTS];
 	struct weather_point wp[MAX_SLOTS];
-	int have_wp[MAX_SLOTS];
 	/* The window's data begins at its first slot with any reading: a daemon started at
 	 * ten o'clock judges the day from ten, not from a dawn it never saw. */
 	int first_data = n;
@@ -432,48 +432,30 @@ static int window(struct eff_engine *a, struct astation *as, double t0, double t
 	for (int i = 0; i < n; i++) {
 		double s0 = fmax((double)slots[i].slot, t0), s1 = fmin(slots[i].slot + SLOT_S, t1);
 		is_day[i] = i >= first_data && sun_up(as, (s0 + s1) / 2);
+		day[i] = (unsigned char)is_day[i];
+		energy[i] = slots[i].energy_n > 0;
+		sensor[i] = (unsigned char)sensor_whole(a, &slots[i]);
 		have_wp[i] = 0;
-		if (!is_day[i])
-			continue;
-		day_slots++;
-		daylight_slots++;
-		sensor_slots += sensor_whole(a, &slots[i]);
-		if (slots[i].energy_n > 0) {
-			paired_slots++;
-			paired_sensor += sensor_whole(a, &slots[i]);
-		}
 	}
+	int daylight_slots = efficiency_daylight_slots(day, (size_t)n);
+	double sensor_cov =
+	    as->n_sensors ? efficiency_source_coverage(day, energy, sensor, (size_t)n) : 0;
 	/* The weather service is asked only when the sensor does not cover the window: a
 	 * station with a working sensor causes no requests. */
-	if (a->weather &&
-	    (as->n_sensors == 0 || (paired_slots > 0 ? (double)paired_sensor / paired_slots
-				    : day_slots	     ? (double)sensor_slots / day_slots
-						     : 0) < IRRADIANCE_MIN_COVERAGE_DEFAULT)) {
+	if (a->weather && sensor_cov < IRRADIANCE_MIN_COVERAGE_DEFAULT) {
 		for (int i = 0; i < n; i++) {
 			double s0 = fmax((double)slots[i].slot, t0);
 			double s1 = fmin(slots[i].slot + SLOT_S, t1);
 			have_wp[i] = weather_get(a->weather, (size_t)(as - a->st), (s0 + s1) / 2,
 						 &wp[i]) == 0;
-			if (is_day[i]) {
-				weather_slots += have_wp[i];
-				if (slots[i].energy_n > 0)
-					paired_weather += have_wp[i];
-			}
 		}
 	}
-	if (paired_slots > 0) {
-		day_slots = paired_slots;
-		sensor_slots = paired_sensor;
-		weather_slots = paired_weather;
-	}
 	struct irradiance_availability av = {
-	    .sensor_coverage = day_slots ? (double)sensor_slots / day_slots : 0,
-	    .weather_coverage = day_slots ? (double)weather_slots / day_slots : 0,
+	    .sensor_coverage = sensor_cov,
+	    .weather_coverage = efficiency_source_coverage(day, energy, have_wp, (size_t)n),
 	    .min_coverage = IRRADIANCE_MIN_COVERAGE_DEFAULT,
 	    .min_peers = IRRADIANCE_MIN_PEERS_DEFAULT,
 	};
-	if (as->n_sensors == 0)
-		av.sensor_coverage = 0;
 	const struct irradiance_month_scale *ms = month_scale(as, (t0 + t1) / 2);
 	av.table_month_set = isfinite(ms->scale);
 	irradiance_choose(&av, choice);

@@ -18,6 +18,7 @@
 
 #include "pvrelief/config.h"
 #include "pvrelief/efficiency.h"
+#include "pvrelief/slot.h"
 
 /* Ratios this close to a target count as meeting it: 0.6 computed as 216/360 must not fail. */
 #define TARGET_TOLERANCE 1e-9
@@ -83,6 +84,20 @@ static void window_nan(struct efficiency_window *w)
 	w->curtailed_kwh = w->curtailed_eth_kwh = w->curtailment_loss_kwh = NAN;
 }
 
+double efficiency_module_temp_c(const struct efficiency_params *p,
+				const struct efficiency_sample *s)
+{
+	double t_mod = value(s, EFFICIENCY_HAVE_MODULE_TEMP, s->module_temp_c);
+	double t_air = value(s, EFFICIENCY_HAVE_AIR_TEMP, s->air_temp_c);
+	double poa = irradiance(s, EFFICIENCY_HAVE_POA, s->poa_w_m2);
+	if (isnan(t_mod) && !isnan(t_air) && !isnan(poa)) {
+		double wind = value(s, EFFICIENCY_HAVE_WIND, s->wind_m_s);
+		t_mod = solar_module_temp_c(poa, t_air, isnan(wind) ? 0 : wind, p->sandia_a,
+					    p->sandia_b);
+	}
+	return t_mod;
+}
+
 /* Running sums over a window; energies in Wh, irradiation in Wh/m2, times in s. */
 struct sums {
 	double energy_wh, ghi_wh_m2, poa_wh_m2;
@@ -124,13 +139,7 @@ static void add_sample(const struct efficiency_params *p, const struct efficienc
 	double measured = fmax(1.0 - absent - fmax(s->estimated_share, 0), 0);
 	double e_curt =
 	    curt > 0 && isfinite(s->curtailed_energy_wh) ? s->curtailed_energy_wh * share : 0;
-	double t_mod = value(s, EFFICIENCY_HAVE_MODULE_TEMP, s->module_temp_c);
-	double t_air = value(s, EFFICIENCY_HAVE_AIR_TEMP, s->air_temp_c);
-	if (isnan(t_mod) && !isnan(t_air) && !isnan(poa)) {
-		double wind = value(s, EFFICIENCY_HAVE_WIND, s->wind_m_s);
-		t_mod = solar_module_temp_c(poa, t_air, isnan(wind) ? 0 : wind, p->sandia_a,
-					    p->sandia_b);
-	}
+	double t_mod = efficiency_module_temp_c(p, s);
 
 	if (!isnan(e)) {
 		a->energy_wh += e;
@@ -443,4 +452,46 @@ int efficiency_limit_curtails(double limit_w, double rated_w, double export_limi
 		ceiling = fmin(ceiling, export_limit_w);
 	/* A watt below is rounding in a percentage of the rating, not a limit. */
 	return limit_w < ceiling - 1.0;
+}
+
+int efficiency_reported_limit_curtails(double limit_pct, double rated_w, double cap_w)
+{
+	if (!isfinite(limit_pct) || limit_pct < 0 ||
+	    limit_pct >= 100.0 - EFFICIENCY_LIMIT_MARGIN_PCT)
+		return 0;
+	if (rated_w > 0 && cap_w > 0 && limit_pct / 100.0 * rated_w >= cap_w - 1.0)
+		return 0;
+	return 1;
+}
+
+int efficiency_sensor_whole(int readings, double interval_s)
+{
+	/* A count cannot tell a slot whose readings bunched together; a slow or jittery poll
+	 * must not cost the sensor its slots. */
+	return readings > 0 && interval_s > 0 && (double)readings * 2.0 * interval_s >= SLOT_S;
+}
+
+double efficiency_source_coverage(const unsigned char *day, const unsigned char *energy,
+				  const unsigned char *have, size_t n)
+{
+	int paired = 0, paired_have = 0, days = 0, days_have = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!day[i])
+			continue;
+		days++;
+		days_have += have[i] != 0;
+		if (energy[i]) {
+			paired++;
+			paired_have += have[i] != 0;
+		}
+	}
+	return paired ? (double)paired_have / paired : days ? (double)days_have / days : 0;
+}
+
+int efficiency_daylight_slots(const unsigned char *day, size_t n)
+{
+	int days = 0;
+	for (size_t i = 0; i < n; i++)
+		days += day[i] != 0;
+	return days;
 }

@@ -88,8 +88,10 @@ unsigned energy_update(struct energy_state *s, const struct energy_limits *lim, 
 		if (lim->rated_w > 0 && (p > lim->rated_w * 1.2 || p < -0.05 * lim->rated_w))
 			q |= ENERGY_Q_OUT_OF_RANGE;
 		/* An inverter held at a limit (curtailment) reports the limit, the same power
-		 * for hours: that is not a frozen value. */
-		int limited = has(r, RF_STATE) && r->state == INV_STATE_THROTTLED;
+		 * for hours: that is not a frozen value. Some say so by their state, others only
+		 * by the limit they report. */
+		int limited = (has(r, RF_STATE) && r->state == INV_STATE_THROTTLED) ||
+			      (has(r, RF_POWER_LIMIT_PCT) && r->value[RF_POWER_LIMIT_PCT] < 100.0);
 		if (daylight && p > 0 && p == s->power_w && !limited) {
 			if (ts - s->power_since > ENERGY_FROZEN_S)
 				q |= ENERGY_Q_FROZEN;

@@ -1013,12 +1013,75 @@ static char *render_csv(const struct health_report *r)
 	return out;
 }
 
+/* One row of the loss CSV: the level, id and village, then the figures of l (empty cells
+ * where a row has no attribution). */
+static void loss_csv_row(struct csv_writer *w, const char *level, const char *id,
+			 const char *village, int days, const struct loss_figures *l)
+{
+	csv_put_str(w, level);
+	csv_put_str(w, id);
+	csv_put_str(w, village);
+	csv_put_int(w, days);
+	int any = l->expected_kwh > 0;
+	cnum(w, any ? l->expected_kwh : NAN, 3);
+	cnum(w, any ? l->actual_kwh : NAN, 3);
+	cnum(w, any ? l->capability : NAN, 4);
+	for (int k = 0; k < LOSS_N_CLASSES; k++)
+		cnum(w, any ? l->loss_kwh[k] : NAN, 3);
+	for (int k = 0; k < LOSS_LOWPERF; k++)
+		cnum(w, any ? l->hours[k] : NAN, 3);
+	cnum(w, any ? l->ref_eta : NAN, 4);
+	csv_put_str(w, !any ? "" : l->ref_from_k ? "yes" : "no");
+	csv_end_row(w);
+}
+
+/* Where each station's expected energy went (--losses --format csv): the loss table's figures
+ * and the hours of each outage class, per station, village and the county. */
+static char *render_losses_csv(const struct health_report *r)
+{
+	struct csv_writer *w = csv_writer_new(1);
+	static const char *const head[] = {"level (层级)",
+					   "id (编号)",
+					   "village (村)",
+					   "days (天数)",
+					   "expected_kwh (应发电量)",
+					   "actual_kwh (实发电量)",
+					   "capability (发电能力)",
+					   "comm_kwh (通信中断)",
+					   "down_kwh (逆变器停机)",
+					   "fault_kwh (故障)",
+					   "curtail_kwh (限电)",
+					   "lowperf_kwh (性能偏低)",
+					   "comm_hours (通信中断小时)",
+					   "down_hours (停机小时)",
+					   "fault_hours (故障小时)",
+					   "curtail_hours (限电小时)",
+					   "ref_eta (正常效率)",
+					   "ref_from_k (按K计价)"};
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+		csv_put_str(w, head[i]);
+	csv_end_row(w);
+	for (size_t i = 0; i < r->n_stations; i++) {
+		const struct health_station *s = &r->stations[i];
+		loss_csv_row(w, "station", s->id,
+			     s->village < r->n_villages ? r->villages[s->village].id : "",
+			     s->loss_days, &s->loss);
+	}
+	for (size_t v = 0; v < r->n_villages; v++)
+		loss_csv_row(w, "village", r->villages[v].id, "", r->villages[v].loss_days,
+			     &r->villages[v].loss);
+	loss_csv_row(w, "county", r->county_id, "", r->county.loss_days, &r->county.loss);
+	char *out = xstrdup(csv_writer_data(w, NULL));
+	csv_writer_free(w);
+	return out;
+}
+
 char *health_render(const struct health_report *r, enum health_format f)
 {
 	if (f == HEALTH_JSON)
 		return render_json(r);
 	if (f == HEALTH_CSV)
-		return render_csv(r);
+		return r->show_losses ? render_losses_csv(r) : render_csv(r);
 	struct strbuf b = {0};
 	render_table(r, &b);
 	return strbuf_take(&b);

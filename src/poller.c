@@ -20,6 +20,7 @@
 #include "pvrelief/clock.h"
 #include "pvrelief/complain.h"
 #include "pvrelief/config.h"
+#include "pvrelief/efficiency.h"
 #include "pvrelief/energy.h"
 #include "pvrelief/irradiance.h"
 #include "pvrelief/linkbytes.h"
@@ -74,6 +75,10 @@ struct pdev {
 	double last_sensor_ts;
 	double back_seen; /* poller.back_s when the due times were last moved with the clock */
 	int prefetch_refused;
+	/* The power limit in force as last read (RF_POWER_LIMIT_PCT, NAN: none), carried by the
+	 * readings until it is read again: it is read with the energy counters, not every
+	 * poll, since a grid operator's limit holds for hours. */
+	double limit_pct;
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
 	char day[11];
@@ -393,6 +398,7 @@ struct poller *poller_new(const struct config *cfg, struct clock *clk)
 			d->live.station = s;
 			d->live.device = i;
 			d->rated_w = d->cfg->rated_power_w;
+			d->limit_pct = NAN;
 			if (d->cfg->map && build_tiers(d) != 0)
 				goto fail_tx;
 			if (load_device_state(p, d) != 0) {
@@ -597,8 +603,8 @@ static int prefetch_sensor_models(struct readctx *rc)
 	return MBLINK_OK;
 }
 
-static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, struct reading *out,
-			int *inputs_read)
+static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, int limit_due,
+			struct reading *out, int *inputs_read, int *limit_read)
 {
 	struct pdev *d = rc->d;
 	uint16_t block[512];
@@ -660,6 +666,21 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, st
 					out->input_dca[out->n_inputs++] =
 					    mppt.mod[i].value[SUNSPEC_MPPT_DC_CURRENT_A];
 		}
+	}
+	/* The power limit (model 704, else 123), with the energy counters and only by day: one
+	 * request of 26 (123) or 71 (704) registers per energy interval, since a grid
+	 * operator's limit holds for hours. A device without them, or whose block cannot be
+	 * read or decoded, has no limit known. */
+	if (decoded && limit_due) {
+		*limit_read = 1;
+		const struct sunspec_model *mc = sunspec_find(&d->ss, 704);
+		if (!mc)
+			mc = sunspec_find(&d->ss, 123);
+		struct reading lim = {0};
+		int n = mc ? sunspec_read_model(cached_read, rc, mc, block, 512) : -1;
+		if (n > 0 && sunspec_decode_controls(block, (size_t)n, &lim) == 0 &&
+		    reading_has(&lim, RF_POWER_LIMIT_PCT))
+			reading_set(out, RF_POWER_LIMIT_PCT, lim.value[RF_POWER_LIMIT_PCT]);
 	}
 	return decoded ? MBLINK_OK : MBLINK_EGARBAGE;
 }
@@ -766,8 +787,33 @@ static void record_failure(struct poller *p, struct endpoint *ep, struct pdev *d
 	}
 }
 
+/* The inverter's part of its station's permanent export cap (export_limit_w; 0: none), in
+ * proportion to its rating among the station's inverters (DC capacity where one has none): a
+ * limit at or above it is the cap, which is configuration, not curtailment. */
+static double cap_share_w(const struct pdev *d)
+{
+	const struct config_station *st = d->st;
+	if (!(st->export_limit_w > 0))
+		return 0;
+	double mine = 0, all = 0;
+	int rated = 1;
+	for (size_t i = 0; i < st->n_devices; i++)
+		if (st->devices[i].role == CONFIG_INVERTER)
+			rated &= st->devices[i].rated_power_w > 0;
+	for (size_t i = 0; i < st->n_devices; i++) {
+		const struct config_device *c = &st->devices[i];
+		if (c->role != CONFIG_INVERTER)
+			continue;
+		double w = rated ? c->rated_power_w : c->dc_kwp;
+		all += w;
+		if (c == d->cfg)
+			mine = w;
+	}
+	return all > 0 ? st->export_limit_w * mine / all : 0;
+}
+
 static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d, double t,
-			   int night, double due_at, struct reading *r)
+			   int night, double due_at, int due_energy, struct reading *r)
 {
 	struct energy_limits lim = {
 	    .rated_w = d->rated_w > 0 ? d->rated_w : d->st->capacity_kwp * 1000.0,
@@ -775,6 +821,12 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 	    .resolution_wh = 1000.0,
 	};
 	double delta = 0;
+	/* The limit is read with the energy counters; between those reads the last one holds. */
+	if (due_energy)
+		d->limit_pct =
+		    reading_has(r, RF_POWER_LIMIT_PCT) ? r->value[RF_POWER_LIMIT_PCT] : NAN;
+	else if (isfinite(d->limit_pct))
+		reading_set(r, RF_POWER_LIMIT_PCT, d->limit_pct);
 	unsigned q = energy_update(&d->energy, &lim, t, r, !night, &delta);
 	/* Late: read more than an interval after it was due (never the first read, which was
 	 * not due at any particular time). */
@@ -831,6 +883,13 @@ static void record_success(struct poller *p, struct endpoint *ep, struct pdev *d
 				    .poa_wh_m2 = poa_wh,
 				    .energy = d->energy};
 	store_values_of(&row.values, r);
+	if (!rejected && reading_has(r, RF_POWER_LIMIT_PCT) &&
+	    efficiency_reported_limit_curtails(r->value[RF_POWER_LIMIT_PCT], d->rated_w,
+					       cap_share_w(d))) {
+		row.values.limited = 1;
+		row.values.limit_w =
+		    d->rated_w > 0 ? r->value[RF_POWER_LIMIT_PCT] / 100.0 * d->rated_w : NAN;
+	}
 	pollqueue_push(p->queue, &row);
 	if (p->listener) {
 		struct poller_result res = {.station = d->station,
@@ -859,9 +918,10 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
 	int strings_due = !night && d->next_strings <= t, strings_read = 0;
-	int err = d->cfg->map
-		      ? read_map(&rc, due, &r)
-		      : read_sunspec(&rc, due[TIER_IDENTITY], strings_due, &r, &strings_read);
+	int limit_due = !night && due[TIER_ENERGY], limit_read = d->cfg->map ? due[TIER_ENERGY] : 0;
+	int err = d->cfg->map ? read_map(&rc, due, &r)
+			      : read_sunspec(&rc, due[TIER_IDENTITY], strings_due, limit_due, &r,
+					     &strings_read, &limit_read);
 	double done = now_clock(p);
 	if (err != MBLINK_OK) {
 		record_failure(p, ep, d, done, night, err);
@@ -874,7 +934,7 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	schedule_next(p, d, t, night, due);
 	if (strings_read)
 		d->next_strings = t + p->cfg->polling.strings_interval_s;
-	record_success(p, ep, d, done, night, due_at, &r);
+	record_success(p, ep, d, done, night, due_at, limit_read, &r);
 }
 
 /* Due times set before the clock stepped back (an NTP correction) move back with it:

@@ -25,6 +25,7 @@ static const char *const field_names[RF_COUNT] = {
     [RF_MODULE_TEMP_C] = "module_temp_c",
     [RF_AIR_TEMP_C] = "air_temp_c",
     [RF_WIND_M_S] = "wind_m_s",
+    [RF_POWER_LIMIT_PCT] = "power_limit_pct",
 };
 
 static const char *const state_names[INV_STATE_COUNT] = {

@@ -108,8 +108,12 @@ static int migrate(struct store *st, char *err, size_t errlen)
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		goto fail;
-	st->version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	/* A version that cannot be read is not 0: that would run every migration again. */
+	int vrc = store_row(st, s);
+	st->version = vrc > 0 ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
+	if (vrc < 0)
+		goto fail;
 	if (st->version > store_n_migrations) {
 		snprintf(err, errlen,
 			 "database %s has schema version %d, newer than this pvrelief knows (%d); "
@@ -211,7 +215,7 @@ int store_set_max_size(struct store *st, int max_size_mb)
 	sqlite3_stmt *s;
 	long long page_size = 4096, pages = 4294967294LL; /* SQLite's own upper bound */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA page_size", -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0)
+		if (store_row(st, s) > 0 && sqlite3_column_int64(s, 0) > 0)
 			page_size = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
 	}
@@ -294,13 +298,11 @@ int store_meta_get(struct store *st, const char *key, char *buf, size_t len)
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -312,10 +314,13 @@ int store_integrity_check(struct store *st, char *why, size_t len)
 		snprintf(why, len, "%s", sqlite3_errmsg(st->db));
 		return -1;
 	}
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int rc = store_row(st, s);
+	if (rc > 0) {
 		const char *r = (const char *)sqlite3_column_text(s, 0);
 		snprintf(why, len, "%s", r ? r : "");
 		ok = r && strcmp(r, "ok") == 0 ? 0 : -1;
+	} else {
+		snprintf(why, len, "%s", rc < 0 ? sqlite3_errmsg(st->db) : "no answer");
 	}
 	sqlite3_finalize(s);
 	return ok;
@@ -337,8 +342,10 @@ int store_exists2(struct store *st, const char *sql, const char *a, const char *
 	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
 	if (b)
 		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	int rc = store_row(st, s);
+	if (rc > 0)
+		store_rows_stop(s);
+	return rc;
 }
 
 char *store_col_dup(sqlite3_stmt *s, int i)

@@ -82,10 +82,10 @@ int store_alert_max_id(struct store *st, uint64_t *id)
 {
 	static const char sql[] = "SELECT coalesce(max(id), 0) FROM alert";
 	sqlite3_stmt *q = store_stmt(st, sql);
-	if (!q || sqlite3_step(q) != SQLITE_ROW)
+	if (!q || store_row(st, q) <= 0)
 		return -1;
 	*id = (uint64_t)sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
+	store_rows_stop(q);
 	return 0;
 }
 

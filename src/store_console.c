@@ -241,15 +241,15 @@ int store_console_ack_note(struct store *st, uint64_t id, char *buf, size_t len)
 	char key[24];
 	snprintf(key, sizeof key, "%llu", (unsigned long long)id);
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	int rc = store_row(st, q);
+	if (rc > 0) {
 		const char *t = (const char *)sqlite3_column_text(q, 0);
 		/* The history keeps "note=..." as the CLI shows it; the page shows the note. */
 		const char *note = t ? strstr(t, "note=") : NULL;
 		snprintf(buf, len, "%s", note ? note + 5 : "");
+		store_rows_stop(q);
 	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_console_active_counts(struct store *st,
@@ -275,15 +275,12 @@ int store_console_status(struct store *st, struct store_console_status *s)
 	    "SELECT (SELECT coalesce(max(ts), 0) FROM reading),"
 	    " (SELECT coalesce(max(updated), 0) FROM device_diag), (SELECT count(*) FROM outbox)";
 	sqlite3_stmt *q = store_stmt(st, sql);
-	if (!q || sqlite3_step(q) != SQLITE_ROW) {
-		if (q)
-			sqlite3_reset(q);
+	if (!q || store_row(st, q) <= 0)
 		return -1;
-	}
 	s->newest_reading_ts = sqlite3_column_double(q, 0);
 	s->newest_diag_wall = sqlite3_column_double(q, 1);
 	s->outbox_depth = (long)sqlite3_column_int64(q, 2);
-	sqlite3_reset(q);
+	store_rows_stop(q);
 	return 0;
 }
 

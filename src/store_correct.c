@@ -245,19 +245,19 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	if (!s)
 		goto dberr;
 	bind_key(s, key, nkeys);
-	step = sqlite3_step(s);
-	if (step == SQLITE_DONE) {
+	step = store_row(st, s);
+	if (step == 0) {
 		snprintf(why, whylen, "no %s %s is recorded", t->table, keytext);
 		goto out;
 	}
-	if (step != SQLITE_ROW)
+	if (step < 0)
 		goto dberr;
 	for (int c = 0; c < sqlite3_column_count(s); c++) {
 		const unsigned char *v = sqlite3_column_text(s, c);
 		strbuf_printf(&ob, "%s%s=%s", c ? "  " : "", sqlite3_column_name(s, c),
 			      v ? (const char *)v : "");
 	}
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	old = strbuf_take(&ob);
 	if (strcmp(t->table, "settlement") == 0 &&
 	    store_exists2(st, "SELECT 1 FROM subsidy_receipt WHERE station = ?1 AND period = ?2",
@@ -300,7 +300,7 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 	if (!s)
 		goto dberr;
 	bind_key(s, key, nkeys);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((step = store_row(st, s)) > 0) {
 		if (ntied == cap) {
 			cap = cap ? cap * 2 : 8;
 			tied = xrealloc(tied, cap * sizeof *tied);
@@ -315,7 +315,7 @@ int store_correct_reverse(struct store *st, const struct store_correct_table *t,
 		e->amount_fen = sqlite3_column_int64(s, 6);
 		e->memo = store_col_dup(s, 7);
 	}
-	if (step != SQLITE_DONE)
+	if (step < 0)
 		goto dberr;
 	/* Cash of a decided month was distributed by its plan: reversing it there would
 	 * change what was decided and posted, so it is taken back from a later month that
@@ -426,13 +426,13 @@ int store_correct_cost_adjust(struct store *st, const char *village, const char 
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) == 1) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		for (int i = 0; i < 4; i++)
 			if (k && strcmp(k, names[i]) == 0)
 				adjust_fen[i] += sqlite3_column_int64(s, 1);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int store_correct_refunds(struct store *st, const char *village, const char *month,
@@ -449,13 +449,13 @@ int store_correct_refunds(struct store *st, const char *village, const char *mon
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) == 1) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		for (int b = 0; b < REVENUE_NBUCKETS; b++)
 			if (k && strcmp(k, revenue_bucket_name((enum revenue_bucket)b)) == 0)
 				refund_fen[b] += sqlite3_column_int64(s, 1);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* Copies text from after the first occurrence of from (or its start when from is NULL) up
@@ -501,7 +501,7 @@ int store_correct_into(struct store *st, const char *village, const char *month,
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) == 1) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -556,7 +556,7 @@ int store_correct_into(struct store *st, const char *village, const char *month,
 			copy_between(omemo, "grid settlement ", ",", c->what, sizeof c->what);
 		}
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -679,7 +679,7 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) == 1) {
 		char key[512], *m, *post;
 		const char *memo = (const char *)sqlite3_column_text(s, 1);
 		bool labour = memo && strncmp(memo, "owes labour ", 12) == 0;
@@ -716,7 +716,7 @@ int store_correct_owed(struct store *st, const char *village, const char *month,
 						       .owed_month = str[2],
 						       .owed_fen = fen};
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int store_correct_owed_for(struct store *st, const char *village, const char *month,
@@ -742,7 +742,7 @@ int store_correct_owed_for(struct store *st, const char *village, const char *mo
 		sqlite3_bind_text(s, 4, month, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 5, upto, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 6, lprefix, -1, SQLITE_TRANSIENT);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((rc = store_row(st, s)) == 1) {
 			const char *memo = (const char *)sqlite3_column_text(s, 1);
 			struct store_correction c;
 			const char *r = memo ? strstr(memo, "): ") : NULL;
@@ -754,7 +754,7 @@ int store_correct_owed_for(struct store *st, const char *village, const char *mo
 			snprintf(note + used, notelen - used, "%s%s；原因：%s；经办：%s",
 				 used ? "；" : "", what, c.reason, c.by);
 		}
-		rc = rc == SQLITE_DONE ? 0 : -1;
+		/* rc is 0 at the end of the rows or -1 */
 	}
 	free(prefix);
 	free(lprefix);

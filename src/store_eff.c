@@ -224,11 +224,9 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 		return -1;
 	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, day, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, q);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	memset(out, 0, sizeof *out);
 	out->station = station;
 	snprintf(out->day, sizeof out->day, "%s", day);
@@ -254,7 +252,7 @@ int store_eff_day_get(struct store *st, const char *station, const char *day,
 	out->curtailed_wh = store_col_num(q, 19);
 	out->curtail_loss_wh = store_col_num(q, 20);
 	store_eff_day_loss_cols(q, 21, out);
-	sqlite3_reset(q);
+	store_rows_stop(q);
 	return 0;
 }
 
@@ -422,16 +420,14 @@ int store_eff_month_get(struct store *st, const char *station, const char *month
 		return -1;
 	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, month, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, q);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	*energy_wh = store_col_num(q, 0);
 	*eth_wh = store_col_num(q, 1);
 	*eta = store_col_num(q, 2);
 	*grade = sqlite3_column_int(q, 3);
-	sqlite3_reset(q);
+	store_rows_stop(q);
 	return 0;
 }
 
@@ -459,7 +455,9 @@ int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 	 * key, for every inverter on every pass, to find the few curtailed ones. */
 	static const char sql[] =
 	    "SELECT ts FROM reading INDEXED BY reading_throttled WHERE device_id = ?1 AND "
-	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0";
+	    "ts >= ?2 AND ts < ?3 AND state = 5 AND rejected = 0 UNION ALL "
+	    "SELECT ts FROM reading INDEXED BY reading_limited WHERE device_id = ?1 AND "
+	    "ts >= ?2 AND ts < ?3 AND limit_w IS NOT NULL AND rejected = 0";
 	int64_t first = (int64_t)floor(t0 / SLOT_S) * SLOT_S;
 	memset(flags, 0, n);
 	sqlite3_stmt *q = store_stmt(st, sql);

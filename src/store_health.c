@@ -89,13 +89,14 @@ int store_device_range_counts(struct store *st, int64_t device_id, const char *f
 	sqlite3_bind_int64(q, 1, device_id);
 	sqlite3_bind_text(q, 2, first_day, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, last_day, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*valid = (long)sqlite3_column_int64(q, 0);
-		*rejected = (long)sqlite3_column_int64(q, 1);
-	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : -1;
+	/* An aggregate: one row always, so none is an error too. */
+	int rc = store_row(st, q);
+	if (rc <= 0)
+		return -1;
+	*valid = (long)sqlite3_column_int64(q, 0);
+	*rejected = (long)sqlite3_column_int64(q, 1);
+	store_rows_stop(q);
+	return 0;
 }
 
 int store_device_state_time(struct store *st, int64_t device_id, int state, double t0, double t1,
@@ -150,7 +151,7 @@ long store_alert_count(struct store *st, const char *station, const char *kind, 
 	sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 3, t0);
 	sqlite3_bind_double(q, 4, t1);
-	long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
-	sqlite3_reset(q);
+	long n = store_row(st, q) > 0 ? (long)sqlite3_column_int64(q, 0) : -1;
+	store_rows_stop(q);
 	return n;
 }

@@ -31,12 +31,14 @@ static int64_t query_i64(struct store *st, const char *sql, const char *a, const
 		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
 	if (c)
 		sqlite3_bind_text(s, 3, c, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		return sqlite3_column_int64(s, 0);
-	if (rc != SQLITE_DONE)
+	int rc = store_row(st, s);
+	if (rc < 0)
 		*err = 1;
-	return 0;
+	if (rc <= 0)
+		return 0;
+	int64_t v = sqlite3_column_int64(s, 0);
+	store_rows_stop(s);
+	return v;
 }
 
 static const char sql_coal[] = "SELECT COALESCE(SUM(coal_fen), 0) FROM settlement "
@@ -155,9 +157,13 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 		return -1;
 	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int rc = store_row(st, s);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
 		out->has_metered = 1;
 		out->metered_kwh = sqlite3_column_double(s, 0);
+		store_rows_stop(s);
 	}
 	s = store_stmt(st, sql_measured);
 	if (!s)
@@ -165,10 +171,14 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 1) > 0) {
+	if ((rc = store_row(st, s)) < 0)
+		return -1;
+	if (rc > 0 && sqlite3_column_int64(s, 1) > 0) {
 		out->has_measured = 1;
 		out->measured_wh = sqlite3_column_double(s, 0);
 	}
+	if (rc > 0)
+		store_rows_stop(s);
 	s = store_stmt(st, sql_cash_periods);
 	if (!s)
 		return -1;
@@ -176,7 +186,9 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
 	char pfirst[11] = "", plast[11] = "";
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+	if ((rc = store_row(st, s)) < 0)
+		return -1;
+	if (rc > 0 && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		store_col_copy(s, 0, out->cash_periods, sizeof out->cash_periods);
 		out->cash_metered_kwh = sqlite3_column_double(s, 1);
 		char a[8], b[8], x[11];
@@ -185,6 +197,8 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 		month_bounds(a, pfirst, x);
 		month_end(b, plast);
 	}
+	if (rc > 0)
+		store_rows_stop(s);
 	if (out->cash_periods[0]) {
 		/* Measured over the periods only when every day is there: a partial sum next to
 		 * the settled figure would look like a shortfall of the meter. */
@@ -194,21 +208,27 @@ int store_rev_station_month(struct store *st, const char *station, const char *m
 		sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 2, pfirst, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 3, plast, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW &&
-		    sqlite3_column_int64(s, 1) == days_between(pfirst, plast) &&
+		if ((rc = store_row(st, s)) < 0)
+			return -1;
+		if (rc > 0 && sqlite3_column_int64(s, 1) == days_between(pfirst, plast) &&
 		    count_periods(out->cash_periods) == months_between(pfirst, plast)) {
 			out->has_cash_measured = 1;
 			out->cash_measured_wh = sqlite3_column_double(s, 0);
 		}
+		if (rc > 0)
+			store_rows_stop(s);
 	}
 	s = store_stmt(st, sql_eta);
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if ((rc = store_row(st, s)) < 0)
+		return -1;
+	if (rc > 0) {
 		out->has_eta = 1;
 		out->eta = sqlite3_column_double(s, 0);
+		store_rows_stop(s);
 	}
 	return err ? -1 : 0;
 }
@@ -225,13 +245,13 @@ int store_rev_costs(struct store *st, const char *village, const char *month, in
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		for (int i = 0; i < 4; i++)
 			if (k && strcmp(k, names[i]) == 0)
 				costs_fen[i] = sqlite3_column_int64(s, 1);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_rev_spending(struct store *st, const char *village, const char *month,
@@ -246,13 +266,13 @@ int store_rev_spending(struct store *st, const char *village, const char *month,
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		for (int b = REVENUE_PUBLIC_WORKS; b < REVENUE_NBUCKETS; b++)
 			if (k && strcmp(k, revenue_bucket_name((enum revenue_bucket)b)) == 0)
 				spend_fen[b] = sqlite3_column_int64(s, 1);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 static const char *set_str(struct store_rev_labour_set *set, const unsigned char *t)
@@ -297,7 +317,7 @@ int store_rev_labour_load(struct store *st, const char *village, const char *mon
 	sqlite3_bind_text(s, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, last, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (out->npayees == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->payees = xrealloc(out->payees, cap * sizeof *out->payees);
@@ -315,7 +335,7 @@ int store_rev_labour_load(struct store *st, const char *village, const char *mon
 		p->grade = g && g[0] >= 'A' && g[0] <= 'D' ? (enum revenue_grade)(g[0] - 'A' + 1)
 							   : REVENUE_GRADE_NONE;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		goto fail;
 	s = store_stmt(st, sql_labour);
 	if (!s)
@@ -323,7 +343,7 @@ int store_rev_labour_load(struct store *st, const char *village, const char *mon
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	cap = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (out->nlabour == cap) {
 			cap = cap ? cap * 2 : 8;
 			out->labour = xrealloc(out->labour, cap * sizeof *out->labour);
@@ -337,7 +357,7 @@ int store_rev_labour_load(struct store *st, const char *village, const char *mon
 		const unsigned char *a = sqlite3_column_text(s, 4);
 		l->has_agreement = a && a[0];
 	}
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		goto fail;
 	return 0;
 fail:

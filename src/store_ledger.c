@@ -22,11 +22,12 @@ int store_ledger_append(struct store *st, struct ledger_entry *e, char *why, siz
 	if (!s)
 		goto dberr;
 	e->seq = 1;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	int rc = store_row(st, s);
+	if (rc > 0) {
 		e->seq = sqlite3_column_int64(s, 0) + 1;
 		store_col_copy(s, 1, prev, sizeof prev);
-	} else if (rc != SQLITE_DONE) {
+		store_rows_stop(s);
+	} else if (rc < 0) {
 		goto dberr;
 	}
 	if (ledger_entry_seal(e, prev) != 0) {
@@ -66,7 +67,7 @@ int store_ledger_load(struct store *st, struct store_ledger *out)
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 256;
 			out->entries = xrealloc(out->entries, cap * sizeof *out->entries);
@@ -90,7 +91,7 @@ int store_ledger_load(struct store *st, struct store_ledger *out)
 		store_col_copy(s, 9, e->prev_hash, sizeof e->prev_hash);
 		store_col_copy(s, 10, e->hash, sizeof e->hash);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_ledger_free(out);
 		return -1;
 	}
@@ -114,12 +115,13 @@ int store_ledger_head(struct store *st, int64_t *seq, char hash[LEDGER_HASH_HEX_
 	memcpy(hash, LEDGER_GENESIS_HASH, LEDGER_HASH_HEX_LEN + 1);
 	if (!s)
 		return -1;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	int rc = store_row(st, s);
+	if (rc > 0) {
 		*seq = sqlite3_column_int64(s, 0);
 		store_col_copy(s, 1, hash, LEDGER_HASH_HEX_LEN + 1);
+		store_rows_stop(s);
 	}
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Each query lists, as sentences, the rows of one money table that disagree with the ledger,
@@ -385,12 +387,12 @@ int store_ledger_crosscheck(struct store *st, void (*say)(void *arg, const char 
 		sqlite3_stmt *s = store_stmt(st, crosscheck_sql[q]);
 		if (!s)
 			return -1;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((rc = store_row(st, s)) > 0) {
 			const char *text = (const char *)sqlite3_column_text(s, 0);
 			say(arg, text ? text : "");
 			bad++;
 		}
-		if (rc != SQLITE_DONE)
+		if (rc < 0)
 			return -1;
 	}
 	struct notice_check c = {say, arg, 0, 0};

@@ -33,12 +33,11 @@ int store_maintenance_last(struct store *st, const char *station, const char *ki
 		return -1;
 	sqlite3_bind_text(q, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_reset(q);
+	/* An aggregate: one row always, so none is an error too. */
+	if (store_row(st, q) <= 0)
 		return -1;
-	}
 	*at = sqlite3_column_double(q, 0);
-	sqlite3_reset(q);
+	store_rows_stop(q);
 	return 0;
 }
 

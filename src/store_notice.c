@@ -55,12 +55,13 @@ int store_notice_get(struct store *st, const char *village, const char *month, c
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, format, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
+	int rc = store_row(st, s);
+	if (rc == 0)
 		return 1;
-	if (rc != SQLITE_ROW)
+	if (rc < 0)
 		return -1;
 	row_to_notice(s, out);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -75,9 +76,12 @@ int store_notice_months(struct store *st, const char *village, const char *month
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max)
+	rc = 0;
+	while (n < max && (rc = store_row(st, s)) > 0)
 		store_col_copy(s, 0, months[n++], 8);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	if (rc > 0)
+		store_rows_stop(s);
+	return rc < 0 ? -1 : n;
 }
 
 int store_notice_each(struct store *st, int (*fn)(const struct store_notice *n, void *arg),
@@ -89,17 +93,17 @@ int store_notice_each(struct store *st, int (*fn)(const struct store_notice *n, 
 	int rc;
 	if (!s)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		struct store_notice n;
 		row_to_notice(s, &n);
 		int r = fn(&n, arg);
 		free(n.body);
 		if (r != 0) {
-			sqlite3_reset(s);
+			store_rows_stop(s);
 			return r;
 		}
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_town_notice_put(struct store *st, const struct store_notice *n)
@@ -132,13 +136,11 @@ int store_town_notice_get(struct store *st, const char *town, const char *month,
 	sqlite3_bind_text(s, 1, town, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, format, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc == 0 ? 1 : -1;
 	row_to_notice(s, out);
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -151,15 +153,15 @@ int store_town_notice_each(struct store *st, int (*fn)(const struct store_notice
 	int rc;
 	if (!s)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) == 1) {
 		struct store_notice n;
 		row_to_notice(s, &n);
 		int r = fn(&n, arg);
 		free(n.body);
 		if (r != 0) {
-			sqlite3_reset(s);
+			store_rows_stop(s);
 			return r;
 		}
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

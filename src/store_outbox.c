@@ -81,8 +81,8 @@ int store_outbox_fetch_in(struct store *st, enum store_outbox_box box, int64_t a
 		return -1;
 	sqlite3_bind_int64(s, 1, after_id);
 	sqlite3_bind_int(s, 2, max);
-	int n = 0, rc = SQLITE_DONE;
-	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	int n = 0, rc = 0;
+	while (n < max && (rc = store_row(st, s)) > 0) {
 		rows[n].id = sqlite3_column_int64(s, 0);
 		rows[n].topic = xstrdup((const char *)sqlite3_column_text(s, 1));
 		rows[n].payload = xstrdup((const char *)sqlite3_column_text(s, 2));
@@ -90,13 +90,13 @@ int store_outbox_fetch_in(struct store *st, enum store_outbox_box box, int64_t a
 		rows[n].created_ts = sqlite3_column_double(s, 4);
 		n++;
 	}
-	if (n < max && rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_outbox_rows_free(rows, n);
 		return -1;
 	}
 	/* Leaves the read transaction now rather than at the next use of the statement, so
 	 * that the daemon's other connection can checkpoint the WAL. */
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	return n;
 }
 
@@ -135,8 +135,8 @@ long store_outbox_count_in(struct store *st, enum store_outbox_box box)
 	sqlite3_stmt *s = store_stmt(st, count_sql[box]);
 	if (!s)
 		return -1;
-	long n = sqlite3_step(s) == SQLITE_ROW ? (long)sqlite3_column_int64(s, 0) : -1;
-	sqlite3_reset(s);
+	long n = store_row(st, s) > 0 ? (long)sqlite3_column_int64(s, 0) : -1;
+	store_rows_stop(s);
 	return n;
 }
 

@@ -42,12 +42,11 @@ static int plan_query(struct store *st, const char *sql, const char *village, co
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	plan_row(s, out);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -90,11 +89,13 @@ int store_rev_first_month(struct store *st, const char *village, const char *con
 		if (!s)
 			return -1;
 		sqlite3_bind_text(s, 1, i < n ? ids[i] : village, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_ROW)
+		/* An aggregate: one row always, so none is an error too. */
+		if (store_row(st, s) <= 0)
 			return -1;
 		const char *m = (const char *)sqlite3_column_text(s, 0);
 		if (m && (!out[0] || strcmp(m, out) < 0))
 			snprintf(out, 8, "%.7s", m);
+		store_rows_stop(s);
 	}
 	return 0;
 }
@@ -321,14 +322,17 @@ int store_rev_plan_steps(struct store *st, const char *village, const char *mont
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
+	rc = 0;
+	while (n < max && (rc = store_row(st, s)) > 0) {
 		store_col_copy(s, 0, steps[n].state, sizeof steps[n].state);
 		steps[n].at_unix = sqlite3_column_int64(s, 1);
 		store_col_copy(s, 2, steps[n].by, sizeof steps[n].by);
 		store_col_copy(s, 3, steps[n].note, sizeof steps[n].note);
 		n++;
 	}
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+	if (rc > 0)
+		store_rows_stop(s);
+	return rc < 0 ? -1 : n;
 }
 
 int store_rev_plan_payments(struct store *st, const char *village, const char *month,
@@ -347,7 +351,7 @@ int store_rev_plan_payments(struct store *st, const char *village, const char *m
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -364,7 +368,7 @@ int store_rev_plan_payments(struct store *st, const char *village, const char *m
 		p->due_fen = sqlite3_column_int64(s, 8);
 		p->paid_fen = sqlite3_column_int64(s, 9);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 void store_rev_payments_free(struct store_rev_payment *p, size_t n)
@@ -392,7 +396,7 @@ int store_rev_plan_buckets(struct store *st, const char *village, const char *mo
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		for (int b = 0; b < REVENUE_NBUCKETS; b++)
 			if (k && strcmp(k, revenue_bucket_name((enum revenue_bucket)b)) == 0) {
@@ -405,7 +409,7 @@ int store_rev_plan_buckets(struct store *st, const char *village, const char *mo
 				found++;
 			}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		return -1;
 	return found ? 0 : 1;
 }
@@ -419,12 +423,11 @@ int store_rev_month_locked(struct store *st, const char *village, const char *mo
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc;
 	store_col_copy(s, 0, state, 16);
+	store_rows_stop(s);
 	return 1;
 }
 
@@ -450,7 +453,7 @@ int store_rev_report_payees(struct store *st, struct report *r, size_t v)
 		return -1;
 	sqlite3_bind_text(s, 1, r->villages[v].id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, r->month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		struct report_payee *p = report_add_payee(r, v);
 		const char *strs[7];
 		for (int i = 0; i < 7; i++)
@@ -471,7 +474,7 @@ int store_rev_report_payees(struct store *st, struct report *r, size_t v)
 		p->reason = report_str(r, (const char *)sqlite3_column_text(s, 13));
 		p->owed_month = report_str(r, (const char *)sqlite3_column_text(s, 14));
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 int store_rev_arrears_load(struct store *st, const char *village, const char *prev_month,
@@ -491,7 +494,7 @@ int store_rev_arrears_load(struct store *st, const char *village, const char *pr
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, prev_month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->a = xrealloc(out->a, cap * sizeof *out->a);
@@ -509,7 +512,7 @@ int store_rev_arrears_load(struct store *st, const char *village, const char *pr
 		a->owed_month = str[2];
 		a->owed_fen = sqlite3_column_int64(s, 4);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_rev_arrears_free(out);
 		return -1;
 	}
@@ -540,7 +543,7 @@ int store_rev_plan_arrears(struct store *st, const char *village, const char *mo
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			out->a = xrealloc(out->a, cap * sizeof *out->a);
@@ -560,7 +563,7 @@ int store_rev_plan_arrears(struct store *st, const char *village, const char *mo
 		a->owed_month = str[2];
 		a->owed_fen = sqlite3_column_int64(s, 4);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_rev_arrears_free(out);
 		free(*paid_fen);
 		*paid_fen = NULL;

@@ -36,10 +36,10 @@ int store_device_id(struct store *st, const char *station, const char *device, i
 		return -1;
 	sqlite3_bind_text(s, 1, station, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, device, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (store_row(st, s) <= 0)
 		return -1;
 	*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -68,11 +68,9 @@ int store_energy_state_get(struct store *st, int64_t device_id, struct energy_st
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, device_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	memset(out, 0, sizeof *out);
 	out->have = sqlite3_column_int(s, 0);
 	out->total_wh = sqlite3_column_double(s, 1);
@@ -84,7 +82,7 @@ int store_energy_state_get(struct store *st, int64_t device_id, struct energy_st
 	out->cand_first_wh = sqlite3_column_double(s, 7);
 	out->cand_wh = sqlite3_column_double(s, 8);
 	out->cand_ts = sqlite3_column_double(s, 9);
-	sqlite3_reset(s);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -130,9 +128,9 @@ static int put_raw(struct store *st, const struct store_reading *row)
 	    "INSERT OR REPLACE INTO reading (device_id, ts, quality, rejected, energy_delta_wh, "
 	    "state, vendor_state, events, events2, fault_code, power_w, energy_total_wh, "
 	    "energy_today_wh, dc_power_w, cabinet_temp_c, ghi_w_m2, poa_w_m2, module_temp_c, "
-	    "air_temp_c, wind_m_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-	enum { FIRST_FIELD_COL = 11 };
+	    "air_temp_c, wind_m_s, limit_w) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+	enum { FIRST_FIELD_COL = 11, LIMIT_COL = FIRST_FIELD_COL + SF_COUNT };
 	const struct store_values *v = row->v;
 	sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
@@ -151,6 +149,8 @@ static int put_raw(struct store *st, const struct store_reading *row)
 	for (int k = 0; k < SF_COUNT; k++)
 		if (has_value(v, (enum store_field)k))
 			sqlite3_bind_double(s, FIRST_FIELD_COL + k, v->value[k]);
+	if (v->limited)
+		sqlite3_bind_double(s, LIMIT_COL, v->limit_w);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -543,7 +543,7 @@ double store_day_energy_wh(struct store *st, int64_t device_id, const char *day)
 		return 0;
 	sqlite3_bind_int64(s, 1, device_id);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
-	double wh = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_double(s, 0) : 0;
-	sqlite3_reset(s);
+	double wh = store_row(st, s) > 0 ? sqlite3_column_double(s, 0) : 0;
+	store_rows_stop(s);
 	return wh;
 }

@@ -206,17 +206,17 @@ int store_rev_put(struct store *st, enum store_rev_kind kind, const char *const 
 	for (size_t i = 0; i < d->ncols; i++)
 		if (d->keymask & (1u << i))
 			sqlite3_bind_text(s, (int)i + 1, values[i], -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
+	int step = store_row(st, s);
+	if (step > 0) {
 		found = 1;
 		for (size_t i = 0; i < d->ncols; i++) {
 			const unsigned char *t = sqlite3_column_text(s, (int)i);
 			old[i] = xstrdup(t ? (const char *)t : "");
 		}
-	} else if (step != SQLITE_DONE) {
+		store_rows_stop(s);
+	} else if (step < 0) {
 		goto dberr;
 	}
-	sqlite3_reset(s);
 	if (found && !d->updatable) {
 		snprintf(why, whylen,
 			 "duplicate %s %s: it is already recorded (corrections are new entries)",
@@ -282,7 +282,7 @@ int store_rev_history(struct store *st, const char *table, const char *key,
 	store_bind_text_or_null(s, 1, table);
 	store_bind_text_or_null(s, 2, key);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_row(st, s)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -296,7 +296,7 @@ int store_rev_history(struct store *st, const char *table, const char *key,
 		c->old_values = store_col_dup(s, 5);
 		c->new_values = store_col_dup(s, 6);
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 void store_rev_changes_free(struct store_rev_change *c, size_t n)
@@ -319,12 +319,11 @@ int store_rev_post_village(struct store *st, const char *post, char *buf, size_t
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, post, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	store_col_copy(s, 0, buf, len);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -340,12 +339,11 @@ int store_rev_subsidy_open(struct store *st, const char *station, const char *pe
 		return -1;
 	sqlite3_bind_text(s, 1, station, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, period, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
+	int rc = store_row(st, s);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
 	*out_fen = sqlite3_column_int64(s, 0);
+	store_rows_stop(s);
 	return 0;
 }
 
@@ -357,8 +355,9 @@ int store_rev_post_count(struct store *st, const char *village, size_t *n)
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	if (store_row(st, s) <= 0)
 		return -1;
 	*n = (size_t)sqlite3_column_int64(s, 0);
+	store_rows_stop(s);
 	return 0;
 }

@@ -285,6 +285,11 @@ const char *const store_migrations[] = {
     "  day TEXT NOT NULL, wire_bytes INTEGER NOT NULL DEFAULT 0,"
     "  polls INTEGER NOT NULL DEFAULT 0, interval_s REAL,"
     "  PRIMARY KEY (gateway, device_id, day)) WITHOUT ROWID;",
+    /* The power limit an inverter reported (SunSpec model 123 or 704, a vendor map's limit
+     * register), in W, on the readings where it held the inverter below its rating; NULL
+     * otherwise. The efficiency engine looks the curtailed ones up for every inverter. */
+    "ALTER TABLE reading ADD COLUMN limit_w REAL;"
+    "CREATE INDEX reading_limited ON reading (device_id, ts) WHERE limit_w IS NOT NULL;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

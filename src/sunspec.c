@@ -489,6 +489,36 @@ int sunspec_decode_met(const uint16_t *b, size_t n, struct reading *r)
 	return 0;
 }
 
+/* Model 123 (Immediate Controls, L = 24): WMaxLimPct at 5, WMaxLim_Ena at 9 (1 ENABLED),
+ * WMaxLimPct_SF at 23. Model 704 (DER AC Controls, L = 69 as published in the SunSpec models
+ * repository's json/model_704.json): WMaxLimPctEna at 14, WMaxLimPct at 15, WMaxLim_SF at 58.
+ * Drafts of 704 had other lengths and put the scale factor elsewhere: a 704 of another length
+ * is refused rather than read at the wrong offset. */
+int sunspec_decode_controls(const uint16_t *b, size_t n, struct reading *r)
+{
+	size_t ena, pct, sf;
+	if (b && n >= 2 && b[0] == 123) {
+		if (check_block(b, n, 123, 123, 24) < 0)
+			return SUNSPEC_ERR_BLOCK;
+		ena = 9, pct = 5, sf = 23;
+	} else if (b && n >= 2 && b[0] == 704) {
+		if (check_block(b, n, 704, 704, 69) < 0 || b[1] != 69)
+			return SUNSPEC_ERR_BLOCK;
+		ena = 14, pct = 15, sf = 58;
+	} else {
+		return SUNSPEC_ERR_BLOCK;
+	}
+	/* A limit that is not enabled (or an enable the device does not implement) is no limit:
+	 * the percentage then holds whatever was last written. */
+	if (b[ena] != 1)
+		return 0;
+	struct reading tmp = {0};
+	put(&tmp, RF_POWER_LIMIT_PCT, b, pct, PT_U16, (int)sf, 0);
+	if (reading_has(&tmp, RF_POWER_LIMIT_PCT))
+		reading_set(r, RF_POWER_LIMIT_PCT, tmp.value[RF_POWER_LIMIT_PCT]);
+	return 0;
+}
+
 int sunspec_decode_block(const uint16_t *b, size_t n, struct reading *r)
 {
 	if (!b || n < 2)
@@ -503,6 +533,9 @@ int sunspec_decode_block(const uint16_t *b, size_t n, struct reading *r)
 		return sunspec_decode_inverter(b, n, r);
 	case 120:
 		return sunspec_decode_nameplate(b, n, r, NULL);
+	case 123:
+	case 704:
+		return sunspec_decode_controls(b, n, r);
 	case 302:
 		return sunspec_decode_irradiance(b, n, r);
 	case 303:
@@ -753,6 +786,54 @@ static void encode_nameplate(struct enc *e, const struct reading *r,
 	set_scaled(e, at + 3, PT_U16, r, RF_RATED_POWER_W, sf->wrtg);
 }
 
+/* Model 123 as a device under a limit (or none) shows it: WMaxLimPct in tenths of a percent,
+ * WMaxLim_Ena 1 while a limit is in force, else 0 with WMaxLimPct at 100%. */
+static const struct pt_def m123_pts[] = {
+    {2, PT_U16},     {3, PT_U16},     {4, PT_ENUM16},  {5, PT_U16},  {6, PT_U16},  {7, PT_U16},
+    {8, PT_U16},     {9, PT_ENUM16},  {10, PT_I16},    {11, PT_U16}, {12, PT_U16}, {13, PT_U16},
+    {14, PT_ENUM16}, {15, PT_I16},    {16, PT_I16},    {17, PT_I16}, {18, PT_U16}, {19, PT_U16},
+    {20, PT_U16},    {21, PT_ENUM16}, {22, PT_ENUM16}, {23, PT_SF},  {24, PT_SF},  {25, PT_SF},
+};
+
+/* Model 704 (DER AC controls) as published, L = 69; its int32 points are set apart. */
+static const struct pt_def m704_pts[] = {
+    {2, PT_ENUM16},  {3, PT_ENUM16},  {4, PT_U32},     {6, PT_U32},	{8, PT_ENUM16},
+    {9, PT_ENUM16},  {10, PT_U32},    {12, PT_U32},    {14, PT_ENUM16}, {15, PT_U16},
+    {16, PT_U16},    {17, PT_ENUM16}, {18, PT_U32},    {20, PT_U32},	{22, PT_ENUM16},
+    {23, PT_ENUM16}, {32, PT_ENUM16}, {33, PT_U32},    {35, PT_U32},	{37, PT_ENUM16},
+    {38, PT_ENUM16}, {39, PT_ENUM16}, {48, PT_ENUM16}, {49, PT_U32},	{51, PT_U32},
+    {53, PT_U32},    {55, PT_ENUM16}, {56, PT_U16},    {57, PT_SF},	{58, PT_SF},
+    {59, PT_SF},     {60, PT_SF},     {61, PT_SF},     {62, PT_SF},	{63, PT_U16},
+    {64, PT_ENUM16}, {65, PT_U16},    {66, PT_ENUM16}, {67, PT_U16},	{68, PT_ENUM16},
+    {69, PT_U16},    {70, PT_ENUM16},
+};
+
+static void encode_der_controls(struct enc *e, const struct reading *r)
+{
+	size_t at = begin_model(e, 704, 69, m704_pts, sizeof m704_pts / sizeof m704_pts[0]);
+	static const uint8_t i32_points[] = {24, 26, 28, 30, 40, 42, 44, 46};
+	for (size_t i = 0; i < sizeof i32_points; i++)
+		set32(e, at + i32_points[i], 0x80000000u);
+	set16(e, at + 58, (uint16_t)-1);
+	int limited = reading_has(r, RF_POWER_LIMIT_PCT);
+	set16(e, at + 14, limited ? 1 : 0);
+	struct reading pct = {0};
+	reading_set(&pct, RF_POWER_LIMIT_PCT, limited ? r->value[RF_POWER_LIMIT_PCT] : 100.0);
+	set_scaled(e, at + 15, PT_U16, &pct, RF_POWER_LIMIT_PCT, -1);
+}
+
+static void encode_controls(struct enc *e, const struct reading *r)
+{
+	size_t at = begin_model(e, 123, 24, m123_pts, sizeof m123_pts / sizeof m123_pts[0]);
+	set16(e, at + 4, 1); /* Conn: connected */
+	set16(e, at + 23, (uint16_t)-1);
+	int limited = reading_has(r, RF_POWER_LIMIT_PCT);
+	set16(e, at + 9, limited ? 1 : 0);
+	struct reading pct = {0};
+	reading_set(&pct, RF_POWER_LIMIT_PCT, limited ? r->value[RF_POWER_LIMIT_PCT] : 100.0);
+	set_scaled(e, at + 5, PT_U16, &pct, RF_POWER_LIMIT_PCT, -1);
+}
+
 /* Writes one model 160 module value; scale as set_scaled, for the module's own fields. */
 static void set_mod(struct enc *e, size_t at, enum pt type, const struct sunspec_mppt_module *m,
 		    enum sunspec_mppt_field f, int sf)
@@ -851,6 +932,10 @@ int sunspec_encode_inverter(uint16_t base, const struct sunspec_identity *id,
 	encode_common(&e, id);
 	encode_inverter_model(&e, r, sf, flags);
 	encode_nameplate(&e, r, sf);
+	if (flags & SUNSPEC_ENC_DER_CONTROLS)
+		encode_der_controls(&e, r);
+	else
+		encode_controls(&e, r);
 	encode_mppt(&e, mppt, sf);
 	encode_end(&e, flags);
 	return finish(&e);

@@ -35,10 +35,11 @@ struct config_village {
 
 /* Settings the simulator uses for a device; the daemon ignores them. */
 struct config_sim {
-	double health;	 /* 1.0 healthy, 0.5 badly soiled; range 0..1.2 */
-	int offline;	 /* starts not answering */
-	int delay_ms;	 /* reply delay, models a 4G link */
-	int float_model; /* SunSpec float model 113 instead of 103 */
+	double health;	  /* 1.0 healthy, 0.5 badly soiled; range 0..1.2 */
+	int offline;	  /* starts not answering */
+	int delay_ms;	  /* reply delay, models a 4G link */
+	int float_model;  /* SunSpec float model 113 instead of 103 */
+	int der_controls; /* the power limit in SunSpec model 704 instead of 123 */
 };
 
 struct config_device {

@@ -190,6 +190,36 @@ int efficiency_window(const struct efficiency_params *p, double t_start_s, doubl
  * the cap is the cap itself, which is configuration. */
 int efficiency_limit_curtails(double limit_w, double rated_w, double export_limit_w);
 
+/* Returns a sample's module temperature in C: the measured one, else the Sandia model's from
+ * its air temperature, wind (0 when absent) and plane-of-array irradiance with p's
+ * coefficients; NAN when neither can be had. */
+double efficiency_module_temp_c(const struct efficiency_params *p,
+				const struct efficiency_sample *s);
+
+/* Returns non-zero when an irradiance sensor's readings can have covered a 5-minute slot
+ * whole: each reading adds G dt back to the one before with dt capped at two polling intervals
+ * (interval_s), so that an outage adds nothing the sensor did not see; fewer readings than
+ * would span the slot at that cap hold the irradiation of only part of its time. */
+int efficiency_sensor_whole(int readings, double interval_s);
+/* Returns a source of irradiance's coverage of a window of n slots: of the daylight slots
+ * (day[i] non-zero) that have energy (energy[i]), the share the source has (have[i]), since
+ * eta pairs energy with irradiance; with no energy in any daylight slot, of every daylight
+ * slot; 0 without one. */
+double efficiency_source_coverage(const unsigned char *day, const unsigned char *energy,
+				  const unsigned char *have, size_t n);
+/* Returns the number of daylight slots (day[i] non-zero) of n. */
+int efficiency_daylight_slots(const unsigned char *day, size_t n);
+
+/* Below this share of its rating (in %) an inverter's reported power limit is a limit: the
+ * registers hold the percentage in tenths, and a limit at 99% is rounding or a ramp's end. */
+#define EFFICIENCY_LIMIT_MARGIN_PCT 2.0
+
+/* Returns non-zero when a power limit an inverter reports, limit_pct % of its rating rated_w
+ * (<= 0: unknown, judged on the percentage alone), curtails it: below the rating by more than
+ * EFFICIENCY_LIMIT_MARGIN_PCT and below cap_w (<= 0: none), the inverter's part of the
+ * station's permanent export cap, which is configuration. */
+int efficiency_reported_limit_curtails(double limit_pct, double rated_w, double cap_w);
+
 /* Spreads an inverter's catch-up energy over the gap it follows. s holds n consecutive slots
  * (SEEN or MISSING on entry); missing_before is how many slots the inverter missed just before
  * s[0] (0: the slot before was read; negative: unknown). weight (n, only read) is the

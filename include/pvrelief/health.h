@@ -104,7 +104,8 @@ struct health_report {
 	struct health_group county;
 	int show_inverters; /* the table and CSV list each station's inverters too */
 	int wide;	    /* the table has every column, not only what fits 120 columns */
-	int show_losses;    /* the table has the loss attribution too (--losses) */
+	int show_losses;    /* the table has the loss attribution too (--losses); CSV is then
+			     * the loss attribution's alone */
 };
 
 /* Clears a station's sums and results (identity and KPI counts stay). */

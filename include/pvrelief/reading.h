@@ -43,6 +43,7 @@ enum reading_field {
 	RF_MODULE_TEMP_C,
 	RF_AIR_TEMP_C,
 	RF_WIND_M_S,
+	RF_POWER_LIMIT_PCT, /* active power limit in force, % of the rating (none: not present) */
 	RF_COUNT
 };
 
@@ -52,7 +53,8 @@ enum reading_field {
 struct reading {
 	uint32_t present;	/* bit (1u << RF_x) set when field x holds a value */
 	uint32_t sentinel;	/* bit set when the device reported "not implemented" for field x */
-	double value[RF_COUNT]; /* units as the field names say: W, Wh, A, V, Hz, degC, W/m2, m/s */
+	double value[RF_COUNT]; /* units as the field names say: W, Wh, A, V, Hz, degC, W/m2, m/s,
+				 * % */
 	enum inv_state state;	/* also in value[RF_STATE] when RF_STATE is present */
 	uint32_t vendor_state;	/* raw vendor status code */
 	uint32_t events;	/* SunSpec Evt1 bits, or vendor alarm bits 0-31 */

@@ -70,6 +70,10 @@ struct store_values {
 	uint16_t present;	  /* bit (1u << SF_x) set when field x holds a value */
 	uint8_t has_state, state; /* state: enum inv_state, when has_state */
 	uint32_t vendor_state, events, events2, fault_code;
+	/* The power limit the inverter reported, where it curtailed it (the poller judges it
+	 * against the rating): limited non-zero, limit_w in W. */
+	uint8_t limited;
+	double limit_w;
 };
 
 /* Takes from r the fields the store keeps. */

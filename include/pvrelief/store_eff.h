@@ -118,8 +118,9 @@ long store_device_valid_quarters(struct store *st, int64_t device_id, double t0,
  * monitoring began. 0 or negative. */
 int store_device_first_ts(struct store *st, int64_t device_id, double *ts);
 
-/* Sets flags[i] (n of them) when the device reported state THROTTLED (curtailed) in a valid
- * reading in the i-th 5-minute slot from floor(t0 / 300) x 300, from the raw readings (kept
+/* Sets flags[i] (n of them) when the device reported state THROTTLED, or a power limit that
+ * held it below its rating (the reading's limit_w), in a valid reading in the i-th 5-minute
+ * slot from floor(t0 / 300) x 300, from the raw readings (kept
  * retention_days: a day recomputed after that has no curtailment marks); 0 or negative. */
 int store_device_throttled_slots(struct store *st, int64_t device_id, double t0,
 				 unsigned char *flags, size_t n);

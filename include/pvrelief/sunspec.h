@@ -111,6 +111,7 @@ struct sunspec_identity {
 enum sunspec_encode_flags {
 	SUNSPEC_ENC_FLOAT = 1,	  /* serve float model 113 instead of 103 */
 	SUNSPEC_ENC_END_ZERO = 2, /* end the chain with ID 0x0000 as some devices do, not 0xFFFF */
+	SUNSPEC_ENC_DER_CONTROLS = 4, /* serve the power limit in model 704 instead of 123 */
 };
 
 /* Returns 0 when the registers of a point of that type hold its "not implemented" value
@@ -167,6 +168,10 @@ int sunspec_decode_inverter(const uint16_t *block, size_t n, struct reading *out
  * (4 = PV), 0xFFFF when not implemented. */
 int sunspec_decode_nameplate(const uint16_t *block, size_t n, struct reading *out,
 			     uint16_t *der_type);
+/* Decodes the active power limit of controls model 123 (WMaxLimPct, WMaxLim_Ena,
+ * WMaxLimPct_SF) or DER AC controls model 704 (WMaxLimPctEna, WMaxLimPct, WMaxLim_SF; the
+ * published length 69 only) into RF_POWER_LIMIT_PCT, set only while the limit is enabled. */
+int sunspec_decode_controls(const uint16_t *block, size_t n, struct reading *out);
 /* Decodes multiple MPPT model 160 into *out (cleared first); modules beyond SUNSPEC_MAX_MPPT
  * are ignored. */
 int sunspec_decode_mppt(const uint16_t *block, size_t n, struct sunspec_mppt *out);
@@ -177,7 +182,8 @@ int sunspec_decode_module_temp(const uint16_t *block, size_t n, struct reading *
 /* Decodes base met model 307: ambient temperature and wind speed. Model 307 has no GHI point;
  * irradiance comes from 302. */
 int sunspec_decode_met(const uint16_t *block, size_t n, struct reading *out);
-/* Decodes any block that maps into a reading (101-103, 111-113, 120, 302, 303, 307) by its ID.
+/* Decodes any block that maps into a reading (101-103, 111-113, 120, 123, 302, 303, 307, 704)
+ * by its ID.
  * Returns 0, SUNSPEC_ERR_BLOCK or SUNSPEC_ERR_UNSUPPORTED (e.g. models 1 and 160). */
 int sunspec_decode_block(const uint16_t *block, size_t n, struct reading *out);
 
@@ -185,9 +191,10 @@ int sunspec_decode_block(const uint16_t *block, size_t n, struct reading *out);
  * -2, temperature -1, ...). */
 void sunspec_scales_default(struct sunspec_scales *sf);
 /* Builds an inverter's register image: "SunS", model 1, model 103 (or 113 with
- * SUNSPEC_ENC_FLOAT), model 120, model 160 with mppt->n modules (mppt may be NULL for none)
- * and the end marker. dest[0] is the register at base; cap is its size. Fields absent from *r
- * are written as their type's sentinel. Returns the number of registers written,
+ * SUNSPEC_ENC_FLOAT), model 120, model 123 (or 704 with SUNSPEC_ENC_DER_CONTROLS: the limit
+ * of RF_POWER_LIMIT_PCT, enabled when present), model 160 with mppt->n modules (mppt may be NULL
+ * for none) and the end marker. dest[0] is the register at base; cap is its size. Fields absent
+ * from *r are written as their type's sentinel. Returns the number of registers written,
  * SUNSPEC_ERR_SPACE or SUNSPEC_ERR_RANGE. */
 int sunspec_encode_inverter(uint16_t base, const struct sunspec_identity *id,
 			    const struct reading *r, const struct sunspec_mppt *mppt,

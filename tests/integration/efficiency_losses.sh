@@ -81,10 +81,10 @@ wait_until() { # wait_until UNIX: sleeps until the shared clock reads UNIX
 # The fault and the limit are orders of hours: the control file's once-a-second reading will do,
 # though at 600x a second is ten simulated minutes, so their edges move from run to run by
 # up to a slot or two; with slots partly curtailed at the edges, that is why the classes are
-# held to 8% (seen: +1.2 .. +3.2% communication, +2.2 .. +3.5% fault, +2.2 .. +5.5%
-# curtailment, -0.04 .. +0.04% low performance). The outages all come out a little high,
-# most likely because they are priced at the clean slots' PR and the hotter middle of the
-# day has a lower one.
+# held to 8% (seen before the outages were priced with a temperature correction: +1.2 .. +3.2%
+# communication, +2.2 .. +3.5% fault, +2.2 .. +5.5% curtailment, -0.04 .. +0.04% low
+# performance, all a little high since the hotter middle of the day has a lower PR than the
+# clean slots' mean; with it: -0.3% communication, +0.3% fault, -0.8% curtailment).
 wait_until "$(at 10:00)"
 faults "$PERIODS
 flt/inv2 fault"
@@ -169,9 +169,8 @@ check "disp: the dispatch order's three hours are curtailed ($h_disp h)" \
 check "cap: an order above the export cap is not curtailment ($h_cap h)" \
 	awk -v h="$h_cap" 'BEGIN { exit !(h == 0) }'
 read -r x a r c d f k l <<<"$(losses disp)"
-# The order was not enforced, so what it cost is only the pricing's error: its hours are the
-# hottest of the day, whose PR is below that of the clean slots it is priced at (about 4% of
-# the energy of those hours).
+# The order was not enforced, so what it cost is only the pricing's error (about 4% of the
+# energy of those hours before the pricing was corrected for temperature, 0.6% after).
 check "disp: the order cost little the inverters could make ($k kWh; not enforced)" \
 	awk -v k="$k" -v x="$x" 'BEGIN { exit !(k < 0.04 * x && k > -0.04 * x) }'
 # A recovered outage: about an hour of communication time (whole 5-minute slots without a

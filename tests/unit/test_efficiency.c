@@ -730,9 +730,93 @@ static void test_limit_curtails(void)
 			  cases[i].want);
 }
 
+/* A power limit an inverter reports: a percentage of its rating, curtailment below 98% unless
+ * it is the inverter's part of the station's export cap. */
+static void test_reported_limit_curtails(void)
+{
+	static const struct {
+		double pct, rated_w, cap_w;
+		int want;
+	} cases[] = {
+	    {50, 50000, 0, 1},	   /* half the rating */
+	    {100, 50000, 0, 0},	   /* not derated */
+	    {99, 50000, 0, 0},	   /* within the margin: rounding, a ramp's end */
+	    {97.9, 50000, 0, 1},   /* beyond it */
+	    {0, 50000, 0, 1},	   /* an order to stop */
+	    {50, 0, 0, 1},	   /* rating unknown: the percentage says it */
+	    {50, 50000, 25000, 0}, /* exactly its part of the export cap: configuration */
+	    {60, 50000, 25000, 0}, /* above its part of the cap */
+	    {40, 50000, 25000, 1}, /* below the cap too */
+	    {NAN, 50000, 0, 0},	   /* no limit known */
+	    {-5, 50000, 0, 0},	   /* nonsense */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_INT(efficiency_reported_limit_curtails(cases[i].pct, cases[i].rated_w,
+							     cases[i].cap_w),
+			  cases[i].want);
+}
+
+/* Whether a sensor's readings cover a slot whole: enough of them to span it at the cap of two
+ * polling intervals each. */
+static void test_sensor_whole(void)
+{
+	static const struct {
+		int readings;
+		double interval_s;
+		int want;
+	} cases[] = {
+	    {5, 60, 1},	 /* every minute */
+	    {3, 60, 1},	 /* 3 x 120 s spans 300 s */
+	    {2, 60, 0},	 /* 240 s: part of the slot */
+	    {0, 60, 0},	 /* none */
+	    {1, 150, 1}, /* one reading at a 150 s interval spans it */
+	    {1, 120, 0}, /* 240 s */
+	    {-1, 60, 0}, /* nonsense */
+	    {3, NAN, 0}, /* no interval */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_INT(efficiency_sensor_whole(cases[i].readings, cases[i].interval_s),
+			  cases[i].want);
+}
+
+/* A source's coverage: over the daylight slots with energy, or over all daylight slots when
+ * none has energy. */
+static void test_source_coverage(void)
+{
+	/* Six slots: night, then five daylight ones; energy in the last three. */
+	static const unsigned char day[6] = {0, 1, 1, 1, 1, 1};
+	static const unsigned char energy[6] = {1, 0, 0, 1, 1, 1};
+	static const unsigned char none[6] = {0};
+	static const struct {
+		const char *what;
+		unsigned char have[6];
+		const unsigned char *energy;
+		double want;
+	} cases[] = {
+	    {"all", {1, 1, 1, 1, 1, 1}, energy, 1.0},
+	    {"only the slots without energy", {1, 1, 1, 0, 0, 0}, energy, 0.0},
+	    {"two of the three paired", {0, 0, 0, 1, 0, 1}, energy, 2.0 / 3},
+	    {"the night slot does not count", {1, 0, 0, 0, 0, 0}, energy, 0.0},
+	    {"no energy: every daylight slot", {0, 1, 1, 0, 0, 1}, none, 3.0 / 5},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double c = efficiency_source_coverage(day, cases[i].energy, cases[i].have, 6);
+		if (fabs(c - cases[i].want) > 1e-12)
+			printf("%s: %g\n", cases[i].what, c);
+		CHECK_NEAR(c, cases[i].want, 1e-12);
+	}
+	static const unsigned char dark[6] = {0};
+	CHECK_NEAR(efficiency_source_coverage(dark, energy, day, 6), 0, 0);
+	CHECK_INT(efficiency_daylight_slots(day, 6), 5);
+	CHECK_INT(efficiency_daylight_slots(dark, 6), 0);
+}
+
 int main(void)
 {
+	test_sensor_whole();
+	test_source_coverage();
 	test_limit_curtails();
+	test_reported_limit_curtails();
 	test_from_config();
 	test_theoretical();
 	test_window_basis();

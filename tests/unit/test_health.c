@@ -444,6 +444,27 @@ static void test_losses(void)
 	CHECK_NEAR(json_real_value(json_object_get(cl, "capability")), 1120.0 / 1500, 1e-9);
 	json_decref(root);
 	free(j);
+
+	/* --losses --format csv: the loss table as CSV, one row a station, village and the
+	 * county, with the health CSV's conventions (BOM, "english (中文)" headers, an empty
+	 * cell where there is no value). */
+	char *c = health_render(&r, HEALTH_CSV);
+	CHECK(strncmp(c, "\xEF\xBB\xBF", 3) == 0);
+	CHECK_CONTAINS(c, "level (层级),id (编号),village (村),days (天数),expected_kwh (应发电量),"
+			  "actual_kwh (实发电量),capability (发电能力),comm_kwh (通信中断),"
+			  "down_kwh (逆变器停机),fault_kwh (故障),curtail_kwh (限电),"
+			  "lowperf_kwh (性能偏低),comm_hours (通信中断小时),"
+			  "down_hours (停机小时),fault_hours (故障小时),curtail_hours (限电小时),"
+			  "ref_eta (正常效率),ref_from_k (按K计价)\r\n");
+	CHECK_CONTAINS(c, "station,a,v,2,1000.000,700.000,0.7000,0.000,0.000,100.000,0.000,"
+			  "200.000,0.000,0.000,2.000,0.000,");
+	CHECK_CONTAINS(c, "station,b,v,1,500.000,420.000,0.8400,50.000,0.000,0.000,30.000,0.000,"
+			  "1.000,0.000,0.000,3.000,1.0000,no\r\n");
+	CHECK_CONTAINS(c, "village,v,,2,1500.000,1120.000,");
+	CHECK_CONTAINS(c, "county,c,,2,1500.000,1120.000,0.7467,50.000,");
+	/* Not the efficiency CSV. */
+	CHECK(strstr(c, "eta (发电参数)") == NULL);
+	free(c);
 }
 
 static void test_width(void)

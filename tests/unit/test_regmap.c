@@ -63,6 +63,7 @@ static struct reading sample(void)
 	reading_set(&r, RF_EVENTS, r.events);
 	r.fault_code = 39;
 	reading_set(&r, RF_FAULT_CODE, 39);
+	reading_set(&r, RF_POWER_LIMIT_PCT, 55.5);
 	return r;
 }
 
@@ -184,9 +185,12 @@ static void test_huawei_alarm_words(void)
 	CHECK_INT(map->max_block, 64);
 
 	/* Huawei allows 64 registers a read and the map keeps reads off the reserved registers
-	 * between the alarm words and the power block: three reads. */
+	 * between the alarm words and the power block: three reads, and a fourth of one register
+	 * for the active power derating (the power limit). */
 	struct regmap_block b[8];
-	CHECK_INT(regmap_blocks(map, b, 8), 3);
+	CHECK_INT(regmap_blocks(map, b, 8), 4);
+	CHECK_INT(b[3].addr, 40125);
+	CHECK_INT(b[3].count, 1);
 	CHECK_INT(b[0].addr, 30073);
 	CHECK_INT(b[0].count, 2);
 	CHECK_INT(b[1].addr, 32008);

@@ -1,5 +1,6 @@
 /* The store's readers on a real SQLite file whose table goes bad in the middle of a row loop:
- * every reader must report the error, never return the rows before it as a whole result. The
+ * every reader must report the error, never return the rows before it as a whole result (the
+ * efficiency days, and the ledger as a revenue reader). The
  * table's last leaf pages are overwritten on disk between two openings, so the first pages
  * read well and the step that reaches the bad ones fails with SQLITE_CORRUPT. */
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "pvrelief/store.h"
 #include "pvrelief/store_eff.h"
 #include "pvrelief/store_health.h"
+#include "pvrelief/store_ledger.h"
 
 enum { DAYS = 3000, PAGE = 4096, BAD_PAGES = 3 };
 
@@ -55,6 +57,51 @@ static void populate(const char *path)
 	}
 	CHECK_INT(store_commit(st), 0);
 	store_close(st);
+}
+
+/* Appends ENTRIES ledger entries (a revenue table, its rows long enough for many leaf pages)
+ * and closes the store. */
+enum { ENTRIES = 3000 };
+static void populate_ledger(const char *path)
+{
+	char err[256], why[256], memo[160];
+	struct store *st = store_open(path, 0, err, sizeof err);
+	CHECK(st != NULL);
+	if (!st)
+		exit(1);
+	CHECK_INT(store_begin(st), 0);
+	for (int i = 0; i < ENTRIES; i++) {
+		snprintf(memo, sizeof memo,
+			 "grid settlement 2026-%02d, entry %d of a ledger long enough to fill the "
+			 "file with pages",
+			 1 + i % 12, i);
+		struct ledger_entry e = {.time_unix = 1767225600 + i,
+					 .kind = "settlement",
+					 .village_id = "v1",
+					 .station_id = "s1",
+					 .person_id = "",
+					 .month = "2026-01",
+					 .amount_fen = 100 + i,
+					 .memo = memo};
+		if (store_ledger_append(st, &e, why, sizeof why) != 0) {
+			CHECK(!"store_ledger_append");
+			break;
+		}
+	}
+	CHECK_INT(store_commit(st), 0);
+	store_close(st);
+}
+
+static void remove_db(const char *path)
+{
+	char side[300];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s.lock", path);
+	unlink(side);
 }
 
 /* Overwrites the file's last pages (the newest leaves of the day table) with garbage. */
@@ -105,14 +152,32 @@ int main(void)
 	CHECK_INT(store_eff_days(st, "s1", first, first, days, DAYS), 1);
 	store_close(st);
 	free(days);
-	unlink(path);
-	char side[300];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s.lock", path);
-	unlink(side);
+	remove_db(path);
+
+	/* A revenue reader alike: the ledger read whole for a check or a report. */
+	snprintf(path, sizeof path, "%s/ledger.db", dir);
+	populate_ledger(path);
+	st = store_open(path, 0, err, sizeof err);
+	CHECK(st != NULL);
+	if (!st)
+		return 1;
+	struct store_ledger l;
+	CHECK_INT(store_ledger_load(st, &l), 0);
+	CHECK_INT(l.n, ENTRIES);
+	store_ledger_free(&l);
+	store_close(st);
+	corrupt_tail(path);
+	st = store_open(path, 0, err, sizeof err);
+	CHECK(st != NULL);
+	if (!st)
+		return 1;
+	CHECK_INT(store_ledger_load(st, &l), -1);
+	CHECK_INT(l.n, 0); /* nothing half-read is handed back */
+	int64_t seq;
+	char hash[LEDGER_HASH_HEX_LEN + 1];
+	CHECK_INT(store_ledger_head(st, &seq, hash), -1);
+	store_close(st);
+	remove_db(path);
 	rmdir(dir);
 	return check_summary();
 }

@@ -331,11 +331,11 @@ static void test_discovery(void)
 		size_t want_models;
 		uint16_t want_base;
 	} rows[] = {
-	    {"at 40000", 40000, 0, 0, 4, 40000},
-	    {"at 0", 0, 0, 0, 4, 0},
-	    {"at 50000", 50000, 0, 0, 4, 50000},
-	    {"ends with 0x0000", 40000, SUNSPEC_ENC_END_ZERO, 0, 4, 40000},
-	    {"float at 0", 0, SUNSPEC_ENC_FLOAT, 0, 4, 0},
+	    {"at 40000", 40000, 0, 0, 5, 40000},
+	    {"at 0", 0, 0, 0, 5, 0},
+	    {"at 50000", 50000, 0, 0, 5, 50000},
+	    {"ends with 0x0000", 40000, SUNSPEC_ENC_END_ZERO, 0, 5, 40000},
+	    {"float at 0", 0, SUNSPEC_ENC_FLOAT, 0, 5, 0},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		size_t n = build_inverter(rows[i].base, rows[i].flags, img, 2048);
@@ -350,7 +350,9 @@ static void test_discovery(void)
 		CHECK_INT(map.models[1].id, rows[i].flags & SUNSPEC_ENC_FLOAT ? 113 : 103);
 		CHECK_INT(map.models[1].addr, rows[i].base + 70);
 		CHECK_INT(map.models[2].id, 120);
-		CHECK_INT(map.models[3].id, 160);
+		CHECK_INT(map.models[3].id, 123);
+		CHECK_INT(map.models[3].len, 24);
+		CHECK_INT(map.models[4].id, 160);
 		CHECK(im.max_count <= 2);
 	}
 
@@ -610,6 +612,87 @@ static void test_sensor_round_trip(void)
 	CHECK_INT(sunspec_decode_block(other, 2, &r), SUNSPEC_ERR_UNSUPPORTED);
 }
 
+/* The active power limit of controls models 123 and 704: a percentage with its scale factor,
+ * only while enabled; a 704 of another length than the published one is refused. */
+static void test_controls(void)
+{
+	static const struct {
+		const char *what;
+		uint16_t id, len;
+		uint16_t ena, pct, sf; /* registers as the device holds them */
+		int want_rc;
+		double want; /* NAN: no limit */
+	} rows[] = {
+	    {"123 enabled at 50.0%", 123, 24, 1, 500, (uint16_t)-1, 0, 50.0},
+	    {"123 enabled at 30%, SF 0", 123, 24, 1, 30, 0, 0, 30.0},
+	    {"123 disabled", 123, 24, 0, 500, (uint16_t)-1, 0, NAN},
+	    {"123 enable not implemented", 123, 24, 0xFFFF, 500, (uint16_t)-1, 0, NAN},
+	    {"123 percentage not implemented", 123, 24, 1, 0xFFFF, (uint16_t)-1, 0, NAN},
+	    {"123 scale factor not implemented", 123, 24, 1, 500, 0x8000, 0, NAN},
+	    {"123 too short", 123, 20, 1, 500, (uint16_t)-1, SUNSPEC_ERR_BLOCK, NAN},
+	    {"704 enabled at 75.5%", 704, 69, 1, 755, (uint16_t)-1, 0, 75.5},
+	    {"704 disabled", 704, 69, 0, 755, (uint16_t)-1, 0, NAN},
+	    {"704 of a draft's length", 704, 57, 1, 755, (uint16_t)-1, SUNSPEC_ERR_BLOCK, NAN},
+	    {"another model", 160, 24, 1, 500, (uint16_t)-1, SUNSPEC_ERR_BLOCK, NAN},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		uint16_t b[80];
+		for (size_t k = 0; k < 80; k++)
+			b[k] = 0x8000;
+		b[0] = rows[i].id;
+		b[1] = rows[i].len;
+		int is704 = rows[i].id == 704;
+		b[is704 ? 14 : 9] = rows[i].ena;
+		b[is704 ? 15 : 5] = rows[i].pct;
+		b[is704 ? 58 : 23] = rows[i].sf;
+		struct reading r = {0};
+		int rc = sunspec_decode_controls(b, (size_t)rows[i].len + 2, &r);
+		if (rc != rows[i].want_rc)
+			printf("%s\n", rows[i].what);
+		CHECK_INT(rc, rows[i].want_rc);
+		CHECK_INT(reading_has(&r, RF_POWER_LIMIT_PCT), !isnan(rows[i].want));
+		if (!isnan(rows[i].want))
+			CHECK_NEAR(r.value[RF_POWER_LIMIT_PCT], rows[i].want, 1e-9);
+		/* Through the block dispatcher alike. */
+		struct reading r2 = {0};
+		if (rows[i].id != 160)
+			CHECK_INT(sunspec_decode_block(b, (size_t)rows[i].len + 2, &r2), rc);
+		CHECK_INT(r2.present, r.present);
+	}
+
+	/* The encoder's model 123 (or 704) says what the reading says: a limit, or none
+	 * (disabled), and the chain holds one of the two. */
+	static uint16_t img[2048];
+	for (int k = 0; k < 4; k++) {
+		int limited = k & 1, der = k >> 1;
+		struct reading in = sample_inverter();
+		if (limited)
+			reading_set(&in, RF_POWER_LIMIT_PCT, 42.5);
+		int n = sunspec_encode_inverter(40000, &ident, &in, NULL, NULL,
+						der ? SUNSPEC_ENC_DER_CONTROLS : 0, img, 2048);
+		CHECK(n > 0);
+		struct image im = {.base = 40000, .regs = img, .n = n > 0 ? (size_t)n : 0};
+		struct sunspec_map map;
+		CHECK_INT(sunspec_discover(image_read, &im, &map), 0);
+		const struct sunspec_model *m = sunspec_find(&map, der ? 704 : 123);
+		CHECK(m != NULL);
+		CHECK(sunspec_find(&map, der ? 123 : 704) == NULL);
+		if (!m)
+			continue;
+		CHECK_INT(m->len, der ? 69 : 24);
+		const uint16_t *blk = img + (m->addr - 40000);
+		struct reading out = {0};
+		CHECK_INT(sunspec_decode_controls(blk, (size_t)m->len + 2, &out), 0);
+		CHECK_INT(reading_has(&out, RF_POWER_LIMIT_PCT), limited);
+		if (limited)
+			CHECK_NEAR(out.value[RF_POWER_LIMIT_PCT], 42.5, 1e-9);
+		else
+			CHECK_INT(blk[der ? 15 : 5], 1000); /* 100.0% */
+		if (der) /* an int32 point left "not implemented" */
+			CHECK(blk[24] == 0x8000 && blk[25] == 0);
+	}
+}
+
 static void test_event_names(void)
 {
 	CHECK_STR(sunspec_event_name(0), "GROUND_FAULT");
@@ -630,6 +713,7 @@ int main(void)
 	test_inverter_round_trip();
 	test_span();
 	test_sensor_round_trip();
+	test_controls();
 	test_event_names();
 	return check_summary();
 }

@@ -119,7 +119,8 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->w_sf_extra = (int)v;
-	} else if (strcmp(act, "limit") == 0 && ntok == 2) {
+	} else if (strcmp(act, "limit") == 0 &&
+		   (ntok == 2 || (ntok == 3 && strcmp(tok[2], "quiet") == 0))) {
 		long v = strtol(tok[1], &end, 10);
 		if (*end || v < 1 || v > 100) {
 			snprintf(err, errlen, "limit \"%s\" is not 1..100 %% of the rating",
@@ -127,6 +128,11 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 			return -1;
 		}
 		f->limit = (double)v / 100.0;
+		f->limit_quiet = ntok == 3;
+	} else if (strcmp(act, "off") == 0 && ntok == 1) {
+		f->down = INV_STATE_OFF;
+	} else if (strcmp(act, "standby") == 0 && ntok == 1) {
+		f->down = INV_STATE_STANDBY;
 	} else if (strcmp(act, "string") == 0 && ntok == 3 && strcmp(tok[2], "dead") == 0) {
 		long v = strtol(tok[1], &end, 10);
 		if (*end || v < 1 || v > SIM_DC_INPUTS) {
@@ -139,8 +145,9 @@ static int device_action(const struct sim_device *d, struct sim_fault *f, char *
 		fault_default(d, f);
 	} else {
 		snprintf(err, errlen,
-			 "\"%s\" with %d argument(s) is not offline, fault [BITS], reset, garbage, "
-			 "sentinel, delay MS, health X, wsf N, limit PCT, string N dead or ok",
+			 "\"%s\" with %d argument(s) is not offline, fault [BITS], off, standby, "
+			 "reset, garbage, sentinel, delay MS, health X, wsf N, limit PCT [quiet], "
+			 "string N dead or ok",
 			 act, ntok - 1);
 		return -1;
 	}
@@ -178,6 +185,41 @@ static int window_prefix(char **tok, int ntok, double *from, double *to, char *e
 		return -1;
 	}
 	return 4;
+}
+
+/* Applies a device action that holds only in [from, to) to f: offline, limit PCT [quiet],
+ * off or standby. Returns 0 or -1 with a sentence in err. */
+static int timed_action(const struct sim_device *d, struct sim_fault *f, char **tok, int ntok,
+			double from, double to, char *err, size_t errlen)
+{
+	struct sim_fault one;
+	fault_default(d, &one);
+	const char *act = tok[0];
+	int ok = strcmp(act, "offline") == 0 || strcmp(act, "limit") == 0 ||
+		 strcmp(act, "off") == 0 || strcmp(act, "standby") == 0;
+	if (!ok) {
+		snprintf(err, errlen,
+			 "only offline, limit PCT [quiet], off and standby take a period for a "
+			 "device");
+		return -1;
+	}
+	if (device_action(d, &one, tok, ntok, err, errlen) != 0)
+		return -1;
+	struct sim_windows *w = one.offline	? &f->offline_at
+				: one.limit > 0 ? &f->limit_at
+						: &f->down_at;
+	/* One limit and one state a device in periods: the last line's holds in all of them. */
+	if (window_add(w, from, to) != 0) {
+		snprintf(err, errlen, "%s has %d periods already", d->name, SIM_MAX_WINDOWS);
+		return -1;
+	}
+	if (one.limit > 0) {
+		f->limit_at_share = one.limit;
+		f->limit_at_quiet = one.limit_quiet;
+	} else if (one.down) {
+		f->down_at_state = one.down;
+	}
+	return 0;
 }
 
 static void parse_line(struct control *c, char *line, int lineno)
@@ -252,13 +294,9 @@ static void parse_line(struct control *c, char *line, int lineno)
 			continue;
 		char err[200];
 		if (timed) {
-			if (ntok != 2 || strcmp(tok[1], "offline") != 0) {
-				problem(c, lineno, "only \"offline\" takes a period for a device");
-				return;
-			}
-			if (window_add(&c->want[i].offline_at, from, to) != 0) {
-				problem(c, lineno, "%s has %d periods already", d->name,
-					SIM_MAX_WINDOWS);
+			if (timed_action(d, &c->want[i], tok + 1, ntok - 1, from, to, err,
+					 sizeof err) != 0) {
+				problem(c, lineno, "%s", err);
 				return;
 			}
 			matched++;
@@ -276,10 +314,15 @@ static void parse_line(struct control *c, char *line, int lineno)
 
 static void describe(const struct sim_fault *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s delay %d ms, health %.2f, limit %.0f%%, dead inputs 0x%x",
-		 f->offline ? " offline" : "", f->fault ? " fault" : "", f->reset ? " reset" : "",
-		 f->garbage ? " garbage" : "", f->sentinel ? " sentinel" : "", f->delay_ms,
-		 f->health, f->limit > 0 ? 100.0 * f->limit : 100.0, f->dead_inputs);
+	snprintf(buf, len,
+		 "%s%s%s%s%s%s delay %d ms, health %.2f, limit %.0f%%%s, dead inputs 0x%x, "
+		 "periods: %d offline, %d limited, %d down",
+		 f->offline ? " offline" : "", f->fault ? " fault" : "",
+		 f->down ? (f->down == INV_STATE_OFF ? " off" : " standby") : "",
+		 f->reset ? " reset" : "", f->garbage ? " garbage" : "",
+		 f->sentinel ? " sentinel" : "", f->delay_ms, f->health,
+		 f->limit > 0 ? 100.0 * f->limit : 100.0, f->limit_quiet ? " (quiet)" : "",
+		 f->dead_inputs, f->offline_at.n, f->limit_at.n, f->down_at.n);
 }
 
 /* Makes the devices and gateways what c->want and c->gw_* say. */
@@ -298,7 +341,7 @@ static void apply(struct control *c)
 		d->fault = *w;
 		pthread_mutex_unlock(&d->lock);
 		if (changed) {
-			char what[160];
+			char what[240];
 			describe(w, what, sizeof what);
 			log_info("%s (port %d unit %d): now%s", d->name, d->dev->port,
 				 d->dev->unit_id, what);

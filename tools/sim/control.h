@@ -11,8 +11,11 @@
  *   STATION/DEVICE health X         DC power multiplied by X (0..1.2)
  *   STATION/DEVICE wsf N            SunSpec power scale factors N steps coarser (0..3): the
  *                                   same power served with another W_SF while running
- *   STATION/DEVICE limit PCT        active power limited to PCT % (1..100) of the rating:
- *                                   state THROTTLED while the limit binds
+ *   STATION/DEVICE limit PCT [quiet] active power limited to PCT % (1..100) of the rating,
+ *                                   served in model 123 and a vendor map's limit register:
+ *                                   state THROTTLED while the limit binds, unless quiet
+ *   STATION/DEVICE off              state OFF, no power, while the link stays up
+ *   STATION/DEVICE standby          state STANDBY, the same
  *   STATION/DEVICE string N dead    DC input N (1..SIM_DC_INPUTS) carries nothing in model 160
  *                                   and its share of the array is lost (a blown string fuse)
  *   STATION/DEVICE ok               back to the configuration's state (clears earlier lines)
@@ -23,6 +26,11 @@
  *   from T0 to T1 gateway PORT down the same, only in the period [T0, T1) of the simulated
  *                                   clock (unix s), checked at each request, so that a
  *                                   fast clock gets minutes-long outages exactly
+ *   from T0 to T1 STATION/DEVICE limit PCT [quiet]
+ *   from T0 to T1 STATION/DEVICE off|standby
+ *                                   the same, checked at each physics tick (every 200 ms
+ *                                   of wall time); one limit and one state a device: the
+ *                                   last such line's holds in all its periods
  *
  * A DEVICE of "*" names every device of the station. Blank lines and lines starting with # are
  * ignored; a bad line is logged as "file:line: sentence" and skipped. A fault whose line is

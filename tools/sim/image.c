@@ -66,8 +66,9 @@ static int sunspec_encode(const struct sim_device *d, unsigned dead, enum image_
 	struct sunspec_scales sf = d->scales;
 	sf.w = (int8_t)(sf.w + d->fault.w_sf_extra);
 	sf.dcw = (int8_t)(sf.dcw + d->fault.w_sf_extra);
-	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &sf,
-				       d->dev->sim.float_model ? SUNSPEC_ENC_FLOAT : 0, dest, cap);
+	int flags = (d->dev->sim.float_model ? SUNSPEC_ENC_FLOAT : 0) |
+		    (d->dev->sim.der_controls ? SUNSPEC_ENC_DER_CONTROLS : 0);
+	return sunspec_encode_inverter(SUNSPEC_BASE_DEFAULT, &id, r, &mppt, &sf, flags, dest, cap);
 }
 
 static size_t point_regs(const struct regmap_point *p)
@@ -99,6 +100,9 @@ static int regmap_image(const struct sim_device *d, struct reading *r, struct im
 	const struct regmap *map = d->dev->map;
 	if (reading_has(r, RF_STATE))
 		regmap_state(map, r);
+	/* An inverter that is not derated reports 100% in its limit register. */
+	if (!reading_has(r, RF_POWER_LIMIT_PCT))
+		reading_set(r, RF_POWER_LIMIT_PCT, 100.0);
 	if (r->state == INV_STATE_FAULT) {
 		r->fault_code = map->n_faults ? map->faults[0].code : 1;
 		reading_set(r, RF_FAULT_CODE, r->fault_code);

@@ -99,14 +99,6 @@ void sim_free(struct sim *sim)
 	free(sim);
 }
 
-int sim_windows_has(const struct sim_windows *w, double t)
-{
-	for (int i = 0; i < w->n; i++)
-		if (t >= w->from[i] && t < w->to[i])
-			return 1;
-	return 0;
-}
-
 struct sim_device *sim_device_find(struct sim *sim, const char *station, const char *device)
 {
 	for (size_t i = 0; i < sim->n_devices; i++)

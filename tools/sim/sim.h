@@ -31,7 +31,7 @@ struct sim_windows {
 	double from[SIM_MAX_WINDOWS], to[SIM_MAX_WINDOWS];
 };
 
-/* Returns whether t (unix s of the simulated clock) falls in one of w's periods. */
+/* Returns whether t (unix s of the simulated clock) falls in one of w's periods (state.c). */
 int sim_windows_has(const struct sim_windows *w, double t);
 
 /* Faults of one device, as the configuration's sim group and the control file set them. */
@@ -47,10 +47,28 @@ struct sim_fault {
 	int reset; /* a reset line is present (the counter drops once when it appears) */
 	struct sim_windows offline_at; /* offline in these periods only */
 	double limit;		       /* active power limit as a share of the rating, 0 for
-					* none: a grid operator's curtailment order */
-	unsigned dead_inputs;	       /* bit i: DC input i + 1 carries nothing (a blown string
-					* fuse): its share of the array is lost */
+					* none: a grid operator's curtailment order; served in
+					* model 123 and a vendor map's limit register */
+	int limit_quiet;	       /* the limit does not show in the state (no THROTTLED) */
+	enum inv_state down;	       /* OFF or STANDBY while the link is up (0: producing) */
+	/* The same in periods only (limit_at_share 0 and down_at_state 0: none). */
+	struct sim_windows limit_at, down_at;
+	double limit_at_share;
+	int limit_at_quiet;
+	enum inv_state down_at_state;
+	unsigned dead_inputs; /* bit i: DC input i + 1 carries nothing (a blown string
+			       * fuse): its share of the array is lost */
 };
+
+/* What a device's faults make of it at one moment: its periods applied. */
+struct sim_now {
+	double limit;	     /* share of the rating, 0 for none */
+	int limit_quiet;     /* the limit does not show in the state */
+	enum inv_state down; /* OFF or STANDBY, 0 for neither */
+};
+
+/* Returns into *now what fault f holds at t (unix s of the simulated clock) (state.c). */
+void sim_fault_now(const struct sim_fault *f, double t, struct sim_now *now);
 
 struct sim_device {
 	const struct config_station *st;
@@ -64,6 +82,7 @@ struct sim_device {
 	pthread_mutex_t lock;
 	/* Guarded by lock. */
 	struct sim_fault fault;
+	struct sim_now now;	/* the fault's limit and state at the last physics tick */
 	struct physics_env env; /* the station's environment at the last tick */
 	double dc_w, ac_w;
 	double lifetime_wh, today_wh;

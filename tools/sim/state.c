@@ -11,18 +11,40 @@
 #define STATE_DC_VOLTAGE_V 600.0
 #define STATE_FREQUENCY_HZ 50.0
 
-/* Returns the AC power device d makes in env, 0 in fault; the caller holds d->lock. */
+int sim_windows_has(const struct sim_windows *w, double t)
+{
+	for (int i = 0; i < w->n; i++)
+		if (t >= w->from[i] && t < w->to[i])
+			return 1;
+	return 0;
+}
+
+void sim_fault_now(const struct sim_fault *f, double t, struct sim_now *now)
+{
+	now->limit = f->limit;
+	now->limit_quiet = f->limit_quiet;
+	now->down = f->down;
+	if (f->limit_at_share > 0 && sim_windows_has(&f->limit_at, t)) {
+		now->limit = f->limit_at_share;
+		now->limit_quiet = f->limit_at_quiet;
+	}
+	if (f->down_at_state && sim_windows_has(&f->down_at, t))
+		now->down = f->down_at_state;
+}
+
+/* Returns the AC power device d makes in env, 0 in fault or down, at its limit (d->now); the
+ * caller holds d->lock. */
 static double device_ac_w(const struct sim_device *d, const struct physics_env *env, double *dc_w)
 {
 	double dc = physics_dc_w(env, d->share_w, d->fault.health);
-	if (d->fault.fault)
+	if (d->fault.fault || d->now.down)
 		dc = 0;
 	int dead = 0;
 	for (int i = 0; i < SIM_DC_INPUTS; i++)
 		dead += (d->fault.dead_inputs >> i) & 1u;
 	dc *= (double)(SIM_DC_INPUTS - dead) / SIM_DC_INPUTS;
-	double ac = physics_ac_w(dc, d->rated_w), cap = d->fault.limit * d->rated_w;
-	if (d->fault.limit > 0 && ac > cap) {
+	double ac = physics_ac_w(dc, d->rated_w), cap = d->now.limit * d->rated_w;
+	if (d->now.limit > 0 && ac > cap) {
 		/* The inverter moves off the maximum power point: DC follows AC down. */
 		dc *= ac > 0 ? cap / ac : 0;
 		ac = cap;
@@ -61,6 +83,7 @@ void state_init(struct sim *sim, double t_unix)
 				struct sim_device *d = &sim->devices[k];
 				if (d->dev->role != CONFIG_INVERTER)
 					continue;
+				sim_fault_now(&d->fault, t, &d->now);
 				double dc, ac = device_ac_w(d, &env, &dc);
 				if (s > 0)
 					d->today_wh += (d->ac_w + ac) / 2.0 * dt / 3600.0;
@@ -102,6 +125,7 @@ void state_advance(struct sim *sim, double t_unix)
 				struct sim_device *d = &sim->devices[k];
 				pthread_mutex_lock(&d->lock);
 				d->env = env;
+				sim_fault_now(&d->fault, t, &d->now);
 				if (d->dev->role == CONFIG_INVERTER) {
 					double dc, ac = device_ac_w(d, &env, &dc);
 					/* Power across midnight is zero, so the whole step may go
@@ -134,13 +158,19 @@ static void inverter_reading(const struct sim_device *d, struct reading *r)
 		lifetime += STATE_GARBAGE_JUMP_WH;
 		today = d->share_w * 30.0;
 	}
+	const struct sim_now *now = &d->now;
 	enum inv_state state = INV_STATE_MPPT;
 	if (f->fault)
 		state = INV_STATE_FAULT;
+	else if (now->down)
+		state = now->down;
 	else if (ac <= 0)
 		state = INV_STATE_SLEEPING;
-	else if (f->limit > 0 && ac >= f->limit * d->rated_w * 0.999)
+	else if (now->limit > 0 && !now->limit_quiet && ac >= now->limit * d->rated_w * 0.999)
 		state = INV_STATE_THROTTLED;
+	/* The limit in force, whether it binds or not (model 123, a vendor limit register). */
+	if (now->limit > 0)
+		reading_set(r, RF_POWER_LIMIT_PCT, 100.0 * now->limit);
 	/* The array's voltage follows cell temperature while there is light, in fault too. */
 	double dc_v = 0;
 	if (d->env.poa_w_m2 > 1.0)
