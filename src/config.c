@@ -369,19 +369,13 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	static const char *const log_keys[] = {"level", "syslog", NULL};
 	static const char *const levels[] = {"error", "warning", "info", "debug", NULL};
 	static const char *const db_keys[] = {"path", "retention_days", "max_size_mb", NULL};
-	static const char *const poll_keys[] = {"fast_interval",
-						"energy_interval",
-						"identity_interval",
-						"timeout_ms",
-						"retries",
-						"unit_gap_ms",
-						"workers",
-						"max_backoff",
-						"night_interval",
-						"night_elevation",
-						"max_connections",
-						"strings_interval",
-						NULL};
+	static const char *const poll_keys[] = {"fast_interval",     "energy_interval",
+						"identity_interval", "timeout_ms",
+						"retries",	     "unit_gap_ms",
+						"workers",	     "max_backoff",
+						"night_interval",    "night_elevation",
+						"max_connections",   "strings_interval",
+						"limit_interval",    NULL};
 	config_setting_t *g = group(ld, root, "log");
 	check_keys(ld, g, "log", log_keys);
 	cfg->log.level = xstrdup(levels[get_enum(ld, g, "log", "level", 2, levels)]);
@@ -405,6 +399,8 @@ static void load_general(struct loader *ld, struct config *cfg, const config_set
 	    get_int(ld, g, "polling", "identity_interval", 1, 86400, 60, 604800, "s");
 	cfg->polling.strings_interval_s =
 	    get_int(ld, g, "polling", "strings_interval", 1, 900, 5, 86400, "s");
+	cfg->polling.limit_interval_s =
+	    get_int(ld, g, "polling", "limit_interval", 1, 900, 5, 86400, "s");
 	cfg->polling.timeout_ms = get_int(ld, g, "polling", "timeout_ms", 1, 1500, 50, 30000, "ms");
 	cfg->polling.retries = get_int(ld, g, "polling", "retries", 1, 1, 0, 10, "");
 	cfg->polling.unit_gap_ms = get_int(ld, g, "polling", "unit_gap_ms", 1, 20, 0, 5000, "ms");

@@ -69,6 +69,7 @@ struct pdev {
 	struct energy_state energy;
 	double next_due[TIER_COUNT];
 	double next_strings; /* SunSpec model 160: due with the first fast poll from then */
+	double next_limit;   /* SunSpec model 123/704, the power limit: likewise */
 	int failures;
 	double retry_at;
 	struct complaint complaint; /* failing since, for the log */
@@ -76,8 +77,8 @@ struct pdev {
 	double back_seen; /* poller.back_s when the due times were last moved with the clock */
 	int prefetch_refused;
 	/* The power limit in force as last read (RF_POWER_LIMIT_PCT, NAN: none), carried by the
-	 * readings until it is read again: it is read with the energy counters, not every
-	 * poll, since a grid operator's limit holds for hours. */
+	 * readings until it is read again: it is read on its own slower tier, not every poll,
+	 * since a grid operator's limit holds for hours. */
 	double limit_pct;
 	/* Live state, guarded by poller.live_lock. */
 	struct poller_device_live live;
@@ -667,10 +668,10 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, in
 					    mppt.mod[i].value[SUNSPEC_MPPT_DC_CURRENT_A];
 		}
 	}
-	/* The power limit (model 704, else 123), with the energy counters and only by day: one
-	 * request of 26 (123) or 71 (704) registers per energy interval, since a grid
-	 * operator's limit holds for hours. A device without them, or whose block cannot be
-	 * read or decoded, has no limit known. */
+	/* The power limit (model 704, else 123), by day on its own tier (limit_interval): one
+	 * request of 26 (123) or 71 (704) registers, since a grid operator's limit holds for
+	 * hours. A device without them, or whose block cannot be read or decoded, has no limit
+	 * known. */
 	if (decoded && limit_due) {
 		*limit_read = 1;
 		const struct sunspec_model *mc = sunspec_find(&d->ss, 704);
@@ -918,7 +919,12 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	memset(&r, 0, sizeof r);
 	atomic_fetch_add(&p->device_polls, 1);
 	int strings_due = !night && d->next_strings <= t, strings_read = 0;
-	int limit_due = !night && due[TIER_ENERGY], limit_read = d->cfg->map ? due[TIER_ENERGY] : 0;
+	/* While a limit holds it is read at every energy interval, so that its end is seen
+	 * within a slot; otherwise every limit_interval. A vendor map reads its limit point
+	 * with the energy counters. */
+	int limiting = d->limit_pct < 100.0 - EFFICIENCY_LIMIT_MARGIN_PCT; /* false for NAN */
+	int limit_due = !night && (d->next_limit <= t || (limiting && due[TIER_ENERGY]));
+	int limit_read = d->cfg->map ? due[TIER_ENERGY] : 0;
 	int err = d->cfg->map ? read_map(&rc, due, &r)
 			      : read_sunspec(&rc, due[TIER_IDENTITY], strings_due, limit_due, &r,
 					     &strings_read, &limit_read);
@@ -934,6 +940,8 @@ static void poll_device(struct poller *p, struct endpoint *ep, struct pdev *d, d
 	schedule_next(p, d, t, night, due);
 	if (strings_read)
 		d->next_strings = t + p->cfg->polling.strings_interval_s;
+	if (limit_read && !d->cfg->map)
+		d->next_limit = t + p->cfg->polling.limit_interval_s;
 	record_success(p, ep, d, done, night, due_at, limit_read, &r);
 }
 
@@ -948,6 +956,7 @@ static void follow_clock_back(struct pdev *d, double back_s)
 	for (int k = 0; k < TIER_COUNT; k++)
 		d->next_due[k] -= by;
 	d->next_strings -= by;
+	d->next_limit -= by;
 	d->retry_at = d->retry_at > 0 ? d->retry_at - by : 0;
 	d->back_seen = back_s;
 }

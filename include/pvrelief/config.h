@@ -143,6 +143,7 @@ struct config {
 		int energy_interval_s;	 /* energy counters and events */
 		int identity_interval_s; /* nameplate and identity */
 		int strings_interval_s;	 /* each DC input's current (SunSpec model 160), by day */
+		int limit_interval_s;	 /* the power limit (SunSpec model 123/704), by day */
 		int timeout_ms;
 		int retries;
 		int unit_gap_ms; /* quiet time between unit ids on one endpoint */

@@ -52,7 +52,7 @@ cat >"$WORK/d.conf" <<CONF
 county = { id = "it"; name = "测试县"; };
 maps_dir = "$SRC/conf/maps";
 database = { path = "$DB"; };
-polling = { fast_interval = 60; energy_interval = 60; timeout_ms = 100; retries = 1;
+polling = { fast_interval = 60; energy_interval = 60; limit_interval = 300; timeout_ms = 100; retries = 1;
             unit_gap_ms = 5; workers = 4; max_backoff = 60; };
 efficiency = { interval = 300; };
 towns = ( { id = "t"; villages = ( { id = "v0"; name = "东村"; } ); } );
