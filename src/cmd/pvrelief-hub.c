@@ -41,6 +41,8 @@ static void usage(FILE *out)
 	      "  --username U, --password-file F   broker login; F must not be readable by others\n"
 	      "  --tls, --ca-file F, --cert-file F, --key-file F   TLS, the broker verified\n"
 	      "  --keepalive S         seconds (default 60)\n"
+	      "  --state-dir DIR       where messages acknowledged to the broker wait until they\n"
+	      "                        are stored (default DB.mqtt beside the database)\n"
 	      "  --ready-file PATH     write the pid to PATH once running (tests)\n"
 	      "  -v, --log-level L     error, warning, info or debug\n"
 	      "  -h, --help\n",
@@ -82,6 +84,7 @@ static int on_message(void *ctx, const char *topic, const char *payload, size_t 
 struct opts {
 	const char *db, *host, *client_id, *prefix, *username, *password_file;
 	const char *ca_file, *cert_file, *key_file, *ready_file, *day, *format, *log_level;
+	const char *state_dir;
 	int port, tls, keepalive_s, active, limit;
 };
 
@@ -116,7 +119,9 @@ static int cmd_run(const struct opts *o)
 	    .password = password,
 	};
 	char *filter = xasprintf("%s/+/#", o->prefix);
-	struct mqtt_sub *s = mqtt_sub_new(&l, filter, on_message, h);
+	char *state_dir = o->state_dir ? xstrdup(o->state_dir) : xasprintf("%s.mqtt", o->db);
+	struct mqtt_sub *s = mqtt_sub_new(&l, filter, state_dir, on_message, h);
+	free(state_dir);
 	if (password) {
 		explicit_bzero(password, strlen(password));
 		free(password);
@@ -202,6 +207,7 @@ int main(int argc, char **argv)
 	    {"key-file", required_argument, NULL, 'K'},
 	    {"keepalive", required_argument, NULL, 'k'},
 	    {"ready-file", required_argument, NULL, 'r'},
+	    {"state-dir", required_argument, NULL, 'S'},
 	    {"day", required_argument, NULL, 'D'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"active", no_argument, NULL, 'a'},
@@ -274,6 +280,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			o.ready_file = optarg;
+			break;
+		case 'S':
+			o.state_dir = optarg;
 			break;
 		case 'D':
 			o.day = optarg;
