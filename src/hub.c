@@ -73,6 +73,12 @@ static int64_t integer(const json_t *o, const char *key)
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
 }
 
+static long count(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (long)json_integer_value(v) : -1;
+}
+
 /* Stores one parsed message of a county; 1 written, 0 stale, -1 database error, -2 bad. */
 static int put(struct hub *h, const char *county, const char *type, const json_t *j)
 {
@@ -147,6 +153,46 @@ static int put(struct hub *h, const char *county, const char *type, const json_t
 		if (!*l.station || !isfinite(l.at))
 			return -2;
 		return store_hub_live_put(h->st, &l, rev);
+	}
+	if (strcmp(type, "ledger") == 0) {
+		struct store_hub_ledger l = {
+		    .county = county,
+		    .hash = str(j, "hash"),
+		    .seq = integer(j, "seq"),
+		    .at = dbl(j, "sent_at"),
+		    .rev = rev,
+		};
+		if (l.seq <= 0 || !*l.hash)
+			return -2;
+		return store_hub_ledger_put(h->st, &l);
+	}
+	if (strcmp(type, "kpi") == 0) {
+		const json_t *meets = json_object_get(j, "meets_county_target");
+		struct store_hub_kpi k = {
+		    .county = county,
+		    .month = str(j, "month"),
+		    .until = dbl(j, "until"),
+		    .stations = count(j, "stations"),
+		    .stations_with_eta = count(j, "stations_with_eta"),
+		    .stations_meeting_target = count(j, "stations_meeting_target"),
+		    .energy_wh = dbl(j, "energy_wh"),
+		    .e_act_wh = dbl(j, "e_act_wh"),
+		    .eth_wh = dbl(j, "eth_wh"),
+		    .eta = dbl(j, "eta"),
+		    .eta_grade12 = dbl(j, "eta_grade12"),
+		    .pr = dbl(j, "pr"),
+		    .capability_pct = dbl(j, "capability_pct"),
+		    .equivalent_hours = dbl(j, "equivalent_hours"),
+		    .online_rate = dbl(j, "online_rate"),
+		    .fault_rate = dbl(j, "fault_rate"),
+		    .anomaly_rate = dbl(j, "anomaly_rate"),
+		    .county_target = dbl(j, "county_target"),
+		    .meets_target = json_is_boolean(meets) ? json_is_true(meets) : -1,
+		    .worst_grade = (int)integer(j, "worst_grade"),
+		};
+		if (strlen(k.month) != 7)
+			return -2;
+		return store_hub_kpi_put(h->st, &k, rev);
 	}
 	if (strcmp(type, "registry") == 0) {
 		const json_t *arr = json_object_get(j, "stations");
@@ -245,6 +291,8 @@ int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len
 /* ---- the province's answers ---- */
 
 struct health_acc {
+	struct store *st;
+	char month[8];
 	FILE *out;
 	int json;
 	json_t *root, *counties, *cur_county, *cur_stations;
@@ -274,6 +322,84 @@ static void fmt_num(char *buf, size_t len, double v, int decimals)
 		snprintf(buf, len, "-");
 }
 
+static json_t *kpi_json(const struct store_hub_kpi *k)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "month", json_string(k->month));
+	json_object_set_new(o, "until", jnum(k->until));
+	json_object_set_new(o, "stations",
+			    k->stations >= 0 ? json_integer(k->stations) : json_null());
+	json_object_set_new(o, "stations_with_eta",
+			    k->stations_with_eta >= 0 ? json_integer(k->stations_with_eta)
+						      : json_null());
+	json_object_set_new(o, "stations_meeting_target",
+			    k->stations_meeting_target >= 0
+				? json_integer(k->stations_meeting_target)
+				: json_null());
+	json_object_set_new(o, "energy_wh", jnum(k->energy_wh));
+	json_object_set_new(o, "eta", jnum(k->eta));
+	json_object_set_new(o, "eta_grade12", jnum(k->eta_grade12));
+	json_object_set_new(o, "pr", jnum(k->pr));
+	json_object_set_new(o, "capability_pct", jnum(k->capability_pct));
+	json_object_set_new(o, "equivalent_hours", jnum(k->equivalent_hours));
+	json_object_set_new(o, "online_rate", jnum(k->online_rate));
+	json_object_set_new(o, "fault_rate", jnum(k->fault_rate));
+	json_object_set_new(o, "anomaly_rate", jnum(k->anomaly_rate));
+	json_object_set_new(o, "county_target", jnum(k->county_target));
+	json_object_set_new(o, "meets_county_target",
+			    k->meets_target >= 0 ? json_boolean(k->meets_target) : json_null());
+	json_object_set_new(o, "worst_grade",
+			    k->worst_grade ? json_integer(k->worst_grade) : json_null());
+	return o;
+}
+
+static json_t *ledger_json(const struct store_hub_ledger *l)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "seq", json_integer(l->seq));
+	json_object_set_new(o, "hash", json_string(l->hash));
+	json_object_set_new(o, "sent_at", jnum(l->at));
+	return o;
+}
+
+/* "0.8123", "98.5%" or "-" for no value. */
+static const char *pct(char *buf, size_t len, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.1f%%", 100.0 * v);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+/* The county's month KPIs as one line of the table. */
+static void kpi_line(FILE *out, const struct store_hub_kpi *k)
+{
+	char eta[32], pr[32], tg[32], cap[32], on[32], fa[32], an[32];
+	fmt_num(eta, sizeof eta, k->eta, 4);
+	fmt_num(pr, sizeof pr, k->pr, 4);
+	fmt_num(tg, sizeof tg, k->county_target, 2);
+	if (isfinite(k->capability_pct))
+		snprintf(cap, sizeof cap, "%.1f%%", k->capability_pct);
+	else
+		snprintf(cap, sizeof cap, "-");
+	fprintf(out,
+		"%-8s %-16s %-7s eta %s (target %s %s), PR %s, capability %s, online %s, fault "
+		"%s, anomaly %s\n",
+		"month", k->county, k->month, eta, tg,
+		k->meets_target < 0 ? "not judged"
+		: k->meets_target   ? "met"
+				    : "missed",
+		pr, cap, pct(on, sizeof on, k->online_rate), pct(fa, sizeof fa, k->fault_rate),
+		pct(an, sizeof an, k->anomaly_rate));
+}
+
+static void ledger_line(FILE *out, const struct store_hub_ledger *l)
+{
+	fprintf(out, "%-8s %-16s seq %lld hash %s\n", "ledger", l->county, (long long)l->seq,
+		l->hash);
+}
+
 /* Writes the county gathered so far and its stations. */
 static void flush_county(struct health_acc *a)
 {
@@ -289,6 +415,16 @@ static void flush_county(struct health_acc *a)
 		json_object_set_new(c, "stations_with_eta", json_integer(a->n_eta));
 		json_object_set_new(c, "energy_wh", json_real(a->energy_wh));
 		json_object_set_new(c, "eta", jnum(eta));
+		struct store_hub_kpi k;
+		struct store_hub_ledger l;
+		json_object_set_new(c, "month_kpi",
+				    store_hub_kpi_get(a->st, a->county, a->month, &k) == 0
+					? kpi_json(&k)
+					: json_null());
+		json_object_set_new(c, "ledger_head",
+				    store_hub_ledger_get(a->st, a->county, &l) == 0
+					? ledger_json(&l)
+					: json_null());
 		json_t *arr = json_array();
 		for (size_t i = 0; i < a->n_rows; i++) {
 			const struct row *r = &a->rows[i];
@@ -311,6 +447,12 @@ static void flush_county(struct health_acc *a)
 		fmt_num(et, sizeof et, eta, 4);
 		fprintf(a->out, "%-8s %-16s %-16s %-12s %9s %14s %7s %5s %s\n", "county", a->county,
 			a->county_name, a->county_status, "", e, et, "", "");
+		struct store_hub_kpi k;
+		struct store_hub_ledger l;
+		if (store_hub_kpi_get(a->st, a->county, a->month, &k) == 0)
+			kpi_line(a->out, &k);
+		if (store_hub_ledger_get(a->st, a->county, &l) == 0)
+			ledger_line(a->out, &l);
 		for (size_t i = 0; i < a->n_rows; i++) {
 			const struct row *r = &a->rows[i];
 			char cap[32], g[8];
@@ -369,7 +511,8 @@ static int health_row(void *ctx, const struct store_hub_day *d, const struct sto
 
 int hub_health(struct store *st, const char *day, const char *format, FILE *out)
 {
-	struct health_acc a = {.out = out, .json = strcmp(format, "json") == 0};
+	struct health_acc a = {.st = st, .out = out, .json = strcmp(format, "json") == 0};
+	snprintf(a.month, sizeof a.month, "%.7s", day);
 	if (a.json) {
 		a.root = json_object();
 		a.counties = json_array();
@@ -437,6 +580,74 @@ int hub_alerts(struct store *st, int active_only, int limit, const char *format,
 	if (a.arr) {
 		if (rc == 0) {
 			json_dumpf(a.arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+		}
+		json_decref(a.arr);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+struct ledger_acc {
+	FILE *out;
+	json_t *arr;
+};
+
+static int ledger_each_row(void *ctx, const struct store_hub_ledger *l)
+{
+	struct ledger_acc *a = ctx;
+	if (a->arr) {
+		json_t *o = ledger_json(l);
+		json_object_set_new(o, "county", json_string(l->county));
+		json_array_append_new(a->arr, o);
+	} else {
+		fprintf(a->out, "%-12s %10lld %s\n", l->county, (long long)l->seq, l->hash);
+	}
+	return 0;
+}
+
+int hub_ledger(struct store *st, const char *format, FILE *out)
+{
+	struct ledger_acc a = {.out = out};
+	if (strcmp(format, "json") == 0)
+		a.arr = json_array();
+	else
+		fprintf(out, "%-12s %10s %s\n", "county", "seq", "hash");
+	int rc = store_hub_ledger_each(st, ledger_each_row, &a);
+	if (a.arr) {
+		if (rc == 0) {
+			json_dumpf(a.arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+		}
+		json_decref(a.arr);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int kpi_each_row(void *ctx, const struct store_hub_kpi *k)
+{
+	struct ledger_acc *a = ctx;
+	if (a->arr) {
+		json_t *o = kpi_json(k);
+		json_object_set_new(o, "county", json_string(k->county));
+		json_array_append_new(a->arr, o);
+	} else {
+		kpi_line(a->out, k);
+	}
+	return 0;
+}
+
+int hub_kpi(struct store *st, const char *month, const char *format, FILE *out)
+{
+	struct ledger_acc a = {.out = out};
+	if (strcmp(format, "json") == 0)
+		a.arr = json_array();
+	else
+		fprintf(out, "county KPIs of %s, as each county computes them\n", month);
+	int rc = store_hub_kpi_each(st, month, kpi_each_row, &a);
+	if (a.arr) {
+		if (rc == 0) {
+			json_dumpf(a.arr, out,
+				   JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 			fputc('\n', out);
 		}
 		json_decref(a.arr);

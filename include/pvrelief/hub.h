@@ -28,11 +28,19 @@ void hub_free(struct hub *h);
 int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len, double now);
 /* Fills *out with the counters. */
 void hub_get_stats(struct hub *h, struct hub_stats *out);
-/* Writes the province health table for day (YYYY-MM-DD): each county as a row, then its
- * stations; format "table" or "json". Returns 0 or negative. */
+/* Writes the province health table for day (YYYY-MM-DD): each county as a row, with its KPIs
+ * of the day's month and its ledger head when it sent them, then its stations; format "table"
+ * or "json". Returns 0 or negative. */
 int hub_health(struct store *st, const char *day, const char *format, FILE *out);
 /* Writes the alert events of every county (newest first, up to limit; 0 for all), or the
  * active alerts only; format "table" or "json". Returns 0 or negative. */
 int hub_alerts(struct store *st, int active_only, int limit, const char *format, FILE *out);
+
+/* Writes each county's money ledger head (seq and hash); format "table" or "json". Returns 0
+ * or negative. */
+int hub_ledger(struct store *st, const char *format, FILE *out);
+/* Writes each county's KPIs of month (YYYY-MM); format "table" or "json". Returns 0 or
+ * negative. */
+int hub_kpi(struct store *st, const char *month, const char *format, FILE *out);
 
 #endif

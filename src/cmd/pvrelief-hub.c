@@ -33,6 +33,8 @@ static void usage(FILE *out)
 	fputs("usage: pvrelief-hub run --db PATH --host HOST [options]\n"
 	      "       pvrelief-hub health --db PATH --day YYYY-MM-DD [--format table|json]\n"
 	      "       pvrelief-hub alerts --db PATH [--active] [--limit N] [--format table|json]\n"
+	      "       pvrelief-hub ledger --db PATH [--format table|json]\n"
+	      "       pvrelief-hub kpi --db PATH [--month YYYY-MM] [--format table|json]\n"
 	      "  --db PATH             the hub's database (created when missing)\n"
 	      "  --host HOST, --port N the province broker (port 1883, 8883 with --tls)\n"
 	      "  --client-id ID        the session's client id (default pvrelief-hub); the broker\n"
@@ -84,7 +86,7 @@ static int on_message(void *ctx, const char *topic, const char *payload, size_t 
 struct opts {
 	const char *db, *host, *client_id, *prefix, *username, *password_file;
 	const char *ca_file, *cert_file, *key_file, *ready_file, *day, *format, *log_level;
-	const char *state_dir;
+	const char *state_dir, *month;
 	int port, tls, keepalive_s, active, limit;
 };
 
@@ -164,7 +166,9 @@ static int cmd_run(const struct opts *o)
 	return 0;
 }
 
-static int cmd_report(const struct opts *o, int health)
+enum report { REPORT_HEALTH, REPORT_ALERTS, REPORT_LEDGER, REPORT_KPI };
+
+static int cmd_report(const struct opts *o, enum report what)
 {
 	char err[512];
 	struct store *st = store_open(o->db, STORE_READONLY, err, sizeof err);
@@ -173,17 +177,20 @@ static int cmd_report(const struct opts *o, int health)
 		return 1;
 	}
 	int rc;
-	if (health) {
-		char today[16];
-		if (!o->day) {
-			time_t t = time(NULL);
-			struct tm tm;
-			localtime_r(&t, &tm);
-			strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		}
+	char today[16];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (what == REPORT_HEALTH) {
 		rc = hub_health(st, o->day ? o->day : today, o->format, stdout);
-	} else {
+	} else if (what == REPORT_ALERTS) {
 		rc = hub_alerts(st, o->active, o->limit, o->format, stdout);
+	} else if (what == REPORT_LEDGER) {
+		rc = hub_ledger(st, o->format, stdout);
+	} else {
+		today[7] = '\0';
+		rc = hub_kpi(st, o->month ? o->month : today, o->format, stdout);
 	}
 	if (rc != 0)
 		fprintf(stderr, "pvrelief-hub: cannot read %s: %s\n", o->db, store_errmsg(st));
@@ -209,6 +216,7 @@ int main(int argc, char **argv)
 	    {"ready-file", required_argument, NULL, 'r'},
 	    {"state-dir", required_argument, NULL, 'S'},
 	    {"day", required_argument, NULL, 'D'},
+	    {"month", required_argument, NULL, 'M'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"active", no_argument, NULL, 'a'},
 	    {"limit", required_argument, NULL, 'l'},
@@ -287,6 +295,9 @@ int main(int argc, char **argv)
 		case 'D':
 			o.day = optarg;
 			break;
+		case 'M':
+			o.month = optarg;
+			break;
 		case 'f':
 			o.format = optarg;
 			break;
@@ -316,6 +327,17 @@ int main(int argc, char **argv)
 		fputs("pvrelief-hub: --db is required\n", stderr);
 		return 2;
 	}
+	int y, m, d;
+	char tail;
+	if (o.day &&
+	    (sscanf(o.day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(o.day) != 10)) {
+		fprintf(stderr, "pvrelief-hub: --day %s is not YYYY-MM-DD\n", o.day);
+		return 2;
+	}
+	if (o.month && (sscanf(o.month, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(o.month) != 7)) {
+		fprintf(stderr, "pvrelief-hub: --month %s is not YYYY-MM\n", o.month);
+		return 2;
+	}
 	if (strcmp(o.format, "table") != 0 && strcmp(o.format, "json") != 0) {
 		fprintf(stderr, "pvrelief-hub: --format %s is not table or json\n", o.format);
 		return 2;
@@ -329,9 +351,13 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&o);
 	if (strcmp(cmd, "health") == 0)
-		return cmd_report(&o, 1);
+		return cmd_report(&o, REPORT_HEALTH);
 	if (strcmp(cmd, "alerts") == 0)
-		return cmd_report(&o, 0);
+		return cmd_report(&o, REPORT_ALERTS);
+	if (strcmp(cmd, "ledger") == 0)
+		return cmd_report(&o, REPORT_LEDGER);
+	if (strcmp(cmd, "kpi") == 0)
+		return cmd_report(&o, REPORT_KPI);
 	fprintf(stderr, "pvrelief-hub: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return 2;

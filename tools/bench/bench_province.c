@@ -23,7 +23,8 @@
 /* A number in [0, 1) from three integers, the same on every run. */
 static double frac(uint64_t a, uint64_t b, uint64_t c)
 {
-	uint64_t x = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^
+	uint64_t x = a * 0x9E3779B97F4A7C15ull ^
+		     (b + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^
 		     (c + 1) * 0x94D049BB133111EBull;
 	x ^= x >> 31;
 	x *= 0xD6E8FEB86659FD93ull;
@@ -53,10 +54,10 @@ static void line(FILE *f, char *payload)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"out", required_argument, NULL, 'o'},	  {"counties", required_argument, NULL, 'c'},
-	    {"stations", required_argument, NULL, 's'},	  {"days", required_argument, NULL, 'd'},
-	    {"alerts", required_argument, NULL, 'a'},	  {"first-day", required_argument, NULL, 'f'},
-	    {"prefix", required_argument, NULL, 'p'},	  {NULL, 0, NULL, 0},
+	    {"out", required_argument, NULL, 'o'},	{"counties", required_argument, NULL, 'c'},
+	    {"stations", required_argument, NULL, 's'}, {"days", required_argument, NULL, 'd'},
+	    {"alerts", required_argument, NULL, 'a'},	{"first-day", required_argument, NULL, 'f'},
+	    {"prefix", required_argument, NULL, 'p'},	{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *first = "2025-01-01", *prefix = "c";
 	int counties = 100, stations = 30, days = 365, alerts = 4, c;
@@ -146,8 +147,8 @@ int main(int argc, char **argv)
 			sent = (double)t + 12 * 3600;
 			for (int k = 0; k < stations; k++) {
 				double h = 2.0 + 3.0 * frac((uint64_t)ci, (uint64_t)k, (uint64_t)d);
-				double eta = 0.6 + 0.3 * frac((uint64_t)ci + 1000, (uint64_t)k,
-							      (uint64_t)d);
+				double eta =
+				    0.6 + 0.3 * frac((uint64_t)ci + 1000, (uint64_t)k, (uint64_t)d);
 				struct store_eff_day day = {
 				    .station = st[k].id,
 				    .energy_wh = round(st[k].capacity_kwp * h * eta * 1000.0),
@@ -183,7 +184,8 @@ int main(int argc, char **argv)
 					a.event_id = ++event;
 					a.type = "cleared";
 					a.at = sent + 3600;
-					line(fa, publish_uplink_alert(&cfg, &a, ++rev, sent + 3600));
+					line(fa,
+					     publish_uplink_alert(&cfg, &a, ++rev, sent + 3600));
 					n_alert += 2;
 				}
 			}
