@@ -44,7 +44,8 @@ static void usage(FILE *out)
 	      "  --tls, --ca-file F, --cert-file F, --key-file F   TLS, the broker verified\n"
 	      "  --keepalive S         seconds (default 60)\n"
 	      "  --state-dir DIR       where messages acknowledged to the broker wait until they\n"
-	      "                        are stored (default DB.mqtt beside the database)\n"
+	      "                        are stored: the inbox and paho's own queue (default\n"
+	      "                        DB.mqtt beside the database)\n"
 	      "  --ready-file PATH     write the pid to PATH once running (tests)\n"
 	      "  -v, --log-level L     error, warning, info or debug\n"
 	      "  -h, --help\n",
@@ -99,8 +100,16 @@ static int cmd_run(const struct opts *o)
 	char *password = o->password_file ? read_password(o->password_file) : NULL;
 	if (o->password_file && !password)
 		return 1;
-	struct hub *h = hub_new(o->db, o->prefix);
+	char *state_dir = o->state_dir ? xstrdup(o->state_dir) : xasprintf("%s.mqtt", o->db);
+	char *inbox = xasprintf("%s/inbox", state_dir);
+	struct hub *h = NULL;
+	if (mkdir(state_dir, 0700) != 0 && errno != EEXIST)
+		fprintf(stderr, "pvrelief-hub: cannot create %s: %s\n", state_dir, strerror(errno));
+	else
+		h = hub_new(o->db, o->prefix, inbox);
+	free(inbox);
 	if (!h) {
+		free(state_dir);
 		free(password);
 		return 1;
 	}
@@ -121,7 +130,6 @@ static int cmd_run(const struct opts *o)
 	    .password = password,
 	};
 	char *filter = xasprintf("%s/+/#", o->prefix);
-	char *state_dir = o->state_dir ? xstrdup(o->state_dir) : xasprintf("%s.mqtt", o->db);
 	struct mqtt_sub *s = mqtt_sub_new(&l, filter, state_dir, on_message, h);
 	free(state_dir);
 	if (password) {
