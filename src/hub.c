@@ -69,6 +69,10 @@ struct hub {
 	int stopping, started;
 	pthread_t writer;
 	struct hub_stats stats;
+	/* The county whose last_seen the open batch wrote last, and when (whole seconds): a
+	 * county sends many messages a second, and one row update a second says as much. */
+	char seen_county[64];
+	long long seen_s;
 };
 
 /* Stores one message in the open transaction: 1 written, 0 stale, -1 database error, -2
@@ -80,6 +84,7 @@ static int store_batch(struct hub *h, struct msg *const *msgs, size_t n, int64_t
 		       struct hub_stats *add)
 {
 	struct hub_stats s = {0};
+	h->seen_county[0] = '\0';
 	if (store_begin(h->st) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -294,6 +299,8 @@ struct hub *hub_new(const char *db_path, const char *prefix, const char *inbox_p
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
 	pthread_cond_init(&h->room, NULL);
+	if (store_hub_tune(st) != 0)
+		log_warn("hub: cannot tune %s for batches: %s", db_path, store_errmsg(st));
 	h->fd = open(inbox_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (h->fd < 0) {
 		log_err("hub: cannot open the inbox %s: %s", inbox_path, strerror(errno));
@@ -547,7 +554,12 @@ static int store_one(struct hub *h, const char *topic, const char *payload, size
 		}
 	}
 	if (rc == -3) {
-		rc = store_hub_county_seen(h->st, cty, now) < 0 ? -1 : 0;
+		rc = 0;
+		if (strcmp(cty, h->seen_county) != 0 || (long long)floor(now) != h->seen_s) {
+			rc = store_hub_county_seen(h->st, cty, now) < 0 ? -1 : 0;
+			snprintf(h->seen_county, sizeof h->seen_county, "%s", cty);
+			h->seen_s = (long long)floor(now);
+		}
 		if (rc == 0)
 			rc = strcmp(type, "status") == 0
 				 ? store_hub_county_status(h->st, cty, str(j, "state"), now)
@@ -614,14 +626,6 @@ int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len
 	pthread_cond_signal(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 	return 0;
-}
-
-void hub_flush(struct hub *h)
-{
-	pthread_mutex_lock(&h->mu);
-	while (h->head)
-		pthread_cond_wait(&h->room, &h->mu);
-	pthread_mutex_unlock(&h->mu);
 }
 
 /* ---- the province's answers ---- */

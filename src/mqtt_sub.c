@@ -13,8 +13,9 @@
  * message to its store before that PUBACK (persistQueueEntry), deletes it only after the
  * handler returned true (unpersistQueueEntry), and reads the store back into the queue when
  * the client is created (restoreMessageQueue). So with a persistence folder and a handler that
- * commits before returning true, a SIGKILL at any point leaves every message either stored,
- * still at the broker, or in that folder: nothing acknowledged is lost. Paho's file store
+ * keeps the message (commits it, or writes it to a journal) before returning true, a SIGKILL
+ * at any point leaves every message either kept, still at the broker, or in that folder:
+ * nothing acknowledged is lost. Paho's file store
  * does not fsync, so this holds for a killed process, not for a power cut of the machine.
  * Paho empties that store when the broker answers a connect with no session (the broker lost
  * it): run the broker with persistence. */

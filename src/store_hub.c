@@ -22,6 +22,17 @@ static int done(struct store *st, sqlite3_stmt *q)
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
 
+int store_hub_tune(struct store *st)
+{
+	/* The hub writes large batches into tables that grow by a million rows a year: a page
+	 * cache that holds the pages being filled (64 MiB), and fewer checkpoints (each one
+	 * syncs), keep a batch from rereading and resyncing the same pages. */
+	if (store_exec(st, "PRAGMA cache_size = -65536") != 0 ||
+	    store_exec(st, "PRAGMA wal_autocheckpoint = 8192") != 0)
+		return -1;
+	return 0;
+}
+
 int store_hub_county_seen(struct store *st, const char *county, double at)
 {
 	static const char sql[] = "INSERT INTO hub_county (county, last_seen) VALUES (?1, ?2) "

@@ -30,8 +30,6 @@ void hub_free(struct hub *h);
  * be written and the message must be offered again. Safe to call from one thread at a
  * time. */
 int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len, double now);
-/* Waits until every message taken so far is stored. */
-void hub_flush(struct hub *h);
 /* Fills *out with the counters. */
 void hub_get_stats(struct hub *h, struct hub_stats *out);
 /* Writes the province health table for day (YYYY-MM-DD): each county as a row, with its KPIs

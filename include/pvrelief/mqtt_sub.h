@@ -11,8 +11,9 @@ struct mqtt_link;
 struct mqtt_sub;
 
 /* Called from paho's thread for each message; payload is len bytes, NUL-terminated. Returns
- * 0 once the message is safely handled (committed: the broker or the persistence folder
- * forgets it then), or negative to have it offered again shortly. */
+ * 0 once the message is safely kept (written where a killed process finds it again: the
+ * broker or the persistence folder forgets it then), or negative to have it offered again
+ * shortly. */
 typedef int (*mqtt_sub_handler)(void *ctx, const char *topic, const char *payload, size_t len);
 
 struct mqtt_sub_stats {

@@ -66,6 +66,10 @@ struct store_hub_kpi {
 	int worst_grade;  /* 0 when none */
 };
 
+/* Sets the hub's connection up for its batches of writes (a larger page cache, fewer
+ * checkpoints); 0 or negative. */
+int store_hub_tune(struct store *st);
+
 /* Writers: each returns 1 when the row was written, 0 when a newer revision (or the same
  * event) was already there, or negative. */
 int store_hub_county_seen(struct store *st, const char *county, double at);
