@@ -202,7 +202,10 @@ static ssize_t read_rec(int fd, int64_t off, struct msg *m)
 	ssize_t r = pread(fd, &rh, sizeof rh, off);
 	if (r < 0)
 		return -1;
-	if ((size_t)r < sizeof rh || rh.magic != HUB_INBOX_MAGIC)
+	/* A header cut short, or one no handler wrote (MQTT caps a topic at 64 KiB and a
+	 * payload at 256 MiB): the end of what was taken. */
+	if ((size_t)r < sizeof rh || rh.magic != HUB_INBOX_MAGIC || rh.topic_len > 65535 ||
+	    rh.payload_len > 256u * 1024 * 1024)
 		return 0;
 	size_t body = (size_t)rh.topic_len + rh.payload_len;
 	char *buf = xmalloc(body + 2);
