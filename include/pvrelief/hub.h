@@ -1,6 +1,7 @@
 /* The province hub: takes the counties' uplink messages (docs/uplink.md) into its own
  * database, idempotently (the highest revision of a figure wins, an event is stored once),
- * and answers for the province: a health table across counties and their alerts. */
+ * through an inbox journal written before each message is acknowledged. Its answers for the
+ * province are in hub_report.h. */
 #ifndef PVRELIEF_HUB_H
 #define PVRELIEF_HUB_H
 
@@ -32,19 +33,4 @@ void hub_free(struct hub *h);
 int hub_ingest(struct hub *h, const char *topic, const char *payload, size_t len, double now);
 /* Fills *out with the counters. */
 void hub_get_stats(struct hub *h, struct hub_stats *out);
-/* Writes the province health table for day (YYYY-MM-DD): each county as a row, with its KPIs
- * of the day's month and its ledger head when it sent them, then its stations; format "table"
- * or "json". Returns 0 or negative. */
-int hub_health(struct store *st, const char *day, const char *format, FILE *out);
-/* Writes the alert events of every county (newest first, up to limit; 0 for all), or the
- * active alerts only; format "table" or "json". Returns 0 or negative. */
-int hub_alerts(struct store *st, int active_only, int limit, const char *format, FILE *out);
-
-/* Writes each county's money ledger head (seq and hash); format "table" or "json". Returns 0
- * or negative. */
-int hub_ledger(struct store *st, const char *format, FILE *out);
-/* Writes each county's KPIs of month (YYYY-MM); format "table" or "json". Returns 0 or
- * negative. */
-int hub_kpi(struct store *st, const char *month, const char *format, FILE *out);
-
 #endif

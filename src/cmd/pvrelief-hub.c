@@ -13,6 +13,7 @@
 
 #include "pvrelief/clock.h"
 #include "pvrelief/hub.h"
+#include "pvrelief/hub_report.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
 #include "pvrelief/mqtt_sub.h"
