@@ -4,15 +4,28 @@
  * renewed on every connection, which costs nothing on a resumed session and recreates it on a
  * broker that lost it.
  *
- * Paho acknowledges a QoS 1 message when it arrives, before the handler runs; a process
- * killed between the two loses that message (docs/uplink.md says how the uplink limits what
- * that can cost). A handler that fails (the database is locked or full) gets the message
- * again: paho keeps offering a message whose callback returned false. */
+ * When the acknowledgement goes (paho 1.3, MQTTAsync): a QoS 1 message that arrives while
+ * paho's queue of received messages is empty is handed to the handler on paho's receive
+ * thread before paho sends its PUBACK, so a handler that commits before returning has stored
+ * it before the broker forgets it. A message that arrives while that queue is not empty (a
+ * handler returned false, or the queue was restored at start) is appended to the queue and
+ * acknowledged at once, and handed over later. With persistence on, paho writes a queued
+ * message to its store before that PUBACK (persistQueueEntry), deletes it only after the
+ * handler returned true (unpersistQueueEntry), and reads the store back into the queue when
+ * the client is created (restoreMessageQueue). So with a persistence folder and a handler that
+ * keeps the message (commits it, or writes it to a journal) before returning true, a SIGKILL
+ * at any point leaves every message either kept, still at the broker, or in that folder:
+ * nothing acknowledged is lost. Paho's file store
+ * does not fsync, so this holds for a killed process, not for a power cut of the machine.
+ * Paho empties that store when the broker answers a connect with no session (the broker lost
+ * it): run the broker with persistence. */
 #include "pvrelief/mqtt_sub.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +42,7 @@ enum { SUB_BACKOFF_MIN_S = 1, SUB_BACKOFF_MAX_S = 30, SUB_CONNECT_TIMEOUT_S = 10
 enum sub_state { SUB_DOWN, SUB_CONNECTING, SUB_UP };
 
 struct mqtt_sub {
-	char *uri, *client_id, *filter, *where;
+	char *uri, *client_id, *filter, *where, *persist_dir;
 	char *username, *password, *ca_file, *cert_file, *key_file;
 	int tls, keepalive_s;
 	mqtt_sub_handler fn;
@@ -228,8 +241,8 @@ static void *keeper_main(void *arg)
 	return NULL;
 }
 
-struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter, mqtt_sub_handler fn,
-			      void *ctx)
+struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter,
+			      const char *persist_dir, mqtt_sub_handler fn, void *ctx)
 {
 	struct mqtt_sub *s = xcalloc(1, sizeof *s);
 	s->tls = l->tls;
@@ -253,9 +266,20 @@ struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter, mqt
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	if (persist_dir && mkdir(persist_dir, 0700) != 0 && errno != EEXIST) {
+		log_err("%s: cannot create the folder of received messages %s: %s", s->where,
+			persist_dir, strerror(errno));
+		mqtt_sub_free(s);
+		return NULL;
+	}
+	s->persist_dir = persist_dir ? xstrdup(persist_dir) : NULL;
 	MQTTAsync_createOptions copts = MQTTAsync_createOptions_initializer;
+	/* Messages acknowledged to the broker but not yet handled wait in persist_dir, and
+	 * are handed over again after a restart (see the top of this file). */
 	int rc = MQTTAsync_createWithOptions(&s->cli, s->uri, s->client_id,
-					     MQTTCLIENT_PERSISTENCE_NONE, NULL, &copts);
+					     s->persist_dir ? MQTTCLIENT_PERSISTENCE_DEFAULT
+							    : MQTTCLIENT_PERSISTENCE_NONE,
+					     s->persist_dir, &copts);
 	if (rc == MQTTASYNC_SUCCESS)
 		rc = MQTTAsync_setCallbacks(s->cli, s, on_connection_lost, on_message, NULL);
 	if (rc != MQTTASYNC_SUCCESS) {
@@ -314,8 +338,8 @@ void mqtt_sub_free(struct mqtt_sub *s)
 	pthread_mutex_destroy(&s->mu);
 	if (s->password)
 		explicit_bzero(s->password, strlen(s->password));
-	char *strs[] = {s->uri,	     s->client_id, s->filter,	 s->where,   s->username,
-			s->password, s->ca_file,   s->cert_file, s->key_file};
+	char *strs[] = {s->uri,	     s->client_id, s->filter,	 s->where,    s->username,
+			s->password, s->ca_file,   s->cert_file, s->key_file, s->persist_dir};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(strs[i]);
 	free(s);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "pvrelief/config.h"
+#include "pvrelief/health.h"
 #include "pvrelief/store_eff.h"
 
 static char *take(json_t *j)
@@ -125,5 +126,56 @@ char *publish_uplink_live(const struct config *cfg, const struct publish_uplink_
 	json_object_set_new(j, "devices", json_integer(l->devices));
 	json_object_set_new(j, "online", json_integer(l->online));
 	json_object_set_new(j, "state", json_string(l->state));
+	return take(j);
+}
+
+char *publish_uplink_ledger(const struct config *cfg, int64_t seq, const char *hash, int64_t rev,
+			    double now)
+{
+	json_t *j = head(cfg, "ledger", rev, now);
+	json_object_set_new(j, "seq", json_integer(seq));
+	json_object_set_new(j, "hash", json_string(hash));
+	return take(j);
+}
+
+char *publish_uplink_kpi(const struct config *cfg, const struct health_report *r, int64_t rev,
+			 double now)
+{
+	const struct health_group *g = &r->county;
+	const struct efficiency_aggregate *e = &g->eff;
+	/* The county's PR pools its stations as IEC 61724-1 pools a plant's days: each station's
+	 * PR weighted by its capacity and its plane-of-array irradiation (the weights of its own
+	 * PR over its days), so the county's PR is sum(E) / sum(P_stc x Y_r). */
+	double pr_num = 0, pr_den = 0;
+	for (size_t i = 0; i < r->n_stations; i++) {
+		const struct health_station *s = &r->stations[i];
+		if (s->pr_den > 0 && isfinite(s->capacity_kwp)) {
+			pr_num += s->pr_num * s->capacity_kwp;
+			pr_den += s->pr_den * s->capacity_kwp;
+		}
+	}
+	json_t *j = head(cfg, "kpi", rev, now);
+	json_object_set_new(j, "month", json_string(r->period));
+	json_object_set_new(j, "until", json_real(floor(r->until_unix)));
+	json_object_set_new(j, "stations", json_integer((json_int_t)e->n_stations));
+	json_object_set_new(j, "stations_with_eta", json_integer((json_int_t)e->n_with_value));
+	json_object_set_new(j, "stations_meeting_target",
+			    json_integer((json_int_t)e->n_meeting_target));
+	json_object_set_new(j, "energy_wh", num(g->energy_kwh * 1000.0));
+	json_object_set_new(j, "e_act_wh", num(e->e_act_kwh * 1000.0));
+	json_object_set_new(j, "eth_wh", num(e->e_th_kwh * 1000.0));
+	json_object_set_new(j, "eta", num(e->eta));
+	json_object_set_new(j, "eta_grade12", num(e->eta_grade12));
+	json_object_set_new(j, "pr", num(pr_den > 0 ? pr_num / pr_den : NAN));
+	json_object_set_new(j, "capability_pct", num(e->capability_pct));
+	json_object_set_new(j, "equivalent_hours", num(e->equivalent_hours));
+	json_object_set_new(j, "online_rate", num(g->online.rate));
+	json_object_set_new(j, "fault_rate", num(g->fault.rate));
+	json_object_set_new(j, "anomaly_rate", num(g->anomaly.rate));
+	json_object_set_new(j, "county_target", num(r->county_target));
+	json_object_set_new(j, "meets_county_target",
+			    isfinite(e->eta) ? json_boolean(e->meets_group_target) : json_null());
+	json_object_set_new(j, "worst_grade",
+			    e->worst_grade ? json_integer(e->worst_grade) : json_null());
 	return take(j);
 }

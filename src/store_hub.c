@@ -22,6 +22,17 @@ static int done(struct store *st, sqlite3_stmt *q)
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
 
+int store_hub_tune(struct store *st)
+{
+	/* The hub writes large batches into tables that grow by a million rows a year: a page
+	 * cache that holds the pages being filled (64 MiB), and fewer checkpoints (each one
+	 * syncs), keep a batch from rereading and resyncing the same pages. */
+	if (store_exec(st, "PRAGMA cache_size = -65536") != 0 ||
+	    store_exec(st, "PRAGMA wal_autocheckpoint = 8192") != 0)
+		return -1;
+	return 0;
+}
+
 int store_hub_county_seen(struct store *st, const char *county, double at)
 {
 	static const char sql[] = "INSERT INTO hub_county (county, last_seen) VALUES (?1, ?2) "
@@ -320,4 +331,200 @@ int store_hub_alert_each(struct store *st, int active_only, int limit,
 		}
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+int store_hub_ledger_put(struct store *st, const struct store_hub_ledger *l)
+{
+	static const char sql[] =
+	    "INSERT INTO hub_ledger_head (county, seq, hash, at, rev) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (county) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, at = "
+	    "excluded.at, rev = excluded.rev WHERE excluded.rev > hub_ledger_head.rev";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, l->county, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, l->seq);
+	sqlite3_bind_text(q, 3, l->hash, -1, SQLITE_STATIC);
+	bind_num(q, 4, l->at);
+	sqlite3_bind_int64(q, 5, l->rev);
+	return done(st, q);
+}
+
+/* The statement cache knows a statement by its text's address: these are literals. */
+#define KPI_COLS                                                                                   \
+	"county, month, until, stations, stations_with_eta, stations_meeting_target, energy_wh, "  \
+	"e_act_wh, eth_wh, eta, eta_grade12, pr, capability_pct, equivalent_hours, online_rate, "  \
+	"fault_rate, anomaly_rate, county_target, meets_target, worst_grade"
+
+static void bind_count(sqlite3_stmt *q, int col, long v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(q, col, v);
+	else
+		sqlite3_bind_null(q, col);
+}
+
+int store_hub_kpi_put(struct store *st, const struct store_hub_kpi *k, int64_t rev)
+{
+	static const char sql[] =
+	    "INSERT INTO hub_county_kpi (county, month, until, stations, stations_with_eta, "
+	    "stations_meeting_target, energy_wh, e_act_wh, eth_wh, eta, eta_grade12, pr, "
+	    "capability_pct, equivalent_hours, online_rate, fault_rate, anomaly_rate, "
+	    "county_target, meets_target, worst_grade, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
+	    "ON CONFLICT (county, month) DO UPDATE SET until = excluded.until, stations = "
+	    "excluded.stations, stations_with_eta = excluded.stations_with_eta, "
+	    "stations_meeting_target = excluded.stations_meeting_target, energy_wh = "
+	    "excluded.energy_wh, e_act_wh = excluded.e_act_wh, eth_wh = excluded.eth_wh, eta = "
+	    "excluded.eta, eta_grade12 = excluded.eta_grade12, pr = excluded.pr, capability_pct = "
+	    "excluded.capability_pct, equivalent_hours = excluded.equivalent_hours, online_rate = "
+	    "excluded.online_rate, fault_rate = excluded.fault_rate, anomaly_rate = "
+	    "excluded.anomaly_rate, county_target = excluded.county_target, meets_target = "
+	    "excluded.meets_target, worst_grade = excluded.worst_grade, rev = excluded.rev "
+	    "WHERE excluded.rev > hub_county_kpi.rev";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, k->county, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, k->month, -1, SQLITE_STATIC);
+	bind_num(q, 3, k->until);
+	bind_count(q, 4, k->stations);
+	bind_count(q, 5, k->stations_with_eta);
+	bind_count(q, 6, k->stations_meeting_target);
+	bind_num(q, 7, k->energy_wh);
+	bind_num(q, 8, k->e_act_wh);
+	bind_num(q, 9, k->eth_wh);
+	bind_num(q, 10, k->eta);
+	bind_num(q, 11, k->eta_grade12);
+	bind_num(q, 12, k->pr);
+	bind_num(q, 13, k->capability_pct);
+	bind_num(q, 14, k->equivalent_hours);
+	bind_num(q, 15, k->online_rate);
+	bind_num(q, 16, k->fault_rate);
+	bind_num(q, 17, k->anomaly_rate);
+	bind_num(q, 18, k->county_target);
+	bind_count(q, 19, k->meets_target);
+	if (k->worst_grade)
+		sqlite3_bind_int(q, 20, k->worst_grade);
+	else
+		sqlite3_bind_null(q, 20);
+	sqlite3_bind_int64(q, 21, rev);
+	return done(st, q);
+}
+
+static void ledger_row(sqlite3_stmt *q, struct store_hub_ledger *l)
+{
+	*l = (struct store_hub_ledger){
+	    .county = (const char *)sqlite3_column_text(q, 0),
+	    .seq = sqlite3_column_int64(q, 1),
+	    .hash = (const char *)sqlite3_column_text(q, 2),
+	    .at = store_col_num(q, 3),
+	    .rev = sqlite3_column_int64(q, 4),
+	};
+}
+
+int store_hub_ledger_each(struct store *st, int (*fn)(void *ctx, const struct store_hub_ledger *l),
+			  void *ctx)
+{
+	static const char sql[] =
+	    "SELECT county, seq, hash, at, rev FROM hub_ledger_head ORDER BY county";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	int rc;
+	while ((rc = store_row(st, q)) == 1) {
+		struct store_hub_ledger l;
+		ledger_row(q, &l);
+		int r = fn(ctx, &l);
+		if (r != 0) {
+			store_rows_stop(q);
+			return r;
+		}
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int store_hub_ledger_get(struct store *st, const char *county, struct store_hub_ledger *out)
+{
+	static const char sql[] =
+	    "SELECT county, seq, hash, at, rev FROM hub_ledger_head WHERE county = ?1";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, county, -1, SQLITE_STATIC);
+	int rc = store_row(st, q);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	ledger_row(q, out);
+	return 0;
+}
+
+static long col_count(sqlite3_stmt *q, int col)
+{
+	return sqlite3_column_type(q, col) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(q, col);
+}
+
+static void kpi_row(sqlite3_stmt *q, struct store_hub_kpi *k)
+{
+	*k = (struct store_hub_kpi){
+	    .county = (const char *)sqlite3_column_text(q, 0),
+	    .month = (const char *)sqlite3_column_text(q, 1),
+	    .until = store_col_num(q, 2),
+	    .stations = col_count(q, 3),
+	    .stations_with_eta = col_count(q, 4),
+	    .stations_meeting_target = col_count(q, 5),
+	    .energy_wh = store_col_num(q, 6),
+	    .e_act_wh = store_col_num(q, 7),
+	    .eth_wh = store_col_num(q, 8),
+	    .eta = store_col_num(q, 9),
+	    .eta_grade12 = store_col_num(q, 10),
+	    .pr = store_col_num(q, 11),
+	    .capability_pct = store_col_num(q, 12),
+	    .equivalent_hours = store_col_num(q, 13),
+	    .online_rate = store_col_num(q, 14),
+	    .fault_rate = store_col_num(q, 15),
+	    .anomaly_rate = store_col_num(q, 16),
+	    .county_target = store_col_num(q, 17),
+	    .meets_target = (int)col_count(q, 18),
+	    .worst_grade = sqlite3_column_int(q, 19),
+	};
+}
+
+int store_hub_kpi_each(struct store *st, const char *month,
+		       int (*fn)(void *ctx, const struct store_hub_kpi *k), void *ctx)
+{
+	static const char sql[] =
+	    "SELECT " KPI_COLS " FROM hub_county_kpi WHERE month = ?1 ORDER BY county";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, month, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = store_row(st, q)) == 1) {
+		struct store_hub_kpi k;
+		kpi_row(q, &k);
+		int r = fn(ctx, &k);
+		if (r != 0) {
+			store_rows_stop(q);
+			return r;
+		}
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int store_hub_kpi_get(struct store *st, const char *county, const char *month,
+		      struct store_hub_kpi *out)
+{
+	static const char sql[] =
+	    "SELECT " KPI_COLS " FROM hub_county_kpi WHERE county = ?1 AND month = ?2";
+	sqlite3_stmt *q = store_stmt(st, sql);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, county, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, month, -1, SQLITE_STATIC);
+	int rc = store_row(st, q);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	kpi_row(q, out);
+	return 0;
 }

@@ -290,6 +290,31 @@ const char *const store_migrations[] = {
      * otherwise. The efficiency engine looks the curtailed ones up for every inverter. */
     "ALTER TABLE reading ADD COLUMN limit_w REAL;"
     "CREATE INDEX reading_limited ON reading (device_id, ts) WHERE limit_w IS NOT NULL;",
+    /* The province gets the ledger head and the county's month KPIs too. A new ledger entry
+     * lists the head, a refreshed station-month lists its month's county KPIs, through
+     * triggers as the other uplink changes; a county whose uplink was already on lists what
+     * it has now. The hub keeps the newest head and each month's KPIs per county. */
+    "CREATE TRIGGER uplink_ledger_ins AFTER INSERT ON ledger WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('ledger', '', ''); END;"
+    "CREATE TRIGGER uplink_kpi_ins AFTER INSERT ON station_month WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('kpi', new.month, ''); END;"
+    "CREATE TRIGGER uplink_kpi_upd AFTER UPDATE ON station_month WHEN EXISTS (SELECT 1"
+    "  FROM meta WHERE key = 'uplink.enabled' AND value = '1') BEGIN INSERT OR IGNORE INTO"
+    "  uplink_dirty VALUES ('kpi', new.month, ''); END;"
+    "INSERT OR IGNORE INTO uplink_dirty SELECT 'ledger', '', '' WHERE EXISTS (SELECT 1 FROM"
+    "  ledger) AND EXISTS (SELECT 1 FROM meta WHERE key = 'uplink.enabled' AND value = '1');"
+    "INSERT OR IGNORE INTO uplink_dirty SELECT DISTINCT 'kpi', month, '' FROM station_month"
+    "  WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'uplink.enabled' AND value = '1');"
+    "CREATE TABLE hub_ledger_head (county TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL, at REAL, rev INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE hub_county_kpi (county TEXT NOT NULL, month TEXT NOT NULL, until REAL,"
+    "  stations INTEGER, stations_with_eta INTEGER, stations_meeting_target INTEGER,"
+    "  energy_wh REAL, e_act_wh REAL, eth_wh REAL, eta REAL, eta_grade12 REAL, pr REAL,"
+    "  capability_pct REAL, equivalent_hours REAL, online_rate REAL, fault_rate REAL,"
+    "  anomaly_rate REAL, county_target REAL, meets_target INTEGER, worst_grade INTEGER,"
+    "  rev INTEGER NOT NULL, PRIMARY KEY (county, month)) WITHOUT ROWID;",
 };
 
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -19,11 +19,21 @@ long store_uplink_mark_all(struct store *st)
 				   "FROM station_eff_day";
 	static const char months[] = "INSERT OR IGNORE INTO uplink_dirty SELECT 'month', station, "
 				     "month FROM station_month";
+	static const char kpis[] = "INSERT OR IGNORE INTO uplink_dirty SELECT DISTINCT 'kpi', "
+				   "month, '' FROM station_month";
+	static const char head[] = "INSERT OR IGNORE INTO uplink_dirty SELECT 'ledger', '', '' "
+				   "WHERE EXISTS (SELECT 1 FROM ledger)";
 	sqlite3_stmt *q = store_stmt(st, days);
 	if (!q || sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	long n = sqlite3_changes(st->db);
 	if (!(q = store_stmt(st, months)) || sqlite3_step(q) != SQLITE_DONE)
+		return -1;
+	n += sqlite3_changes(st->db);
+	if (!(q = store_stmt(st, kpis)) || sqlite3_step(q) != SQLITE_DONE)
+		return -1;
+	n += sqlite3_changes(st->db);
+	if (!(q = store_stmt(st, head)) || sqlite3_step(q) != SQLITE_DONE)
 		return -1;
 	return n + sqlite3_changes(st->db);
 }

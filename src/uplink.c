@@ -14,12 +14,16 @@
 
 #include "pvrelief/clock.h"
 #include "pvrelief/config.h"
+#include "pvrelief/health.h"
+#include "pvrelief/health_gather.h"
+#include "pvrelief/ledger.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
 #include "pvrelief/poller.h"
 #include "pvrelief/publish_uplink.h"
 #include "pvrelief/store.h"
 #include "pvrelief/store_eff.h"
+#include "pvrelief/store_ledger.h"
 #include "pvrelief/store_outbox.h"
 #include "pvrelief/store_uplink.h"
 #include "pvrelief/xalloc.h"
@@ -76,6 +80,35 @@ static int queue(struct uplink *u, const char *what, const char *key, char *payl
 	return rc;
 }
 
+/* Queues the county's KPIs of month (YYYY-MM) as `pvrelief health --month` computes them up to
+ * now; 0 (also for a malformed month, dropped with a log line) or negative. */
+static int kpi(struct uplink *u, const char *month, int64_t rev, double now)
+{
+	int y, m;
+	char tail;
+	if (sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12) {
+		log_warn("%s: month \"%s\" in uplink_dirty is not YYYY-MM; dropped", u->where,
+			 month);
+		return 0;
+	}
+	struct health_report r;
+	memset(&r, 0, sizeof r);
+	double t0, t1;
+	char why[512];
+	health_gather_period(&r, u->cfg->utc_offset_s, y, m, 0, &t0, &t1);
+	int rc = health_gather(u->st, u->cfg, NULL, &r, t0, t1, now, why, sizeof why);
+	if (rc == 0) {
+		health_summarize(&r);
+		char key[32];
+		snprintf(key, sizeof key, "kpi/%s", month);
+		rc = queue(u, "kpi", key, publish_uplink_kpi(u->cfg, &r, rev, now));
+	} else {
+		log_err("%s: cannot gather the county KPIs of %s: %s", u->where, month, why);
+	}
+	health_gather_free(&r);
+	return rc;
+}
+
 /* Makes the message for one change; 0 (also when the thing is gone), or negative. */
 static int handle(struct uplink *u, const struct store_uplink_dirty *d, double now)
 {
@@ -110,6 +143,17 @@ static int handle(struct uplink *u, const struct store_uplink_dirty *d, double n
 		snprintf(key, sizeof key, "alert/%s", d->a);
 		return queue(u, "alert", key, publish_uplink_alert(u->cfg, &al.a, rev, now));
 	}
+	if (strcmp(d->kind, "ledger") == 0) {
+		int64_t seq;
+		char hash[LEDGER_HASH_HEX_LEN + 1];
+		if (store_ledger_head(u->st, &seq, hash) != 0)
+			return -1;
+		/* One head waits at a time: a newer one replaces it, the older is in the chain. */
+		return queue(u, "ledger", "ledger",
+			     publish_uplink_ledger(u->cfg, seq, hash, rev, now));
+	}
+	if (strcmp(d->kind, "kpi") == 0)
+		return kpi(u, d->a, rev, now);
 	log_warn("%s: unknown change kind \"%s\" in uplink_dirty; dropped", u->where, d->kind);
 	return 0;
 }

@@ -11,7 +11,9 @@ struct mqtt_link;
 struct mqtt_sub;
 
 /* Called from paho's thread for each message; payload is len bytes, NUL-terminated. Returns
- * 0 once the message is safely handled, or negative to have it offered again shortly. */
+ * 0 once the message is safely kept (written where a killed process finds it again: the
+ * broker or the persistence folder forgets it then), or negative to have it offered again
+ * shortly. */
 typedef int (*mqtt_sub_handler)(void *ctx, const char *topic, const char *payload, size_t len);
 
 struct mqtt_sub_stats {
@@ -20,9 +22,12 @@ struct mqtt_sub_stats {
 };
 
 /* Creates a subscriber to filter for l (copied; box and ha_* unused) delivering to fn(ctx).
- * Does not connect yet. Returns NULL after logging why. */
-struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter, mqtt_sub_handler fn,
-			      void *ctx);
+ * persist_dir (created when missing; NULL: none) keeps the messages acknowledged to the
+ * broker and not yet handled, so that a killed process hands them over after its restart;
+ * the messages it holds from an earlier run are handed over first. Does not connect yet.
+ * Returns NULL after logging why. */
+struct mqtt_sub *mqtt_sub_new(const struct mqtt_link *l, const char *filter,
+			      const char *persist_dir, mqtt_sub_handler fn, void *ctx);
 /* Starts connecting; reconnects with backoff until stopped. Returns 0 or negative. */
 int mqtt_sub_start(struct mqtt_sub *s);
 /* Disconnects without ending the session (the broker keeps queueing for it); accepts a

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct config;
+struct health_report;
 struct store_eff_day;
 
 #define PUBLISH_UPLINK_VERSION 1
@@ -47,6 +48,14 @@ char *publish_uplink_month(const struct config *cfg, const struct publish_uplink
 /* Returns an alert event (caller frees). */
 char *publish_uplink_alert(const struct config *cfg, const struct publish_uplink_alert *a,
 			   int64_t rev, double now);
+/* Returns the money ledger's head (caller frees): its last entry's seq and hash. */
+char *publish_uplink_ledger(const struct config *cfg, int64_t seq, const char *hash, int64_t rev,
+			    double now);
+/* Returns the county's KPIs of a month (caller frees) from its health report r, summarized
+ * (health_summarize), as `pvrelief health --month` shows them: eta, PR, generation capability,
+ * equivalent hours, online, fault and anomaly rates, and the county target. */
+char *publish_uplink_kpi(const struct config *cfg, const struct health_report *r, int64_t rev,
+			 double now);
 /* Returns a station's live summary (caller frees). */
 char *publish_uplink_live(const struct config *cfg, const struct publish_uplink_live *l,
 			  int64_t rev, double now);

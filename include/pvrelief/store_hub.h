@@ -1,4 +1,5 @@
-/* The province hub's tables (migration 13): what the counties sent over their uplinks, each
+/* The province hub's tables (migration 13, and the ledger heads and county KPIs of the
+ * migration after the loss attribution's): what the counties sent over their uplinks, each
  * row kept with the revision that wrote it so that a message delivered twice or late never
  * replaces a newer one. */
 #ifndef PVRELIEF_STORE_HUB_H
@@ -44,6 +45,31 @@ struct store_hub_live {
 	long devices, online;
 };
 
+/* A county's money ledger head as it last sent it. */
+struct store_hub_ledger {
+	const char *county, *hash;
+	int64_t seq;
+	double at; /* the county's clock when it sent it */
+	int64_t rev;
+};
+
+/* A county's KPIs of one month, as the county's `pvrelief health --month` computes them. */
+struct store_hub_kpi {
+	const char *county, *month;				   /* month: YYYY-MM */
+	double until;						   /* the figures run to (unix s) */
+	long stations, stations_with_eta, stations_meeting_target; /* -1 when none */
+	double energy_wh, e_act_wh, eth_wh, eta, eta_grade12, pr;  /* NAN when none */
+	double capability_pct, equivalent_hours;		   /* NAN when none */
+	double online_rate, fault_rate, anomaly_rate;		   /* 0-1, NAN when none */
+	double county_target;
+	int meets_target; /* 1, 0, or -1 when there is no eta */
+	int worst_grade;  /* 0 when none */
+};
+
+/* Sets the hub's connection up for its batches of writes (a larger page cache, fewer
+ * checkpoints); 0 or negative. */
+int store_hub_tune(struct store *st);
+
 /* Writers: each returns 1 when the row was written, 0 when a newer revision (or the same
  * event) was already there, or negative. */
 int store_hub_county_seen(struct store *st, const char *county, double at);
@@ -55,6 +81,10 @@ int store_hub_day_put(struct store *st, const struct store_hub_day *d, int64_t r
 int store_hub_month_put(struct store *st, const struct store_hub_month *m, int64_t rev);
 int store_hub_alert_put(struct store *st, const struct store_hub_alert *a, int64_t rev);
 int store_hub_live_put(struct store *st, const struct store_hub_live *l, int64_t rev);
+/* Keeps the head of the highest revision per county. */
+int store_hub_ledger_put(struct store *st, const struct store_hub_ledger *l);
+/* Keeps the KPIs of the highest revision per county and month. */
+int store_hub_kpi_put(struct store *st, const struct store_hub_kpi *k, int64_t rev);
 
 /* Readers call fn for each row (its strings valid during the call); fn returns 0 to go on.
  * They return 0, the first non-zero of fn, or negative on an error. */
@@ -73,5 +103,19 @@ int store_hub_county_each(struct store *st,
  * not "cleared" when active_only. */
 int store_hub_alert_each(struct store *st, int active_only, int limit,
 			 int (*fn)(void *ctx, const struct store_hub_alert *a), void *ctx);
+
+/* Each county's ledger head, by county. */
+int store_hub_ledger_each(struct store *st, int (*fn)(void *ctx, const struct store_hub_ledger *l),
+			  void *ctx);
+/* Fills *out with a county's ledger head (strings valid until the next call on st); returns 0,
+ * 1 when the county sent none, or negative. */
+int store_hub_ledger_get(struct store *st, const char *county, struct store_hub_ledger *out);
+/* Each county's KPIs of month (YYYY-MM), by county. */
+int store_hub_kpi_each(struct store *st, const char *month,
+		       int (*fn)(void *ctx, const struct store_hub_kpi *k), void *ctx);
+/* Fills *out with a county's KPIs of month (strings valid until the next call on st); returns
+ * 0, 1 when there are none, or negative. */
+int store_hub_kpi_get(struct store *st, const char *county, const char *month,
+		      struct store_hub_kpi *out);
 
 #endif

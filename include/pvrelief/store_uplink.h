@@ -12,8 +12,9 @@
 struct store;
 struct publish_uplink_month;
 
-/* One changed thing: kind "day" (a = station, b = day), "month" (a = station, b = month) or
- * "alert" (a = the alert event id, zero-padded). */
+/* One changed thing: kind "day" (a = station, b = day), "month" (a = station, b = month),
+ * "alert" (a = the alert event id, zero-padded), "ledger" (the ledger head; a and b empty) or
+ * "kpi" (the county's KPIs of month a). */
 struct store_uplink_dirty {
 	char kind[8];
 	char a[64], b[16];
@@ -21,8 +22,9 @@ struct store_uplink_dirty {
 
 /* Turns the change triggers on or off (meta 'uplink.enabled'); 0 or negative. */
 int store_uplink_enable(struct store *st, int on);
-/* Marks every stored station-day and station-month as changed, so that an uplink set up on a
- * county with history sends it; returns the number marked or negative. */
+/* Marks every stored station-day and station-month, every month's county KPIs and the ledger
+ * head as changed, so that an uplink set up on a county with history sends it; returns the
+ * number marked or negative. */
 long store_uplink_mark_all(struct store *st);
 /* Fills rows (max) with changed things, oldest alerts first; returns the count or negative. */
 int store_uplink_dirty_list(struct store *st, struct store_uplink_dirty *rows, int max);

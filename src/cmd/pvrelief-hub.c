@@ -13,6 +13,7 @@
 
 #include "pvrelief/clock.h"
 #include "pvrelief/hub.h"
+#include "pvrelief/hub_report.h"
 #include "pvrelief/log.h"
 #include "pvrelief/mqtt.h"
 #include "pvrelief/mqtt_sub.h"
@@ -33,6 +34,8 @@ static void usage(FILE *out)
 	fputs("usage: pvrelief-hub run --db PATH --host HOST [options]\n"
 	      "       pvrelief-hub health --db PATH --day YYYY-MM-DD [--format table|json]\n"
 	      "       pvrelief-hub alerts --db PATH [--active] [--limit N] [--format table|json]\n"
+	      "       pvrelief-hub ledger --db PATH [--format table|json]\n"
+	      "       pvrelief-hub kpi --db PATH [--month YYYY-MM] [--format table|json]\n"
 	      "  --db PATH             the hub's database (created when missing)\n"
 	      "  --host HOST, --port N the province broker (port 1883, 8883 with --tls)\n"
 	      "  --client-id ID        the session's client id (default pvrelief-hub); the broker\n"
@@ -41,6 +44,9 @@ static void usage(FILE *out)
 	      "  --username U, --password-file F   broker login; F must not be readable by others\n"
 	      "  --tls, --ca-file F, --cert-file F, --key-file F   TLS, the broker verified\n"
 	      "  --keepalive S         seconds (default 60)\n"
+	      "  --state-dir DIR       where messages acknowledged to the broker wait until they\n"
+	      "                        are stored: the inbox and paho's own queue (default\n"
+	      "                        DB.mqtt beside the database)\n"
 	      "  --ready-file PATH     write the pid to PATH once running (tests)\n"
 	      "  -v, --log-level L     error, warning, info or debug\n"
 	      "  -h, --help\n",
@@ -82,6 +88,7 @@ static int on_message(void *ctx, const char *topic, const char *payload, size_t 
 struct opts {
 	const char *db, *host, *client_id, *prefix, *username, *password_file;
 	const char *ca_file, *cert_file, *key_file, *ready_file, *day, *format, *log_level;
+	const char *state_dir, *month;
 	int port, tls, keepalive_s, active, limit;
 };
 
@@ -94,8 +101,16 @@ static int cmd_run(const struct opts *o)
 	char *password = o->password_file ? read_password(o->password_file) : NULL;
 	if (o->password_file && !password)
 		return 1;
-	struct hub *h = hub_new(o->db, o->prefix);
+	char *state_dir = o->state_dir ? xstrdup(o->state_dir) : xasprintf("%s.mqtt", o->db);
+	char *inbox = xasprintf("%s/inbox", state_dir);
+	struct hub *h = NULL;
+	if (mkdir(state_dir, 0700) != 0 && errno != EEXIST)
+		fprintf(stderr, "pvrelief-hub: cannot create %s: %s\n", state_dir, strerror(errno));
+	else
+		h = hub_new(o->db, o->prefix, inbox);
+	free(inbox);
 	if (!h) {
+		free(state_dir);
 		free(password);
 		return 1;
 	}
@@ -116,7 +131,8 @@ static int cmd_run(const struct opts *o)
 	    .password = password,
 	};
 	char *filter = xasprintf("%s/+/#", o->prefix);
-	struct mqtt_sub *s = mqtt_sub_new(&l, filter, on_message, h);
+	struct mqtt_sub *s = mqtt_sub_new(&l, filter, state_dir, on_message, h);
+	free(state_dir);
 	if (password) {
 		explicit_bzero(password, strlen(password));
 		free(password);
@@ -159,7 +175,9 @@ static int cmd_run(const struct opts *o)
 	return 0;
 }
 
-static int cmd_report(const struct opts *o, int health)
+enum report { REPORT_HEALTH, REPORT_ALERTS, REPORT_LEDGER, REPORT_KPI };
+
+static int cmd_report(const struct opts *o, enum report what)
 {
 	char err[512];
 	struct store *st = store_open(o->db, STORE_READONLY, err, sizeof err);
@@ -168,17 +186,20 @@ static int cmd_report(const struct opts *o, int health)
 		return 1;
 	}
 	int rc;
-	if (health) {
-		char today[16];
-		if (!o->day) {
-			time_t t = time(NULL);
-			struct tm tm;
-			localtime_r(&t, &tm);
-			strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		}
+	char today[16];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (what == REPORT_HEALTH) {
 		rc = hub_health(st, o->day ? o->day : today, o->format, stdout);
-	} else {
+	} else if (what == REPORT_ALERTS) {
 		rc = hub_alerts(st, o->active, o->limit, o->format, stdout);
+	} else if (what == REPORT_LEDGER) {
+		rc = hub_ledger(st, o->format, stdout);
+	} else {
+		today[7] = '\0';
+		rc = hub_kpi(st, o->month ? o->month : today, o->format, stdout);
 	}
 	if (rc != 0)
 		fprintf(stderr, "pvrelief-hub: cannot read %s: %s\n", o->db, store_errmsg(st));
@@ -202,7 +223,9 @@ int main(int argc, char **argv)
 	    {"key-file", required_argument, NULL, 'K'},
 	    {"keepalive", required_argument, NULL, 'k'},
 	    {"ready-file", required_argument, NULL, 'r'},
+	    {"state-dir", required_argument, NULL, 'S'},
 	    {"day", required_argument, NULL, 'D'},
+	    {"month", required_argument, NULL, 'M'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"active", no_argument, NULL, 'a'},
 	    {"limit", required_argument, NULL, 'l'},
@@ -275,8 +298,14 @@ int main(int argc, char **argv)
 		case 'r':
 			o.ready_file = optarg;
 			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
 		case 'D':
 			o.day = optarg;
+			break;
+		case 'M':
+			o.month = optarg;
 			break;
 		case 'f':
 			o.format = optarg;
@@ -307,6 +336,17 @@ int main(int argc, char **argv)
 		fputs("pvrelief-hub: --db is required\n", stderr);
 		return 2;
 	}
+	int y, m, d;
+	char tail;
+	if (o.day &&
+	    (sscanf(o.day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(o.day) != 10)) {
+		fprintf(stderr, "pvrelief-hub: --day %s is not YYYY-MM-DD\n", o.day);
+		return 2;
+	}
+	if (o.month && (sscanf(o.month, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(o.month) != 7)) {
+		fprintf(stderr, "pvrelief-hub: --month %s is not YYYY-MM\n", o.month);
+		return 2;
+	}
 	if (strcmp(o.format, "table") != 0 && strcmp(o.format, "json") != 0) {
 		fprintf(stderr, "pvrelief-hub: --format %s is not table or json\n", o.format);
 		return 2;
@@ -320,9 +360,13 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&o);
 	if (strcmp(cmd, "health") == 0)
-		return cmd_report(&o, 1);
+		return cmd_report(&o, REPORT_HEALTH);
 	if (strcmp(cmd, "alerts") == 0)
-		return cmd_report(&o, 0);
+		return cmd_report(&o, REPORT_ALERTS);
+	if (strcmp(cmd, "ledger") == 0)
+		return cmd_report(&o, REPORT_LEDGER);
+	if (strcmp(cmd, "kpi") == 0)
+		return cmd_report(&o, REPORT_KPI);
 	fprintf(stderr, "pvrelief-hub: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return 2;

@@ -121,6 +121,21 @@ check "the registry carries capacity, village and town" test \
 wait_for 30 "c2's first station-day at the hub" \
 	hub_ge "SELECT count(*) FROM hub_station_day WHERE county = 'c2'" 1
 
+# A county's money: a grid settlement imported into c1 (and later into c2 while its link is
+# cut) adds entries to its ledger, whose head goes up the uplink.
+settle() { # settle COUNTY
+	printf 'station,period,metered_kwh,coal_amount,subsidy_amount,received\n%s-a,2026-05,12000.5,4800.20,5400.00,2026-06-10\n%s-b,2026-05,7000.0,2800.00,3150.00,2026-06-10\n' \
+		"$1" "$1" >"$WORK/$1.settlements.csv"
+	"$BIN/pvrelief" -c "$WORK/$1.conf" import settlements "$WORK/$1.settlements.csv" \
+		--by 会计 >/dev/null
+}
+wait_until "$(at 08:30)"
+check "c1 records a settlement in its ledger" settle c1
+wait_for 30 "c1's ledger head at the hub" \
+	hub_is "SELECT seq || ':' || hash FROM hub_ledger_head WHERE county = 'c1'" \
+	"$(cq c1 "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")" &&
+	pass "c1's new ledger head reaches the hub"
+
 # 09:00: c2's uplink goes down for six hours of clock.
 wait_until "$(at 09:00)"
 kill "$PROXY_PID"
@@ -165,6 +180,10 @@ wait_for 10 "the broker's refusal of c3 as c1" \
 wait_for 10 "the broker's refusal of c3 as c9" \
 	grep -q "Denied PUBLISH from c3-rogue .*'pvrelief/c9/registry'" "$WORK/broker.log" &&
 	pass "the broker refuses c3 publishing as a county that does not exist"
+
+check "c2 records a settlement in its ledger while cut" settle c2
+check "while cut, the hub has no ledger head of c2" \
+	test "$(hubq "SELECT count(*) FROM hub_ledger_head WHERE county = 'c2'")" = 0
 
 # 13:00: c2 itself is SIGKILLed while cut, and started again at 13:30: what waited in its
 # outbox and change list survives in its database.
@@ -250,6 +269,45 @@ for id in c1 c2 c3; do
 		"$(hubq "SELECT group_concat(station || month || ':' || round(energy_wh)) FROM (SELECT * FROM hub_station_month WHERE county = '$id' ORDER BY station, month)")" \
 		= "$(cq $id "SELECT group_concat(station || month || ':' || round(energy_wh)) FROM (SELECT * FROM station_month ORDER BY station, month)")"
 done
+for id in c1 c2; do
+	check "$id: the hub's ledger head is the county's" test \
+		"$(hubq "SELECT seq || ':' || hash FROM hub_ledger_head WHERE county = '$id'")" \
+		= "$(cq $id "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
+done
+check "c3, whose ledger is empty, sent no head" \
+	test "$(hubq "SELECT count(*) FROM hub_ledger_head WHERE county = 'c3'")" = 0
+"$BIN/pvrelief-hub" ledger --db "$WORK/hub.db" >"$WORK/ledger.txt"
+check "pvrelief-hub ledger lists c2's head" grep -qE "^c2 +$(cq c2 "SELECT seq FROM ledger ORDER BY seq DESC LIMIT 1") [0-9a-f]{64}$" "$WORK/ledger.txt"
+
+# The county month KPIs at the hub are the county's own, computed at the same clock.
+cat >"$WORK/kpi.py" <<'PY'
+import json, os, subprocess, sys, time
+w, binary, county = sys.argv[1:4]
+hub = json.loads(subprocess.run([binary + "/pvrelief-hub", "kpi", "--db", w + "/hub.db", "--month",
+                                 "2026-06", "--format", "json"], check=True, capture_output=True).stdout)
+k = [x for x in hub if x["county"] == county]
+assert len(k) == 1, hub
+k = k[0]
+env = dict(os.environ, PVRELIEF_NOW=time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(k["until"])))
+c = json.loads(subprocess.run([binary + "/pvrelief", "-c", "%s/%s.conf" % (w, county), "health",
+                               "--month", "2026-06", "--format", "json"], env=env, check=True,
+                              capture_output=True).stdout)["county_figures"]
+assert c["eta"] is not None and "%.4f" % c["eta"] == "%.4f" % k["eta"], (c["eta"], k["eta"])
+assert "%.2f" % c["capability_pct"] == "%.2f" % k["capability_pct"], (c["capability_pct"], k)
+assert "%.4f" % c["online_rate"]["rate"] == "%.4f" % k["online_rate"], (c["online_rate"], k)
+assert c["meets_county_target"] == k["meets_county_target"], (c, k)
+assert c["stations_meeting_target"] == k["stations_meeting_target"], (c, k)
+assert round(c["energy_kwh"] * 1000) == round(k["energy_wh"]), (c["energy_kwh"], k)
+assert k["pr"] is not None and 0.3 < k["pr"] < 1.2, k
+print(county, "eta", k["eta"], "PR", k["pr"], "online", k["online_rate"])
+PY
+for id in c1 c2 c3; do
+	check "$id: the hub's month KPIs are the county's (eta, capability, online rate, target)" \
+		python3 "$WORK/kpi.py" "$WORK" "$BIN" "$id"
+done
+"$BIN/pvrelief-hub" health --db "$WORK/hub.db" --day "$DAY" >"$WORK/health.txt"
+check "pvrelief-hub health shows each county's month KPIs and c1's ledger head" bash -c \
+	"test \$(grep -c '^month .* 2026-06 *eta ' '$WORK/health.txt') = 3 && grep -q '^ledger *c1 *seq ' '$WORK/health.txt'"
 check "the hub has a live summary of every station" test "$(hubq "SELECT count(*) FROM hub_live")" = 6
 # Live summaries: c1 ran from 05:00 to 19:30 of clock, 174 rounds of live_interval (300 s) for
 # each of its two stations; the deadband (2 kW) holds back the rounds where a station's power

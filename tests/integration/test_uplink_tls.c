@@ -149,7 +149,7 @@ int main(void)
 			       .ca_file = ca,
 			       .cert_file = hub_cert,
 			       .key_file = hub_key};
-	struct mqtt_sub *hub = mqtt_sub_new(&hl, "pvrelief/+/#", on_message, NULL);
+	struct mqtt_sub *hub = mqtt_sub_new(&hl, "pvrelief/+/#", NULL, on_message, NULL);
 	CHECK(hub != NULL);
 	CHECK_INT(mqtt_sub_start(hub), 0);
 	struct mqtt_sub_stats hs = {0};

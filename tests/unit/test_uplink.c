@@ -11,6 +11,7 @@
 #include "check.h"
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
+#include "pvrelief/health.h"
 #include "pvrelief/publish_uplink.h"
 #include "pvrelief/store_eff.h"
 
@@ -156,12 +157,83 @@ static void test_payloads(void)
 	config_free(cfg);
 }
 
+/* The ledger head and the county's month KPIs: the county's PR pools its stations by capacity
+ * and plane-of-array irradiation; a KPI without a value is null, and a county without an eta
+ * is neither meeting nor missing its target. */
+static void test_kpi_ledger(void)
+{
+	char *e;
+	struct config *cfg = load("", &e);
+	free(e);
+	if (!cfg) {
+		CHECK(cfg != NULL);
+		return;
+	}
+	char *text = publish_uplink_ledger(cfg, 12, "ab12", 9, 1781000000);
+	json_t *j = json_loads(text, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "type")), "ledger");
+	CHECK_INT(json_integer_value(json_object_get(j, "seq")), 12);
+	CHECK_STR(json_string_value(json_object_get(j, "hash")), "ab12");
+	json_decref(j);
+	free(text);
+
+	struct health_station st[2] = {
+	    {.id = "s1", .capacity_kwp = 100, .pr_num = 0.8 * 150, .pr_den = 150, .days = 30},
+	    {.id = "s2", .capacity_kwp = 300, .pr_num = 0.7 * 100, .pr_den = 100, .days = 30},
+	};
+	struct health_report r = {
+	    .stations = st, .n_stations = 2, .county_target = 0.8, .until_unix = 1782000000.7};
+	snprintf(r.period, sizeof r.period, "2026-06");
+	r.county.eff = (struct efficiency_aggregate){.n_stations = 2,
+						     .n_with_value = 2,
+						     .n_meeting_target = 1,
+						     .e_act_kwh = 36000,
+						     .e_th_kwh = 45000,
+						     .eta = 0.8,
+						     .eta_grade12 = NAN,
+						     .capability_pct = 80.0,
+						     .equivalent_hours = 90,
+						     .meets_group_target = 1,
+						     .worst_grade = 2};
+	r.county.energy_kwh = 36500;
+	r.county.online = (struct kpi_rate){2, 2, 1.0};
+	r.county.fault = (struct kpi_rate){0, 2, 0.0};
+	r.county.anomaly = (struct kpi_rate){0, 0, NAN};
+	text = publish_uplink_kpi(cfg, &r, 10, 1782000000);
+	j = json_loads(text, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "type")), "kpi");
+	CHECK_STR(json_string_value(json_object_get(j, "month")), "2026-06");
+	double pr = (0.8 * 150 * 100 + 0.7 * 100 * 300) / (150.0 * 100 + 100.0 * 300);
+	CHECK(fabs(json_real_value(json_object_get(j, "pr")) - pr) < 1e-12);
+	CHECK(json_real_value(json_object_get(j, "eta")) == 0.8);
+	CHECK(json_real_value(json_object_get(j, "energy_wh")) == 36500000.0);
+	CHECK(json_real_value(json_object_get(j, "online_rate")) == 1.0);
+	CHECK(json_is_null(json_object_get(j, "anomaly_rate")));
+	CHECK(json_is_null(json_object_get(j, "eta_grade12")));
+	CHECK(json_is_true(json_object_get(j, "meets_county_target")));
+	CHECK_INT(json_integer_value(json_object_get(j, "stations_meeting_target")), 1);
+	json_decref(j);
+	free(text);
+
+	r.county.eff.eta = NAN;
+	r.county.eff.meets_group_target = 0;
+	st[0].pr_den = st[1].pr_den = 0;
+	text = publish_uplink_kpi(cfg, &r, 11, 1782000000);
+	j = json_loads(text, 0, NULL);
+	CHECK(json_is_null(json_object_get(j, "meets_county_target")));
+	CHECK(json_is_null(json_object_get(j, "pr")));
+	json_decref(j);
+	free(text);
+	config_free(cfg);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
 	test_config();
 	test_payloads();
+	test_kpi_ledger();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
