@@ -669,7 +669,7 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, in
 		}
 	}
 	/* The power limit (model 704, else 123), by day on its own tier (limit_interval): one
-	 * request of 26 (123) or 71 (704) registers, since a grid operator's limit holds for
+	 * request of 19 (123) or 45 (704) registers, since a grid operator's limit holds for
 	 * hours. A device without them, or whose block cannot be read or decoded, has no limit
 	 * known. */
 	if (decoded && limit_due) {
@@ -678,7 +678,7 @@ static int read_sunspec(struct readctx *rc, int identity_due, int inputs_due, in
 		if (!mc)
 			mc = sunspec_find(&d->ss, 123);
 		struct reading lim = {0};
-		int n = mc ? sunspec_read_model(cached_read, rc, mc, block, 512) : -1;
+		int n = mc ? sunspec_read_span(cached_read, rc, mc, block, 512) : -1;
 		if (n > 0 && sunspec_decode_controls(block, (size_t)n, &lim) == 0 &&
 		    reading_has(&lim, RF_POWER_LIMIT_PCT))
 			reading_set(out, RF_POWER_LIMIT_PCT, lim.value[RF_POWER_LIMIT_PCT]);

@@ -256,6 +256,12 @@ void sunspec_span(const struct sunspec_model *m, uint16_t *first, uint16_t *end)
 		size_t n = ((size_t)m->len - 8) / 20;
 		lo = 2;
 		hi = n ? 10 + 20 * (n - 1) + 10 : 10;
+	} else if (m->id == 123) {
+		lo = 5; /* WMaxLimPct .. WMaxLimPct_SF (sunspec_decode_controls) */
+		hi = 24;
+	} else if (m->id == 704) {
+		lo = 14; /* WMaxLimPctEna .. WMaxLimPct_SF */
+		hi = 59;
 	}
 	if (hi > total)
 		hi = total;

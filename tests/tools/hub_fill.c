@@ -171,7 +171,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("hub_fill", 0, LOG_LEVEL_WARNING);
-	struct hub *hub = hub_new(db, "pvrelief");
+	/* The hub's inbox beside the database, as pvrelief-hub keeps it; hub_free stores it all. */
+	char inbox[4096];
+	snprintf(inbox, sizeof inbox, "%s.inbox", db);
+	struct hub *hub = hub_new(db, "pvrelief", inbox);
 	if (!hub)
 		return 1;
 	int rc = 0;
