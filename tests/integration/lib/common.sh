@@ -30,8 +30,19 @@ spawn() {
 }
 
 # Prints a free TCP port on 127.0.0.1 (the kernel's choice for port 0).
+# The kernel may give the port it just handed out again once it is closed, and each call runs
+# in a subshell ($(free_port)), so the ports given in this test are listed in a file and a
+# port already given is never given twice.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	local port
+	while :; do
+		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+		if ! grep -qx "$port" "$WORK/.ports" 2>/dev/null; then
+			echo "$port" >>"$WORK/.ports"
+			echo "$port"
+			return
+		fi
+	done
 }
 
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or time runs out.
