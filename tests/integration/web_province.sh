@@ -4,7 +4,8 @@
 # hub_ingest): the counties are ranked by η of the day and of the month as the database says,
 # with their figures; the map has every station; a county's page ranks its stations and lists
 # its active alerts; a station's page shows its days, months and alert events; a county and
-# stations named with markup show as text; Chinese by default, English by the switch; bad
+# stations named with markup show as text; each county's ledger head and month KPIs as the
+# hub received them, "none received" for c3 that sent none; Chinese by default, English by the switch; bad
 # days and unknown counties get 400 and 404; the JSON API says what the pages say.
 # Screenshots at phone and desktop width are kept in build/test-artifacts/web_province/.
 . "$(dirname "$0")/lib/common.sh"
@@ -37,11 +38,13 @@ county c1 "<script>alert(1)</script>" 31.6 115.9
 county c2 "砀山县" 34.4 116.3
 county c3 "金寨县" 31.7 115.8
 
-"$BIN/tests/hub_fill" --db "$WORK/hub.db" --day "$DAY" --seed 7 "$WORK/c1.conf" "$WORK/c2.conf" "$WORK/c3.conf"
+"$BIN/tests/hub_fill" --db "$WORK/hub.db" --day "$DAY" --seed 6 --bare c3 "$WORK/c1.conf" "$WORK/c2.conf" "$WORK/c3.conf"
 HUB="$WORK/hub.db"
 hubq() { sqlite3 "$HUB" "$1"; }
 check "the hub's database has every county's stations and days" test \
 	"$(hubq "SELECT count(*) || '/' || count(DISTINCT county) FROM hub_station") $(hubq "SELECT count(*) FROM hub_station_day")" = "9/3 189"
+check "the hub has the ledger heads and month KPIs of c1 and c2, none of c3" test \
+	"$(hubq "SELECT group_concat(county) FROM hub_ledger_head") $(hubq "SELECT group_concat(county || ':' || month) FROM hub_county_kpi")" = "c1,c2 c1:2026-06,c2:2026-06"
 
 # The console of a county office, with the province pages from the hub's database (a path
 # relative to the configuration, as the README says); its own county database is not needed
@@ -92,7 +95,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 check "browser: ranking, figures, map, drill-down, escaping, languages, screenshots ($rc)" test "$rc" -eq 0
-for f in province-desktop province-phone county-desktop county-phone station-desktop station-phone province-en; do
+for f in province-desktop province-phone county-desktop county-phone station-desktop station-phone province-en county-none-phone; do
 	check "screenshot $f.png kept" test -s "$ART/$f.png"
 done
 check "the console never wrote the hub's database" test "$(sha256sum "$HUB" | cut -d' ' -f1)" = "$before"
