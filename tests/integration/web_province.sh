@@ -75,7 +75,7 @@ check "a bad sort gives 400 from the API" test "$(code "/api/province?sort=x")" 
 check "an unknown county gives 404 from the API" test "$(code "/api/province/county/nowhere")" = 404
 
 curl -s "$URL/metrics" >"$WORK/metrics.txt"
-check "/metrics has each county's η of the day and month, stations and alerts from the hub" "$PY" -c "
+check "/metrics has each county's η of the day and month, stations, alerts, ledger head and target met from the hub" "$PY" -c "
 import re, sqlite3, sys
 text = open(sys.argv[1]).read()
 con = sqlite3.connect('file:' + sys.argv[2] + '?mode=ro', uri=True)
@@ -85,6 +85,11 @@ for c, eta in con.execute(\"SELECT county, sum(e_act_wh) / sum(eth_wh) FROM hub_
     assert 'pvrelief_county_stations{county=\"%s\"} 3\n' % c in text, c
     assert 'pvrelief_county_alerts_active{county=\"%s\"} 1\n' % c in text, c
     assert re.search(r'^pvrelief_county_generation_ratio\{county=\"%s\",period=\"month\"\} 0\.\d+\$' % c, text, re.M), c
+for c, seq in con.execute('SELECT county, seq FROM hub_ledger_head'):
+    assert 'pvrelief_county_ledger_head_seq{county=\"%s\"} %d\n' % (c, seq) in text, (c, seq)
+for c, meets in con.execute('SELECT county, meets_target FROM hub_county_kpi WHERE month = ?', (sys.argv[3][:7],)):
+    assert 'pvrelief_county_meets_target{county=\"%s\"} %d\n' % (c, meets) in text, (c, meets)
+assert 'pvrelief_county_ledger_head_seq{county=\"c3\"}' not in text and 'pvrelief_county_meets_target{county=\"c3\"}' not in text
 assert '# TYPE pvrelief_county_power_watts gauge' in text
 assert 'pvrelief_build_info{version=' in text
 " "$WORK/metrics.txt" "$HUB" "$DAY"
