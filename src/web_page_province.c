@@ -397,8 +397,8 @@ static void county_reports(struct web_ctx *c, const struct province_county *x, c
 	const char *meets;
 	kpi_text(c, k, cap, online, &meets, meeting);
 	web_time(c, k->known && isfinite(k->until) ? k->until : 0, until);
-	web_html_printf(b, "</td></tr><tr><th>%s %s</th><td data-f=\"kpi_until\">%s</td></tr>",
-			T(c, "本月 KPI", "Month KPIs"), month,
+	web_html_printf(b, "</td></tr><tr><th>%s (%s)</th><td data-f=\"kpi_until\">%s</td></tr>",
+			T(c, "本月 KPI 截至", "Month KPIs up to"), month,
 			k->known ? (until[0] ? until : "–") : none_received(c));
 	web_html_printf(b, "<tr><th>%s</th><td data-f=\"kpi_eta\">",
 			T(c, "县 η（上报）", "County η (sent)"));
