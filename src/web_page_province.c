@@ -289,10 +289,9 @@ static void province_page(struct web_ctx *c, int by)
 	    "</th></tr></thead><tbody>",
 	    T(c, "县", "County"), T(c, "状态", "Status"), T(c, "电站", "Stations"),
 	    T(c, "在线", "Online"), T(c, "功率 kW", "Power kW"), T(c, "当日 kWh", "Day kWh"),
-	    T(c, "当日 η", "η day"), T(c, "本月 η", "η month"),
-	    T(c, "上报发电能力", "Capability (sent)"), T(c, "上报在线率", "Online rate (sent)"),
-	    T(c, "县达标", "County target"), T(c, "达标电站", "Stations meeting"),
-	    T(c, "告警", "Alerts"), T(c, "账本头", "Ledger head"),
+	    T(c, "当日 η", "η day"), T(c, "本月 η", "η month"), T(c, "上报发电能力", "Capability"),
+	    T(c, "上报在线率", "Online rate"), T(c, "县达标", "Target"),
+	    T(c, "达标电站", "Meeting"), T(c, "告警", "Alerts"), T(c, "账本头", "Ledger head"),
 	    T(c, "最新消息", "Last message"));
 	for (size_t k = 0; k < p.nc; k++) {
 		const struct province_county *x = &p.counties[k];
