@@ -91,10 +91,14 @@ void province_total(const struct province_county *counties, size_t n, struct pro
 		out->online += c->online;
 		out->alerts_active += c->alerts_active;
 		out->alerts_critical += c->alerts_critical;
+		out->counties_with_kpi += c->kpi.known;
+		out->counties_meeting_target += c->kpi.known && c->kpi.meets_target == 1;
 	}
 	out->eta_day = out->eth_wh > 0 ? out->e_act_wh / out->eth_wh : NAN;
 	out->eta_month = out->month_eth_wh > 0 ? out->month_act_wh / out->month_eth_wh : NAN;
 	out->last_seen = NAN;
+	out->head_seq = -1;
+	out->head_at = NAN;
 }
 
 /* Worst first: a smaller figure first, no figure after every figure, then by id. */

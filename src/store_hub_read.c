@@ -18,6 +18,12 @@
 	"max(severity) AS severity FROM hub_alert_event WHERE ?1 IS NULL OR county = ?1 "          \
 	"GROUP BY county, alert_id HAVING sum(type = 'cleared') = 0"
 
+/* Returns an integer column, -1 for NULL (a count or sequence that did not come). */
+static long long count_or_none(sqlite3_stmt *q, int col)
+{
+	return sqlite3_column_type(q, col) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, col);
+}
+
 int store_hub_read_begin(struct store *st)
 {
 	store_stmt_release(st);
@@ -31,20 +37,27 @@ void store_hub_read_end(struct store *st)
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
-int store_hub_read_counties(struct store *st, struct province_county **out, size_t *n)
+int store_hub_read_counties(struct store *st, const char *month, struct province_county **out,
+			    size_t *n)
 {
 	static const char sql[] =
 	    "WITH act AS (" ACTIVE_ALERTS "), ac AS (SELECT county, count(*) AS n, "
 	    "sum(severity = 'critical') AS crit FROM act GROUP BY county) "
 	    "SELECT c.county, coalesce(c.name, c.county), coalesce(c.status, ''), c.last_seen, "
-	    "coalesce(ac.n, 0), coalesce(ac.crit, 0) FROM hub_county c "
-	    "LEFT JOIN ac ON ac.county = c.county ORDER BY c.county";
+	    "coalesce(ac.n, 0), coalesce(ac.crit, 0), h.seq, coalesce(h.hash, ''), h.at, "
+	    "k.county IS NOT NULL, k.until, k.stations, k.stations_with_eta, "
+	    "k.stations_meeting_target, k.eta, k.pr, k.capability_pct, k.online_rate, "
+	    "k.fault_rate, k.anomaly_rate, k.county_target, k.meets_target FROM hub_county c "
+	    "LEFT JOIN ac ON ac.county = c.county LEFT JOIN hub_ledger_head h ON "
+	    "h.county = c.county LEFT JOIN hub_county_kpi k ON k.county = c.county AND "
+	    "k.month = ?2 ORDER BY c.county";
 	sqlite3_stmt *q = store_stmt(st, sql);
 	*out = NULL;
 	*n = 0;
 	if (!q)
 		return -1;
 	sqlite3_bind_null(q, 1);
+	sqlite3_bind_text(q, 2, month, -1, SQLITE_STATIC);
 	size_t cap = 0;
 	int rc;
 	while ((rc = store_row(st, q)) > 0) {
@@ -61,6 +74,23 @@ int store_hub_read_counties(struct store *st, struct province_county **out, size
 		c->alerts_active = sqlite3_column_int64(q, 4);
 		c->alerts_critical = sqlite3_column_int64(q, 5);
 		c->eta_day = c->eta_month = NAN;
+		c->head_seq = count_or_none(q, 6);
+		store_col_copy(q, 7, c->head_hash, sizeof c->head_hash);
+		c->head_at = store_col_num(q, 8);
+		struct province_kpi *k = &c->kpi;
+		k->known = sqlite3_column_int(q, 9);
+		k->until = store_col_num(q, 10);
+		k->stations = (long)count_or_none(q, 11);
+		k->stations_with_eta = (long)count_or_none(q, 12);
+		k->stations_meeting_target = (long)count_or_none(q, 13);
+		k->eta = store_col_num(q, 14);
+		k->pr = store_col_num(q, 15);
+		k->capability_pct = store_col_num(q, 16);
+		k->online_rate = store_col_num(q, 17);
+		k->fault_rate = store_col_num(q, 18);
+		k->anomaly_rate = store_col_num(q, 19);
+		k->county_target = store_col_num(q, 20);
+		k->meets_target = (int)count_or_none(q, 21);
 	}
 	if (rc < 0) {
 		free(*out);

@@ -52,6 +52,35 @@ static void json_error(struct web_ctx *c, int status, const char *message)
 	send_json(c, j);
 }
 
+static json_t *count_or_null(long v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+/* The county's own KPIs of the month as it sent them; null when it sent none. */
+static json_t *kpi_json(const struct web_ctx *c, const struct province_kpi *k)
+{
+	if (!k->known)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "until", jnum(k->until));
+	json_object_set_new(o, "until_local", jlocal(c, k->until));
+	json_object_set_new(o, "stations", count_or_null(k->stations));
+	json_object_set_new(o, "stations_with_eta", count_or_null(k->stations_with_eta));
+	json_object_set_new(o, "stations_meeting_target",
+			    count_or_null(k->stations_meeting_target));
+	json_object_set_new(o, "eta", jnum(k->eta));
+	json_object_set_new(o, "pr", jnum(k->pr));
+	json_object_set_new(o, "capability_pct", jnum(k->capability_pct));
+	json_object_set_new(o, "online_rate", jnum(k->online_rate));
+	json_object_set_new(o, "fault_rate", jnum(k->fault_rate));
+	json_object_set_new(o, "anomaly_rate", jnum(k->anomaly_rate));
+	json_object_set_new(o, "county_target", jnum(k->county_target));
+	json_object_set_new(o, "meets_county_target",
+			    k->meets_target < 0 ? json_null() : json_boolean(k->meets_target));
+	return o;
+}
+
 static json_t *county_json(const struct web_ctx *c, const struct province_county *x)
 {
 	json_t *o = json_object();
@@ -71,6 +100,16 @@ static json_t *county_json(const struct web_ctx *c, const struct province_county
 	json_object_set_new(o, "stations_with_eta_month", json_integer(x->with_eta_month));
 	json_object_set_new(o, "alerts_active", json_integer(x->alerts_active));
 	json_object_set_new(o, "alerts_critical", json_integer(x->alerts_critical));
+	json_t *h = json_null();
+	if (x->head_seq >= 0) {
+		h = json_object();
+		json_object_set_new(h, "seq", json_integer(x->head_seq));
+		json_object_set_new(h, "hash", jstr(x->head_hash));
+		json_object_set_new(h, "at", jnum(x->head_at));
+		json_object_set_new(h, "at_local", jlocal(c, x->head_at));
+	}
+	json_object_set_new(o, "ledger_head", h);
+	json_object_set_new(o, "month_kpi", kpi_json(c, &x->kpi));
 	return o;
 }
 
@@ -162,7 +201,12 @@ static void province(struct web_ctx *c, int by)
 	json_object_del(t, "name");
 	json_object_del(t, "status");
 	json_object_del(t, "last_seen_local");
+	json_object_del(t, "ledger_head");
+	json_object_del(t, "month_kpi");
 	json_object_set_new(t, "counties", json_integer((json_int_t)p.nc));
+	json_object_set_new(t, "counties_with_kpi", json_integer(total.counties_with_kpi));
+	json_object_set_new(t, "counties_meeting_target",
+			    json_integer(total.counties_meeting_target));
 	json_object_set_new(j, "province", t);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < p.ns; i++)

@@ -30,6 +30,7 @@ const char web_asset_css[] =
     ".tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.6em}"
     ".tile{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.6em .8em}"
     ".tile b{display:block;font-size:1.5em;margin-top:.1em}.tile small{color:var(--muted)}"
+    ".mono{font-family:ui-monospace,monospace;white-space:nowrap}td small{color:var(--muted)}"
     ".card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.8em;"
     "margin:.6em 0}"
     ".grid2{display:grid;grid-template-columns:1fr 1fr;gap:1em}"

@@ -140,4 +140,16 @@ void web_metrics_render_counties(const struct web_metrics_county *c, size_t n, s
 	for (size_t i = 0; i < n; i++)
 		county_sample(b, "pvrelief_county_alerts_active", c[i].id, NULL,
 			      (double)c[i].alerts_active);
+	family(b, "pvrelief_county_ledger_head_seq", "gauge",
+	       "Sequence of the county's money ledger head as it last sent it to the hub.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_ledger_head_seq", c[i].id, NULL, c[i].ledger_seq);
+	family(b, "pvrelief_county_meets_target", "gauge",
+	       "1 when the county's own KPIs of this month meet its county target, 0 when not.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_meets_target", c[i].id, NULL, c[i].meets_target);
+	family(b, "pvrelief_county_online_rate", "gauge",
+	       "The county's online rate of this month, 0-1, as it computed and sent it.");
+	for (size_t i = 0; i < n; i++)
+		county_sample(b, "pvrelief_county_online_rate", c[i].id, NULL, c[i].online_rate);
 }

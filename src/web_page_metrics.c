@@ -56,9 +56,19 @@ static void province_metrics(struct web_ctx *c)
 	struct web_metrics_county *m = xcalloc(p.nc + 1, sizeof *m);
 	for (size_t k = 0; k < p.nc; k++) {
 		const struct province_county *x = &p.counties[k];
-		m[k] = (struct web_metrics_county){x->county,	    (long)x->n, x->online,
-						   x->power_w,	    x->eta_day, x->eta_month,
-						   x->alerts_active};
+		const struct province_kpi *kp = &x->kpi;
+		m[k] = (struct web_metrics_county){
+		    .id = x->county,
+		    .stations = (long)x->n,
+		    .stations_online = x->online,
+		    .power_w = x->power_w,
+		    .eta_day = x->eta_day,
+		    .eta_month = x->eta_month,
+		    .alerts_active = x->alerts_active,
+		    .ledger_seq = x->head_seq >= 0 ? (double)x->head_seq : NAN,
+		    .meets_target = kp->known && kp->meets_target >= 0 ? kp->meets_target : NAN,
+		    .online_rate = kp->known ? kp->online_rate : NAN,
+		};
 	}
 	web_metrics_render_counties(m, p.nc, &c->rep->body);
 	free(m);

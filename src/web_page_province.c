@@ -52,6 +52,11 @@ static void tiles(struct web_ctx *c, const struct province_county *t, size_t cou
 	if (counties) {
 		snprintf(v, sizeof v, "%zu", counties);
 		tile(c, T(c, "县", "Counties"), "counties", v, "");
+		snprintf(v, sizeof v, "%d / %zu", t->counties_meeting_target, counties);
+		snprintf(sm, sizeof sm, "%s %d %s",
+			 T(c, "按各县上报的本月 KPI；已上报", "by the counties' own month KPIs;"),
+			 t->counties_with_kpi, T(c, "县", "sent them"));
+		tile(c, T(c, "达标县", "Counties meeting target"), "counties_meeting", v, sm);
 	}
 	snprintf(v, sizeof v, "%d / %zu", t->online, t->n);
 	tile(c, T(c, "在线电站", "Stations online"), "online", v, "");
@@ -172,6 +177,74 @@ static void state_cell(struct web_ctx *c, const char *state, const char *extra)
 				extra, T(c, "未上报", "not reported"));
 }
 
+/* What the page says of a figure the county has never sent: the hub keeps the last it sent,
+ * so "none received" is all that is known. */
+static const char *none_received(const struct web_ctx *c)
+{
+	return T(c, "未收到", "none received");
+}
+
+/* The county's ledger head: its sequence and the first 12 hex digits of its hash (the whole
+ * hash in the tooltip, to compare with `pvrelief ledger verify --head`) and when the county
+ * sent it, or that none came. */
+static void head_html(struct web_ctx *c, const struct province_county *x, int block)
+{
+	struct strbuf *b = &c->rep->body;
+	if (x->head_seq < 0) {
+		web_html_printf(b, "<span data-f=\"head\">%s</span>", none_received(c));
+		return;
+	}
+	char at[32], short_hash[13];
+	web_time(c, isfinite(x->head_at) ? x->head_at : 0, at);
+	memcpy(short_hash, x->head_hash, sizeof short_hash - 1);
+	short_hash[sizeof short_hash - 1] = '\0';
+	web_html_printf(b, "<span class=\"mono\" data-f=\"head\" title=\"%s\">%lld · %s</span>",
+			x->head_hash, x->head_seq, short_hash);
+	strbuf_puts(b, block ? "<br>" : " ");
+	web_html_printf(b, "<small data-f=\"head_at\">%s</small>", at[0] ? at : "–");
+}
+
+/* The county's month KPIs as it sent them: generation capability, online rate, whether it
+ * meets the county target, and its stations meeting the station target. */
+static void kpi_text(struct web_ctx *c, const struct province_kpi *k, char cap[32], char online[32],
+		     const char **meets, char meeting[48])
+{
+	struct strbuf v = {0};
+	web_num(&v, k->known ? k->capability_pct : NAN, 1);
+	if (k->known && isfinite(k->capability_pct))
+		strbuf_puts(&v, "%");
+	char *t = strbuf_take(&v);
+	snprintf(cap, 32, "%s", t);
+	free(t);
+	web_pct(&v, k->known ? k->online_rate : NAN);
+	t = strbuf_take(&v);
+	snprintf(online, 32, "%s", t);
+	free(t);
+	*meets = !k->known		? none_received(c)
+		 : k->meets_target == 1 ? T(c, "达标", "meets")
+		 : k->meets_target == 0 ? T(c, "未达标", "below")
+					: "–";
+	if (k->known && k->stations_meeting_target >= 0 && k->stations_with_eta >= 0)
+		snprintf(meeting, 48, "%ld / %ld", k->stations_meeting_target,
+			 k->stations_with_eta);
+	else
+		snprintf(meeting, 48, "–");
+}
+
+static void kpi_cells(struct web_ctx *c, const struct province_county *x)
+{
+	char cap[32], online[32], meeting[48];
+	const char *meets;
+	kpi_text(c, &x->kpi, cap, online, &meets, meeting);
+	web_html_printf(&c->rep->body,
+			"<td class=\"n hide-s\" data-f=\"kpi_capability\">%s</td><td class=\"n "
+			"hide-s\" data-f=\"kpi_online\">%s</td><td class=\"%s\" "
+			"data-f=\"kpi_meets\">%s</td><td class=\"n hide-s\" "
+			"data-f=\"kpi_meeting\">%s</td>",
+			cap, online, x->kpi.known && x->kpi.meets_target == 0 ? "bad" : "", meets,
+			meeting);
+}
+
 static void province_page(struct web_ctx *c, int by)
 {
 	struct web_province p;
@@ -211,10 +284,14 @@ static void province_page(struct web_ctx *c, int by)
 	    "class=\"n\">%s</th><th class=\"n hide-s\">kWp</th><th class=\"n hide-s\">%s</th><th "
 	    "class=\"n\">"
 	    "%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n hide-s\">%s"
-	    "</th><th class=\"hide-s\">%s</th></tr></thead><tbody>",
+	    "</th><th class=\"n hide-s\">%s</th><th>%s</th><th class=\"n hide-s\">%s</th>"
+	    "<th class=\"n hide-s\">%s</th><th class=\"hide-s\">%s</th><th class=\"hide-s\">%s"
+	    "</th></tr></thead><tbody>",
 	    T(c, "县", "County"), T(c, "状态", "Status"), T(c, "电站", "Stations"),
 	    T(c, "在线", "Online"), T(c, "功率 kW", "Power kW"), T(c, "当日 kWh", "Day kWh"),
-	    T(c, "当日 η", "η day"), T(c, "本月 η", "η month"), T(c, "告警", "Alerts"),
+	    T(c, "当日 η", "η day"), T(c, "本月 η", "η month"), T(c, "上报发电能力", "Capability"),
+	    T(c, "上报在线率", "Online rate"), T(c, "县达标", "Target"),
+	    T(c, "达标电站", "Meeting"), T(c, "告警", "Alerts"), T(c, "账本头", "Ledger head"),
 	    T(c, "最新消息", "Last message"));
 	for (size_t k = 0; k < p.nc; k++) {
 		const struct province_county *x = &p.counties[k];
@@ -241,13 +318,17 @@ static void province_page(struct web_ctx *c, int by)
 		num_cell(c, "energy_kwh", x->energy_wh / 1000.0, 1, "");
 		eta_cell(c, "eta_day", x->eta_day, cfg->efficiency.county_target, "");
 		eta_cell(c, "eta_month", x->eta_month, cfg->efficiency.county_target, "");
+		kpi_cells(c, x);
 		web_html_printf(b,
 				"<td class=\"n hide-s\" data-f=\"alerts\">%ld</td><td "
-				"class=\"hide-s\" data-f=\"last_seen\">%s</td></tr>",
-				x->alerts_active, seen);
+				"class=\"hide-s\">",
+				x->alerts_active);
+		head_html(c, x, 1);
+		web_html_printf(b, "</td><td class=\"hide-s\" data-f=\"last_seen\">%s</td></tr>",
+				seen);
 	}
 	if (p.nc == 0)
-		web_html_printf(b, "<tr><td colspan=\"12\">%s</td></tr>",
+		web_html_printf(b, "<tr><td colspan=\"17\">%s</td></tr>",
 				T(c, "省级汇聚尚未收到任何县的数据。",
 				  "The hub has not heard from any county yet."));
 	strbuf_puts(b, "</tbody></table></div>");
@@ -255,10 +336,15 @@ static void province_page(struct web_ctx *c, int by)
 	    b, "<p class=\"note\">%s</p>",
 	    T(c,
 	      "η 为各电站实际发电量之和与理论发电量之和的比值（有 η 的电站）；功率"
-	      "与在线为各县最新实时上报；账本头哈希尚未由省级汇聚接收。",
+	      "与在线为各县最新实时上报；发电能力、在线率、县达标（η ≥ 县目标）与达标电站"
+	      "为各县自己计算并上报的本月 KPI；账本头为各县最新上报的资金账本序号与哈希"
+	      "（悬停可见完整哈希），可用 pvrelief ledger verify --head 核对。",
 	      "η is the ratio of the stations' actual to theoretical energy, summed over "
 	      "the stations that have one; power and online are the counties' newest live "
-	      "summaries; the hub does not receive the ledger heads yet."));
+	      "summaries; capability, online rate, county target (η ≥ the county target) and "
+	      "stations meeting are the month's KPIs as each county computed and sent them; the "
+	      "ledger head is the sequence and hash of the county's money ledger as it last sent "
+	      "it (hover for the whole hash), to check with pvrelief ledger verify --head."));
 	free(q);
 	web_province_free(&p);
 	web_page_end(c);
@@ -295,6 +381,43 @@ static void alerts_list(struct web_ctx *c, const struct web_province *p, int sho
 	strbuf_puts(b, "</ul>");
 }
 
+/* The county's ledger head and its own month KPIs, as it sent them to the hub. */
+static void county_reports(struct web_ctx *c, const struct province_county *x, const char *month)
+{
+	struct strbuf *b = &c->rep->body;
+	const struct province_kpi *k = &x->kpi;
+	web_html_printf(b,
+			"<section class=\"card\" id=\"county-reports\"><h2>%s</h2><table>"
+			"<tr><th>%s</th><td>",
+			T(c, "本县上报", "As the county sent them"),
+			T(c, "资金账本头", "Money ledger head"));
+	head_html(c, x, 0);
+	char cap[32], online[32], meeting[48], until[32];
+	const char *meets;
+	kpi_text(c, k, cap, online, &meets, meeting);
+	web_time(c, k->known && isfinite(k->until) ? k->until : 0, until);
+	web_html_printf(b, "</td></tr><tr><th>%s (%s)</th><td data-f=\"kpi_until\">%s</td></tr>",
+			T(c, "本月 KPI 截至", "Month KPIs up to"), month,
+			k->known ? (until[0] ? until : "–") : none_received(c));
+	web_html_printf(b, "<tr><th>%s</th><td data-f=\"kpi_eta\">",
+			T(c, "县 η（上报）", "County η (sent)"));
+	web_pct(b, k->known ? k->eta : NAN);
+	web_html_printf(b, "</td></tr><tr><th>%s</th><td data-f=\"kpi_capability\">%s</td></tr>",
+			T(c, "发电能力", "Generation capability"), cap);
+	web_html_printf(b, "<tr><th>%s</th><td data-f=\"kpi_online\">%s</td></tr>",
+			T(c, "在线率", "Online rate"), online);
+	web_html_printf(b, "<tr><th>%s</th><td><span class=\"%s\" data-f=\"kpi_meets\">%s</span>",
+			T(c, "县达标", "County target"),
+			k->known && k->meets_target == 0 ? "bad" : "", meets);
+	if (k->known && isfinite(k->county_target))
+		web_html_printf(b, " <small>(%s %.0f%%)</small>", T(c, "目标", "target"),
+				k->county_target * 100);
+	web_html_printf(b,
+			"</td></tr><tr><th>%s</th><td data-f=\"kpi_meeting\">%s</td></tr>"
+			"</table></section>",
+			T(c, "达标电站 / 有 η 电站", "Stations meeting / with η"), meeting);
+}
+
 static void county_page(struct web_ctx *c, const char *county, int by)
 {
 	struct web_province p;
@@ -319,7 +442,9 @@ static void county_page(struct web_ctx *c, const char *county, int by)
 	free(action);
 	strbuf_puts(b, "<section class=\"tiles\">");
 	tiles(c, x, 0);
-	strbuf_puts(b, "</section><div class=\"grid2\"><section class=\"card\">");
+	strbuf_puts(b, "</section>");
+	county_reports(c, x, p.month);
+	strbuf_puts(b, "<div class=\"grid2\"><section class=\"card\">");
 	web_html_printf(b, "<h2>%s</h2>", T(c, "电站分布", "Stations on the map"));
 	map(c, &p, x->first, x->n, T(c, "本县电站分布图", "Map of the county's stations"));
 	web_html_printf(b, "</section><section class=\"card\"><h2>%s</h2>",

@@ -81,7 +81,7 @@ int web_province_load(struct web_ctx *c, const char *county, const char *station
 	double newest_live;
 	int rc = store_hub_read_begin(st);
 	if (rc == 0)
-		rc = store_hub_read_counties(st, &p->counties, &p->nc);
+		rc = store_hub_read_counties(st, p->month, &p->counties, &p->nc);
 	if (rc == 0)
 		rc = store_hub_read_stations(st, county, p->day, p->month, &p->stations, &p->ns);
 	if (rc == 0)

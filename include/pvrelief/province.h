@@ -26,6 +26,17 @@ struct province_station {
 	int alerts_active;
 };
 
+/* A county's KPIs of one month as it sent them. */
+struct province_kpi {
+	int known;    /* 0: the county sent none for the month */
+	double until; /* the figures run to (unix s) */
+	long stations, stations_with_eta, stations_meeting_target; /* -1 when none */
+	double eta, pr, capability_pct;				   /* NAN when none */
+	double online_rate, fault_rate, anomaly_rate;		   /* 0-1, NAN when none */
+	double county_target;					   /* 0-1 */
+	int meets_target; /* 1, 0, or -1 when the county has no η */
+};
+
 /* One county: what the hub knows of it and its stations summed. */
 struct province_county {
 	char county[72], name[128];
@@ -40,6 +51,16 @@ struct province_county {
 	int with_eta_day, with_eta_month;
 	int online;			     /* stations with a device online */
 	long alerts_active, alerts_critical; /* its active alerts (every station and none) */
+	/* Its money ledger's head as it last sent it: head_seq -1 when none came. */
+	long long head_seq;
+	char head_hash[72];
+	double head_at; /* the county's clock when it sent it; NAN none */
+	/* Its own KPIs of the month, as its `pvrelief health --month` computed and sent them
+	 * (they are the county's, not summed here). */
+	struct province_kpi kpi;
+	/* Set by province_total only: counties that sent their month's KPIs, and of those the
+	 * counties whose η meets their county target. */
+	int counties_with_kpi, counties_meeting_target;
 };
 
 /* What counties and stations are ranked by. */
@@ -54,7 +75,8 @@ int province_station_online(const struct province_station *s, const char *county
 void province_sum(struct province_county *counties, size_t nc,
 		  const struct province_station *stations, size_t n);
 /* Sums counties (n) into *out as the province: stations, capacity, energy, power, online,
- * alerts, and η of the day and month as ratios of the counties' sums. */
+ * alerts, η of the day and month as ratios of the counties' sums, and the counties that sent
+ * their month's KPIs and that meet their target by them. */
 void province_total(const struct province_county *counties, size_t n, struct province_county *out);
 /* Sorts counties worst first by the figure: no figure last, ties by id. */
 void province_rank_counties(struct province_county *counties, size_t n, enum province_rank by);

@@ -1,6 +1,7 @@
 /* The console's readers of the province hub's database (the hub_* tables that pvrelief-hub
  * writes through store_hub.c): every county and station with its day, month and live figures
- * and active alerts, a station's days and months, alert events. A page reads inside one read
+ * and active alerts, each county's ledger head and month KPIs as it sent them, a station's
+ * days and months, alert events. A page reads inside one read
  * transaction (store_hub_read_begin .. store_hub_read_end), so that everything it shows is
  * one snapshot; the console opens the hub's database read-only and never writes it. */
 #ifndef PVRELIEF_STORE_HUB_READ_H
@@ -40,9 +41,11 @@ int store_hub_read_begin(struct store *st);
 /* Ends the read transaction. */
 void store_hub_read_end(struct store *st);
 /* Loads every county the hub has heard of, ordered by id, into a new array (*out, *n; the
- * caller frees *out): id, name, status, last_seen and its active alerts (every severity and
- * critical); the sums are left for province_sum. Returns 0 or negative. */
-int store_hub_read_counties(struct store *st, struct province_county **out, size_t *n);
+ * caller frees *out): id, name, status, last_seen, its active alerts (every severity and
+ * critical), its ledger head and its own KPIs of month (YYYY-MM) as it sent them; the sums
+ * are left for province_sum. Returns 0 or negative. */
+int store_hub_read_counties(struct store *st, const char *month, struct province_county **out,
+			    size_t *n);
 /* Loads the stations of county (NULL: of every county), ordered by county then station, into
  * a new array (*out, *n; the caller frees *out): the registry's stations and those that sent
  * a figure for day (YYYY-MM-DD), each with that day's figure, its figure of month (YYYY-MM),

@@ -46,6 +46,9 @@ struct web_metrics_county {
 	double power_w;		   /* the stations online, as they last reported */
 	double eta_day, eta_month; /* NAN none */
 	long alerts_active;
+	/* As the county sent them (NAN when it sent none): its ledger head's sequence, whether
+	 * its own month KPIs meet the county target (1 or 0) and their online rate. */
+	double ledger_seq, meets_target, online_rate;
 };
 
 /* Appends the province's metrics (label county) for n counties to b, in the same way. */

@@ -324,7 +324,8 @@ kill -TERM "$HUB_PID"
 wait "$HUB_PID" || true
 check "the hub's database is intact" bash -c "sqlite3 '$WORK/hub.db' 'PRAGMA integrity_check' | grep -qx ok"
 
-# The console's province pages over this hub's database show each county's own figures.
+# The console's province pages over this hub's database show each county's own figures, its
+# ledger head as its own `pvrelief ledger verify` gives it, and its month KPIs.
 WEB_PORT=$(free_port)
 spawn "$BIN/pvrelief-web" -c "$WORK/c1.conf" --hub-db "$WORK/hub.db" --port "$WEB_PORT" \
 	--ready-file "$WORK/web.ready" 2>>"$WORK/web.log"
@@ -344,5 +345,27 @@ act, th = con.execute('SELECT sum(e_act_wh), sum(eth_wh) FROM station_eff_day WH
 assert round(j['county']['eta_day'], 4) == round(act / th, 4), (j['county'], act / th)
 assert j['county']['status'] == 'offline' and j['county']['stations_online'] == 0
 " "$WORK/web-$id.json" "$WORK/$id.db" "$DAY"
+	# The ledger head the console shows is the one the county's own `pvrelief ledger verify`
+	# reports (c3's ledger is empty: it sent none, and the console says so).
+	head=$("$BIN/pvrelief" -c "$WORK/$id.conf" ledger verify |
+		sed -n 's/.* entries, head \([0-9]*:[0-9a-f]*\).*/\1/p')
+	curl -s "http://127.0.0.1:$WEB_PORT/province?day=$DAY" >"$WORK/web-province-$id.html"
+	check "$id: the console's ledger head is the county's own ($head) on the page and in the API" python3 -c "
+import html, json, re, sqlite3, sys
+head, page, j = sys.argv[1], open(sys.argv[2]).read(), json.load(open(sys.argv[3]))
+row = re.search(r'<tr data-county=\"%s\">(.*?)</tr>' % sys.argv[4], page, re.S).group(1)
+seq, h = head.split(':')
+if seq == '0':
+    assert j['county']['ledger_head'] is None, j['county']['ledger_head']
+    assert '<span data-f=\"head\">未收到</span>' in row, row
+else:
+    assert (j['county']['ledger_head']['seq'], j['county']['ledger_head']['hash']) == (int(seq), h), (j['county']['ledger_head'], head)
+    m = re.search(r'data-f=\"head\" title=\"([0-9a-f]{64})\">(\d+) · ([0-9a-f]{12})</span>', row)
+    assert m and m.groups() == (h, seq, h[:12]), (m and m.groups(), head)
+con = sqlite3.connect(sys.argv[5])
+eta, meets = con.execute('SELECT eta, meets_target FROM hub_county_kpi WHERE county = ? AND month = ?', (sys.argv[4], sys.argv[6][:7])).fetchone()
+k = j['county']['month_kpi']
+assert k is not None and abs(k['eta'] - eta) < 1e-12 and k['meets_county_target'] == bool(meets), (k, eta, meets)
+" "$head" "$WORK/web-province-$id.html" "$WORK/web-$id.json" "$id" "$WORK/hub.db" "$DAY"
 done
 finish

@@ -4,7 +4,8 @@
 # hub_ingest): the counties are ranked by η of the day and of the month as the database says,
 # with their figures; the map has every station; a county's page ranks its stations and lists
 # its active alerts; a station's page shows its days, months and alert events; a county and
-# stations named with markup show as text; Chinese by default, English by the switch; bad
+# stations named with markup show as text; each county's ledger head and month KPIs as the
+# hub received them, "none received" for c3 that sent none; Chinese by default, English by the switch; bad
 # days and unknown counties get 400 and 404; the JSON API says what the pages say.
 # Screenshots at phone and desktop width are kept in build/test-artifacts/web_province/.
 . "$(dirname "$0")/lib/common.sh"
@@ -37,11 +38,13 @@ county c1 "<script>alert(1)</script>" 31.6 115.9
 county c2 "砀山县" 34.4 116.3
 county c3 "金寨县" 31.7 115.8
 
-"$BIN/tests/hub_fill" --db "$WORK/hub.db" --day "$DAY" --seed 7 "$WORK/c1.conf" "$WORK/c2.conf" "$WORK/c3.conf"
+"$BIN/tests/hub_fill" --db "$WORK/hub.db" --day "$DAY" --seed 6 --bare c3 "$WORK/c1.conf" "$WORK/c2.conf" "$WORK/c3.conf"
 HUB="$WORK/hub.db"
 hubq() { sqlite3 "$HUB" "$1"; }
 check "the hub's database has every county's stations and days" test \
 	"$(hubq "SELECT count(*) || '/' || count(DISTINCT county) FROM hub_station") $(hubq "SELECT count(*) FROM hub_station_day")" = "9/3 189"
+check "the hub has the ledger heads and month KPIs of c1 and c2, none of c3" test \
+	"$(hubq "SELECT group_concat(county) FROM hub_ledger_head") $(hubq "SELECT group_concat(county || ':' || month) FROM hub_county_kpi")" = "c1,c2 c1:2026-06,c2:2026-06"
 
 # The console of a county office, with the province pages from the hub's database (a path
 # relative to the configuration, as the README says); its own county database is not needed
@@ -72,7 +75,7 @@ check "a bad sort gives 400 from the API" test "$(code "/api/province?sort=x")" 
 check "an unknown county gives 404 from the API" test "$(code "/api/province/county/nowhere")" = 404
 
 curl -s "$URL/metrics" >"$WORK/metrics.txt"
-check "/metrics has each county's η of the day and month, stations and alerts from the hub" "$PY" -c "
+check "/metrics has each county's η of the day and month, stations, alerts, ledger head and target met from the hub" "$PY" -c "
 import re, sqlite3, sys
 text = open(sys.argv[1]).read()
 con = sqlite3.connect('file:' + sys.argv[2] + '?mode=ro', uri=True)
@@ -82,6 +85,11 @@ for c, eta in con.execute(\"SELECT county, sum(e_act_wh) / sum(eth_wh) FROM hub_
     assert 'pvrelief_county_stations{county=\"%s\"} 3\n' % c in text, c
     assert 'pvrelief_county_alerts_active{county=\"%s\"} 1\n' % c in text, c
     assert re.search(r'^pvrelief_county_generation_ratio\{county=\"%s\",period=\"month\"\} 0\.\d+\$' % c, text, re.M), c
+for c, seq in con.execute('SELECT county, seq FROM hub_ledger_head'):
+    assert 'pvrelief_county_ledger_head_seq{county=\"%s\"} %d\n' % (c, seq) in text, (c, seq)
+for c, meets in con.execute('SELECT county, meets_target FROM hub_county_kpi WHERE month = ?', (sys.argv[3][:7],)):
+    assert 'pvrelief_county_meets_target{county=\"%s\"} %d\n' % (c, meets) in text, (c, meets)
+assert 'pvrelief_county_ledger_head_seq{county=\"c3\"}' not in text and 'pvrelief_county_meets_target{county=\"c3\"}' not in text
 assert '# TYPE pvrelief_county_power_watts gauge' in text
 assert 'pvrelief_build_info{version=' in text
 " "$WORK/metrics.txt" "$HUB" "$DAY"
@@ -92,7 +100,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 check "browser: ranking, figures, map, drill-down, escaping, languages, screenshots ($rc)" test "$rc" -eq 0
-for f in province-desktop province-phone county-desktop county-phone station-desktop station-phone province-en; do
+for f in province-desktop province-phone county-desktop county-phone station-desktop station-phone province-en county-none-phone; do
 	check "screenshot $f.png kept" test -s "$ART/$f.png"
 done
 check "the console never wrote the hub's database" test "$(sha256sum "$HUB" | cut -d' ' -f1)" = "$before"

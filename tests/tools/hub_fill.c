@@ -3,26 +3,35 @@
  * configuration) are handed to hub_ingest, which stores them through store_hub.c. The
  * figures are made up but deterministic (a hash of county, station, day and seed), so a test
  * can compare the console with the database it reads.
- *   hub_fill --db HUB.db --day YYYY-MM-DD [--seed N] [--now UNIX] COUNTY.conf...
+ *   hub_fill --db HUB.db --day YYYY-MM-DD [--seed N] [--now UNIX] [--bare COUNTY]
+ *            COUNTY.conf...
  * For each county: its registry; every station-day from the first of the month to DAY and
  * the month's sum; a live summary at noon of DAY (the first station in fault, the last one
  * offline, the others producing); a fault raised at its first station (active) and an offline
- * alert raised and cleared at its second. */
+ * alert raised and cleared at its second; its money ledger's head and its month's KPIs (the
+ * stations' month sums aggregated by efficiency_aggregate, with made-up rates), except for
+ * the county named by --bare, which sends neither, as a county whose uplink predates them. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pvrelief/config.h"
 #include "pvrelief/errlist.h"
+#include "pvrelief/efficiency.h"
+#include "pvrelief/health.h"
 #include "pvrelief/hub.h"
+#include "pvrelief/ledger.h"
 #include "pvrelief/log.h"
 #include "pvrelief/publish_uplink.h"
 #include "pvrelief/store_eff.h"
 
 static unsigned long seed;
+static const char *bare;   /* the county that sends no ledger head nor KPIs */
+static unsigned long sent; /* messages handed to the hub */
 
 /* A number in [0, 1) from the strings and the seed (FNV-1a). */
 static double u(const char *a, const char *b, const char *c)
@@ -54,13 +63,17 @@ static int send(struct county *k, const char *type, char *payload)
 	snprintf(topic, sizeof topic, "pvrelief/%s/%s", k->cfg->county_id, type);
 	int rc = hub_ingest(k->hub, topic, payload, strlen(payload), k->now);
 	free(payload);
+	sent += rc == 0;
 	if (rc != 0)
 		fprintf(stderr, "hub_fill: the hub could not store a %s message of %s\n", type,
 			k->cfg->county_id);
 	return rc;
 }
 
-static int fill(struct county *k, int year, int month, int mday, double noon)
+/* The county's status, registry, station days, months, live summaries and alerts; fills fig
+ * with each station's month sums. */
+static int fill_stations(struct county *k, int year, int month, int mday, double noon,
+			 const char *mon, struct efficiency_station_figure *fig)
 {
 	const struct config *cfg = k->cfg;
 	if (send(k, "status", strdup("{\"state\":\"online\"}")) != 0 ||
@@ -96,8 +109,8 @@ static int fill(struct county *k, int year, int month, int mday, double noon)
 			if (send(k, "day", publish_uplink_day(cfg, &e, ++k->rev, noon)) != 0)
 				return -1;
 		}
-		char mon[16];
-		snprintf(mon, sizeof mon, "%04d-%02d", year % 10000, month % 100);
+		fig[i] = (struct efficiency_station_figure){s->capacity_kwp, m_energy / 1000.0,
+							    m_act / 1000.0, m_eth / 1000.0, 1};
 		struct publish_uplink_month m = {s->id, mon, m_energy, m_eth, m_act / m_eth, 1};
 		if (send(k, "month", publish_uplink_month(cfg, &m, ++k->rev, noon)) != 0)
 			return -1;
@@ -146,6 +159,60 @@ static int fill(struct county *k, int year, int month, int mday, double noon)
 	return 0;
 }
 
+/* The county's ledger head and its KPIs of the month from the stations' month sums (fig, n),
+ * as its uplink sends them. */
+static int heads(struct county *k, const char *mon, const struct efficiency_station_figure *fig,
+		 size_t n, double noon)
+{
+	const struct config *cfg = k->cfg;
+	char text[128], hash[LEDGER_HASH_HEX_LEN + 1];
+	int64_t seq = 100 + (int64_t)(900 * u(cfg->county_id, "ledger", ""));
+	int len = snprintf(text, sizeof text, "%s:%lld:%lu", cfg->county_id, (long long)seq, seed);
+	if (ledger_sha256_hex(text, (size_t)len, hash) != 0 ||
+	    send(k, "ledger", publish_uplink_ledger(cfg, seq, hash, ++k->rev, noon)) != 0)
+		return -1;
+	struct health_station *hs = calloc(n + 1, sizeof *hs);
+	double energy_kwh = 0;
+	for (size_t i = 0; i < n; i++) {
+		hs[i].capacity_kwp = fig[i].capacity_kwp;
+		hs[i].pr_num = fig[i].e_act_kwh * 0.8 / 0.82;
+		hs[i].pr_den = fig[i].e_th_kwh;
+		energy_kwh += fig[i].energy_kwh;
+	}
+	struct health_report r = {
+	    .county_id = cfg->county_id,
+	    .county_name = cfg->county_name,
+	    .until_unix = noon,
+	    .county_target = cfg->efficiency.county_target,
+	    .station_target = cfg->efficiency.station_target,
+	    .stations = hs,
+	    .n_stations = n,
+	};
+	snprintf(r.period, sizeof r.period, "%.7s", mon);
+	efficiency_aggregate(fig, n, cfg->efficiency.station_target, cfg->efficiency.county_target,
+			     &r.county.eff);
+	r.county.energy_kwh = energy_kwh;
+	r.county.online.rate = 0.9 + 0.1 * u(cfg->county_id, "online", "");
+	r.county.fault.rate = 0.05 * u(cfg->county_id, "fault", "");
+	r.county.anomaly.rate = 0.02 * u(cfg->county_id, "anomaly", "");
+	int rc = send(k, "kpi", publish_uplink_kpi(cfg, &r, ++k->rev, noon));
+	free(hs);
+	return rc;
+}
+
+static int fill(struct county *k, int year, int month, int mday, double noon)
+{
+	const struct config *cfg = k->cfg;
+	struct efficiency_station_figure *fig = calloc(cfg->n_stations + 1, sizeof *fig);
+	char mon[16];
+	snprintf(mon, sizeof mon, "%04d-%02d", year % 10000, month % 100);
+	int rc = fill_stations(k, year, month, mday, noon, mon, fig);
+	if (rc == 0 && !(bare && strcmp(bare, cfg->county_id) == 0))
+		rc = heads(k, mon, fig, cfg->n_stations, noon);
+	free(fig);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL, *day = NULL;
@@ -158,6 +225,8 @@ int main(int argc, char **argv)
 			day = argv[i + 1];
 		else if (strcmp(argv[i], "--seed") == 0)
 			seed = strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--bare") == 0)
+			bare = argv[i + 1];
 		else if (strcmp(argv[i], "--now") == 0)
 			now = strtod(argv[i + 1], NULL);
 		else
@@ -166,12 +235,13 @@ int main(int argc, char **argv)
 	int year, month, mday;
 	if (!db || !day || i == argc || sscanf(day, "%4d-%2d-%2d", &year, &month, &mday) != 3) {
 		fputs("usage: hub_fill --db HUB.db --day YYYY-MM-DD [--seed N] [--now UNIX] "
-		      "COUNTY.conf...\n",
+		      "[--bare COUNTY] COUNTY.conf...\n",
 		      stderr);
 		return 2;
 	}
 	log_init("hub_fill", 0, LOG_LEVEL_WARNING);
-	/* The hub's inbox beside the database, as pvrelief-hub keeps it; hub_free stores it all. */
+	/* The inbox is the hub's own journal: kept beside the database while filling, and empty
+	 * (so removed) once every message is stored. */
 	char inbox[4096];
 	snprintf(inbox, sizeof inbox, "%s.inbox", db);
 	struct hub *hub = hub_new(db, "pvrelief", inbox);
@@ -195,9 +265,22 @@ int main(int argc, char **argv)
 		rc = fill(&k, year, month, mday, noon) != 0;
 		config_free(cfg);
 	}
+	/* The writer stores behind hub_ingest: wait until it has judged every message, so that
+	 * the refused count is the whole run's. */
 	struct hub_stats s;
-	hub_get_stats(hub, &s);
+	for (int waited_ms = 0;; waited_ms += 10) {
+		hub_get_stats(hub, &s);
+		if (s.stored + s.stale + s.refused >= sent || waited_ms >= 120000)
+			break;
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
 	hub_free(hub);
+	if (s.stored + s.stale + s.refused < sent) {
+		fprintf(stderr, "hub_fill: the hub judged %llu of %lu messages in 120 s\n",
+			(unsigned long long)(s.stored + s.stale + s.refused), sent);
+		rc = 1;
+	}
+	unlink(inbox);
 	if (rc == 0 && s.refused > 0) {
 		fprintf(stderr, "hub_fill: the hub refused %llu messages\n",
 			(unsigned long long)s.refused);

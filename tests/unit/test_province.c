@@ -86,8 +86,16 @@ int main(void)
 	CHECK(province_station_online(&s[4], ""));
 	CHECK(!province_station_online(&s[2], "online")); /* no live summary came */
 
+	/* a and b sent their month's KPIs, a meeting the target by them and b not; c and d sent
+	 * none, so they are counted in neither. */
+	k[0].kpi.known = k[1].kpi.known = 1;
+	k[0].kpi.meets_target = 1;
+	k[1].kpi.meets_target = 0;
+	k[2].kpi.meets_target = 1; /* not known: a figure of no month */
 	struct province_county t;
 	province_total(k, 4, &t);
+	CHECK_INT(t.counties_with_kpi, 2);
+	CHECK_INT(t.counties_meeting_target, 1);
 	CHECK_INT(t.n, 5);
 	CHECK_NEAR(t.eta_day, (400000.0 + 200000 + 150000) / (500000.0 + 250000 + 200000), 1e-12);
 	CHECK_INT(t.alerts_active, 4);

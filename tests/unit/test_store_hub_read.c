@@ -94,6 +94,34 @@ static void populate(const char *path)
 	CHECK_INT(store_hub_month_put(st, &m, 3), 1);
 	struct store_hub_live l = {"a", "a1", "producing", 1000, 42000, 2e5, 2, 2};
 	CHECK_INT(store_hub_live_put(st, &l, 4), 1);
+	/* County a sent its ledger head and the KPIs of June and May; b sent none. */
+	struct store_hub_ledger h = {"a", "95bc0123456789abcdef", 36280, 900, 5};
+	CHECK_INT(store_hub_ledger_put(st, &h), 1);
+	struct store_hub_kpi kp = {.county = "a",
+				   .month = "2026-06",
+				   .until = 950,
+				   .stations = 2,
+				   .stations_with_eta = 2,
+				   .stations_meeting_target = 1,
+				   .energy_wh = 1e6,
+				   .e_act_wh = 9e5,
+				   .eth_wh = 1e6,
+				   .eta = 0.9,
+				   .eta_grade12 = 0.9,
+				   .pr = 0.85,
+				   .capability_pct = 90,
+				   .equivalent_hours = 3,
+				   .online_rate = 0.975,
+				   .fault_rate = 0.01,
+				   .anomaly_rate = 0,
+				   .county_target = 0.8,
+				   .meets_target = 1,
+				   .worst_grade = 1};
+	CHECK_INT(store_hub_kpi_put(st, &kp, 6), 1);
+	kp.month = "2026-05";
+	kp.meets_target = 0;
+	kp.online_rate = 0.5;
+	CHECK_INT(store_hub_kpi_put(st, &kp, 7), 1);
 	/* a1: a fault raised and active; a2: one raised, then cleared, the clearing arriving
 	 * first; b: a county-wide alert. */
 	alert_put(st, "a", 1, 1, "raised", "a1", "critical", 100);
@@ -143,7 +171,7 @@ int main(void)
 	CHECK_INT(store_hub_read_begin(st), 0);
 	struct province_county *k = NULL;
 	size_t nk = 0;
-	CHECK_INT(store_hub_read_counties(st, &k, &nk), 0);
+	CHECK_INT(store_hub_read_counties(st, "2026-06", &k, &nk), 0);
 	CHECK_INT(nk, 3);
 	if (nk == 3) {
 		CHECK_STR(k[0].county, "a");
@@ -158,6 +186,17 @@ int main(void)
 		CHECK_STR(k[1].name, "b");
 		CHECK_INT(k[1].alerts_active, 1);
 		CHECK_INT(k[1].alerts_critical, 0);
+		/* a's head and June's KPIs, not May's; b sent neither. */
+		CHECK_INT(k[0].head_seq, 36280);
+		CHECK_STR(k[0].head_hash, "95bc0123456789abcdef");
+		CHECK_NEAR(k[0].head_at, 900, 0);
+		CHECK_INT(k[0].kpi.known, 1);
+		CHECK_NEAR(k[0].kpi.online_rate, 0.975, 1e-12);
+		CHECK_NEAR(k[0].kpi.capability_pct, 90, 1e-12);
+		CHECK_INT(k[0].kpi.meets_target, 1);
+		CHECK_INT(k[0].kpi.stations_meeting_target, 1);
+		CHECK_INT(k[1].head_seq, -1);
+		CHECK_INT(k[1].kpi.known, 0);
 	}
 	struct province_station *s = NULL;
 	size_t ns = 0;

@@ -45,8 +45,8 @@ int main(void)
 	      strstr(t, "pvrelief_station_online{"));
 	free(t);
 	/* The province's counties: labelled by county, escaped, no sample without a value. */
-	struct web_metrics_county cs[2] = {{"c1", 3, 2, 42000, 0.8, 0.75, 1},
-					   {"x\"y", 1, 0, 0, NAN, NAN, 0}};
+	struct web_metrics_county cs[2] = {{"c1", 3, 2, 42000, 0.8, 0.75, 1, 36280, 1, 0.5},
+					   {"x\"y", 1, 0, 0, NAN, NAN, 0, NAN, NAN, NAN}};
 	struct strbuf cb = {0};
 	web_metrics_render_counties(cs, 2, &cb);
 	char *ct = strbuf_take(&cb);
@@ -58,6 +58,12 @@ int main(void)
 		       "pvrelief_county_generation_ratio{county=\"c1\",period=\"month\"} 0.75\n");
 	CHECK_CONTAINS(ct, "pvrelief_county_alerts_active{county=\"x\\\"y\"} 0\n");
 	CHECK(strstr(ct, "pvrelief_county_generation_ratio{county=\"x") == NULL);
+	/* What the county sent: its ledger head and month KPIs; none from the other. */
+	CHECK_CONTAINS(ct, "pvrelief_county_ledger_head_seq{county=\"c1\"} 36280\n");
+	CHECK_CONTAINS(ct, "pvrelief_county_meets_target{county=\"c1\"} 1\n");
+	CHECK_CONTAINS(ct, "pvrelief_county_online_rate{county=\"c1\"} 0.5\n");
+	CHECK(strstr(ct, "pvrelief_county_ledger_head_seq{county=\"x") == NULL);
+	CHECK(strstr(ct, "pvrelief_county_meets_target{county=\"x") == NULL);
 	free(ct);
 	return check_summary();
 }

@@ -2,8 +2,9 @@
 web_province.sh: the counties ranked by η of the day and of the month as the hub's database
 says, with their figures; every station on the map; drill-down to a county (its stations
 ranked, its active alerts) and to a station (its days, months and alert events); names full of
-markup shown as text; Chinese by default and English by the switch; the JSON API agreeing with
-the pages; screenshots at phone and desktop width.
+markup shown as text; each county's ledger head and its own month KPIs as the hub received
+them, and "none received" for a county that sent none; Chinese by default and English by the
+switch; the JSON API agreeing with the pages; screenshots at phone and desktop width.
 Environment: URL, HUB (the hub's database), ART (screenshot folder), WORK, DAY."""
 import json
 import os
@@ -109,8 +110,64 @@ def expected_counties():
         " (SELECT count(*) FROM hub_live l WHERE l.county = c.county AND l.online > 0),"
         " (SELECT count(*) FROM (" + ACTIVE + ") a WHERE a.county = c.county)"
         " FROM hub_county c", DAY, MONTH, DAY)
-    return {r[0]: dict(name=r[1], stations=r[2], eta_day=r[3], eta_month=r[4], energy=r[5],
-                       online=r[6], alerts=r[7]) for r in rows}
+    exp = {r[0]: dict(name=r[1], stations=r[2], eta_day=r[3], eta_month=r[4], energy=r[5],
+                      online=r[6], alerts=r[7], head=None, kpi=None) for r in rows}
+    for c, seq, h, at in db("SELECT county, seq, hash, at FROM hub_ledger_head"):
+        exp[c]["head"] = dict(seq=seq, hash=h, at=at)
+    for c, cap, onl, meets, meeting, with_eta, eta in db(
+            "SELECT county, capability_pct, online_rate, meets_target, stations_meeting_target,"
+            " stations_with_eta, eta FROM hub_county_kpi WHERE month = ?", MONTH):
+        exp[c]["kpi"] = dict(capability=cap, online=onl, meets=meets, meeting=meeting,
+                             with_eta=with_eta, eta=eta)
+    return exp
+
+
+NONE_ZH, NONE_EN = "未收到", "none received"
+
+
+def head_text(h):
+    return NONE_ZH if h is None else f"{h['seq']} · {h['hash'][:12]}"
+
+
+def kpi_texts(k):
+    """The KPI cells as the page shows them in Chinese."""
+    if k is None:
+        return {"kpi_capability": "–", "kpi_online": "–", "kpi_meets": NONE_ZH, "kpi_meeting": "–"}
+    return {"kpi_capability": num(k["capability"]) + "%", "kpi_online": pct(k["online"]),
+            "kpi_meets": {1: "达标", 0: "未达标"}.get(k["meets"], "–"),
+            "kpi_meeting": f"{k['meeting']} / {k['with_eta']}"}
+
+
+def check_reports(root, e, k, where, api_county):
+    """The ledger head and month KPIs shown under root for county k agree with the database
+    (e) and the API's county (api_county)."""
+    h = root.find_element(By.CSS_SELECTOR, '[data-f="head"]')
+    expect(h.text == head_text(e["head"]), f"{where}: {k}'s ledger head {h.text!r} == {head_text(e['head'])!r}")
+    jh = api_county["ledger_head"]
+    if e["head"] is None:
+        expect(jh is None, f"{where}: the API has no ledger head for {k}")
+        expect(not root.find_elements(By.CSS_SELECTOR, '[data-f="head"][title]'),
+               f"{where}: no hash in a tooltip for {k}")
+    else:
+        expect(h.get_attribute("title") == e["head"]["hash"], f"{where}: {k}'s full hash in the tooltip")
+        expect(jh is not None and jh["seq"] == e["head"]["seq"] and jh["hash"] == e["head"]["hash"]
+               and abs(jh["at"] - e["head"]["at"]) < 1e-6,
+               f"{where}: the API's head of {k} is the database's")
+        at = root.find_element(By.CSS_SELECTOR, '[data-f="head_at"]').text
+        expect(jh is not None and at == jh["at_local"] and at, f"{where}: {k}'s head sent at {at!r}")
+    figs = {f: root.find_element(By.CSS_SELECTOR, f'[data-f="{f}"]').text
+            for f in ("kpi_capability", "kpi_online", "kpi_meets", "kpi_meeting")}
+    want = kpi_texts(e["kpi"])
+    expect(figs == want, f"{where}: {k}'s month KPIs as it sent them: {figs} == {want}")
+    jk = api_county["month_kpi"]
+    if e["kpi"] is None:
+        expect(jk is None, f"{where}: the API has no month KPIs for {k}")
+    else:
+        expect(jk is not None and abs(jk["capability_pct"] - e["kpi"]["capability"]) < 1e-9
+               and abs(jk["online_rate"] - e["kpi"]["online"]) < 1e-12
+               and jk["meets_county_target"] == bool(e["kpi"]["meets"])
+               and jk["stations_meeting_target"] == e["kpi"]["meeting"],
+               f"{where}: the API's month KPIs of {k} are the database's")
 
 
 def rank(d, key):
@@ -141,6 +198,23 @@ def province(d, exp):
                      "energy_kwh": num(e["energy"] / 1000), "eta_day": pct(e["eta_day"]),
                      "eta_month": pct(e["eta_month"]), "alerts": str(e["alerts"])}
         expect(figs == want_figs, f"county {k}'s row has the database's figures: {figs} == {want_figs}")
+    j = api(f"/api/province?day={DAY}")
+    by_id = {c["id"]: c for c in j["counties"]}
+    for r in rows:
+        k = r.get_attribute("data-county")
+        check_reports(r, exp[k], k, "the province page", by_id[k])
+    expect(sum(1 for e in exp.values() if e["head"] is None) == 1 and
+           sum(1 for e in exp.values() if e["kpi"] is None) == 1,
+           "one county sent neither ledger head nor KPIs")
+    meeting = sum(1 for e in exp.values() if e["kpi"] and e["kpi"]["meets"] == 1)
+    expect(meeting == 1, f"of the two counties that sent KPIs one meets the target ({meeting})")
+    tile = d.find_element(By.CSS_SELECTOR, '.tile [data-f="counties_meeting"]').text
+    expect(tile == f"{meeting} / {len(exp)}", f"the tile counts the counties meeting the target: {tile!r}")
+    expect(j["province"]["counties_meeting_target"] == meeting and
+           j["province"]["counties_with_kpi"] == sum(1 for e in exp.values() if e["kpi"]),
+           "the API counts the counties meeting the target")
+    expect("尚未" not in d.find_element(By.TAG_NAME, "main").text,
+           "the page no longer says the hub does not receive the ledger heads")
     expect(cell(rows[got.index("c1")], "name") == COUNTY_MARKUP,
            "a county named with markup shows as that text")
     n_stations = db("SELECT count(*) FROM hub_station")[0][0]
@@ -169,6 +243,20 @@ def province(d, exp):
     expect(all(abs(c["eta_day"] - exp[c["id"]]["eta_day"]) < 1e-12 for c in j["counties"]),
            "the API's η of the day equals the database's sums")
     expect(len(j["stations"]) == n_stations, "the API lists every station for the map")
+
+
+def county_reports(d, exp):
+    """Each county's page shows its ledger head and month KPIs, or that none came."""
+    for k in sorted(exp):
+        d.get(URL + f"/province/county/{k}?day={DAY}")
+        box = d.find_element(By.ID, "county-reports")
+        check_reports(box, exp[k], k, f"{k}'s page", api(f"/api/province/county/{k}?day={DAY}")["county"])
+        if exp[k]["kpi"] is not None:
+            got = box.find_element(By.CSS_SELECTOR, '[data-f="kpi_eta"]').text
+            expect(got == pct(exp[k]["kpi"]["eta"]), f"{k}'s page: the η it reported {got!r}")
+    bare = [k for k in exp if exp[k]["head"] is None][0]
+    d.get(URL + f"/province/county/{bare}?day={DAY}")
+    shot(d, "county-none-phone", 390)
 
 
 def county(d):
@@ -252,6 +340,12 @@ def english(d):
            "English by the switch")
     expect(d.find_element(By.CSS_SELECTOR, "nav a.on").text == "Province",
            "the navigation marks the province page")
+    heads = {r.get_attribute("data-county"): cell(r, "head")
+             for r in d.find_elements(By.CSS_SELECTOR, "#counties tbody tr[data-county]")}
+    bare = [k for k, e in expected_counties().items() if e["head"] is None][0]
+    expect(heads[bare] == NONE_EN and cell(d.find_element(By.CSS_SELECTOR, f'#counties tr[data-county="{bare}"]'),
+                                           "kpi_meets") == NONE_EN,
+           f"in English a county that sent nothing says {NONE_EN!r}: {heads[bare]!r}")
     shot(d, "province-en", 1280)
 
 
@@ -263,6 +357,7 @@ def main():
         province(d, exp)
         county(d)
         station(d)
+        county_reports(d, exp)
         english(d)
     finally:
         d.quit()
