@@ -22,46 +22,6 @@
 
 enum { API_MAX_ALERTS = 5000, LIVE_ALERTS = 12 };
 
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s ? s : "");
-	/* Text that is not UTF-8 (a vendor's string, a hand-edited row) is replaced, not
-	 * dropped, so that the key is still there. */
-	return j ? j : json_string("\xef\xbf\xbd");
-}
-
-static json_t *jnum(double v)
-{
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
-}
-
-static json_t *jlocal(const struct web_ctx *c, double t)
-{
-	char buf[32];
-	if (t <= 0)
-		return json_null();
-	web_time(c, t, buf);
-	return json_string(buf);
-}
-
-static void send_json(struct web_ctx *c, json_t *j)
-{
-	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	c->rep->content_type = "application/json; charset=utf-8";
-	strbuf_puts(&c->rep->body, text ? text : "null");
-	strbuf_puts(&c->rep->body, "\n");
-	free(text);
-	json_decref(j);
-}
-
-static void json_error(struct web_ctx *c, int status, const char *message)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "error", jstr(message));
-	c->rep->status = status;
-	send_json(c, j);
-}
-
 static char *pct_text(double v)
 {
 	return isnan(v) ? xstrdup("–") : xasprintf("%.1f%%", v * 100.0);
@@ -72,25 +32,25 @@ static json_t *web_api_alert(const struct web_ctx *c, const struct store_alert *
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)a->id));
-	json_object_set_new(o, "kind", jstr(a->kind));
-	json_object_set_new(o, "severity", jstr(a->severity));
-	json_object_set_new(o, "station", jstr(a->station));
-	json_object_set_new(o, "device", jstr(a->device));
+	json_object_set_new(o, "kind", web_jstr(a->kind));
+	json_object_set_new(o, "severity", web_jstr(a->severity));
+	json_object_set_new(o, "station", web_jstr(a->station));
+	json_object_set_new(o, "device", web_jstr(a->device));
 	json_object_set_new(o, "raised_at", json_real(a->raised_at));
-	json_object_set_new(o, "raised_local", jlocal(c, a->raised_at));
+	json_object_set_new(o, "raised_local", web_jlocal(c, a->raised_at));
 	json_object_set_new(o, "cleared_at",
 			    a->cleared_at > 0 ? json_real(a->cleared_at) : json_null());
-	json_object_set_new(o, "cleared_local", jlocal(c, a->cleared_at));
-	json_object_set_new(o, "ack_by", a->ack_by[0] ? jstr(a->ack_by) : json_null());
+	json_object_set_new(o, "cleared_local", web_jlocal(c, a->cleared_at));
+	json_object_set_new(o, "ack_by", a->ack_by[0] ? web_jstr(a->ack_by) : json_null());
 	json_object_set_new(o, "ack_at", a->ack_at > 0 ? json_real(a->ack_at) : json_null());
-	json_object_set_new(o, "ack_local", jlocal(c, a->ack_at));
-	json_object_set_new(o, "title", jstr(a->title));
-	json_object_set_new(o, "detail", jstr(a->detail));
+	json_object_set_new(o, "ack_local", web_jlocal(c, a->ack_at));
+	json_object_set_new(o, "title", web_jstr(a->title));
+	json_object_set_new(o, "detail", web_jstr(a->detail));
 	json_t *fig = json_loads(a->figures, 0, NULL);
 	json_object_set_new(o, "figures", fig ? fig : json_object());
 	json_object_set_new(o, "suppressed", json_boolean(a->suppressed));
-	json_object_set_new(o, "kind_text", jstr(web_i18n_alert_kind(c->lang, a->kind)));
-	json_object_set_new(o, "severity_text", jstr(web_i18n_severity(c->lang, a->severity)));
+	json_object_set_new(o, "kind_text", web_jstr(web_i18n_alert_kind(c->lang, a->kind)));
+	json_object_set_new(o, "severity_text", web_jstr(web_i18n_severity(c->lang, a->severity)));
 	return o;
 }
 
@@ -98,33 +58,34 @@ static json_t *station_json(const struct web_ctx *c, const struct web_station *s
 {
 	const struct config *cfg = c->app->cfg;
 	json_t *o = json_object();
-	json_object_set_new(o, "id", jstr(s->cfg->id));
-	json_object_set_new(o, "state", jstr(s->state));
-	json_object_set_new(o, "state_text", jstr(web_i18n_state(c->lang, s->state)));
-	json_object_set_new(o, "power_kw", jnum(s->power_w / 1000.0));
+	json_object_set_new(o, "id", web_jstr(s->cfg->id));
+	json_object_set_new(o, "state", web_jstr(s->state));
+	json_object_set_new(o, "state_text", web_jstr(web_i18n_state(c->lang, s->state)));
+	json_object_set_new(o, "power_kw", web_jnum(s->power_w / 1000.0));
 	json_object_set_new(o, "energy_today_kwh", json_real(s->energy_today_wh / 1000.0));
-	json_object_set_new(o, "eta_day", jnum(s->eta_day));
+	json_object_set_new(o, "eta_day", web_jnum(s->eta_day));
 	json_object_set_new(o, "alerts_active", json_integer(s->alerts_active));
 	if (brief)
 		return o;
-	json_object_set_new(o, "name", jstr(s->cfg->name));
-	json_object_set_new(o, "village", jstr(cfg->villages[s->cfg->village].id));
-	json_object_set_new(o, "town", jstr(cfg->towns[cfg->villages[s->cfg->village].town].id));
+	json_object_set_new(o, "name", web_jstr(s->cfg->name));
+	json_object_set_new(o, "village", web_jstr(cfg->villages[s->cfg->village].id));
+	json_object_set_new(o, "town",
+			    web_jstr(cfg->towns[cfg->villages[s->cfg->village].town].id));
 	json_object_set_new(o, "lat", json_real(s->cfg->lat_deg));
 	json_object_set_new(o, "lon", json_real(s->cfg->lon_deg));
 	json_object_set_new(o, "capacity_kwp", json_real(s->cfg->capacity_kwp));
 	json_object_set_new(o, "devices", json_integer(s->devices));
 	json_object_set_new(o, "devices_online", json_integer(s->devices_online));
-	json_object_set_new(o, "power_w_per_kwp", jnum(s->power_w / s->cfg->capacity_kwp));
+	json_object_set_new(o, "power_w_per_kwp", web_jnum(s->power_w / s->cfg->capacity_kwp));
 	json_object_set_new(o, "equivalent_hours_today",
 			    json_real(s->energy_today_wh / 1000.0 / s->cfg->capacity_kwp));
-	json_object_set_new(o, "eta_month", jnum(s->eta_month));
+	json_object_set_new(o, "eta_month", web_jnum(s->eta_month));
 	json_object_set_new(o, "grade_day",
 			    s->grade_day ? json_integer(s->grade_day) : json_null());
 	json_object_set_new(o, "grade_month",
 			    s->grade_month ? json_integer(s->grade_month) : json_null());
-	json_object_set_new(o, "last_seen_local", jlocal(c, s->last_seen));
-	json_object_set_new(o, "offline_since_local", jlocal(c, s->offline_since));
+	json_object_set_new(o, "last_seen_local", web_jlocal(c, s->last_seen));
+	json_object_set_new(o, "offline_since_local", web_jlocal(c, s->offline_since));
 	return o;
 }
 
@@ -135,26 +96,26 @@ static json_t *county_json(const struct web_ctx *c, const struct web_county *k)
 	json_object_set_new(o, "stations", json_integer((json_int_t)k->n_stations));
 	json_object_set_new(o, "online", json_integer(k->online));
 	snprintf(buf, sizeof buf, "%d / %zu", k->online, k->n_stations);
-	json_object_set_new(o, "online_text", jstr(buf));
+	json_object_set_new(o, "online_text", web_jstr(buf));
 	json_object_set_new(o, "producing", json_integer(k->producing));
 	json_object_set_new(o, "faults", json_integer(k->faults));
 	json_object_set_new(o, "offline", json_integer(k->offline));
 	json_object_set_new(o, "power_kw", json_real(k->power_w / 1000.0));
 	json_object_set_new(o, "energy_today_kwh", json_real(k->energy_today_wh / 1000.0));
-	json_object_set_new(o, "eta_day", jnum(k->eta_day));
-	json_object_set_new(o, "eta_month", jnum(k->eta_month));
+	json_object_set_new(o, "eta_day", web_jnum(k->eta_day));
+	json_object_set_new(o, "eta_month", web_jnum(k->eta_month));
 	char *t = pct_text(k->eta_day);
-	json_object_set_new(o, "eta_day_text", jstr(t));
+	json_object_set_new(o, "eta_day_text", web_jstr(t));
 	free(t);
 	t = pct_text(k->eta_month);
-	json_object_set_new(o, "eta_month_text", jstr(t));
+	json_object_set_new(o, "eta_month_text", web_jstr(t));
 	free(t);
 	json_object_set_new(o, "county_target", json_real(c->app->cfg->efficiency.county_target));
 	json_object_set_new(o, "station_target", json_real(c->app->cfg->efficiency.station_target));
 	json_object_set_new(o, "meeting_target", json_integer(k->meeting_target));
 	json_object_set_new(o, "with_eta_month", json_integer(k->with_eta_month));
 	snprintf(buf, sizeof buf, "%d / %d", k->meeting_target, k->with_eta_month);
-	json_object_set_new(o, "meeting_text", jstr(buf));
+	json_object_set_new(o, "meeting_text", web_jstr(buf));
 	json_t *al = json_object();
 	json_object_set_new(al, "critical", json_integer(k->alerts_critical));
 	json_object_set_new(al, "warning", json_integer(k->alerts_warning));
@@ -162,16 +123,16 @@ static json_t *county_json(const struct web_ctx *c, const struct web_county *k)
 	json_object_set_new(o, "alerts", al);
 	snprintf(buf, sizeof buf, "%ld / %ld / %ld", k->alerts_critical, k->alerts_warning,
 		 k->alerts_info);
-	json_object_set_new(o, "alerts_text", jstr(buf));
+	json_object_set_new(o, "alerts_text", web_jstr(buf));
 	return o;
 }
 
 static void head(const struct web_ctx *c, const struct web_county *k, json_t *o)
 {
 	json_object_set_new(o, "now", json_real(k->now));
-	json_object_set_new(o, "now_local", jlocal(c, k->now));
-	json_object_set_new(o, "data_age_s", jnum(k->data_age_s));
-	json_object_set_new(o, "data_local", jlocal(c, k->newest_reading_ts));
+	json_object_set_new(o, "now_local", web_jlocal(c, k->now));
+	json_object_set_new(o, "data_age_s", web_jnum(k->data_age_s));
+	json_object_set_new(o, "data_local", web_jlocal(c, k->newest_reading_ts));
 	json_object_set_new(o, "daemon_silent", json_boolean(k->daemon_silent));
 	json_object_set_new(o, "newest_alert_id", json_integer((json_int_t)k->newest_alert_id));
 }
@@ -183,7 +144,7 @@ static void live(struct web_ctx *c, const struct web_county *k)
 	long only = -1;
 	if (station &&
 	    (!web_param_id(station) || (only = web_station_index(c->app, station)) < 0)) {
-		json_error(c, 404, "no such station");
+		web_json_error(c, 404, "no such station");
 		return;
 	}
 	json_t *o = json_object();
@@ -206,7 +167,7 @@ static void live(struct web_ctx *c, const struct web_county *k)
 		json_array_append_new(al, web_api_alert(c, &a[i]));
 	free(a);
 	json_object_set_new(o, "alerts", al);
-	send_json(c, o);
+	web_send_json(c, o, WEB_JSON_DIGITS);
 }
 
 static void overview(struct web_ctx *c, const struct web_county *k)
@@ -218,7 +179,7 @@ static void overview(struct web_ctx *c, const struct web_county *k)
 	for (size_t i = 0; i < k->n_stations; i++)
 		json_array_append_new(arr, station_json(c, &k->stations[i], 0));
 	json_object_set_new(o, "stations", arr);
-	send_json(c, o);
+	web_send_json(c, o, WEB_JSON_DIGITS);
 }
 
 static void add_day(void *arg, const char *device, double energy_wh)
@@ -231,7 +192,7 @@ static void station(struct web_ctx *c, const struct web_county *k, const char *i
 {
 	long si = web_param_id(id) ? web_station_index(c->app, id) : -1;
 	if (si < 0) {
-		json_error(c, 404, "no such station");
+		web_json_error(c, 404, "no such station");
 		return;
 	}
 	const struct web_station *s = &k->stations[si];
@@ -246,7 +207,7 @@ static void station(struct web_ctx *c, const struct web_county *k, const char *i
 	}
 	json_object_set_new(js, "energy_today_kwh_by_device", inv);
 	json_object_set_new(o, "station", js);
-	send_json(c, o);
+	web_send_json(c, o, WEB_JSON_DIGITS);
 }
 
 static void alerts(struct web_ctx *c)
@@ -256,7 +217,7 @@ static void alerts(struct web_ctx *c)
 		return;
 	struct store *st = web_store(c->app);
 	if (!st) {
-		json_error(c, 503, c->app->db_error);
+		web_json_error(c, 503, c->app->db_error);
 		return;
 	}
 	struct store_alert *a = xcalloc(API_MAX_ALERTS, sizeof *a);
@@ -264,7 +225,7 @@ static void alerts(struct web_ctx *c)
 	store_console_read_end(st);
 	if (n < 0) {
 		free(a);
-		json_error(c, 503, store_errmsg(st));
+		web_json_error(c, 503, store_errmsg(st));
 		web_store_reset(c->app);
 		return;
 	}
@@ -272,7 +233,7 @@ static void alerts(struct web_ctx *c)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, web_api_alert(c, &a[i]));
 	free(a);
-	send_json(c, arr);
+	web_send_json(c, arr, WEB_JSON_DIGITS);
 }
 
 static void maintenance(struct web_ctx *c)
@@ -282,12 +243,12 @@ static void maintenance(struct web_ctx *c)
 	static const char *const kinds[] = {"inspection", "cleaning", "repair", NULL};
 	if ((station && *station && web_station_index(c->app, station) < 0) ||
 	    (kind && *kind && web_param_enum(kind, kinds) < 0)) {
-		json_error(c, 400, "unknown station or kind");
+		web_json_error(c, 400, "unknown station or kind");
 		return;
 	}
 	struct store *st = web_store(c->app);
 	if (!st) {
-		json_error(c, 503, c->app->db_error);
+		web_json_error(c, 503, c->app->db_error);
 		return;
 	}
 	enum { CAP = 5000 };
@@ -298,7 +259,7 @@ static void maintenance(struct web_ctx *c)
 					&m, &n);
 	store_console_read_end(st);
 	if (rc != 0) {
-		json_error(c, 503, store_errmsg(st));
+		web_json_error(c, 503, store_errmsg(st));
 		web_store_reset(c->app);
 		return;
 	}
@@ -306,16 +267,16 @@ static void maintenance(struct web_ctx *c)
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(m[i].id));
-		json_object_set_new(o, "station", jstr(m[i].station));
-		json_object_set_new(o, "kind", jstr(m[i].kind));
+		json_object_set_new(o, "station", web_jstr(m[i].station));
+		json_object_set_new(o, "kind", web_jstr(m[i].kind));
 		json_object_set_new(o, "at", json_real(m[i].at));
-		json_object_set_new(o, "at_local", jlocal(c, m[i].at));
-		json_object_set_new(o, "by", jstr(m[i].by));
-		json_object_set_new(o, "note", jstr(m[i].note));
+		json_object_set_new(o, "at_local", web_jlocal(c, m[i].at));
+		json_object_set_new(o, "by", web_jstr(m[i].by));
+		json_object_set_new(o, "note", web_jstr(m[i].note));
 		json_array_append_new(arr, o);
 	}
 	store_maintenance_free(m, n);
-	send_json(c, arr);
+	web_send_json(c, arr, WEB_JSON_DIGITS);
 }
 
 /* /api/health?month=|day=: exactly `pvrelief health --format json`. */
@@ -326,7 +287,7 @@ static void health(struct web_ctx *c)
 	char month[8];
 	if (day && *day) {
 		if (web_param_day(day, &y, &m, &d) != 0) {
-			json_error(c, 400, "day must be YYYY-MM-DD");
+			web_json_error(c, 400, "day must be YYYY-MM-DD");
 			return;
 		}
 	} else {
@@ -336,7 +297,7 @@ static void health(struct web_ctx *c)
 	}
 	struct store *st = web_store(c->app);
 	if (!st) {
-		json_error(c, 503, c->app->db_error);
+		web_json_error(c, 503, c->app->db_error);
 		return;
 	}
 	struct health_report r;
@@ -350,7 +311,7 @@ static void health(struct web_ctx *c)
 	store_console_read_end(st);
 	if (rc != 0) {
 		health_gather_free(&r);
-		json_error(c, 503, why);
+		web_json_error(c, 503, why);
 		return;
 	}
 	health_summarize(&r);
@@ -368,7 +329,7 @@ static void revenue(struct web_ctx *c)
 		return;
 	struct store *st = web_store(c->app);
 	if (!st) {
-		json_error(c, 503, c->app->db_error);
+		web_json_error(c, 503, c->app->db_error);
 		return;
 	}
 	const struct config *cfg = c->app->cfg;
@@ -378,11 +339,11 @@ static void revenue(struct web_ctx *c)
 		struct store_rev_plan p;
 		struct store_rev_step steps[16];
 		json_t *o = json_object();
-		json_object_set_new(o, "village", jstr(cfg->villages[v].id));
-		json_object_set_new(o, "name", jstr(cfg->villages[v].name));
-		json_object_set_new(o, "month", jstr(month));
+		json_object_set_new(o, "village", web_jstr(cfg->villages[v].id));
+		json_object_set_new(o, "name", web_jstr(cfg->villages[v].name));
+		json_object_set_new(o, "month", web_jstr(month));
 		int rc = store_rev_plan_get(st, cfg->villages[v].id, month, &p);
-		json_object_set_new(o, "state", rc == 0 ? jstr(p.state) : json_null());
+		json_object_set_new(o, "state", rc == 0 ? web_jstr(p.state) : json_null());
 		if (rc == 0) {
 			json_object_set_new(o, "received_fen", json_integer(p.received_fen));
 			json_object_set_new(o, "distributable_fen",
@@ -391,12 +352,12 @@ static void revenue(struct web_ctx *c)
 			int ns = store_rev_plan_steps(st, cfg->villages[v].id, month, steps, 16);
 			for (int i = 0; i < ns; i++) {
 				json_t *so = json_object();
-				json_object_set_new(so, "state", jstr(steps[i].state));
+				json_object_set_new(so, "state", web_jstr(steps[i].state));
 				json_object_set_new(so, "at", json_integer(steps[i].at_unix));
 				json_object_set_new(so, "at_local",
-						    jlocal(c, (double)steps[i].at_unix));
-				json_object_set_new(so, "by", jstr(steps[i].by));
-				json_object_set_new(so, "note", jstr(steps[i].note));
+						    web_jlocal(c, (double)steps[i].at_unix));
+				json_object_set_new(so, "by", web_jstr(steps[i].by));
+				json_object_set_new(so, "note", web_jstr(steps[i].note));
 				json_array_append_new(sa, so);
 			}
 			json_object_set_new(o, "steps", sa);
@@ -404,7 +365,7 @@ static void revenue(struct web_ctx *c)
 		json_array_append_new(arr, o);
 	}
 	store_console_read_end(st);
-	send_json(c, arr);
+	web_send_json(c, arr, WEB_JSON_DIGITS);
 }
 
 void web_api(struct web_ctx *c, const char *rest)
@@ -428,12 +389,12 @@ void web_api(struct web_ctx *c, const char *rest)
 	int known = strcmp(rest, "live") == 0 || strcmp(rest, "overview") == 0 ||
 		    strncmp(rest, "stations/", 9) == 0;
 	if (!known) {
-		json_error(c, 404, "no such API endpoint");
+		web_json_error(c, 404, "no such API endpoint");
 		return;
 	}
 	const struct web_county *k = web_county_get(c->app);
 	if (!k) {
-		json_error(c, 503, c->app->db_error);
+		web_json_error(c, 503, c->app->db_error);
 		return;
 	}
 	if (strcmp(rest, "live") == 0)

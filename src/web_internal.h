@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "pvrelief/strbuf.h"
 #include "pvrelief/web_http.h"
 #include "pvrelief/web_i18n.h"
@@ -116,6 +118,16 @@ void web_csrf_field(struct web_ctx *c);
 int web_require_write(struct web_ctx *c, const struct web_form *f);
 /* Formats a clock time as local "YYYY-MM-DD HH:MM:SS" (or "" for 0) into buf (32 bytes). */
 void web_time(const struct web_ctx *c, double t, char *buf);
+
+/* JSON answers (web_json.c). Significant digits of a real: WEB_JSON_DIGITS for the county's
+ * API; the province's API gives 17, so that a figure compares exactly with the hub's. */
+enum { WEB_JSON_DIGITS = 10, WEB_JSON_EXACT_DIGITS = 17 };
+json_t *web_jstr(const char *s); /* never NULL; text that is not UTF-8 is replaced */
+json_t *web_jnum(double v);	 /* null when not finite */
+json_t *web_jlocal(const struct web_ctx *c, double t); /* local time text; null when t <= 0 */
+/* Sends j (taking it) as the answer's JSON body. */
+void web_send_json(struct web_ctx *c, json_t *j, int digits);
+void web_json_error(struct web_ctx *c, int status, const char *message);
 /* Appends a number with the given decimals, or "–" when NAN. */
 void web_num(struct strbuf *b, double v, int decimals);
 /* Appends a ratio as a percentage with one decimal, or "–" when NAN. */
