@@ -1,5 +1,5 @@
 # Efficiency through gaps and partial outages, against the same day without them: the
-# simulator and two daemons share a clock running from 04:30 to 19:30 local at 600x. Every
+# simulator and two daemons share a clock running from 04:30 to 19:30 local at 300x. Every
 # station is a 100 kWp roof with two inverters and an irradiance sensor behind one gateway:
 #   ref    polled without a fault;
 #   inv1h  its second inverter silent from 10:00 to 11:00 while the first reports;
@@ -21,7 +21,7 @@
 
 DAY=2026-06-21
 START="$DAY 04:30:00+08:00"
-RATE=600
+RATE=300
 T0=$(date -d "$START" +%s)
 END_WAIT=$(date -d "$DAY 19:30:00+08:00" +%s)
 at() { date -d "$DAY $1:00+08:00" +%s; }
