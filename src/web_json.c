@@ -31,7 +31,8 @@ json_t *web_jlocal(const struct web_ctx *c, double t)
 
 void web_send_json(struct web_ctx *c, json_t *j, int digits)
 {
-	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
+	char *text =
+	    json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
 	c->rep->content_type = "application/json; charset=utf-8";
 	strbuf_puts(&c->rep->body, text ? text : "null");
 	strbuf_puts(&c->rep->body, "\n");
