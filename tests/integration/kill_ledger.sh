@@ -24,13 +24,8 @@ NP=1500 # people, posts, agreements, attendance per village: imports of 15000 ro
 NC=600  # costs per village in 2025-01: 6000 rows, each a ledger entry
 
 # One interpreter start for all the gateways' ports rather than free_port's one each, which
-# costs seconds on a loaded machine; the sockets are held together so the ports differ.
-read -r -a ports <<<"$(python3 -c '
-import socket, sys
-ss = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in ss:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))' $NV)"
+# costs seconds on a loaded machine.
+read -r -a ports <<<"$(python3 "$SRC/tests/integration/lib/free_port.py" "$WORK" "$NV")"
 stations="" villages=""
 for g in $(seq 1 $NV); do
 	p=${ports[g - 1]}

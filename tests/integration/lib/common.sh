@@ -13,6 +13,13 @@ cleanup() {
 	local pid
 	for pid in "${CHILDREN[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${CHILDREN[@]}"; do wait "$pid" 2>/dev/null || true; done
+	# Release the ports this test claimed.
+	local port
+	if [ -f "$WORK/.ports" ]; then
+		while read -r port; do
+			rmdir "${TMPDIR:-/tmp}/pvrelief-test-ports/$port" 2>/dev/null || true
+		done <"$WORK/.ports"
+	fi
 	# PVRELIEF_KEEP_WORK=1 keeps a passing test's scratch folder too (its files, pictures, logs).
 	if [ "$FAILED" -eq 0 ] && [ -z "${PVRELIEF_KEEP_WORK:-}" ]; then
 		rm -rf "$WORK"
@@ -29,20 +36,10 @@ spawn() {
 	CHILDREN+=("$LAST_PID")
 }
 
-# Prints a free TCP port on 127.0.0.1 (the kernel's choice for port 0).
-# The kernel may give the port it just handed out again once it is closed, and each call runs
-# in a subshell ($(free_port)), so the ports given in this test are listed in a file and a
-# port already given is never given twice.
+# Prints a loopback port for a server of this test, below the kernel's ephemeral range and
+# claimed against every other test on the machine (lib/free_port.py says why).
 free_port() {
-	local port
-	while :; do
-		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-		if ! grep -qx "$port" "$WORK/.ports" 2>/dev/null; then
-			echo "$port" >>"$WORK/.ports"
-			echo "$port"
-			return
-		fi
-	done
+	python3 "$(dirname "${BASH_SOURCE[0]}")/free_port.py" "$WORK"
 }
 
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or time runs out.
