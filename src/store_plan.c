@@ -477,6 +477,33 @@ int store_rev_report_payees(struct store *st, struct report *r, size_t v)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Appends the arrear of the current row (kind, person, post, owed month, owed fen; with
+ * paid_fen, column 5 is what was paid of it) to out, growing it and *paid_fen alike. */
+static void add_arrear(sqlite3_stmt *s, struct store_rev_arrears *out, size_t *cap,
+		       int64_t **paid_fen)
+{
+	if (out->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		out->a = xrealloc(out->a, *cap * sizeof *out->a);
+		out->strs = xrealloc(out->strs, *cap * 3 * sizeof *out->strs);
+		if (paid_fen)
+			*paid_fen = xrealloc(*paid_fen, *cap * sizeof **paid_fen);
+	}
+	if (paid_fen)
+		(*paid_fen)[out->n] = sqlite3_column_int64(s, 5);
+	struct revenue_arrear *a = &out->a[out->n++];
+	char **str = &out->strs[out->nstrs];
+	str[0] = store_col_dup(s, 1);
+	str[1] = store_col_dup(s, 2);
+	str[2] = store_col_dup(s, 3);
+	out->nstrs += 3;
+	a->labour = strcmp((const char *)sqlite3_column_text(s, 0), "labour") == 0;
+	a->person_id = str[0];
+	a->post_id = str[1];
+	a->owed_month = str[2];
+	a->owed_fen = sqlite3_column_int64(s, 4);
+}
+
 int store_rev_arrears_load(struct store *st, const char *village, const char *prev_month,
 			   struct store_rev_arrears *out)
 {
@@ -494,24 +521,8 @@ int store_rev_arrears_load(struct store *st, const char *village, const char *pr
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, prev_month, -1, SQLITE_TRANSIENT);
-	while ((rc = store_row(st, s)) > 0) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->a = xrealloc(out->a, cap * sizeof *out->a);
-			out->strs = xrealloc(out->strs, cap * 3 * sizeof *out->strs);
-		}
-		struct revenue_arrear *a = &out->a[out->n++];
-		char **str = &out->strs[out->nstrs];
-		str[0] = store_col_dup(s, 1);
-		str[1] = store_col_dup(s, 2);
-		str[2] = store_col_dup(s, 3);
-		out->nstrs += 3;
-		a->labour = strcmp((const char *)sqlite3_column_text(s, 0), "labour") == 0;
-		a->person_id = str[0];
-		a->post_id = str[1];
-		a->owed_month = str[2];
-		a->owed_fen = sqlite3_column_int64(s, 4);
-	}
+	while ((rc = store_row(st, s)) > 0)
+		add_arrear(s, out, &cap, NULL);
 	if (rc < 0) {
 		store_rev_arrears_free(out);
 		return -1;
@@ -543,26 +554,8 @@ int store_rev_plan_arrears(struct store *st, const char *village, const char *mo
 		return -1;
 	sqlite3_bind_text(s, 1, village, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, month, -1, SQLITE_TRANSIENT);
-	while ((rc = store_row(st, s)) > 0) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->a = xrealloc(out->a, cap * sizeof *out->a);
-			out->strs = xrealloc(out->strs, cap * 3 * sizeof *out->strs);
-			*paid_fen = xrealloc(*paid_fen, cap * sizeof **paid_fen);
-		}
-		(*paid_fen)[out->n] = sqlite3_column_int64(s, 5);
-		struct revenue_arrear *a = &out->a[out->n++];
-		char **str = &out->strs[out->nstrs];
-		str[0] = store_col_dup(s, 1);
-		str[1] = store_col_dup(s, 2);
-		str[2] = store_col_dup(s, 3);
-		out->nstrs += 3;
-		a->labour = strcmp((const char *)sqlite3_column_text(s, 0), "labour") == 0;
-		a->person_id = str[0];
-		a->post_id = str[1];
-		a->owed_month = str[2];
-		a->owed_fen = sqlite3_column_int64(s, 4);
-	}
+	while ((rc = store_row(st, s)) > 0)
+		add_arrear(s, out, &cap, paid_fen);
 	if (rc < 0) {
 		store_rev_arrears_free(out);
 		free(*paid_fen);

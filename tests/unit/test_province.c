@@ -1,6 +1,7 @@
 /* The province summed by county and ranked (province.c): η as a ratio of sums, not a mean of
  * ratios; stations without a figure counted but left out of η; a county gone offline has no
  * station online; rankings worst first with no figure last and ties by id. */
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@ static struct province_station st(const char *county, const char *id, double cap
 {
 	struct province_station s;
 	memset(&s, 0, sizeof s);
-	strcpy(s.county, county);
-	strcpy(s.station, id);
+	snprintf(s.county, sizeof s.county, "%s", county);
+	snprintf(s.station, sizeof s.station, "%s", id);
 	s.capacity_kwp = cap;
 	s.e_act_wh = e_act;
 	s.eth_wh = eth;
@@ -34,9 +35,9 @@ static struct province_county county(const char *id, const char *status, long al
 {
 	struct province_county c;
 	memset(&c, 0, sizeof c);
-	strcpy(c.county, id);
-	strcpy(c.name, id);
-	strcpy(c.status, status);
+	snprintf(c.county, sizeof c.county, "%s", id);
+	snprintf(c.name, sizeof c.name, "%s", id);
+	snprintf(c.status, sizeof c.status, "%s", status);
 	c.alerts_active = alerts;
 	c.alerts_critical = alerts / 2;
 	return c;

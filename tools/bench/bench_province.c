@@ -7,6 +7,7 @@
  *                           [--alerts N] [--first-day YYYY-MM-DD]
  * Files: DIR/<county>.registry, .day, .month, .alert; DIR/manifest lists the counties and
  * the number of messages of each file. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -51,6 +52,21 @@ static void line(FILE *f, char *payload)
 	free(payload);
 }
 
+/* Parses a whole non-negative count into *out; 0, or -1 with a message. */
+static int count_arg(const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < 0 || v > 1000000) {
+		fprintf(stderr, "pvrelief-bench-province: \"%s\" is not a count (0..1000000)\n",
+			text);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -67,16 +83,20 @@ int main(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'c':
-			counties = atoi(optarg);
+			if (count_arg(optarg, &counties) != 0)
+				return 2;
 			break;
 		case 's':
-			stations = atoi(optarg);
+			if (count_arg(optarg, &stations) != 0)
+				return 2;
 			break;
 		case 'd':
-			days = atoi(optarg);
+			if (count_arg(optarg, &days) != 0)
+				return 2;
 			break;
 		case 'a':
-			alerts = atoi(optarg);
+			if (count_arg(optarg, &alerts) != 0)
+				return 2;
 			break;
 		case 'f':
 			first = optarg;
